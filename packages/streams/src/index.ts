@@ -1,0 +1,1 @@
+export { createPushQueue, type PushQueue, type PushQueueOptions } from "./push-queue.js";
