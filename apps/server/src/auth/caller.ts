@@ -1,0 +1,27 @@
+import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+
+export type TokenKind = "login" | "runner" | "entrypoint";
+export type Role = "viewer" | "deployer" | "admin";
+
+/** The authenticated caller of an RPC, set by the auth interceptor. */
+export interface Caller {
+  tokenId: string;
+  kind: TokenKind;
+  /** Only for login tokens. */
+  role: Role | "";
+  name: string;
+  /** Only for entrypoint tokens: the deployment the token is scoped to. */
+  deploymentId: string;
+}
+
+export const callerKey = createContextKey<Caller | undefined>(undefined, {
+  description: "authenticated caller",
+});
+
+/** The caller of this RPC; the auth interceptor guarantees one on every method that is not public. */
+export function getCaller(ctx: HandlerContext): Caller {
+  const caller = ctx.values.get(callerKey);
+  if (!caller)
+    throw new Error("no caller on an authenticated method: is the method missing from the auth policy?");
+  return caller;
+}

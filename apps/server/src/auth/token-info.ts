@@ -1,0 +1,41 @@
+import { Role as RoleEnum, type TokenInfo, TokenInfoSchema, TokenKind } from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { Selectable } from "kysely";
+import type { TokenTable } from "../store/schema.js";
+import type { TokenKind as KindName, Role } from "./caller.js";
+
+const kindToEnum: Record<KindName, TokenKind> = {
+  login: TokenKind.LOGIN,
+  runner: TokenKind.RUNNER,
+  entrypoint: TokenKind.ENTRYPOINT,
+};
+const roleToEnum: Record<Role, RoleEnum> = {
+  viewer: RoleEnum.VIEWER,
+  deployer: RoleEnum.DEPLOYER,
+  admin: RoleEnum.ADMIN,
+};
+
+/** The stored kind name of a TokenKind enum value, or undefined for UNSPECIFIED. */
+export function kindFromEnum(kind: TokenKind): KindName | undefined {
+  return (Object.keys(kindToEnum) as KindName[]).find((k) => kindToEnum[k] === kind);
+}
+
+/** The stored role name of a Role enum value, or undefined for UNSPECIFIED. */
+export function roleFromEnum(role: RoleEnum): Role | undefined {
+  return (Object.keys(roleToEnum) as Role[]).find((r) => roleToEnum[r] === role);
+}
+
+/** Maps a tokens row to the API's TokenInfo (never the hash). */
+export function toTokenInfo(row: Selectable<TokenTable>): TokenInfo {
+  return create(TokenInfoSchema, {
+    id: row.id,
+    kind: kindToEnum[row.kind as KindName] ?? TokenKind.UNSPECIFIED,
+    role: roleToEnum[row.role as Role] ?? RoleEnum.UNSPECIFIED,
+    name: row.name,
+    deploymentId: row.deployment_id,
+    createdAt: timestampFromMs(row.created_at),
+    expiresAt: row.expires_at === null ? undefined : timestampFromMs(row.expires_at),
+    revokedAt: row.revoked_at === null ? undefined : timestampFromMs(row.revoked_at),
+  });
+}

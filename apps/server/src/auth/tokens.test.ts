@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../store/open-store.js";
+import { createLoginCode, loginCodeTtlMs, redeemLoginCode } from "./login-codes.js";
+import { issueToken, listTokens, revokeDeploymentTokens, revokeToken, verifyToken } from "./tokens.js";
+
+let store: Store;
+beforeEach(async () => {
+  store = await openStore({ path: ":memory:" });
+});
+afterEach(async () => {
+  await store.close();
+});
+
+describe("tokens", () => {
+  it("issues a secret that verifies to its caller", async () => {
+    const { info, secret } = await issueToken(store.db, { kind: "login", role: "deployer", name: "dev" });
+    expect(secret).toMatch(/^berth_[A-Za-z0-9_-]{43}$/);
+    expect(await verifyToken(store.db, secret)).toEqual({
+      tokenId: info.id,
+      kind: "login",
+      role: "deployer",
+      name: "dev",
+      deploymentId: "",
+    });
+    expect(await verifyToken(store.db, `${secret}x`)).toBeUndefined();
+    expect(await verifyToken(store.db, "not-a-berth-token")).toBeUndefined();
+  });
+
+  it("scopes entrypoint tokens to a deployment and never gives them a role", async () => {
+    const { secret } = await issueToken(store.db, {
+      kind: "entrypoint",
+      role: "admin",
+      name: "web v1 #0",
+      deploymentId: "dep1",
+    });
+    expect(await verifyToken(store.db, secret)).toMatchObject({
+      kind: "entrypoint",
+      role: "",
+      deploymentId: "dep1",
+    });
+    expect(await revokeDeploymentTokens(store.db, "dep1")).toBe(1);
+    expect(await verifyToken(store.db, secret)).toBeUndefined();
+  });
+
+  it("refuses a login token without a role", async () => {
+    await expect(issueToken(store.db, { kind: "login", name: "x" })).rejects.toThrow("needs a role");
+  });
+
+  it("stops verifying revoked and expired tokens", async () => {
+    const revoked = await issueToken(store.db, { kind: "runner", name: "r" });
+    expect((await revokeToken(store.db, revoked.info.id))?.revokedAt).toBeDefined();
+    expect(await verifyToken(store.db, revoked.secret)).toBeUndefined();
+    expect(await revokeToken(store.db, "nope")).toBeUndefined();
+
+    const expiring = await issueToken(store.db, { kind: "runner", name: "t", ttlMs: 60_000 });
+    expect(await verifyToken(store.db, expiring.secret)).toBeDefined();
+    await store.db
+      .updateTable("tokens")
+      .set({ expires_at: Date.now() - 1 })
+      .execute();
+    expect(await verifyToken(store.db, expiring.secret)).toBeUndefined();
+    expect((await listTokens(store.db)).map((t) => t.name)).toEqual(["t", "r"]);
+  });
+});
+
+describe("login codes", () => {
+  it("redeem once, for a login token of the code's role", async () => {
+    const { code, expiresAt } = await createLoginCode(store.db, {
+      role: "viewer",
+      name: "link",
+      createdBy: "t1",
+    });
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(loginCodeTtlMs);
+    const [a, b] = await Promise.all([redeemLoginCode(store.db, code), redeemLoginCode(store.db, code)]);
+    const winners = [a, b].filter((x) => x !== undefined);
+    expect(winners).toHaveLength(1);
+    expect(await verifyToken(store.db, winners[0]!.secret)).toMatchObject({ role: "viewer", name: "link" });
+    expect(await redeemLoginCode(store.db, code)).toBeUndefined();
+  });
+
+  it("expire after ten minutes and are stored hashed", async () => {
+    const { code } = await createLoginCode(store.db, { role: "admin", name: "late", createdBy: "t1" });
+    const rows = await store.db.selectFrom("login_codes").selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(code);
+    await store.db
+      .updateTable("login_codes")
+      .set({ expires_at: Date.now() - 1 })
+      .execute();
+    expect(await redeemLoginCode(store.db, code)).toBeUndefined();
+  });
+});

@@ -1,0 +1,57 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { ulid } from "ulid";
+import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
+import { copyFiles, listAllFiles } from "./copy-tree.js";
+import {
+  nodeModulesKey,
+  restoreNodeModules,
+  saveNodeModules,
+  withoutInstallSteps,
+} from "./node-modules-cache.js";
+import { packDirectory } from "./pack-directory.js";
+import { runCommand } from "./run-command.js";
+
+/**
+ * The `archive` builder: a clean copy of the working tree's files, the app's build command run in it
+ * (node_modules reused by lockfile hash), packed as a reproducible, content-addressed tar.gz.
+ */
+export function createArchiveBuilder(): Builder {
+  return { name: "archive", build: buildArchive };
+}
+
+async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
+  const { output, signal } = input;
+  const dir = join(input.workDir, `build-${ulid()}`);
+  await mkdir(dir, { recursive: true });
+  try {
+    output.step("copy", "Copy source files");
+    const files = input.files ?? (await listAllFiles(input.sourceDir, ["node_modules", ".git"]));
+    const shipped = files.filter((f) => !f.startsWith("node_modules/") && !f.startsWith(".git/"));
+    const count = await copyFiles(input.sourceDir, dir, shipped);
+    output.stepDone("copy", `${count} files`);
+
+    let command = typeof input.options.command === "string" ? input.options.command : "";
+    const key = await nodeModulesKey(dir);
+    if (key && command) {
+      output.step("cache", "Restore node_modules");
+      const hit = await restoreNodeModules(input.cacheDir, key, dir);
+      if (hit) command = withoutInstallSteps(command);
+      output.stepDone("cache", hit ? `hit ${key.slice(0, 12)}` : "miss");
+    }
+    if (command) {
+      output.step("command", `Run ${command}`);
+      await runCommand(command, dir, input.env, output, signal);
+      output.stepDone("command");
+      if (key) await saveNodeModules(input.cacheDir, key, dir);
+    }
+
+    output.step("pack", "Pack artifact");
+    signal.throwIfAborted();
+    const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
+    output.stepDone("pack", `${artifact.digest.slice(0, 19)} ${artifact.sizeBytes} bytes`);
+    return artifact;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,170 @@
+import {
+  type EntrypointSessionRequest,
+  type EntrypointSessionResponse,
+  EntrypointSessionResponseSchema,
+} from "@berth/proto";
+import { createPushQueue } from "@berth/streams";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { ulid } from "ulid";
+import { getCaller } from "../auth/caller.js";
+import { effectiveConfig } from "../config/effective-config.js";
+import type { ServerContext } from "../server-context.js";
+import { findInstance } from "./instance-target.js";
+import { publishInstance } from "./publish-instance.js";
+import type { EntrypointSession, SessionRegistry } from "./session-registry.js";
+import { renewTokenIfDue } from "./token-renewal.js";
+
+/** Protocol versions this server speaks with entrypoints. */
+export const entrypointProtocolVersion = 1;
+
+export interface EntrypointSessionDeps {
+  ctx: ServerContext;
+  sessions: SessionRegistry;
+  heartbeatIntervalMs?: number;
+  /** How often the entrypoint's token is checked for renewal. */
+  renewalCheckMs?: number;
+}
+
+/**
+ * Serves one entrypoint's control channel: checks its Hello against its token, sends Welcome with the
+ * app's effective config, then relays config pushes, exec requests, token renewals and heartbeats.
+ */
+export async function* serveEntrypointSession(
+  deps: EntrypointSessionDeps,
+  requests: AsyncIterable<EntrypointSessionRequest>,
+  hctx: HandlerContext,
+): AsyncGenerator<EntrypointSessionResponse> {
+  const { ctx, sessions } = deps;
+  const db = ctx.store.db;
+  const caller = getCaller(hctx);
+  const heartbeatMs = deps.heartbeatIntervalMs ?? 5_000;
+  const it = requests[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done || first.value.msg.case !== "hello") {
+    throw new ConnectError("the first message of EntrypointSession must be hello", Code.InvalidArgument);
+  }
+  const hello = first.value.msg.value;
+  if (hello.protocolVersion > entrypointProtocolVersion) {
+    throw new ConnectError(
+      `entrypoint protocol ${hello.protocolVersion} is newer than this server's (${entrypointProtocolVersion}): upgrade the server`,
+      Code.FailedPrecondition,
+    );
+  }
+  if (hello.deploymentId !== caller.deploymentId) {
+    throw new ConnectError(
+      `hello.deployment_id "${hello.deploymentId}" is not the deployment this token was issued for`,
+      Code.PermissionDenied,
+    );
+  }
+  const target = await findInstance(db, hello.instanceId);
+  if (target.instance.deployment_id !== caller.deploymentId) {
+    throw new ConnectError(
+      `instance "${hello.instanceId}" does not belong to this token's deployment`,
+      Code.PermissionDenied,
+    );
+  }
+  if (target.deployment.status === "destroyed") {
+    throw new ConnectError(`deployment "${hello.deploymentId}" was destroyed`, Code.FailedPrecondition);
+  }
+  const config = await effectiveConfig(db, target.project, target.app);
+
+  const out = createPushQueue<EntrypointSessionResponse>();
+  const session: EntrypointSession = {
+    instanceId: hello.instanceId,
+    deploymentId: hello.deploymentId,
+    project: target.project,
+    app: target.app,
+    connectedAt: Date.now(),
+    connectionId: ulid(),
+    report: undefined,
+    send: (msg) => out.push(create(EntrypointSessionResponseSchema, { msg })),
+    close: () => out.end(),
+  };
+  session.send({
+    case: "welcome",
+    value: { protocolVersion: entrypointProtocolVersion, config, heartbeatIntervalMs: heartbeatMs },
+  });
+  const remove = sessions.add(session);
+  await publishInstance(ctx, sessions, hello.instanceId);
+
+  let lastHeard = Date.now();
+  let tokenId = caller.tokenId;
+  const renew = async () => {
+    const renewal = await renewTokenIfDue(db, tokenId, caller.deploymentId);
+    if (renewal) {
+      tokenId = renewal.tokenId;
+      session.send({
+        case: "token",
+        value: { secret: renewal.secret, expiresAt: timestampFromMs(renewal.expiresAtMs) },
+      });
+    }
+  };
+  const beat = setInterval(() => {
+    if (Date.now() - lastHeard > heartbeatMs * 3) {
+      ctx.logger.warn({ instanceId: session.instanceId }, "entrypoint went silent; closing its session");
+      out.end();
+      return;
+    }
+    session.send({ case: "heartbeat", value: timestampFromMs(Date.now()) });
+  }, heartbeatMs);
+  const renewal = setInterval(() => void renew().catch(() => {}), deps.renewalCheckMs ?? 60_000);
+  void renew().catch((err) => ctx.logger.error({ err }, "entrypoint token renewal failed"));
+
+  const pump = (async () => {
+    for await (const m of { [Symbol.asyncIterator]: () => it }) {
+      lastHeard = Date.now();
+      switch (m.msg.case) {
+        case "status":
+          await recordStatus(deps, session, m.msg.value);
+          break;
+        case "droppedLogs":
+          ctx.logger.warn(
+            { instanceId: session.instanceId, dropped: Number(m.msg.value) },
+            "entrypoint dropped log lines while the server was unreachable",
+          );
+          break;
+        default:
+          break;
+      }
+    }
+  })()
+    .catch((err) => {
+      if (!hctx.signal.aborted) ctx.logger.debug({ err }, "entrypoint session input ended");
+    })
+    .finally(() => out.end());
+
+  try {
+    for await (const m of out) yield m;
+  } finally {
+    clearInterval(beat);
+    clearInterval(renewal);
+    remove();
+    out.end();
+    void pump;
+    await publishInstance(ctx, sessions, hello.instanceId).catch(() => {});
+  }
+}
+
+async function recordStatus(
+  deps: EntrypointSessionDeps,
+  session: EntrypointSession,
+  status: { appState: string; appPid: number; exitCode: number; configRevision: number; restarts: number },
+): Promise<void> {
+  const changed = session.report?.configRevision !== status.configRevision;
+  deps.sessions.report(session.instanceId, {
+    appState: status.appState,
+    appPid: status.appPid,
+    exitCode: status.exitCode,
+    configRevision: status.configRevision,
+    restarts: status.restarts,
+  });
+  if (!changed) return;
+  await deps.ctx.store.db
+    .updateTable("instances")
+    .set({ config_revision: status.configRevision })
+    .where("id", "=", session.instanceId)
+    .execute();
+  await publishInstance(deps.ctx, deps.sessions, session.instanceId);
+}

@@ -1,0 +1,113 @@
+import type { EntrypointSessionResponseSchema } from "@berth/proto";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+
+/** What an entrypoint last reported about its app. */
+export interface AppReport {
+  appState: string;
+  appPid: number;
+  exitCode: number;
+  configRevision: number;
+  restarts: number;
+}
+
+/** One connected entrypoint: the control channel of one instance. */
+export interface EntrypointSession {
+  instanceId: string;
+  deploymentId: string;
+  project: string;
+  app: string;
+  connectedAt: number;
+  /** Unique per connection (a reconnect of the same instance gets a new one). */
+  connectionId: string;
+  report: AppReport | undefined;
+  /** Queues a message on the control channel. */
+  send(msg: MessageInitShape<typeof EntrypointSessionResponseSchema>["msg"]): void;
+  /** Ends the session (the entrypoint will reconnect). */
+  close(reason: string): void;
+}
+
+export interface SessionFilter {
+  deploymentId?: string;
+  project?: string;
+  app?: string;
+}
+
+/** Which instances have an entrypoint connected right now, and a way to talk to them. */
+export interface SessionRegistry {
+  /** Registers a session, replacing (and closing) an older one of the same instance. Returns its removal. */
+  add(session: EntrypointSession): () => void;
+  get(instanceId: string): EntrypointSession | undefined;
+  isConnected(instanceId: string): boolean;
+  list(filter?: SessionFilter): EntrypointSession[];
+  /** Records a status report and wakes waiters. */
+  report(instanceId: string, report: AppReport): void;
+  /** Resolves true once the instance reports something matching, false on timeout, abort or disconnect. */
+  waitForReport(
+    instanceId: string,
+    match: (r: AppReport) => boolean,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<boolean>;
+}
+
+/** Creates the registry of connected entrypoints of one server. */
+export function createSessionRegistry(): SessionRegistry {
+  const sessions = new Map<string, EntrypointSession>();
+  const waiters = new Map<string, Set<() => void>>();
+  const wake = (instanceId: string) => {
+    for (const w of waiters.get(instanceId) ?? []) w();
+  };
+  return {
+    add(session) {
+      const old = sessions.get(session.instanceId);
+      sessions.set(session.instanceId, session);
+      if (old && old !== session) old.close("replaced by a newer connection of the same instance");
+      return () => {
+        if (sessions.get(session.instanceId) === session) {
+          sessions.delete(session.instanceId);
+          wake(session.instanceId);
+        }
+      };
+    },
+    get: (id) => sessions.get(id),
+    isConnected: (id) => sessions.has(id),
+    list(filter = {}) {
+      return [...sessions.values()].filter(
+        (s) =>
+          (!filter.deploymentId || s.deploymentId === filter.deploymentId) &&
+          (!filter.project || s.project === filter.project) &&
+          (!filter.app || s.app === filter.app),
+      );
+    },
+    report(instanceId, report) {
+      const s = sessions.get(instanceId);
+      if (s) s.report = report;
+      wake(instanceId);
+    },
+    waitForReport(instanceId, match, { timeoutMs, signal }) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const s = sessions.get(instanceId);
+          if (!s || signal?.aborted) return finish(false);
+          if (s.report && match(s.report)) finish(true);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        let set = waiters.get(instanceId);
+        if (!set) {
+          set = new Set();
+          waiters.set(instanceId, set);
+        }
+        const mine = set;
+        mine.add(check);
+        signal?.addEventListener("abort", check);
+        function finish(ok: boolean) {
+          clearTimeout(timer);
+          mine.delete(check);
+          if (mine.size === 0 && waiters.get(instanceId) === mine) waiters.delete(instanceId);
+          signal?.removeEventListener("abort", check);
+          resolve(ok);
+        }
+        check();
+      });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { type WatchEventsResponse, WatchEventsResponseSchema } from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import type { BusEvent, EventBus, EventFilter } from "./event-bus.js";
+
+export interface WatchEventsOptions {
+  /** How often a heartbeat goes out when nothing else does. Default 15 s. */
+  heartbeatMs?: number;
+}
+
+/**
+ * The events of a bus that match the filter, as WatchEvents responses: one heartbeat first (so the caller knows
+ * the subscription is live), then events as they come, with a heartbeat after every quiet `heartbeatMs`.
+ * Ends when the signal aborts.
+ */
+export async function* watchEvents(
+  bus: EventBus,
+  filter: EventFilter,
+  signal: AbortSignal,
+  options: WatchEventsOptions = {},
+): AsyncGenerator<WatchEventsResponse> {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const heartbeat = () =>
+    create(WatchEventsResponseSchema, { time: timestampNow(), event: { case: "heartbeat", value: true } });
+  const events = bus.subscribe(filter, signal)[Symbol.asyncIterator]();
+  yield heartbeat();
+  let pending: Promise<IteratorResult<BusEvent>> | undefined;
+  try {
+    while (!signal.aborted) {
+      pending ??= events.next();
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<"tick">((resolve) => {
+        timer = setTimeout(() => resolve("tick"), heartbeatMs);
+      });
+      const winner = await Promise.race([pending, tick]);
+      clearTimeout(timer);
+      if (winner === "tick") {
+        yield heartbeat();
+        continue;
+      }
+      pending = undefined;
+      if (winner.done) return;
+      yield create(WatchEventsResponseSchema, { time: timestampNow(), event: winner.value.event });
+    }
+  } finally {
+    await events.return?.();
+  }
+}

@@ -1,0 +1,95 @@
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import { sniffProtocol } from "./sniff-protocol.js";
+
+const sniffTimeoutMs = 30_000;
+
+export type RequestHandler = (
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
+
+export interface ListenApiOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  handler: RequestHandler;
+}
+
+export interface ApiListener {
+  /** The port actually bound. */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish for up to graceMs, then drops what is left. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Listens on one port for both gRPC over HTTP/2 cleartext and Connect/gRPC-Web over HTTP/1.1: Node's
+ * h2c server has no HTTP/1.1 fallback, so a plain TCP server sniffs each connection's first bytes and
+ * hands the socket to an http2 or an http server.
+ */
+export async function listenApi(options: ListenApiOptions): Promise<ApiListener> {
+  const h1 = http.createServer(options.handler);
+  const h2 = http2.createServer({}, options.handler);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  // Connections that have not sent their first bytes yet: dropped at once on close, and after
+  // sniffTimeoutMs of silence.
+  const sniffing = new Set<net.Socket>();
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+    sockets.add(socket);
+    sniffing.add(socket);
+    const silent = setTimeout(() => socket.destroy(), sniffTimeoutMs);
+    socket.once("close", () => {
+      clearTimeout(silent);
+      sockets.delete(socket);
+      sniffing.delete(socket);
+    });
+    // Until the http/http2 server takes over, a reset connection must not become an uncaught error.
+    socket.on("error", () => socket.destroy());
+    sniffProtocol(socket).then(
+      (protocol) => {
+        clearTimeout(silent);
+        sniffing.delete(socket);
+        (protocol === "h2" ? h2 : h1).emit("connection", socket);
+      },
+      () => {
+        clearTimeout(silent);
+        socket.destroy();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    const fail = (e: NodeJS.ErrnoException) => {
+      const why = e.code === "EADDRINUSE" ? "the port is already in use" : e.message;
+      reject(new Error(`cannot listen on ${options.host}:${options.port}: ${why}`, { cause: e }));
+    };
+    server.once("error", fail);
+    server.listen(options.port, options.host, () => {
+      server.off("error", fail);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+
+  return {
+    port: address.port,
+    async close(graceMs = 5000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sniffing) socket.destroy();
+      for (const session of sessions) session.close();
+      const deadline = Date.now() + graceMs;
+      while (sockets.size > 0 && Date.now() < deadline) {
+        h1.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,261 @@
+import {
+  type GitInfo,
+  type Job,
+  type JobEvent,
+  JobEventSchema,
+  type JobResult,
+  JobState,
+} from "@berth/proto";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ulid } from "ulid";
+import { gitColumnsFrom } from "../catalog/to-proto.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { Store } from "../store/open-store.js";
+import type { JobTable } from "../store/schema.js";
+import { type JobEventBody, jobEvent, stateChanged } from "./job-events.js";
+import {
+  isTerminal,
+  jobStateNames,
+  mergeResults,
+  paramsToJson,
+  resultFromJson,
+  resultToJson,
+  toJobProto,
+} from "./job-rows.js";
+
+export interface QueueJobInput {
+  kind: "build" | "deploy" | "release" | "up" | "destroy";
+  project: string;
+  app: string;
+  git?: Partial<GitInfo>;
+  targetRunnerId?: string;
+  params: Job["params"];
+  actor?: { tokenId: string; name: string };
+}
+
+/** A runner as the queue sees it when handing out work. */
+export interface RunnerRef {
+  id: string;
+  kind: "builtin" | "agent" | "cli";
+}
+
+export interface JobOutcome {
+  result?: JobResult;
+  error?: string;
+  state?: "success" | "error" | "cancelled";
+}
+
+/** Per-kind hooks: record builds when a build job starts and ends, and so on. */
+export interface JobHooks {
+  started?(job: JobTable): Promise<Partial<JobResult> | undefined>;
+  finished?(job: JobTable, outcome: JobOutcome): Promise<Partial<JobResult> | undefined>;
+}
+
+export interface JobQueue {
+  queue(input: QueueJobInput): Promise<JobTable>;
+  get(id: string): JobTable;
+  /** Atomically takes the oldest queued job this runner may run. */
+  claim(runner: RunnerRef): JobTable | undefined;
+  /** Runs the kind's start hook (e.g. records the build) and returns the job as the runner gets it. */
+  started(job: JobTable): Promise<JobTable>;
+  emit(jobId: string, event: JobEventBody): void;
+  /** Stores an event produced elsewhere (a remote runner), renumbered by the queue. */
+  emitEvent(jobId: string, event: JobEvent): void;
+  heartbeat(jobId: string): void;
+  finish(jobId: string, outcome: JobOutcome): Promise<JobTable>;
+  /** Replays a job's events after `afterSeq`, then follows until the job ends or the signal aborts. */
+  follow(
+    id: string,
+    afterSeq: bigint,
+    signal: AbortSignal,
+  ): AsyncGenerator<{ job: JobTable; events: JobEvent[] }>;
+  /** Called whenever a job is queued (the runner hub dispatches on it). */
+  onQueued(listener: () => void): void;
+  setHooks(kind: QueueJobInput["kind"], hooks: JobHooks): void;
+}
+
+/** Which runner kinds may take which jobs: server-side work on the built-in runner, builds on agents and CLIs. */
+const eligibility = `(
+  (? = 'builtin' AND target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
+  OR (? = 'agent' AND kind = 'build' AND (target_runner_id = '' OR target_runner_id = ?))
+  OR (? = 'cli' AND target_runner_id = ?)
+)`;
+
+/** The persistent job queue: jobs and their output events live in the store; followers are woken in-process. */
+export function createJobQueue(store: Store, events: EventBus): JobQueue {
+  const { sqlite, db } = store;
+  const wakers = new Map<string, Set<() => void>>();
+  const queuedListeners: (() => void)[] = [];
+  const hooks = new Map<string, JobHooks>();
+
+  const getRow = sqlite.prepare<[string], JobTable>("SELECT * FROM jobs WHERE id = ?");
+  const claimStmt = sqlite.prepare<[number, number, string, string, string, string, string], JobTable>(
+    `UPDATE jobs SET state = 'running', started_at = ?, heartbeat_at = ?
+     WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND ${eligibility} ORDER BY queued_at, id LIMIT 1)
+     RETURNING *`,
+  );
+  const setRunner = sqlite.prepare<[string, string], void>("UPDATE jobs SET runner_id = ? WHERE id = ?");
+  const insertEvent = sqlite.prepare<[string, string, number, Buffer], { seq: number }>(
+    `INSERT INTO job_events (job_id, seq, time, event)
+     VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?), ?, ?) RETURNING seq`,
+  );
+  const eventsAfter = sqlite.prepare<[string, number], { seq: number; event: Buffer }>(
+    "SELECT seq, event FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 500",
+  );
+  const beat = sqlite.prepare<[number, string], void>(
+    "UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running'",
+  );
+
+  function wake(jobId: string): void {
+    for (const w of wakers.get(jobId) ?? []) w();
+  }
+
+  function publish(row: JobTable): void {
+    events.publish({ project: row.project, app: row.app, event: { case: "job", value: toJobProto(row) } });
+  }
+
+  function get(id: string): JobTable {
+    const row = getRow.get(id);
+    if (!row) throw new ConnectError(`job "${id}" not found`, Code.NotFound);
+    return row;
+  }
+
+  function emit(jobId: string, body: JobEventBody): void {
+    const ev = jobEvent(body);
+    insertEvent.get(jobId, jobId, Date.now(), Buffer.from(toBinary(JobEventSchema, ev)));
+    wake(jobId);
+  }
+
+  return {
+    async queue(input) {
+      const now = Date.now();
+      const row: JobTable = {
+        id: ulid(now),
+        kind: input.kind,
+        state: "queued",
+        project: input.project,
+        app: input.app,
+        ...gitColumnsFrom(input.git),
+        target_runner_id: input.targetRunnerId ?? "",
+        runner_id: null,
+        params_json: paramsToJson(input.params),
+        result_json: "{}",
+        error: "",
+        actor_token_id: input.actor?.tokenId ?? "",
+        actor_name: input.actor?.name ?? "",
+        queued_at: now,
+        started_at: null,
+        finished_at: null,
+        heartbeat_at: null,
+      };
+      await db.insertInto("jobs").values(row).execute();
+      emit(row.id, stateChanged(JobState.QUEUED));
+      publish(row);
+      for (const l of queuedListeners) l();
+      return row;
+    },
+    get,
+    claim(runner) {
+      const now = Date.now();
+      const row = claimStmt.get(now, now, runner.kind, runner.kind, runner.id, runner.kind, runner.id);
+      if (!row) return undefined;
+      setRunner.run(runner.id, row.id);
+      return { ...row, runner_id: runner.id };
+    },
+    async started(job) {
+      const extra = await hooks.get(job.kind)?.started?.(job);
+      if (extra) {
+        const result = mergeResults(resultFromJson(job.result_json), extra);
+        await db
+          .updateTable("jobs")
+          .set({ result_json: resultToJson(result) })
+          .where("id", "=", job.id)
+          .execute();
+      }
+      emit(job.id, stateChanged(JobState.RUNNING));
+      const row = get(job.id);
+      publish(row);
+      return row;
+    },
+    emit,
+    emitEvent(jobId, event) {
+      if (event.event.case === "state") return; // the queue alone decides states
+      emit(jobId, event.event);
+    },
+    heartbeat(jobId) {
+      beat.run(Date.now(), jobId);
+    },
+    async finish(jobId, outcome) {
+      const job = get(jobId);
+      if (isTerminal(job.state)) return job;
+      const state = outcome.state ?? (outcome.error ? "error" : "success");
+      let merged = mergeResults(resultFromJson(job.result_json), outcome.result);
+      try {
+        const extra = await hooks.get(job.kind)?.finished?.(job, { ...outcome, result: merged, state });
+        merged = mergeResults(merged, extra);
+      } catch (err) {
+        outcome = {
+          ...outcome,
+          error: outcome.error || `recording the result failed: ${(err as Error).message}`,
+        };
+      }
+      const error = outcome.error ?? "";
+      const finalState = error && state === "success" ? "error" : state;
+      await db
+        .updateTable("jobs")
+        .set({ state: finalState, error, result_json: resultToJson(merged), finished_at: Date.now() })
+        .where("id", "=", jobId)
+        .where("state", "in", ["queued", "running"])
+        .execute();
+      emit(jobId, stateChanged(jobStateNames[finalState] ?? JobState.ERROR, error, merged));
+      const row = get(jobId);
+      publish(row);
+      return row;
+    },
+    async *follow(id, afterSeq, signal) {
+      let after = Number(afterSeq);
+      get(id);
+      while (!signal.aborted) {
+        let wakeUp: () => void = () => {};
+        const woken = new Promise<void>((r) => {
+          wakeUp = r;
+        });
+        const set = wakers.get(id) ?? new Set();
+        set.add(wakeUp);
+        wakers.set(id, set);
+        try {
+          const job = get(id);
+          const rows = eventsAfter.all(id, after);
+          if (rows.length > 0) {
+            after = rows[rows.length - 1]!.seq;
+            const evs = rows.map((r) => {
+              const ev = fromBinary(JobEventSchema, r.event);
+              ev.seq = BigInt(r.seq);
+              return ev;
+            });
+            yield { job, events: evs };
+            continue;
+          }
+          if (isTerminal(job.state)) return;
+          const onAbort = () => wakeUp();
+          signal.addEventListener("abort", onAbort, { once: true });
+          // A periodic re-check covers events written by another process (none today) and missed wakes.
+          const timer = setTimeout(wakeUp, 2000);
+          await woken;
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onAbort);
+        } finally {
+          set.delete(wakeUp);
+          if (set.size === 0) wakers.delete(id);
+        }
+      }
+    },
+    onQueued(listener) {
+      queuedListeners.push(listener);
+    },
+    setHooks(kind, h) {
+      hooks.set(kind, h);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Store } from "../store/open-store.js";
+import type { JobQueue } from "./job-queue.js";
+
+export interface JobWatchdogOptions {
+  store: Store;
+  queue: JobQueue;
+  /** Running jobs whose runner is alive, refreshed every tick. */
+  liveJobs: () => string[];
+  /** Runners of which ids are connected (for queued jobs targeted at one). */
+  isConnected: (runnerId: string) => boolean;
+  /** How long a running job may go without a heartbeat, and a targeted job may wait for its runner. */
+  timeoutMs: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Fails jobs nobody is working on: a running job whose runner stopped sending heartbeats, and a job
+ * queued for a specific runner (a CLI) that is not connected. Nothing waits forever.
+ */
+export function startJobWatchdog(options: JobWatchdogOptions): { stop(): void } {
+  const { store, queue, timeoutMs } = options;
+  const seconds = Math.round(timeoutMs / 1000);
+  const tick = async () => {
+    for (const id of options.liveJobs()) queue.heartbeat(id);
+    const now = Date.now();
+    const stale = await store.db
+      .selectFrom("jobs")
+      .leftJoin("runners", "runners.id", "jobs.runner_id")
+      .select(["jobs.id", "runners.name", "runners.kind"])
+      .where("jobs.state", "=", "running")
+      .where("jobs.heartbeat_at", "<", now - timeoutMs)
+      .execute();
+    for (const job of stale)
+      await queue.finish(job.id, {
+        error: `runner "${job.name ?? "unknown"}" (${job.kind ?? "?"}) stopped responding: no heartbeat for ${seconds}s`,
+      });
+    const orphans = await store.db
+      .selectFrom("jobs")
+      .select(["id", "target_runner_id"])
+      .where("state", "=", "queued")
+      .where("target_runner_id", "!=", "")
+      .where("queued_at", "<", now - timeoutMs)
+      .execute();
+    for (const job of orphans)
+      if (!options.isConnected(job.target_runner_id))
+        await queue.finish(job.id, {
+          error: `the runner this job was queued for (${job.target_runner_id}) is not connected; it waited ${seconds}s`,
+        });
+  };
+  let busy = false;
+  const timer = setInterval(
+    () => {
+      if (busy) return;
+      busy = true;
+      tick()
+        .catch(options.onError)
+        .finally(() => {
+          busy = false;
+        });
+    },
+    Math.min(1000, Math.max(100, timeoutMs / 4)),
+  );
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** After a server start: jobs left running by the previous process can never finish; fail them with the reason. */
+export async function failInterruptedJobs(store: Store, queue: JobQueue): Promise<number> {
+  const rows = await store.db.selectFrom("jobs").select("id").where("state", "=", "running").execute();
+  for (const r of rows)
+    await queue.finish(r.id, { error: "interrupted: the server stopped while this job was running" });
+  return rows.length;
+}

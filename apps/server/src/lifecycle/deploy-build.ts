@@ -1,0 +1,171 @@
+import { StepStatus } from "@berth/proto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { getApplication } from "../catalog/projects.js";
+import { parseTimings } from "../catalog/stored-timings.js";
+import { toGitInfoProto } from "../catalog/to-proto.js";
+import { deploymentUrl, urlOptionsOf } from "../catalog/urls.js";
+import { effectiveConfig } from "../config/effective-config.js";
+import { getBuildRow } from "../history/get-history.js";
+import { insertDeployment } from "../history/insert-history.js";
+import type { JobReporter } from "../jobs/job-events.js";
+import { paramsFromJson } from "../jobs/job-rows.js";
+import { aggregateHealth } from "../platforms/process/health-state.js";
+import type { ServerContext } from "../server-context.js";
+import type { BuildTable, JobTable } from "../store/schema.js";
+import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
+import type { Engine } from "./engine.js";
+import { JobFailure } from "./job-failure.js";
+import { deploymentPhases } from "./phase-timings.js";
+import { publishDeployment } from "./publish-changes.js";
+
+async function buildToDeploy(ctx: ServerContext, appId: string, buildId: string): Promise<BuildTable> {
+  if (buildId) return getBuildRow(ctx.store.db, buildId);
+  const latest = await ctx.store.db
+    .selectFrom("builds")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("status", "=", "success")
+    .orderBy("seq", "desc")
+    .executeTakeFirst();
+  if (!latest)
+    throw new ConnectError(
+      "the app has no successful build to deploy; run berth build",
+      Code.FailedPrecondition,
+    );
+  return latest;
+}
+
+/** Waits until every instance is healthy (true) or the deadline passes (false). */
+function waitHealthy(
+  engine: Engine,
+  deploymentId: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (aggregateHealth(engine.platform.instances(deploymentId)) === "healthy") finish(true);
+    };
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      off();
+      signal.removeEventListener("abort", onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const off = engine.platform.onChange((id) => id === deploymentId && check());
+    signal.addEventListener("abort", onAbort);
+    check();
+  });
+}
+
+/**
+ * The deploy job: a new deployment vN of a build, its instances started on the platform and gated on
+ * health. Never touches other deployments. Fails (leaving vN unhealthy) when health never passes.
+ */
+export async function deployBuild(
+  ctx: ServerContext,
+  engine: Engine,
+  job: JobTable,
+  reporter: JobReporter,
+  signal: AbortSignal,
+) {
+  const db = ctx.store.db;
+  const params = paramsFromJson(job.params_json);
+  const p = params.case === "deploy" ? params.value : undefined;
+  const app = await getApplication(db, job.project, job.app);
+  const build = await buildToDeploy(ctx, app.id, p?.buildId ?? "");
+  if (build.app_id !== app.id) throw new Error(`build ${build.id} belongs to another app`);
+  if (build.status !== "success" || !build.artifact_digest)
+    throw new Error(`build v${build.seq} has no artifact (status ${build.status})`);
+  const stored = specFromAppConfig(p?.configJson || app.config_json);
+  const config = await effectiveConfig(db, job.project, job.app);
+  const row = await insertDeployment(db, {
+    appId: app.id,
+    status: "deploying",
+    git: toGitInfoProto(build),
+    buildId: build.id,
+    artifactDigest: build.artifact_digest,
+    artifactSize: build.artifact_size ?? 0,
+    platform: engine.platform.name,
+    instanceCount: stored.count,
+    spec: stored,
+    configRevision: config.revision,
+    jobId: job.id,
+  });
+  const url = deploymentUrl(job.project, job.app, row.seq, urlOptionsOf(ctx));
+  const result = { deploymentId: row.id, deploymentUrl: url, buildId: build.id };
+  await publishDeployment(ctx, row.id);
+
+  const started = Date.now();
+  reporter.step("deploy", `Deploy v${row.seq} (${stored.count} × ${stored.command})`);
+  const spec = platformSpec(
+    row,
+    { project: job.project, app: job.app },
+    engine.artifacts.pathOf(build.artifact_digest),
+  );
+  try {
+    await engine.platform.deploy(spec, signal);
+  } catch (err) {
+    const message = `starting v${row.seq} failed: ${(err as Error).message}`;
+    await db
+      .updateTable("deployments")
+      .set({ status: "failed", error: message, finished_at: Date.now() })
+      .where("id", "=", row.id)
+      .execute();
+    await publishDeployment(ctx, row.id);
+    throw new JobFailure(message, result);
+  }
+  reporter.stepDone("deploy", `${stored.count} instance(s) started`);
+
+  const healthStarted = Date.now();
+  const check = stored.health.path ? `GET ${stored.health.path}` : "TCP connect";
+  reporter.step("health", `Wait for health checks (${check})`);
+  const healthy = await waitHealthy(engine, row.id, stored.health.startTimeoutMs ?? 30_000, signal);
+  const timings = deploymentPhases(parseTimings(build.timings_json), [
+    { phase: "deploy", startedAt: started, durationMs: healthStarted - started },
+    { phase: "health", startedAt: healthStarted, durationMs: Date.now() - healthStarted },
+  ]);
+  if (!healthy && signal.aborted) {
+    // A cancelled deploy leaves nothing running: its instances stop and it is recorded as failed.
+    await engine.platform.destroy(row.id);
+    await db
+      .updateTable("deployments")
+      .set({ status: "failed", error: "the deploy was cancelled", finished_at: Date.now() })
+      .where("id", "=", row.id)
+      .execute();
+    await publishDeployment(ctx, row.id);
+    throw new JobFailure(`v${row.seq} was cancelled`, result);
+  }
+  if (!healthy) {
+    const last =
+      engine.platform
+        .instances(row.id)
+        .map((i) => i.lastHealthError)
+        .find(Boolean) ?? "no healthy answer";
+    const why = `health check did not pass within ${Math.round((stored.health.startTimeoutMs ?? 30_000) / 1000)}s: ${last}`;
+    await db
+      .updateTable("deployments")
+      .set({
+        status: "unhealthy",
+        error: why,
+        finished_at: Date.now(),
+        timings_json: JSON.stringify(timings),
+      })
+      .where("id", "=", row.id)
+      .execute();
+    await publishDeployment(ctx, row.id);
+    reporter.stepDone("health", why, StepStatus.ERROR);
+    throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
+  }
+  await db
+    .updateTable("deployments")
+    .set({ status: "healthy", finished_at: Date.now(), timings_json: JSON.stringify(timings) })
+    .where("id", "=", row.id)
+    .where("status", "=", "deploying")
+    .execute();
+  await publishDeployment(ctx, row.id);
+  reporter.stepDone("health", `v${row.seq} healthy`);
+  return result;
+}

@@ -1,0 +1,53 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { recordAudit } from "../audit/record-audit.js";
+import type { Caller } from "../auth/caller.js";
+import { revokeDeploymentTokens } from "../auth/tokens.js";
+import { getApplicationById } from "../catalog/projects.js";
+import { parseReleaseTargets } from "../catalog/to-proto.js";
+import { getDeploymentRow } from "../history/get-history.js";
+import type { ServerContext } from "../server-context.js";
+import type { DeploymentTable } from "../store/schema.js";
+import type { Engine } from "./engine.js";
+import { publishDeployment } from "./publish-changes.js";
+
+/** Stops a deployment's instances for good; its history stays. Refused while the app's release targets it. */
+export async function destroyDeployment(
+  ctx: ServerContext,
+  engine: Engine,
+  input: { deploymentId: string; actor?: Pick<Caller, "tokenId" | "name"> },
+): Promise<DeploymentTable> {
+  const db = ctx.store.db;
+  const row = await getDeploymentRow(db, input.deploymentId);
+  const app = await getApplicationById(db, row.app_id);
+  if (row.status === "destroyed") return row;
+  if (app.current_release_id) {
+    const current = await db
+      .selectFrom("releases")
+      .select("targets_json")
+      .where("id", "=", app.current_release_id)
+      .executeTakeFirst();
+    if (current && parseReleaseTargets(current.targets_json).some((t) => t.deploymentId === row.id))
+      throw new ConnectError(
+        `${app.name} v${row.seq} is released; release another deployment before destroying it`,
+        Code.FailedPrecondition,
+      );
+  }
+  await engine.platform.destroy(row.id);
+  const now = Date.now();
+  await db
+    .updateTable("deployments")
+    .set({ status: "destroyed", destroyed_at: now })
+    .where("id", "=", row.id)
+    .execute();
+  await revokeDeploymentTokens(db, row.id);
+  await recordAudit(db, {
+    actor: input.actor,
+    action: "deployment.destroy",
+    project: app.project,
+    app: app.name,
+    target: row.id,
+    details: { seq: row.seq },
+  });
+  await publishDeployment(ctx, row.id);
+  return getDeploymentRow(db, row.id);
+}

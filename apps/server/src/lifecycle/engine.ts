@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { createJobQueue, type JobQueue } from "../jobs/job-queue.js";
+import { failInterruptedJobs, startJobWatchdog } from "../jobs/job-watchdog.js";
+import type { InstanceView, Platform } from "../platforms/platform.js";
+import { createProcessPlatform } from "../platforms/process/process-platform.js";
+import { type ArtifactStore, createArtifactStore } from "../registry/artifact-store.js";
+import { createRouteTable } from "../router/route-table.js";
+import { startUrlRouter } from "../router/url-router.js";
+import { startBuiltinRunner } from "../runners/builtin-runner.js";
+import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
+import type { ServerContext } from "../server-context.js";
+import { buildRecordHooks } from "./build-records.js";
+import { startDeploymentMonitor } from "./deployment-monitor.js";
+import { instanceEnv } from "./instance-env.js";
+import { jobExecutors } from "./job-executors.js";
+import { resumeDeployments } from "./resume-deployments.js";
+
+/** The ship-it machinery of one server: job queue, runners, artifact store and platform. */
+export interface Engine {
+  queue: JobQueue;
+  hub: RunnerHub;
+  artifacts: ArtifactStore;
+  platform: Platform;
+}
+
+const engines = new WeakMap<ServerContext, Engine>();
+
+function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** How long a running job may go without its runner's heartbeat before it fails. */
+export function jobTimeoutMs(): number {
+  return envNumber("BERTH_JOB_TIMEOUT_MS", 30_000);
+}
+
+/** The engine of a server, created on first use (services are registered before subsystems start). */
+export function engineOf(ctx: ServerContext): Engine {
+  let engine = engines.get(ctx);
+  if (engine) return engine;
+  const queue = createJobQueue(ctx.store, ctx.events);
+  const artifacts = createArtifactStore({
+    dir: join(ctx.options.dataDir, "artifacts"),
+    db: ctx.store.db,
+    maxBytes: envNumber("BERTH_MAX_ARTIFACT_BYTES", 512 * 1024 * 1024),
+  });
+  const platform = createProcessPlatform({
+    dir: join(ctx.options.dataDir, "deployments"),
+    db: ctx.store.db,
+    envFor: (spec, instance) => instanceEnv(ctx, spec, instance),
+    graceMs: envNumber("BERTH_STOP_GRACE_MS", 5000),
+    onError: (err) => ctx.logger.warn({ err }, "process platform"),
+  });
+  engine = { queue, hub: createRunnerHub(ctx.store, queue, ctx.events), artifacts, platform };
+  queue.setHooks("build", buildRecordHooks(ctx, artifacts));
+  engines.set(ctx, engine);
+  return engine;
+}
+
+/**
+ * Live instances of a deployment on this server: id, pid, port, state, health, cwd and log file.
+ * The runtime (logs, exec) uses it to find an instance's process.
+ */
+export function deploymentInstances(ctx: ServerContext, deploymentId: string): InstanceView[] {
+  return engineOf(ctx).platform.instances(deploymentId);
+}
+
+/** Starts the engine: fails interrupted jobs, resumes deployments, runs the built-in runner, the watchdog and the URL router. */
+export async function startEngine(ctx: ServerContext): Promise<void> {
+  const engine = engineOf(ctx);
+  const failed = await failInterruptedJobs(ctx.store, engine.queue);
+  if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  ctx.onClose(() => engine.platform.close());
+  await resumeDeployments(ctx, engine);
+  const stopMonitor = startDeploymentMonitor(ctx, engine);
+  ctx.onClose(stopMonitor);
+
+  const timeoutMs = jobTimeoutMs();
+  const watchdog = startJobWatchdog({
+    store: ctx.store,
+    queue: engine.queue,
+    liveJobs: () => engine.hub.liveJobs(timeoutMs),
+    isConnected: (id) => engine.hub.isConnected(id),
+    timeoutMs,
+    onError: (err) => ctx.logger.warn({ err }, "job watchdog"),
+  });
+  ctx.onClose(() => watchdog.stop());
+  if (ctx.options.builtinRunner) {
+    const runner = await startBuiltinRunner({
+      hub: engine.hub,
+      queue: engine.queue,
+      executors: jobExecutors(ctx, engine),
+      onError: (err) => ctx.logger.warn({ err }, "built-in runner"),
+    });
+    ctx.onClose(() => runner.stop());
+  }
+
+  const routes = createRouteTable({
+    sqlite: ctx.store.sqlite,
+    instances: (id) => engine.platform.instances(id),
+  });
+  void (async () => {
+    // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
+    for await (const e of ctx.events.subscribe({}, ctx.shutdownSignal)) {
+      const kind = e.event.case;
+      if (kind === "release" || kind === "deployment" || kind === "application") routes.invalidate();
+    }
+  })();
+  const router = await startUrlRouter({
+    host: ctx.options.host,
+    port: ctx.options.routerPort,
+    baseDomain: ctx.options.baseDomain,
+    route: routes.route,
+  });
+  ctx.routerPort = router.port;
+  ctx.onClose(() => router.close());
+}

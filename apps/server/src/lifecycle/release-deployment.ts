@@ -1,0 +1,183 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ulid } from "ulid";
+import { recordAudit } from "../audit/record-audit.js";
+import type { Caller } from "../auth/caller.js";
+import { parseTimings } from "../catalog/stored-timings.js";
+import { parseReleaseTargets, type StoredReleaseTarget } from "../catalog/to-proto.js";
+import type { ServerContext } from "../server-context.js";
+import type { ApplicationTable, DeploymentTable, ReleaseTable } from "../store/schema.js";
+import { withReleasePhase } from "./phase-timings.js";
+import { publishRelease } from "./publish-changes.js";
+import { releaseTargets } from "./release-targets.js";
+
+export interface ReleaseInput {
+  project: string;
+  app: string;
+  /** vN, or the deployment id. */
+  seq?: number;
+  deploymentId?: string;
+  canaryPercent?: number;
+  force?: boolean;
+  reason?: string;
+  actor?: Pick<Caller, "tokenId" | "name">;
+  /** Set by rollback: the release being undone. */
+  rollbackOf?: string;
+}
+
+/** Why a deployment may not be released, or undefined. `force` overrides health, never destruction. */
+export function releaseRefusal(d: DeploymentTable, app: string, force: boolean): string | undefined {
+  const name = `${app} v${d.seq}`;
+  if (d.status === "destroyed") return `${name} is destroyed and cannot be released; deploy again`;
+  if (d.status === "failed") return `${name} failed to start and cannot be released`;
+  if (d.status !== "healthy" && !force)
+    return `${name} is ${d.status}, not healthy; release refused (use --force to release it anyway)`;
+  return undefined;
+}
+
+/**
+ * Points the app's public URL at a deployment (or splits traffic for a canary). The release row and
+ * the app's current release change in one SQLite transaction, so the router never sees half a release.
+ */
+export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput): Promise<ReleaseTable> {
+  const { sqlite } = ctx.store;
+  const started = Date.now();
+  const tx = sqlite.transaction((): ReleaseTable => {
+    const app = sqlite
+      .prepare<[string, string], ApplicationTable>(
+        "SELECT * FROM applications WHERE project = ? AND name = ?",
+      )
+      .get(input.project, input.app);
+    if (!app)
+      throw new ConnectError(
+        `application "${input.app}" not found in project "${input.project}"`,
+        Code.NotFound,
+      );
+    const dep = input.deploymentId
+      ? sqlite
+          .prepare<[string], DeploymentTable>("SELECT * FROM deployments WHERE id = ?")
+          .get(input.deploymentId)
+      : sqlite
+          .prepare<[string, number], DeploymentTable>(
+            "SELECT * FROM deployments WHERE app_id = ? AND seq = ?",
+          )
+          .get(app.id, input.seq ?? 0);
+    const what = input.deploymentId ? `deployment "${input.deploymentId}"` : `v${input.seq}`;
+    if (!dep || dep.app_id !== app.id)
+      throw new ConnectError(`${input.app} has no deployment ${what}`, Code.NotFound);
+    const refusal = releaseRefusal(dep, input.app, !!input.force);
+    if (refusal) throw new ConnectError(refusal, Code.FailedPrecondition);
+    const current = app.current_release_id
+      ? sqlite
+          .prepare<[string], ReleaseTable>("SELECT * FROM releases WHERE id = ?")
+          .get(app.current_release_id)
+      : undefined;
+    const targets: StoredReleaseTarget[] = releaseTargets(
+      current ? parseReleaseTargets(current.targets_json) : [],
+      dep.id,
+      input.canaryPercent ?? 0,
+    );
+    const seq =
+      (sqlite
+        .prepare<[string], { m: number | null }>("SELECT MAX(seq) AS m FROM releases WHERE app_id = ?")
+        .get(app.id)?.m ?? 0) + 1;
+    const now = Date.now();
+    const row: ReleaseTable = {
+      id: ulid(now),
+      app_id: app.id,
+      seq,
+      targets_json: JSON.stringify(targets),
+      actor_token_id: input.actor?.tokenId ?? "",
+      actor_name: input.actor?.name ?? "server",
+      reason: input.reason ?? "",
+      rollback_of: input.rollbackOf ?? null,
+      forced: input.force && dep.status !== "healthy" ? 1 : 0,
+      created_at: now,
+    };
+    sqlite
+      .prepare(
+        `INSERT INTO releases (id, app_id, seq, targets_json, actor_token_id, actor_name, reason, rollback_of, forced, created_at)
+         VALUES (@id, @app_id, @seq, @targets_json, @actor_token_id, @actor_name, @reason, @rollback_of, @forced, @created_at)`,
+      )
+      .run(row);
+    sqlite
+      .prepare("UPDATE applications SET current_release_id = ?, updated_at = ? WHERE id = ?")
+      .run(row.id, now, app.id);
+    // The deployment's phase chart ends with its first release.
+    sqlite
+      .prepare("UPDATE deployments SET timings_json = ? WHERE id = ?")
+      .run(JSON.stringify(withReleasePhase(parseTimings(dep.timings_json), started, now)), dep.id);
+    return row;
+  });
+  const row = tx.immediate();
+  const targets = parseReleaseTargets(row.targets_json);
+  await recordAudit(ctx.store.db, {
+    actor: input.actor,
+    action: input.rollbackOf ? "release.rollback" : "release.create",
+    project: input.project,
+    app: input.app,
+    target: row.id,
+    details: {
+      seq: row.seq,
+      targets,
+      reason: row.reason,
+      forced: row.forced === 1,
+      rollbackOf: row.rollback_of,
+    },
+  });
+  await publishRelease(ctx, row.id);
+  return row;
+}
+
+/** Releases the deployment that was released before the current one (skipping destroyed ones). */
+export async function rollbackRelease(
+  ctx: ServerContext,
+  input: { project: string; app: string; reason?: string; actor?: Pick<Caller, "tokenId" | "name"> },
+): Promise<ReleaseTable> {
+  const db = ctx.store.db;
+  const app = await db
+    .selectFrom("applications")
+    .selectAll()
+    .where("project", "=", input.project)
+    .where("name", "=", input.app)
+    .executeTakeFirst();
+  if (!app)
+    throw new ConnectError(
+      `application "${input.app}" not found in project "${input.project}"`,
+      Code.NotFound,
+    );
+  const releases = await db
+    .selectFrom("releases")
+    .selectAll()
+    .where("app_id", "=", app.id)
+    .orderBy("seq", "desc")
+    .limit(200)
+    .execute();
+  const current = releases.find((r) => r.id === app.current_release_id);
+  if (!current)
+    throw new ConnectError(
+      `${input.app} has never been released; nothing to roll back`,
+      Code.FailedPrecondition,
+    );
+  const primary = (r: ReleaseTable) =>
+    [...parseReleaseTargets(r.targets_json)].sort((a, b) => b.weight - a.weight)[0]?.deploymentId;
+  const currentPrimary = primary(current);
+  for (const r of releases) {
+    if (r.seq >= current.seq) continue;
+    const target = primary(r);
+    if (!target || target === currentPrimary) continue;
+    const dep = await db.selectFrom("deployments").selectAll().where("id", "=", target).executeTakeFirst();
+    if (!dep || dep.status === "destroyed" || dep.status === "failed") continue;
+    return releaseDeployment(ctx, {
+      project: input.project,
+      app: input.app,
+      deploymentId: dep.id,
+      reason: input.reason,
+      actor: input.actor,
+      rollbackOf: current.id,
+    });
+  }
+  throw new ConnectError(
+    `${input.app} has no earlier released deployment that still runs; release a specific one with berth release vN`,
+    Code.FailedPrecondition,
+  );
+}

@@ -1,0 +1,43 @@
+import type { ServerContext } from "../server-context.js";
+import { platformSpec } from "./deployment-spec.js";
+import type { Engine } from "./engine.js";
+
+/**
+ * After a server start: instances of live deployments are re-adopted (their pid is alive) or restarted.
+ * A deployment caught mid-deploy by the stop is marked failed and its instances stopped: its job failed too.
+ */
+export async function resumeDeployments(ctx: ServerContext, engine: Engine): Promise<void> {
+  const db = ctx.store.db;
+  const rows = await db
+    .selectFrom("deployments")
+    .innerJoin("applications", "applications.id", "deployments.app_id")
+    .selectAll("deployments")
+    .select(["applications.project as project", "applications.name as app_name"])
+    .where("deployments.status", "in", ["deploying", "healthy", "unhealthy"])
+    .execute();
+  for (const row of rows) {
+    if (!row.artifact_digest) continue;
+    const spec = platformSpec(
+      row,
+      { project: row.project, app: row.app_name },
+      engine.artifacts.pathOf(row.artifact_digest),
+    );
+    try {
+      await engine.platform.resume([spec]);
+    } catch (err) {
+      ctx.logger.warn({ err, deploymentId: row.id }, "could not resume deployment");
+    }
+    if (row.status === "deploying") {
+      await engine.platform.destroy(row.id);
+      await db
+        .updateTable("deployments")
+        .set({
+          status: "failed",
+          error: "interrupted: the server stopped during the deploy",
+          finished_at: Date.now(),
+        })
+        .where("id", "=", row.id)
+        .execute();
+    }
+  }
+}

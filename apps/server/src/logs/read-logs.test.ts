@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeLogCursor } from "./log-cursor.js";
+import { createLogStore, type LogStore } from "./log-store.js";
+import { type ReadLogsChunk, type ReadLogsRequest, readLogs } from "./read-logs.js";
+
+let dir: string;
+let store: LogStore;
+let clientSeq = 0n;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "berth-logs-"));
+  store = createLogStore({ path: join(dir, "logs.db") });
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const put = (instanceId: string, timeMs: number, text: string, deploymentId = "d1") =>
+  store.append(
+    deploymentId,
+    instanceId,
+    [{ timeMs, stream: 1, data: Buffer.from(text), clientSeq: ++clientSeq }],
+    0,
+  );
+
+const req = (r: Partial<ReadLogsRequest>): ReadLogsRequest => ({
+  deploymentId: "d1",
+  instanceId: "",
+  tailLines: 0,
+  follow: false,
+  ...r,
+});
+
+const texts = (chunks: ReadLogsChunk[]) =>
+  chunks.flatMap((c) => c.lines.map((l) => Buffer.from(l.data).toString()));
+
+async function collect(r: ReadLogsRequest): Promise<ReadLogsChunk[]> {
+  const out: ReadLogsChunk[] = [];
+  for await (const c of readLogs(store, r, new AbortController().signal)) out.push(c);
+  return out;
+}
+
+describe("readLogs", () => {
+  it("merges the instances of a deployment by time and tails", async () => {
+    put("a", 10, "a1");
+    put("b", 5, "b1");
+    put("c", 20, "c1");
+    put("b", 30, "b2");
+    put("other", 1, "x", "d2");
+    expect(texts(await collect(req({})))).toEqual(["b1", "a1", "c1", "b2"]);
+    expect(texts(await collect(req({ tailLines: 2 })))).toEqual(["c1", "b2"]);
+    expect(texts(await collect(req({ sinceMs: 15 })))).toEqual(["c1", "b2"]);
+    expect(texts(await collect(req({ instanceId: "b", deploymentId: "" })))).toEqual(["b1", "b2"]);
+  });
+
+  it("resumes from a cursor without duplicates and follows new lines", async () => {
+    put("a", 10, "a1");
+    put("b", 11, "b1");
+    const first = await collect(req({}));
+    const cursor = decodeLogCursor(first.at(-1)!.cursor);
+    put("a", 12, "a2");
+    put("c", 13, "c1");
+    const ac = new AbortController();
+    const it = readLogs(store, req({ cursor, follow: true }), ac.signal)[Symbol.asyncIterator]();
+    const backfill = (await it.next()).value as ReadLogsChunk;
+    expect(texts([backfill])).toEqual(["a2", "c1"]);
+    expect(backfill.backfillDone).toBe(true);
+    const next = it.next();
+    put("b", 14, "b2");
+    expect(texts([(await next).value as ReadLogsChunk])).toEqual(["b2"]);
+    ac.abort();
+    put("a", 15, "late");
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it("announces a gap when the cursor is older than the window", async () => {
+    const small = createLogStore({ path: join(dir, "small.db"), maxLinesPerInstance: 3 });
+    small.append("d1", "a", [{ timeMs: 1, stream: 1, data: Buffer.from("1"), clientSeq: 1n }], 0);
+    const first: ReadLogsChunk[] = [];
+    for await (const c of readLogs(small, req({}), new AbortController().signal)) first.push(c);
+    for (let i = 2; i <= 10; i++)
+      small.append("d1", "a", [{ timeMs: i, stream: 1, data: Buffer.from(`${i}`), clientSeq: BigInt(i) }], 0);
+    const resumed: ReadLogsChunk[] = [];
+    for await (const c of readLogs(
+      small,
+      req({ cursor: decodeLogCursor(first.at(-1)!.cursor) }),
+      new AbortController().signal,
+    ))
+      resumed.push(c);
+    expect(texts(resumed)).toEqual(["8", "9", "10"]);
+    expect(resumed[0]!.skipped).toBe(6);
+    small.close();
+  });
+
+  it("gives a slow follower a bounded queue and a skipped count", async () => {
+    const ac = new AbortController();
+    const it = readLogs(store, req({ follow: true }), ac.signal, { maxQueuedLines: 100 })[
+      Symbol.asyncIterator
+    ]();
+    expect((await it.next()).value?.backfillDone).toBe(true);
+    for (let i = 0; i < 1000; i++) put("a", 100 + i, `l${i}`);
+    const chunk = (await it.next()).value as ReadLogsChunk;
+    expect(chunk.skipped).toBe(900);
+    expect(texts([chunk])[0]).toBe("l900");
+    ac.abort();
+    await it.return?.(undefined);
+  });
+
+  it("drops lines the entrypoint resends and keeps bytes exact across a reopen", async () => {
+    const raw = Buffer.concat([
+      Buffer.from("\x1b[1;31m<script>alert(1)</script>\x1b[0m"),
+      Buffer.from([0, 0xff, 0xc3]),
+    ]);
+    store.append("d1", "a", [{ timeMs: 1, stream: 2, data: raw, clientSeq: 5n }], 0);
+    expect(store.append("d1", "a", [{ timeMs: 1, stream: 2, data: raw, clientSeq: 5n }], 0)).toBe(0);
+    store.close();
+    store = createLogStore({ path: join(dir, "logs.db") });
+    const lines = (await collect(req({}))).flatMap((c) => c.lines);
+    expect(lines).toHaveLength(1);
+    expect(Buffer.from(lines[0]!.data).equals(raw)).toBe(true);
+    expect(lines[0]!.stream).toBe(2);
+    expect(store.append("d1", "a", [{ timeMs: 2, stream: 1, data: raw, clientSeq: 5n }], 0)).toBe(0);
+    expect(store.append("d1", "a", [{ timeMs: 2, stream: 1, data: raw, clientSeq: 6n }], 0)).toBe(1);
+    expect(store.window("a")!.lastSeq).toBe(2);
+  });
+});
+
+describe("log store memory", () => {
+  it("keeps in-memory windows under the byte budget and reloads evicted ones from disk", async () => {
+    const small = createLogStore({ path: join(dir, "budget.db"), maxMemoryBytes: 200_000 });
+    const line = Buffer.alloc(1000, "x");
+    for (let i = 0; i < 10; i++) {
+      for (let n = 1; n <= 50; n++) {
+        small.append("d1", `i${i}`, [{ timeMs: n, stream: 1, data: line, clientSeq: BigInt(n) }], 0);
+      }
+      expect(small.memoryBytes).toBeLessThanOrEqual(200_000);
+    }
+    expect(small.window("i0")!.size).toBe(50);
+    expect(small.memoryBytes).toBeLessThanOrEqual(200_000);
+    small.close();
+  });
+});
+
+describe("following several instances", () => {
+  it("orders lines across instances whose batches arrive out of order", async () => {
+    put("a", 1, "a0");
+    put("b", 2, "b0");
+    const ac = new AbortController();
+    const it = readLogs(store, req({ follow: true }), ac.signal, { reorderMs: 50 })[Symbol.asyncIterator]();
+    expect(texts([(await it.next()).value as ReadLogsChunk])).toEqual(["a0", "b0"]);
+    const next = it.next();
+    put("a", 200, "a at 200");
+    setTimeout(() => put("b", 100, "b at 100"), 10);
+    expect(texts([(await next).value as ReadLogsChunk])).toEqual(["b at 100", "a at 200"]);
+    ac.abort();
+    await it.return?.(undefined);
+  });
+});

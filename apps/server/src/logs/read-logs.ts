@@ -1,0 +1,196 @@
+import { encodeLogCursor, type LogCursor } from "./log-cursor.js";
+import type { LogStore } from "./log-store.js";
+import { mergeLines } from "./merge-lines.js";
+import { compareLines, lineOverheadBytes, type StoredLine } from "./stored-line.js";
+
+export interface ReadLogsRequest {
+  /** One of deploymentId (all its instances, merged) or instanceId. */
+  deploymentId: string;
+  instanceId: string;
+  /** Lines of backfill (0: 500, or everything since `sinceMs` when that is set). */
+  tailLines: number;
+  sinceMs?: number;
+  untilMs?: number;
+  follow: boolean;
+  /** Resume after this position: backfill is then everything after it. */
+  cursor?: LogCursor;
+}
+
+export interface ReadLogsChunk {
+  lines: StoredLine[];
+  /** Lines this reader missed since the previous chunk (too slow, trimmed, or dropped by the entrypoint). */
+  skipped: number;
+  cursor: string;
+  backfillDone: boolean;
+}
+
+export interface ReadLogsOptions {
+  /** Bound of a follower's queue; beyond it the oldest queued lines are skipped (and counted). */
+  maxQueuedLines?: number;
+  maxQueuedBytes?: number;
+  maxChunkLines?: number;
+  maxChunkBytes?: number;
+  /**
+   * When following several instances, new lines wait this long for the other instances' batches so each
+   * message is in time order across them (entrypoints batch for ~20 ms each, independently). Default 30 ms.
+   */
+  reorderMs?: number;
+}
+
+const defaultTail = 500;
+const maxBackfill = 100_000;
+
+/** Backfill then (optionally) follow: the body of GetLogStream. Ends when `signal` aborts; frees its queue. */
+export async function* readLogs(
+  store: LogStore,
+  request: ReadLogsRequest,
+  signal: AbortSignal,
+  options: ReadLogsOptions = {},
+): AsyncGenerator<ReadLogsChunk> {
+  const maxQueuedLines = options.maxQueuedLines ?? 10_000;
+  const maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
+  const maxChunkLines = options.maxChunkLines ?? 1000;
+  const maxChunkBytes = options.maxChunkBytes ?? 1024 * 1024;
+  const reorderMs = request.instanceId ? 0 : (options.reorderMs ?? 30);
+  const { cursor, sinceMs, untilMs } = request;
+  const pos = new Map(cursor?.seqs ?? []);
+  let lastTimeMs = cursor?.timeMs ?? Date.now();
+  let skipped = 0;
+
+  let queue: StoredLine[] = [];
+  let head = 0;
+  let queuedBytes = 0;
+  let wake: (() => void) | undefined;
+  const inRange = (l: StoredLine) =>
+    (sinceMs === undefined || l.timeMs >= sinceMs) && (untilMs === undefined || l.timeMs <= untilMs);
+  // Subscribe before reading the backfill, so no line falls between the two (duplicates are filtered by seq).
+  const unsubscribe = request.follow
+    ? store.subscribe(
+        request.instanceId ? { instanceId: request.instanceId } : { deploymentId: request.deploymentId },
+        (lines, dropped) => {
+          skipped += dropped;
+          for (const l of lines) {
+            if (!inRange(l)) continue;
+            queue.push(l);
+            queuedBytes += l.data.byteLength + lineOverheadBytes;
+          }
+          while (queue.length - head > maxQueuedLines || queuedBytes > maxQueuedBytes) {
+            queuedBytes -= queue[head]!.data.byteLength + lineOverheadBytes;
+            head++;
+            skipped++;
+          }
+          if (head > 4096 && head * 2 > queue.length) {
+            queue = queue.slice(head);
+            head = 0;
+          }
+          wake?.();
+        },
+      )
+    : undefined;
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort);
+
+  let sentAny = cursor !== undefined;
+  const seenInstances = new Set(pos.keys());
+  const chunk = (lines: StoredLine[], backfillDone: boolean): ReadLogsChunk => {
+    for (const l of lines) {
+      pos.set(l.instanceId, l.seq);
+      seenInstances.add(l.instanceId);
+      // Without a cursor the start time is a placeholder (request time) until a line is sent.
+      lastTimeMs = sentAny ? Math.max(lastTimeMs, l.timeMs) : l.timeMs;
+      sentAny = true;
+    }
+    const out = { lines, skipped, cursor: encodeLogCursor({ timeMs: lastTimeMs, seqs: pos }), backfillDone };
+    skipped = 0;
+    return out;
+  };
+
+  try {
+    const instances = request.instanceId ? [request.instanceId] : store.instancesOf(request.deploymentId);
+    const lists = instances.map((id) => {
+      const w = store.window(id);
+      if (!w) return [];
+      const at = pos.get(id);
+      let lines: StoredLine[];
+      if (at !== undefined) {
+        // A gap between the cursor and the oldest line still held is announced, never silent.
+        if (w.size > 0 && w.oldestSeq > at + 1) skipped += w.oldestSeq - at - 1;
+        lines = w.after(at);
+      } else if (cursor) {
+        lines = w.lines().filter((l) => l.timeMs >= cursor.timeMs);
+      } else lines = w.lines();
+      return lines.filter(inRange);
+    });
+    let backfill = mergeLines(lists);
+    const limit = cursor
+      ? maxBackfill
+      : Math.min(maxBackfill, request.tailLines || (sinceMs !== undefined ? maxBackfill : defaultTail));
+    if (backfill.length > limit) {
+      if (cursor) skipped += backfill.length - limit;
+      backfill = backfill.slice(-limit);
+    }
+    for (let i = 0; i < backfill.length || i === 0; ) {
+      const part = takeChunk(backfill, i, maxChunkLines, maxChunkBytes);
+      i += Math.max(part.length, 1);
+      yield chunk(part, i >= backfill.length);
+    }
+    if (!request.follow || untilMs !== undefined) return;
+
+    while (!signal.aborted) {
+      if (queue.length === head && skipped === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        // Only worth waiting for when several instances actually write.
+        if (reorderMs > 0 && seenInstances.size > 1 && !signal.aborted) await sleep(reorderMs, signal);
+        continue;
+      }
+      const fresh: StoredLine[] = [];
+      let bytes = 0;
+      while (head < queue.length && fresh.length < maxChunkLines && bytes < maxChunkBytes) {
+        const l = queue[head]!;
+        queue[head] = undefined as unknown as StoredLine;
+        head++;
+        queuedBytes -= l.data.byteLength + lineOverheadBytes;
+        if (l.seq <= (pos.get(l.instanceId) ?? 0)) continue;
+        fresh.push(l);
+        bytes += l.data.byteLength;
+      }
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
+      if (fresh.length === 0 && skipped === 0) continue;
+      fresh.sort(compareLines);
+      yield chunk(fresh, false);
+    }
+  } finally {
+    unsubscribe?.();
+    signal.removeEventListener("abort", onAbort);
+    queue = [];
+  }
+}
+
+function takeChunk(lines: StoredLine[], from: number, maxLines: number, maxBytes: number): StoredLine[] {
+  let bytes = 0;
+  let to = from;
+  while (to < lines.length && to - from < maxLines) {
+    bytes += lines[to]!.data.byteLength;
+    if (to > from && bytes > maxBytes) break;
+    to++;
+  }
+  return lines.slice(from, to);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

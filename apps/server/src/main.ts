@@ -1,0 +1,74 @@
+// `tsx apps/server/src/main.ts [--data-dir D] [--api-port N] [--router-port N] [--host H]`: runs a server
+// until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST. The CLI wraps
+// this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { defaultServerOptions } from "./server-options.js";
+import { startServer } from "./start-server.js";
+
+const { values } = parseArgs({
+  options: {
+    "data-dir": { type: "string" },
+    "api-port": { type: "string" },
+    "router-port": { type: "string" },
+    host: { type: "string" },
+  },
+});
+
+const dataDir = values["data-dir"] ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
+const defaults = defaultServerOptions(dataDir);
+const port = (flag: string | undefined, env: string | undefined, fallback: number, name: string) => {
+  const raw = flag ?? env;
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    process.stderr.write(`berth: ${name} must be a port number 0-65535, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const server = await startServer({
+  ...defaults,
+  host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
+  apiPort: port(values["api-port"], process.env.BERTH_API_PORT, defaults.apiPort, "--api-port"),
+  routerPort: port(
+    values["router-port"],
+    process.env.BERTH_ROUTER_PORT,
+    defaults.routerPort,
+    "--router-port",
+  ),
+}).catch((e: unknown) => {
+  // One readable line, not a stack trace: the usual causes are a busy port or an unwritable data dir.
+  process.stderr.write(`berth: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
+
+if (server.bootstrapToken) {
+  process.stderr.write(
+    `\nBootstrap admin token (shown only once; store it now):\n\n  ${server.bootstrapToken}\n\n` +
+      `Log in with: berth login --server ${server.apiUrl} --token ${server.bootstrapToken}\n\n`,
+  );
+}
+
+// Handlers go in before the ready line: a supervisor may signal us the moment it reads it.
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  server.ctx.logger.info({ signal }, "stopping");
+  server.close().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      server.ctx.logger.error({ err: e }, "shutdown failed");
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+
+process.stdout.write(
+  `${JSON.stringify({ event: "ready", apiUrl: server.apiUrl, apiPort: server.apiPort, routerPort: server.routerPort, bootstrapToken: server.bootstrapToken })}\n`,
+);

@@ -1,0 +1,61 @@
+/** Health check settings of a deployment (from berth.hcl). */
+export interface HealthCheckSpec {
+  /** HTTP path to GET; "" means a TCP connect check. */
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** What a platform needs to run (and later re-run) a deployment. Stored as deployments.spec_json. */
+export interface DeploymentSpec {
+  deploymentId: string;
+  project: string;
+  app: string;
+  seq: number;
+  command: string;
+  count: number;
+  health: HealthCheckSpec;
+  /** Artifact file (tar.gz) to unpack. */
+  artifactPath: string;
+}
+
+export type InstanceState = "starting" | "running" | "crashed" | "stopped";
+export type InstanceHealth = "unknown" | "healthy" | "unhealthy";
+
+/** A live view of one instance, as the router and the runtime (logs/exec) need it. */
+export interface InstanceView {
+  id: string;
+  deploymentId: string;
+  idx: number;
+  state: InstanceState;
+  health: InstanceHealth;
+  port: number;
+  pid: number;
+  restarts: number;
+  startedAt: number | null;
+  lastHealthError: string;
+  /** Working directory of the app (the unpacked artifact). */
+  cwd: string;
+  /** File receiving the process's stdout and stderr. */
+  logFile: string;
+}
+
+/**
+ * A deploy platform. The process platform runs instances on this host; others (Docker, Nomad,
+ * Kubernetes) would hand them to an engine. Adding one is adding a folder that implements this.
+ */
+export interface Platform {
+  readonly name: string;
+  /** Unpacks the artifact and starts the instances; resolves once they are spawned (not yet healthy). */
+  deploy(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
+  /** Stops a deployment's instances for good. */
+  destroy(deploymentId: string): Promise<void>;
+  /** Instances of a deployment, as last observed. */
+  instances(deploymentId: string): InstanceView[];
+  /** After a server start: re-adopt live instances and restart the others of these deployments. */
+  resume(specs: DeploymentSpec[]): Promise<void>;
+  /** Graceful shutdown: stops every instance (SIGTERM, then SIGKILL after the grace period). */
+  close(): Promise<void>;
+  /** Called after any instance of the deployment changes state or health. */
+  onChange(listener: (deploymentId: string) => void): () => void;
+}

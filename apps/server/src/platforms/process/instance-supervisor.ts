@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import type { HealthCheckSpec, InstanceView } from "../platform.js";
+import { freePort } from "./free-port.js";
+import { probeHealth } from "./health-probe.js";
+import { type HealthTracker, nextHealth, restartDelayMs } from "./health-state.js";
+
+export interface SupervisorOptions {
+  view: InstanceView;
+  command: string;
+  health: HealthCheckSpec;
+  /** argv that runs the command (through berth-entrypoint when available). */
+  argv: (command: string) => [string, string[]];
+  /** Environment of each start (config, token, PORT is added here). */
+  env: (port: number) => Promise<Record<string, string>>;
+  /** Time a stopped instance gets between SIGTERM and SIGKILL. */
+  graceMs: number;
+  onChange: (view: InstanceView) => void;
+  onError: (err: unknown) => void;
+}
+
+/** How long a freshly started instance may fail its health probes without counting (it is still starting). */
+const startGraceMs = 3000;
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Keeps one instance running: spawns it detached in its own process group (so it outlives a killed
+ * server), notices when it exits, restarts it with backoff, and probes its health.
+ */
+export class InstanceSupervisor {
+  readonly view: InstanceView;
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private tracker: HealthTracker = { health: "unknown", failures: 0 };
+  private crashesInARow = 0;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.view = options.view;
+  }
+
+  private change(patch: Partial<InstanceView>): void {
+    Object.assign(this.view, patch);
+    this.options.onChange(this.view);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Spawns a fresh process. */
+  async start(): Promise<void> {
+    if (this.stopping) return;
+    const port = await freePort();
+    const env = await this.options.env(port);
+    const [file, args] = this.options.argv(this.options.command);
+    const log = openSync(this.view.logFile, "a");
+    try {
+      const child = spawn(file, args, {
+        cwd: this.view.cwd,
+        env,
+        detached: true,
+        stdio: ["ignore", log, log],
+      });
+      child.unref();
+      this.child = child;
+      child.on("error", (err) => this.options.onError(err));
+      child.on("exit", () => {
+        if (this.child === child) this.exited();
+      });
+      this.tracker = { health: "unknown", failures: 0 };
+      this.change({
+        state: "running",
+        health: "unknown",
+        port,
+        pid: child.pid ?? 0,
+        startedAt: Date.now(),
+        lastHealthError: "",
+      });
+    } finally {
+      closeSync(log);
+    }
+    this.scheduleProbe();
+  }
+
+  /** Takes over a process started by an earlier server (its pid is alive): watch it by polling. */
+  adopt(): void {
+    this.tracker = { health: this.view.health, failures: 0 };
+    this.change({ state: "running" });
+    const poll = () => {
+      if (this.stopping || this.child) return;
+      if (!isAlive(this.view.pid)) this.exited();
+      else this.later(500, poll);
+    };
+    this.later(500, poll);
+    this.scheduleProbe();
+  }
+
+  private exited(): void {
+    if (this.stopping) return;
+    killGroup(this.view.pid, "SIGKILL"); // children of the entrypoint must not keep the port
+    this.child = undefined;
+    const ranLong = this.view.startedAt !== null && Date.now() - this.view.startedAt > 10_000;
+    this.crashesInARow = ranLong ? 0 : this.crashesInARow + 1;
+    this.change({ state: "crashed", health: "unhealthy", lastHealthError: "process exited", pid: 0 });
+    this.later(restartDelayMs(this.crashesInARow - 1), () => {
+      this.change({ restarts: this.view.restarts + 1, state: "starting" });
+      this.start().catch((err) => this.options.onError(err));
+    });
+  }
+
+  private scheduleProbe(): void {
+    const { intervalMs, timeoutMs, path } = this.options.health;
+    const probe = async () => {
+      if (this.stopping || this.view.state !== "running") return;
+      const pid = this.view.pid;
+      const error = await probeHealth(this.view.port, path, timeoutMs);
+      if (this.stopping || this.view.pid !== pid || this.view.state !== "running") return;
+      // Until its first pass, a starting app is probed every 100 ms and its failures do not count for
+      // the first few seconds (it is still starting): a deploy turns healthy as soon as the app listens.
+      const starting = this.tracker.health === "unknown";
+      if (error !== undefined && starting && Date.now() - (this.view.startedAt ?? 0) < startGraceMs) {
+        if (error !== this.view.lastHealthError) this.change({ lastHealthError: error });
+        this.later(Math.min(100, intervalMs), () => void probe());
+        return;
+      }
+      const next = nextHealth(this.tracker, error === undefined);
+      this.tracker = next;
+      if (next.health !== this.view.health || (error ?? "") !== this.view.lastHealthError)
+        this.change({ health: next.health, lastHealthError: error ?? "" });
+      this.later(next.health === "unknown" ? Math.min(100, intervalMs) : intervalMs, () => void probe());
+    };
+    this.later(Math.min(50, intervalMs), () => void probe());
+  }
+
+  /** Stops the instance: SIGTERM to its process group, SIGKILL after the grace period. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const pid = this.view.pid;
+    if (pid > 0 && isAlive(pid)) {
+      killGroup(pid, "SIGTERM");
+      const deadline = Date.now() + this.options.graceMs;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (isAlive(pid)) killGroup(pid, "SIGKILL");
+    }
+    this.child = undefined;
+    this.change({ state: "stopped", health: "unknown", pid: 0 });
+  }
+}

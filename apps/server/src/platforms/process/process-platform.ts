@@ -1,0 +1,219 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Kysely } from "kysely";
+import { ulid } from "ulid";
+import { unpackArchive } from "../../registry/safe-unpack.js";
+import type { Database, InstanceTable } from "../../store/schema.js";
+import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
+import { InstanceSupervisor, isAlive } from "./instance-supervisor.js";
+
+/** Where `berth-entrypoint` lives in this repository. */
+export const entrypointBin = fileURLToPath(
+  new URL("../../../../entrypoint/bin/berth-entrypoint.js", import.meta.url),
+);
+
+export interface ProcessPlatformOptions {
+  /** Deployments are unpacked under `<dir>/<deploymentId>/app`. */
+  dir: string;
+  db: Kysely<Database>;
+  /** Environment for an instance start: config vars, BERTH_* and the entrypoint token (PORT is added). */
+  envFor: (spec: DeploymentSpec, instance: InstanceView) => Promise<Record<string, string>>;
+  /** "auto": wrap commands in berth-entrypoint when its binary exists; "none": run them directly. */
+  entrypoint?: "auto" | "none";
+  graceMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+function toRow(v: InstanceView): InstanceTable {
+  return {
+    id: v.id,
+    deployment_id: v.deploymentId,
+    idx: v.idx,
+    state: v.state,
+    health: v.health,
+    port: v.port,
+    pid: v.pid,
+    restarts: v.restarts,
+    started_at: v.startedAt,
+    config_revision: 0,
+    last_health_error: v.lastHealthError,
+    last_health_at: Date.now(),
+  };
+}
+
+/** The `process` platform: instances as supervised child processes on the server's host. */
+export function createProcessPlatform(options: ProcessPlatformOptions): Platform {
+  const { db } = options;
+  const deployments = new Map<string, InstanceSupervisor[]>();
+  const listeners = new Set<(deploymentId: string) => void>();
+  const onError = options.onError ?? (() => {});
+  const graceMs = options.graceMs ?? 5000;
+  // Instance rows are written in order per instance, so a late write never overwrites a newer state.
+  const writes = new Map<string, Promise<unknown>>();
+
+  const argv = (command: string): [string, string[]] =>
+    options.entrypoint !== "none" && existsSync(entrypointBin)
+      ? [process.execPath, [entrypointBin, "--", "sh", "-c", command]]
+      : ["sh", ["-c", command]];
+
+  function persist(view: InstanceView): void {
+    const row = toRow(view);
+    // config_revision is the entrypoint's to report (EntrypointService): a state change must not reset it.
+    const { config_revision: _revision, ...updatable } = row;
+    const prev = writes.get(view.id) ?? Promise.resolve();
+    const next = prev
+      .then(() =>
+        db
+          .insertInto("instances")
+          .values(row)
+          .onConflict((oc) => oc.column("id").doUpdateSet(updatable))
+          .execute(),
+      )
+      .catch(onError);
+    writes.set(view.id, next);
+  }
+
+  function supervisor(spec: DeploymentSpec, view: InstanceView): InstanceSupervisor {
+    return new InstanceSupervisor({
+      view,
+      command: spec.command,
+      health: spec.health,
+      argv,
+      graceMs,
+      env: async (port) => ({
+        ...inheritedEnv(),
+        ...(await options.envFor(spec, view)),
+        PORT: String(port),
+      }),
+      onChange: (v) => {
+        persist(v);
+        for (const l of listeners) l(spec.deploymentId);
+      },
+      onError,
+    });
+  }
+
+  async function prepare(spec: DeploymentSpec): Promise<string> {
+    const root = join(options.dir, spec.deploymentId);
+    const appDir = join(root, "app");
+    if (!existsSync(join(root, ".unpacked"))) {
+      await rm(appDir, { recursive: true, force: true });
+      await unpackArchive(spec.artifactPath, appDir);
+      await mkdir(join(root, "logs"), { recursive: true });
+      await writeFile(join(root, ".unpacked"), "");
+    }
+    return root;
+  }
+
+  function newView(spec: DeploymentSpec, root: string, idx: number, id = ulid()): InstanceView {
+    return {
+      id,
+      deploymentId: spec.deploymentId,
+      idx,
+      state: "starting",
+      health: "unknown",
+      port: 0,
+      pid: 0,
+      restarts: 0,
+      startedAt: null,
+      lastHealthError: "",
+      cwd: join(root, "app"),
+      logFile: join(root, "logs", `${id}.log`),
+    };
+  }
+
+  return {
+    name: "process",
+    async deploy(spec, signal) {
+      const root = await prepare(spec);
+      signal.throwIfAborted();
+      const sups = Array.from({ length: spec.count }, (_, idx) => supervisor(spec, newView(spec, root, idx)));
+      deployments.set(spec.deploymentId, sups);
+      await Promise.all(sups.map((s) => s.start()));
+    },
+    async destroy(deploymentId) {
+      const sups = deployments.get(deploymentId) ?? [];
+      deployments.delete(deploymentId);
+      await Promise.all(sups.map((s) => s.stop()));
+      await Promise.all(sups.map((s) => writes.get(s.view.id)));
+      // Instances started by an earlier server and never re-adopted still have rows with pids.
+      const rows = await db
+        .selectFrom("instances")
+        .selectAll()
+        .where("deployment_id", "=", deploymentId)
+        .execute();
+      for (const row of rows)
+        if (row.pid > 0 && isAlive(row.pid) && (await isOurs(row.pid, row.id)))
+          process.kill(-row.pid, "SIGKILL");
+      await db
+        .updateTable("instances")
+        .set({ state: "stopped", pid: 0 })
+        .where("deployment_id", "=", deploymentId)
+        .execute();
+      // The unpacked app goes (the artifact stays in the registry); logs stay with the history.
+      const root = join(options.dir, deploymentId);
+      await rm(join(root, ".unpacked"), { force: true });
+      await rm(join(root, "app"), { recursive: true, force: true });
+      for (const l of listeners) l(deploymentId);
+    },
+    instances(deploymentId) {
+      return (deployments.get(deploymentId) ?? []).map((s) => ({ ...s.view }));
+    },
+    async resume(specs) {
+      for (const spec of specs) {
+        const root = await prepare(spec);
+        const rows = await db
+          .selectFrom("instances")
+          .selectAll()
+          .where("deployment_id", "=", spec.deploymentId)
+          .orderBy("idx")
+          .execute();
+        const sups: InstanceSupervisor[] = [];
+        for (let idx = 0; idx < spec.count; idx++) {
+          const row = rows.find((r) => r.idx === idx);
+          const view = newView(spec, root, idx, row?.id);
+          if (row)
+            Object.assign(view, {
+              port: row.port,
+              pid: row.pid,
+              restarts: row.restarts,
+              startedAt: row.started_at,
+              health: row.health,
+            });
+          const sup = supervisor(spec, view);
+          sups.push(sup);
+          if (row && row.pid > 0 && isAlive(row.pid) && (await isOurs(row.pid, row.id))) sup.adopt();
+          else await sup.start();
+        }
+        deployments.set(spec.deploymentId, sups);
+      }
+    },
+    async close() {
+      const all = [...deployments.values()].flat();
+      deployments.clear();
+      await Promise.all(all.map((s) => s.stop()));
+      await Promise.all(all.map((s) => writes.get(s.view.id)));
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Guards against pid reuse: the process must carry this instance's id in its environment. */
+async function isOurs(pid: number, instanceId: string): Promise<boolean> {
+  const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => undefined);
+  if (environ === undefined) return process.platform !== "linux";
+  return environ.split("\0").includes(`BERTH_INSTANCE_ID=${instanceId}`);
+}
+
+/** The server's environment minus its own BERTH_* settings, so apps find node, HOME and PATH. */
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith("BERTH_")) env[k] = v;
+  return env;
+}

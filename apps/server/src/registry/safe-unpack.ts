@@ -1,0 +1,63 @@
+import { mkdir } from "node:fs/promises";
+import { isAbsolute, posix } from "node:path";
+import { extract, list } from "tar";
+
+/** Why an entry of an archive may not be unpacked, or undefined when it is safe. */
+export function unsafeEntryReason(
+  path: string,
+  type: string,
+  linkpath: string | undefined,
+): string | undefined {
+  const p = path.replace(/\\/g, "/");
+  if (isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return `absolute path "${path}"`;
+  if (p.split("/").includes("..")) return `path "${path}" climbs out with ".."`;
+  if (type === "SymbolicLink") {
+    const target = linkpath ?? "";
+    if (isAbsolute(target)) return `symlink "${path}" points at absolute path "${target}"`;
+    const resolved = posix.normalize(posix.join(posix.dirname(p), target));
+    if (resolved === ".." || resolved.startsWith("../")) return `symlink "${path}" escapes to "${target}"`;
+  }
+  if (type === "Link") {
+    const target = (linkpath ?? "").replace(/\\/g, "/");
+    if (isAbsolute(target) || target.split("/").includes(".."))
+      return `hard link "${path}" escapes to "${target}"`;
+  }
+  if (!["File", "OldFile", "ContiguousFile", "Directory", "SymbolicLink", "Link"].includes(type))
+    return `entry "${path}" has unsupported type ${type}`;
+  return undefined;
+}
+
+/** The archive is refused: it contains a path or link that would land outside the target directory. */
+export class UnsafeArchiveError extends Error {
+  override name = "UnsafeArchiveError";
+}
+
+/** Reads every entry of a tar.gz and throws UnsafeArchiveError if any could land outside its target. */
+export async function checkArchive(file: string): Promise<void> {
+  const problems: string[] = [];
+  try {
+    await list({
+      file,
+      strict: true,
+      onReadEntry: (entry) => {
+        const reason = unsafeEntryReason(entry.path, entry.type, entry.linkpath);
+        if (reason && problems.length < 5) problems.push(reason);
+      },
+    });
+  } catch (err) {
+    throw new UnsafeArchiveError(`artifact refused: not a readable tar.gz (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  if (problems.length > 0) throw new UnsafeArchiveError(`artifact refused: ${problems.join("; ")}`);
+}
+
+/**
+ * Unpacks a tar.gz into target after checking every entry first: no absolute paths, no "..", no links
+ * escaping the target, no device files. Refuses the whole archive rather than skipping entries.
+ */
+export async function unpackArchive(file: string, target: string): Promise<void> {
+  await checkArchive(file);
+  await mkdir(target, { recursive: true });
+  await extract({ file, cwd: target, strict: true, preserveOwner: false });
+}

@@ -1,0 +1,93 @@
+import { type AuthService, TokenKind } from "@berth/proto";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { recordAudit } from "../audit/record-audit.js";
+import { getCaller } from "../auth/caller.js";
+import { createLoginCode, redeemLoginCode } from "../auth/login-codes.js";
+import { kindFromEnum, roleFromEnum, toTokenInfo } from "../auth/token-info.js";
+import { issueToken, listTokens, revokeToken } from "../auth/tokens.js";
+import type { ServerContext } from "../server-context.js";
+
+/** berth.v1.AuthService: who am I, tokens and one-time login codes. */
+export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthService> {
+  const db = ctx.store.db;
+  return {
+    async whoAmI(_req, hctx) {
+      const caller = getCaller(hctx);
+      const row = await db
+        .selectFrom("tokens")
+        .selectAll()
+        .where("id", "=", caller.tokenId)
+        .executeTakeFirstOrThrow();
+      return { token: toTokenInfo(row) };
+    },
+
+    async createToken(req, hctx) {
+      const caller = getCaller(hctx);
+      const kind = kindFromEnum(req.kind);
+      if (kind !== "login" && kind !== "runner") {
+        throw new ConnectError(
+          `field kind: must be login or runner, got ${TokenKind[req.kind]}`,
+          Code.InvalidArgument,
+        );
+      }
+      const role = roleFromEnum(req.role);
+      if (kind === "login" && !role) {
+        throw new ConnectError(
+          "field role: a login token needs a role (viewer, deployer or admin)",
+          Code.InvalidArgument,
+        );
+      }
+      const issued = await issueToken(db, {
+        kind,
+        role,
+        name: req.name,
+        ttlMs: req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : undefined,
+      });
+      await recordAudit(db, {
+        actor: caller,
+        action: "token.create",
+        target: issued.info.id,
+        details: { kind, role: role ?? "", name: req.name },
+      });
+      return { token: issued.info, secret: issued.secret };
+    },
+
+    async revokeToken(req, hctx) {
+      const revoked = await revokeToken(db, req.id);
+      if (!revoked) throw new ConnectError(`token "${req.id}" not found`, Code.NotFound);
+      await recordAudit(db, {
+        actor: getCaller(hctx),
+        action: "token.revoke",
+        target: req.id,
+        details: { name: revoked.name },
+      });
+      return {};
+    },
+
+    async listTokens() {
+      return { tokens: await listTokens(db) };
+    },
+
+    async createLoginCode(req, hctx) {
+      const caller = getCaller(hctx);
+      const role = roleFromEnum(req.role) ?? "viewer";
+      const name = req.name || `${role} login`;
+      const { code, expiresAt } = await createLoginCode(db, { role, name, createdBy: caller.tokenId });
+      await recordAudit(db, { actor: caller, action: "login_code.create", details: { role, name } });
+      return { code, expiresAt: timestampFromMs(expiresAt) };
+    },
+
+    async redeemLoginCode(req) {
+      const issued = await redeemLoginCode(db, req.code);
+      if (!issued) throw new ConnectError("the login code is unknown, used or expired", Code.Unauthenticated);
+      await recordAudit(db, {
+        actor: { tokenId: issued.info.id, name: issued.info.name },
+        action: "token.create",
+        target: issued.info.id,
+        details: { via: "login code" },
+      });
+      return { token: issued.info, secret: issued.secret };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { JobService } from "@berth/proto";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { getCaller } from "../auth/caller.js";
+import { requireAppRef } from "../catalog/app-ref.js";
+import { getApplication } from "../catalog/projects.js";
+import { jobStateNames, nameOf, toJobProto } from "../jobs/job-rows.js";
+import { listJobRows } from "../jobs/list-jobs.js";
+import { engineOf } from "../lifecycle/engine.js";
+import type { ServerContext } from "../server-context.js";
+
+const kindNames = ["", "build", "deploy", "release", "up", "destroy"] as const;
+
+/** berth.v1.JobService: queue jobs, read them, follow their output. */
+export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
+  const engine = () => engineOf(ctx);
+  return {
+    async queueJob(req, hctx) {
+      const { project, app } = requireAppRef(req.app);
+      await getApplication(ctx.store.db, project, app);
+      const kind = kindNames[req.kind];
+      if (!kind) throw new ConnectError(`job kind ${req.kind} is unknown`, Code.InvalidArgument);
+      if (kind === "up")
+        throw new ConnectError(
+          "queue build, deploy and release jobs; up is a CLI sequence",
+          Code.InvalidArgument,
+        );
+      if (req.params.case !== undefined && req.params.case !== kind)
+        throw new ConnectError(
+          `a ${kind} job takes ${kind} params, not ${req.params.case}`,
+          Code.InvalidArgument,
+        );
+      if (
+        kind === "build" &&
+        !req.targetRunnerId &&
+        !(await engine().hub.list()).some((r) => r.online && r.kind === "agent")
+      )
+        throw new ConnectError(
+          "no runner agent is connected to build this job; run the build from the CLI (berth build)",
+          Code.FailedPrecondition,
+        );
+      if (kind !== "build" && !engine().hub.isConnected("builtin"))
+        throw new ConnectError(
+          `${kind} jobs run on the server's built-in runner, which this server does not run (builtinRunner is off)`,
+          Code.FailedPrecondition,
+        );
+      const caller = getCaller(hctx);
+      const row = await engine().queue.queue({
+        kind,
+        project,
+        app,
+        git: req.git,
+        targetRunnerId: req.targetRunnerId,
+        params: req.params as never,
+        actor: { tokenId: caller.tokenId, name: caller.name },
+      });
+      return { job: toJobProto(row) };
+    },
+    async getJob(req) {
+      return { job: toJobProto(engine().queue.get(req.id)) };
+    },
+    async listJobs(req) {
+      const page = await listJobRows(ctx.store.db, {
+        project: req.app?.project,
+        app: req.app?.app,
+        states: req.states.map((s) => nameOf(jobStateNames, s)),
+        pageSize: req.pageSize,
+        pageToken: req.pageToken,
+      });
+      return { jobs: page.rows.map(toJobProto), nextPageToken: page.nextPageToken };
+    },
+    async cancelJob(req) {
+      const job = engine().queue.get(req.id);
+      if (job.state !== "queued" && job.state !== "running")
+        throw new ConnectError(`job ${req.id} already ended (${job.state})`, Code.FailedPrecondition);
+      engine().hub.cancel(job.id);
+      return {
+        job: toJobProto(await engine().queue.finish(job.id, { state: "cancelled", error: "cancelled" })),
+      };
+    },
+    async *getJobStream(req, hctx) {
+      for await (const batch of engine().queue.follow(req.id, req.afterSeq, hctx.signal))
+        yield { job: toJobProto(batch.job), events: batch.events };
+    },
+  };
+}

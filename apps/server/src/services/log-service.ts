@@ -1,0 +1,48 @@
+import type { LogService } from "@berth/proto";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
+import { findDeployment, findInstance } from "../entrypoint/instance-target.js";
+import { decodeLogCursor } from "../logs/log-cursor.js";
+import { toLogStreamResponse } from "../logs/log-line-proto.js";
+import { readLogs } from "../logs/read-logs.js";
+import type { ServerContext } from "../server-context.js";
+
+/** LogService: backfill then follow, for one instance or a whole deployment merged by time. */
+export function createLogService(ctx: ServerContext): ServiceImpl<typeof LogService> {
+  const { logs } = entrypointRuntime(ctx);
+  return {
+    async *getLogStream(req, hctx) {
+      const cursor = req.cursor ? decodeLogCursor(req.cursor) : undefined;
+      let deploymentId = req.deploymentId;
+      if (req.instanceId) {
+        const owner =
+          logs.deploymentOf(req.instanceId) ??
+          (await findInstance(ctx.store.db, req.instanceId)).instance.deployment_id;
+        if (deploymentId && owner !== deploymentId) {
+          throw new ConnectError(
+            `instance_id "${req.instanceId}" is not part of deployment_id "${deploymentId}"`,
+            Code.InvalidArgument,
+          );
+        }
+        deploymentId = owner;
+      } else if (logs.instancesOf(deploymentId).length === 0) {
+        await findDeployment(ctx.store.db, deploymentId);
+      }
+      const chunks = readLogs(
+        logs,
+        {
+          deploymentId,
+          instanceId: req.instanceId,
+          tailLines: req.tailLines,
+          sinceMs: req.since ? timestampMs(req.since) : undefined,
+          untilMs: req.until ? timestampMs(req.until) : undefined,
+          follow: req.follow,
+          cursor,
+        },
+        hctx.signal,
+      );
+      for await (const chunk of chunks) yield toLogStreamResponse(chunk);
+    },
+  };
+}

@@ -1,0 +1,230 @@
+// Table types for Kysely. Times are epoch milliseconds; booleans are 0/1; ids are ULIDs (sortable by creation).
+/** Git provenance columns shared by builds, deployments and jobs. */
+export interface GitColumns {
+  git_sha: string;
+  git_branch: string;
+  git_author: string;
+  git_message: string;
+  git_commit_time: number | null;
+  git_dirty: number;
+}
+
+export interface ProjectTable {
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApplicationTable {
+  id: string;
+  project: string;
+  name: string;
+  labels_json: string;
+  config_json: string;
+  /** The release that the app's public URL currently serves. */
+  current_release_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BuildTable extends GitColumns {
+  id: string;
+  app_id: string;
+  seq: number;
+  /** "running" | "success" | "failed" */
+  status: string;
+  builder: string;
+  artifact_digest: string | null;
+  artifact_size: number | null;
+  job_id: string | null;
+  created_at: number;
+  finished_at: number | null;
+  timings_json: string;
+  error: string;
+}
+
+export interface ArtifactTable {
+  digest: string;
+  size: number;
+  created_at: number;
+}
+
+export interface DeploymentTable extends GitColumns {
+  id: string;
+  app_id: string;
+  seq: number;
+  /** "deploying" | "healthy" | "unhealthy" | "failed" | "destroyed" */
+  status: string;
+  build_id: string | null;
+  artifact_digest: string | null;
+  artifact_size: number | null;
+  platform: string;
+  instance_count: number;
+  /** What the platform needs to (re)start it: command, health check, count, as JSON. */
+  spec_json: string;
+  config_revision: number;
+  job_id: string | null;
+  created_at: number;
+  finished_at: number | null;
+  destroyed_at: number | null;
+  timings_json: string;
+  error: string;
+}
+
+export interface InstanceTable {
+  id: string;
+  deployment_id: string;
+  /** Position within the deployment, 0-based. */
+  idx: number;
+  /** "starting" | "running" | "crashed" | "stopped" */
+  state: string;
+  /** "unknown" | "healthy" | "unhealthy" */
+  health: string;
+  port: number;
+  pid: number;
+  restarts: number;
+  started_at: number | null;
+  config_revision: number;
+  last_health_error: string;
+  last_health_at: number | null;
+}
+
+export interface ReleaseTable {
+  id: string;
+  app_id: string;
+  seq: number;
+  /** [{ deploymentId, weight }] */
+  targets_json: string;
+  actor_token_id: string;
+  actor_name: string;
+  reason: string;
+  rollback_of: string | null;
+  forced: number;
+  created_at: number;
+}
+
+export interface ConfigVarTable {
+  project: string;
+  /** "" for project scope. */
+  app: string;
+  name: string;
+  value: string;
+  secret: number;
+  revision: number;
+  updated_at: number;
+}
+
+export interface ConfigRevisionTable {
+  project: string;
+  /** One counter per project, shared by its apps. */
+  revision: number;
+  /** "" for a project-scope change. */
+  app: string;
+  actor_token_id: string;
+  actor_name: string;
+  created_at: number;
+  /** [{ name, change, secret }], never values of secrets. */
+  changes_json: string;
+  /** All variables of that scope after this revision: [{ name, value, secret }]. */
+  snapshot_json: string;
+  restored_from: number | null;
+}
+
+export interface JobTable extends GitColumns {
+  id: string;
+  /** "build" | "deploy" | "release" | "up" | "destroy" */
+  kind: string;
+  /** "queued" | "running" | "success" | "error" | "cancelled" */
+  state: string;
+  project: string;
+  app: string;
+  target_runner_id: string;
+  runner_id: string | null;
+  params_json: string;
+  result_json: string;
+  error: string;
+  actor_token_id: string;
+  actor_name: string;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  heartbeat_at: number | null;
+}
+
+export interface JobEventTable {
+  job_id: string;
+  seq: number;
+  time: number;
+  /** A berth.v1.JobEvent in protobuf binary. */
+  event: Uint8Array;
+}
+
+export interface RunnerTable {
+  id: string;
+  name: string;
+  /** "builtin" | "agent" | "cli" */
+  kind: string;
+  registered_at: number;
+  last_seen_at: number;
+}
+
+export interface TokenTable {
+  id: string;
+  /** sha256 of the secret, hex. The secret itself is never stored. */
+  hash: string;
+  /** "login" | "runner" | "entrypoint" */
+  kind: string;
+  /** "viewer" | "deployer" | "admin" ("" for non-login tokens) */
+  role: string;
+  name: string;
+  deployment_id: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface LoginCodeTable {
+  /** sha256 of the code, hex. */
+  hash: string;
+  role: string;
+  name: string;
+  created_by: string;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AuditEventTable {
+  id: string;
+  time: number;
+  actor_token_id: string;
+  actor_name: string;
+  action: string;
+  project: string;
+  app: string;
+  target: string;
+  details_json: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  applications: ApplicationTable;
+  builds: BuildTable;
+  artifacts: ArtifactTable;
+  deployments: DeploymentTable;
+  instances: InstanceTable;
+  releases: ReleaseTable;
+  config_vars: ConfigVarTable;
+  config_revisions: ConfigRevisionTable;
+  jobs: JobTable;
+  job_events: JobEventTable;
+  runners: RunnerTable;
+  tokens: TokenTable;
+  login_codes: LoginCodeTable;
+  audit_events: AuditEventTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const main = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
+
+export interface SpawnedServer {
+  child: ChildProcess;
+  apiUrl: string;
+  bootstrapToken?: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code or signal once the process is gone. */
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** Runs `src/main.ts` as a child process on port 0 and waits for its ready line. */
+export async function spawnServer(dataDir: string): Promise<SpawnedServer> {
+  // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that a SIGKILL of
+  // the child would orphan.
+  const child = spawn(process.execPath, ["--import", "tsx", main, "--data-dir", dataDir, "--api-port", "0"], {
+    cwd: repoRoot,
+    env: { ...process.env, BERTH_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = new Promise<{ apiUrl: string; bootstrapToken?: string }>((resolve, reject) => {
+    lines.on("line", (line) => {
+      if (!line.startsWith("{")) return;
+      const parsed = JSON.parse(line) as { event?: string; apiUrl: string; bootstrapToken?: string };
+      if (parsed.event === "ready") resolve(parsed);
+    });
+    exited.then(([code, signal]) =>
+      reject(new Error(`server exited (${code ?? signal}) before ready:\n${stderr}`)),
+    );
+  });
+  const info = await ready;
+  return { child, apiUrl: info.apiUrl, bootstrapToken: info.bootstrapToken, stderr: () => stderr, exited };
+}
