@@ -1,0 +1,42 @@
+/** What the platform tells the entrypoint through its environment. */
+export interface EntrypointEnv {
+  /** The API's base URL; empty runs the app without a server (output goes to our own stdout/stderr). */
+  serverAddr: string;
+  token: string;
+  deploymentId: string;
+  instanceId: string;
+  configRevision: number;
+  /** Names of the config vars the platform put in the env (comma-separated BERTH_CONFIG_KEYS). */
+  configKeys: string[];
+  /** Also copy the app's output to the entrypoint's own stdout/stderr. */
+  echo: boolean;
+}
+
+/** Reads the entrypoint's settings from its environment. */
+export function readEntrypointEnv(env: NodeJS.ProcessEnv): EntrypointEnv {
+  const serverAddr = env.BERTH_SERVER_ADDR ?? "";
+  return {
+    serverAddr,
+    token: env.BERTH_ENTRYPOINT_TOKEN ?? "",
+    deploymentId: env.BERTH_DEPLOYMENT_ID ?? "",
+    instanceId: env.BERTH_INSTANCE_ID ?? "",
+    configRevision: Number(env.BERTH_CONFIG_REVISION ?? 0) || 0,
+    configKeys: (env.BERTH_CONFIG_KEYS ?? "").split(",").filter(Boolean),
+    echo: env.BERTH_ENTRYPOINT_ECHO === "1" || serverAddr === "",
+  };
+}
+
+/** The app's env: ours minus the entrypoint's own secret. */
+export function appEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && k !== "BERTH_ENTRYPOINT_TOKEN") out[k] = v;
+  }
+  return out;
+}
+
+/** The app's command: everything after `--` (or all arguments when there is no `--`). */
+export function appCommand(argv: string[]): string[] {
+  const dash = argv.indexOf("--");
+  return dash === -1 ? argv : argv.slice(dash + 1);
+}

@@ -1,0 +1,106 @@
+import { backoffDelayMs, sleep } from "./backoff.js";
+import type { LogBatch, LogBuffer } from "./log-buffer.js";
+
+export interface LogUploaderOptions {
+  buffer: LogBuffer;
+  /** Sends one batch; resolves once the server accepted it. */
+  upload(batch: LogBatch, signal: AbortSignal): Promise<void>;
+  /** How long the first line of a batch waits for company (Nomad's window is 200 ms; we aim far below). */
+  windowMs?: number;
+  /** Buffered bytes that flush at once, without waiting for the window. */
+  flushBytes?: number;
+  /** Largest batch (a backlog after an outage or a burst goes in big batches). */
+  maxBatchBytes?: number;
+  maxBatchLines?: number;
+  signal: AbortSignal;
+  onError?(err: unknown): void;
+}
+
+export interface LogUploader {
+  /** Retry now instead of waiting out the backoff (the session just reconnected). */
+  kick(): void;
+  /** Resolves when everything buffered was accepted, or after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean>;
+  done: Promise<void>;
+}
+
+/** Uploads buffered lines in batches: one batch in flight at a time, acknowledged before removal. */
+export function createLogUploader(options: LogUploaderOptions): LogUploader {
+  const { buffer, signal } = options;
+  const windowMs = options.windowMs ?? 10;
+  const flushBytes = options.flushBytes ?? 64 * 1024;
+  const maxBatchBytes = options.maxBatchBytes ?? 1024 * 1024;
+  const maxBatchLines = options.maxBatchLines ?? 10_000;
+  let wakePush: (() => void) | undefined;
+  let kickRetry: AbortController | undefined;
+  const drainWaiters = new Set<() => void>();
+
+  buffer.onPush = () => {
+    if (wakePush && (buffer.bytes >= flushBytes || buffer.lines === 1)) wakePush();
+  };
+  const waitPush = (ms?: number) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      function done() {
+        if (timer) clearTimeout(timer);
+        wakePush = undefined;
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      wakePush = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+
+  let inFlight: LogBatch | undefined;
+  const hasWork = () => buffer.lines > 0 || buffer.droppedUnreported > 0n || inFlight !== undefined;
+
+  const loop = async () => {
+    let attempt = 0;
+    while (!signal.aborted) {
+      if (!hasWork()) {
+        for (const w of drainWaiters) w();
+        await waitPush();
+        if (signal.aborted) break;
+        // First line of a batch: give the others the window to join it.
+        if (buffer.bytes < flushBytes) await waitPush(windowMs);
+      }
+      const batch = buffer.take(maxBatchBytes, maxBatchLines);
+      inFlight = batch;
+      try {
+        await options.upload(batch, signal);
+        attempt = 0;
+      } catch (err) {
+        buffer.putBack(batch);
+        if (signal.aborted) break;
+        options.onError?.(err);
+        kickRetry = new AbortController();
+        await sleep(
+          backoffDelayMs(attempt++, { baseMs: 100, maxMs: 5_000 }),
+          AbortSignal.any([signal, kickRetry.signal]),
+        );
+        kickRetry = undefined;
+      } finally {
+        inFlight = undefined;
+      }
+    }
+    for (const w of drainWaiters) w();
+  };
+
+  return {
+    kick: () => kickRetry?.abort(),
+    drain(timeoutMs) {
+      if (!hasWork()) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        const waiter = () => finish(!hasWork());
+        function finish(ok: boolean) {
+          clearTimeout(timer);
+          drainWaiters.delete(waiter);
+          resolve(ok);
+        }
+        drainWaiters.add(waiter);
+      });
+    },
+    done: loop(),
+  };
+}

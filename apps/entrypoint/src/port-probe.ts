@@ -1,0 +1,23 @@
+import { connect } from "node:net";
+import { sleep } from "./backoff.js";
+
+/**
+ * Resolves once something accepts TCP connections on 127.0.0.1:port, or after `timeoutMs` (apps that
+ * never listen, such as workers, count as running then), or when the signal aborts.
+ */
+export async function waitForPort(port: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return true;
+    await sleep(50, signal);
+  }
+  return false;
+}
