@@ -1,0 +1,56 @@
+// One way to reach the server from the CLI: gRPC over HTTP/2 with the context's bearer token.
+import type { DescService } from "@bufbuild/protobuf";
+import {
+  type Client,
+  Code,
+  ConnectError,
+  createClient,
+  type Interceptor,
+  type Transport,
+} from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { type CliContext, currentContext } from "../contexts/context-store.js";
+
+export interface ApiTarget {
+  server: string;
+  token: string;
+}
+
+/** A gRPC (HTTP/2) transport to the server that sends the token as a Bearer header on every call. */
+export function createApiTransport(target: ApiTarget): Transport {
+  const bearer: Interceptor = (next) => (req) => {
+    req.header.set("authorization", `Bearer ${target.token}`);
+    return next(req);
+  };
+  // An unreachable server is the most common first error: say which address was tried.
+  const unreachable: Interceptor = (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (e) {
+      const err = ConnectError.from(e);
+      if (err.code !== Code.Unavailable) throw err;
+      throw new ConnectError(
+        `cannot reach the server at ${target.server} (${err.rawMessage}); is it running?`,
+        Code.Unavailable,
+        undefined,
+        undefined,
+        err,
+      );
+    }
+  };
+  return createGrpcTransport({ baseUrl: target.server, interceptors: [unreachable, bearer] });
+}
+
+/** Clients for any berth.v1 service over one transport. */
+export interface ApiClient {
+  context: CliContext;
+  transport: Transport;
+  client<S extends DescService>(service: S): Client<S>;
+}
+
+/** An API client for the current (or named) context; throws "not logged in" when there is none. */
+export function createApiClient(contextName?: string): ApiClient {
+  const context = currentContext(contextName);
+  const transport = createApiTransport(context);
+  return { context, transport, client: (service) => createClient(service, transport) };
+}

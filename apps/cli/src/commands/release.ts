@@ -1,0 +1,84 @@
+import { DeploymentService, type Release, ReleaseSchema, ReleaseService } from "@berth/proto";
+import { toJson } from "@bufbuild/protobuf";
+import type { Command } from "commander";
+import { colors } from "../output/colors.js";
+import { resolveApp } from "../target/resolve-target.js";
+import { apiClientFor } from "./command-context.js";
+import { parseDeploymentSeq } from "./pick-deployment.js";
+import { parsePercent } from "./ship.js";
+
+function printRelease(r: Release | undefined, json: boolean | undefined, verb: string): void {
+  if (!r) return;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify(toJson(ReleaseSchema, r, { alwaysEmitImplicit: true }), null, 2)}\n`,
+    );
+    return;
+  }
+  const targets = r.targets.map((t) => `v${t.seq}${r.targets.length > 1 ? ` ${t.weight}%` : ""}`).join(" + ");
+  process.stdout.write(
+    `${verb} ${colors.bold(`${r.project}/${r.app}`)} → ${targets} (release #${r.seq}${r.forced ? ", forced" : ""})\n`,
+  );
+  process.stdout.write(`  App URL: ${colors.bold(r.url)}\n`);
+}
+
+/** `berth release [vN]` and `berth rollback`. */
+export function registerReleaseCommands(program: Command): void {
+  program
+    .command("release")
+    .description("point the app's URL at a deployment (default: the newest one)")
+    .argument("[deployment]", "the deployment, e.g. v3", parseDeploymentSeq)
+    .option("--project <name>", "project (default: from berth.hcl)")
+    .option("--app <name>", "application (default: from berth.hcl)")
+    .option("--canary <percent>", "send only this share of traffic to it", parsePercent)
+    .option("--force", "release even if it is not healthy")
+    .option("--reason <text>", "why (recorded)")
+    .option("--json", "print the release as JSON")
+    .action(
+      async (
+        seq: number | undefined,
+        flags: {
+          project?: string;
+          app?: string;
+          canary?: number;
+          force?: boolean;
+          reason?: string;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const api = apiClientFor(cmd);
+        const app = await resolveApp(flags);
+        let target = seq;
+        if (!target) {
+          const { deployments } = await api.client(DeploymentService).listDeployments({ app, pageSize: 1 });
+          target = deployments[0]?.seq;
+          if (!target) throw new Error(`${app.project}/${app.app} has no deployments; run berth up`);
+        }
+        const { release } = await api.client(ReleaseService).release({
+          app,
+          seq: target,
+          canaryPercent: flags.canary ?? 0,
+          force: !!flags.force,
+          reason: flags.reason ?? "",
+        });
+        printRelease(release, flags.json, "Released");
+      },
+    );
+  program
+    .command("rollback")
+    .description("release the previously released deployment again")
+    .option("--project <name>", "project (default: from berth.hcl)")
+    .option("--app <name>", "application (default: from berth.hcl)")
+    .option("--reason <text>", "why (recorded)")
+    .option("--json", "print the release as JSON")
+    .action(
+      async (flags: { project?: string; app?: string; reason?: string; json?: boolean }, cmd: Command) => {
+        const app = await resolveApp(flags);
+        const { release } = await apiClientFor(cmd)
+          .client(ReleaseService)
+          .rollback({ app, reason: flags.reason ?? "" });
+        printRelease(release, flags.json, "Rolled back");
+      },
+    );
+}

@@ -1,0 +1,80 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { type Command, InvalidArgumentError } from "commander";
+import { colors } from "../output/colors.js";
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError("must be a port number 0-65535");
+  return n;
+}
+
+interface ServerRunFlags {
+  dataDir?: string;
+  port?: number;
+  routerPort?: number;
+  host?: string;
+}
+
+/** `berth server run`: runs a server in the foreground until Ctrl-C. */
+export function registerServerCommand(program: Command): void {
+  const server = program.command("server").description("run the Berth server");
+  server
+    .command("run")
+    .description("start the server (API on --port, URL router on --router-port) until Ctrl-C")
+    .option(
+      "--data-dir <dir>",
+      "where the store, artifacts and logs live (default: $BERTH_DATA_DIR or ~/.berth/data)",
+    )
+    .option("--port <port>", "API port (gRPC, gRPC-Web and Connect)", parsePort)
+    .option("--router-port <port>", "URL router port", parsePort)
+    .option("--host <host>", "address to listen on")
+    .action(async (opts: ServerRunFlags) => {
+      // Signal handlers go in before anything else: a signal that arrives before Node has a listener kills the
+      // process outright, and a script may send one as soon as it reads the ready line.
+      const out = process.stderr;
+      let stopSignal: NodeJS.Signals | undefined;
+      let wake: () => void = () => {};
+      const stopRequested = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopSignal) {
+          out.write(`${signal} again: exiting without waiting\n`);
+          process.exit(1);
+        }
+        stopSignal = signal;
+        wake();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+
+      // Loaded here so other commands do not pay for the server's modules.
+      const { defaultServerOptions, startServer } = await import("@berth/server");
+      const dataDir = opts.dataDir ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
+      const defaults = defaultServerOptions(dataDir);
+      const running = await startServer({
+        ...defaults,
+        host: opts.host ?? defaults.host,
+        apiPort: opts.port ?? defaults.apiPort,
+        routerPort: opts.routerPort ?? defaults.routerPort,
+      });
+      out.write(`\n${colors.bold("Berth server")} listening on ${running.apiUrl} (data in ${dataDir})\n`);
+      if (running.routerPort) out.write(`URL router on port ${running.routerPort}\n`);
+      if (running.bootstrapToken) {
+        out.write(
+          `\nBootstrap admin token (shown only this once; store it now):\n\n  ${colors.bold(running.bootstrapToken)}\n\n` +
+            `Log in with:\n\n  berth login --server ${running.apiUrl} --token ${running.bootstrapToken}\n\n`,
+        );
+      }
+      // One machine-readable line for scripts and tests that start the server as a child process.
+      process.stdout.write(
+        `${JSON.stringify({ event: "ready", apiUrl: running.apiUrl, apiPort: running.apiPort, routerPort: running.routerPort, bootstrapToken: running.bootstrapToken })}\n`,
+      );
+
+      await stopRequested;
+      out.write(`\n${stopSignal}: stopping (in-flight requests get a few seconds)…\n`);
+      await running.close();
+    });
+}

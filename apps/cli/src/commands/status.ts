@@ -1,0 +1,82 @@
+import {
+  DeploymentSchema,
+  DeploymentService,
+  DeploymentStatus,
+  HealthState,
+  InstanceSchema,
+  InstanceState,
+  ProjectService,
+} from "@berth/proto";
+import { toJson } from "@bufbuild/protobuf";
+import type { Command } from "commander";
+import { colors } from "../output/colors.js";
+import { renderTable } from "../output/table.js";
+import { resolveProject } from "../target/resolve-target.js";
+import { apiClientFor } from "./command-context.js";
+
+const lower = (table: Record<number, string>, v: number) => (table[v] ?? "unknown").toLowerCase();
+
+/** `berth status`: each app, its released deployment and the live deployments with instances and health. */
+export function registerStatusCommand(program: Command): void {
+  program
+    .command("status")
+    .description("apps, their released deployment, live deployments, instances and health")
+    .option("--project <name>", "project (default: from berth.hcl)")
+    .option("--json", "print JSON")
+    .action(async (flags: { project?: string; json?: boolean }, cmd: Command) => {
+      const api = apiClientFor(cmd);
+      const project = await resolveProject(flags);
+      const { applications } = await api.client(ProjectService).listApplications({ project });
+      const out: unknown[] = [];
+      const deployments = api.client(DeploymentService);
+      for (const app of applications) {
+        const { deployments: list } = await deployments.listDeployments({
+          app: { project, app: app.name },
+          statuses: [DeploymentStatus.DEPLOYING, DeploymentStatus.HEALTHY, DeploymentStatus.UNHEALTHY],
+          pageSize: 20,
+        });
+        const rows = [];
+        for (const d of list) {
+          const { instances } = await deployments.listInstances({ deploymentId: d.id });
+          rows.push({ d, instances });
+        }
+        if (flags.json) {
+          out.push({
+            app: app.name,
+            url: app.url,
+            releasedSeq: app.releasedSeq,
+            deployments: rows.map((r) => ({
+              ...(toJson(DeploymentSchema, r.d) as object),
+              instances: r.instances.map((i) => toJson(InstanceSchema, i)),
+            })),
+          });
+          continue;
+        }
+        const released = app.releasedSeq
+          ? colors.green(`v${app.releasedSeq} released`)
+          : colors.dim("not released");
+        process.stdout.write(`${colors.bold(`${project}/${app.name}`)}  ${released}  ${app.url}\n`);
+        if (rows.length === 0) {
+          process.stdout.write(colors.dim("  no running deployments\n\n"));
+          continue;
+        }
+        const table = renderTable(
+          ["VERSION", "STATUS", "SHA", "INSTANCES", "URL"],
+          rows.map(({ d, instances }) => [
+            d.released ? colors.bold(`v${d.seq}*`) : `v${d.seq}`,
+            lower(DeploymentStatus, d.status),
+            d.git?.sha ? d.git.sha.slice(0, 7) : "-",
+            instances
+              .map(
+                (i) =>
+                  `${lower(InstanceState, i.state)}/${lower(HealthState, i.health)}${i.restarts ? ` ↻${i.restarts}` : ""} :${i.port}`,
+              )
+              .join(", ") || "-",
+            d.url,
+          ]),
+        );
+        process.stdout.write(`${table.replace(/^/gm, "  ")}\n\n`);
+      }
+      if (flags.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,42 @@
+/** The plugins each berth.hcl stanza can `use`. Adding a plugin adds a name here and a folder on the server. */
+export const knownPlugins = {
+  build: ["archive"],
+  registry: ["server"],
+  deploy: ["process"],
+  release: ["router"],
+} as const;
+
+export type Stanza = keyof typeof knownPlugins;
+
+export interface HealthCheckConfig {
+  /** HTTP path to GET; empty: a TCP connect check. */
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** How long a new deployment may take to become healthy before the deploy fails. */
+  startTimeoutMs: number;
+}
+
+export interface AppConfig {
+  name: string;
+  /** The app's directory, relative to berth.hcl ("." by default). */
+  path: string;
+  labels: Record<string, string>;
+  build: { use: "archive"; command: string };
+  registry: { use: "server" };
+  deploy: { use: "process"; command: string; count: number; health: HealthCheckConfig };
+  release: { use: "router" };
+  config: { env: Record<string, string> };
+}
+
+/** A parsed, validated berth.hcl. */
+export interface BerthConfig {
+  project: string;
+  apps: AppConfig[];
+}
+
+/** One thing wrong with a config file, at a path of block types, labels and attribute names. */
+export interface ConfigIssue {
+  path: string[];
+  message: string;
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./config-error.js";
+import { detectApp, renderBerthHcl } from "./init-config.js";
+import { formatHclDiagnostics, parseBerthConfig } from "./parse-berth-config.js";
+
+const refs = { sha: "0123456789abcdef0123456789abcdef01234567", tag: "", dirty: false };
+
+const good = `project = "shop"
+
+app "web" {
+  labels = { team = "storefront" }
+  build {
+    use "archive" {
+      command = "npm ci --omit=dev"
+    }
+  }
+  deploy {
+    use "process" {
+      command = "node server.js --rev \${gitrefpretty()}"
+      count   = 2
+      health {
+        path     = "/healthz"
+        interval = "500ms"
+        timeout  = "2s"
+      }
+    }
+  }
+  config {
+    env = { GREETING = "hi \${gitrefhash()}" }
+  }
+}
+`;
+
+async function errorOf(source: string, file = "berth.hcl"): Promise<ConfigError> {
+  const err = await parseBerthConfig(file, source, refs).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConfigError);
+  return err as ConfigError;
+}
+
+describe("parseBerthConfig", () => {
+  it("parses apps, plugins, health checks and git functions", async () => {
+    const config = await parseBerthConfig("berth.hcl", good, refs);
+    expect(config.project).toBe("shop");
+    const web = config.apps[0]!;
+    expect(web.name).toBe("web");
+    expect(web.labels).toEqual({ team: "storefront" });
+    expect(web.build).toEqual({ use: "archive", command: "npm ci --omit=dev" });
+    expect(web.registry.use).toBe("server");
+    expect(web.deploy.command).toBe("node server.js --rev 0123456");
+    expect(web.deploy.count).toBe(2);
+    expect(web.deploy.health).toEqual({
+      path: "/healthz",
+      intervalMs: 500,
+      timeoutMs: 2000,
+      startTimeoutMs: 30_000,
+    });
+    expect(web.config.env.GREETING).toBe(`hi ${refs.sha}`);
+  });
+
+  it("accepts the same config as JSON", async () => {
+    const json = JSON.stringify({
+      project: "shop",
+      app: {
+        api: { build: { use: { archive: {} } }, deploy: { use: { process: { command: "node a.js" } } } },
+      },
+    });
+    const config = await parseBerthConfig("berth.json", json, { ...refs, dirty: true });
+    expect(config.apps[0]?.deploy).toMatchObject({ command: "node a.js", count: 1 });
+  });
+
+  it("reports syntax errors at file:line:col", async () => {
+    const err = await errorOf('project = "shop"\napp "web" {\n  build {\n');
+    expect(err.message).toMatch(/^berth\.hcl:\d+:\d+: Unclosed configuration block/);
+  });
+
+  it("names the known platforms for an unknown one, at its position", async () => {
+    const err = await errorOf(good.replace('use "process"', 'use "nomadd"'));
+    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process');
+  });
+
+  it("says what was expected for a wrong type", async () => {
+    const err = await errorOf(good.replace("count   = 2", 'count   = "two"'));
+    expect(err.message).toBe(
+      'berth.hcl:13:7: "count" must be a whole number from 1 to 100, got string "two"',
+    );
+  });
+
+  it("rejects unknown functions and attributes", async () => {
+    const err = await errorOf(good.replace("gitrefhash()", "gitsha()").replace("count   = 2", "cuont = 2"));
+    expect(err.lines).toHaveLength(2);
+    expect(err.message).toContain(
+      'unexpected "cuont" in deploy "process"; expected one of: command, count, health',
+    );
+    expect(err.message).toContain('unknown function "gitsha()"; known: gitrefpretty(), gitrefhash()');
+  });
+
+  it("reports malformed JSON with a position", async () => {
+    const err = await errorOf('{"project": "x",\n  oops}', "berth.json");
+    expect(err.message).toMatch(/^berth\.json:2:\d+: invalid JSON/);
+  });
+});
+
+describe("formatHclDiagnostics", () => {
+  it("splits several diagnostics", () => {
+    expect(formatHclDiagnostics("parse config: [a.hcl:1,2-3: One; x., a.hcl:4,5-6,1: Two; y.]")).toEqual([
+      "a.hcl:1:2: One; x.",
+      "a.hcl:4:5: Two; y.",
+    ]);
+  });
+});
+
+describe("berth init", () => {
+  it("writes a config that parses for a Node app", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "berth-init-"));
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "Hello_Node", main: "server.js" }));
+    const detected = await detectApp(dir);
+    expect(detected).toMatchObject({ app: "hello-node", buildCommand: "", startCommand: "node server.js" });
+    const config = await parseBerthConfig("berth.hcl", renderBerthHcl(detected), refs);
+    expect(config.apps[0]?.name).toBe("hello-node");
+  });
+});

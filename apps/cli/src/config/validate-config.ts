@@ -1,0 +1,198 @@
+import type { AppConfig, BerthConfig, ConfigIssue, HealthCheckConfig, Stanza } from "./config-types.js";
+import { knownPlugins } from "./config-types.js";
+import { expandTemplates, type GitRefs } from "./git-functions.js";
+import { parseDuration } from "./parse-duration.js";
+
+type Raw = Record<string, unknown>;
+const namePattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const appKeys = ["path", "labels", "build", "registry", "deploy", "release", "config"];
+
+/** The result of validating: a config, or the list of what is wrong with it. */
+export type ValidationResult = { ok: true; config: BerthConfig } | { ok: false; issues: ConfigIssue[] };
+
+function isObject(v: unknown): v is Raw {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** HCL blocks come back from hcl2json as arrays of objects; JSON configs may give a plain object. */
+function blocks(v: unknown): Raw[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  return isObject(v) ? [v] : [];
+}
+
+class Checker {
+  issues: ConfigIssue[] = [];
+  constructor(readonly refs: GitRefs) {}
+
+  fail(path: string[], message: string): undefined {
+    this.issues.push({ path, message });
+    return undefined;
+  }
+
+  string(obj: Raw, key: string, path: string[], required: boolean): string | undefined {
+    const v = obj[key];
+    if (v === undefined) return required ? this.fail(path, `missing attribute "${key}"`) : undefined;
+    if (typeof v !== "string")
+      return this.fail([...path, key], `"${key}" must be a string, got ${describe(v)}`);
+    try {
+      return expandTemplates(v, this.refs);
+    } catch (err) {
+      return this.fail([...path, key], `"${key}": ${(err as Error).message}`);
+    }
+  }
+
+  unknownKeys(obj: Raw, allowed: string[], path: string[], what: string): void {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.includes(key))
+        this.fail([...path, key], `unexpected "${key}" in ${what}; expected one of: ${allowed.join(", ")}`);
+    }
+  }
+
+  /** A `stanza { use "plugin" { ... } }` block; returns the plugin name and its options. */
+  use(
+    app: Raw,
+    stanza: Stanza,
+    path: string[],
+    required: boolean,
+  ): { name: string; options: Raw } | undefined {
+    const list = blocks(app[stanza]);
+    if (list.length === 0) {
+      if (required) return this.fail(path, `app is missing its "${stanza}" block`);
+      return { name: knownPlugins[stanza][0], options: {} };
+    }
+    if (list.length > 1) this.fail([...path, stanza], `only one "${stanza}" block is allowed`);
+    const block = list[0]!;
+    const use = block.use;
+    if (!isObject(use) || Object.keys(use).length === 0)
+      return this.fail([...path, stanza], `"${stanza}" block needs a use "<plugin>" { } block`);
+    const names = Object.keys(use);
+    const name = names[0]!;
+    if (names.length > 1) this.fail([...path, stanza, "use"], `"${stanza}" takes one use block`);
+    const known: readonly string[] = knownPlugins[stanza];
+    if (!known.includes(name))
+      return this.fail(
+        [...path, stanza, "use", name],
+        `unknown ${stanza} plugin "${name}"; known: ${known.join(", ")}`,
+      );
+    return { name, options: blocks(use[name])[0] ?? {} };
+  }
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return "a list";
+  if (v === null) return "null";
+  return typeof v === "object" ? "a block" : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function stringMap(c: Checker, v: unknown, path: string[], what: string): Record<string, string> {
+  if (v === undefined) return {};
+  const obj = Array.isArray(v) ? Object.assign({}, ...v.filter(isObject)) : v;
+  if (!isObject(obj)) {
+    c.fail(path, `${what} must be a map of strings, like { KEY = "value" }`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(obj)) {
+    if (typeof val === "string" || typeof val === "number" || typeof val === "boolean") {
+      const s = c.string({ [k]: String(val) }, k, path, true);
+      if (s !== undefined) out[k] = s;
+    } else c.fail([...path, k], `${what} value "${k}" must be a string, got ${describe(val)}`);
+  }
+  return out;
+}
+
+function health(c: Checker, raw: Raw | undefined, path: string[]): HealthCheckConfig {
+  const result: HealthCheckConfig = { path: "/", intervalMs: 1000, timeoutMs: 2000, startTimeoutMs: 30_000 };
+  if (!raw) return result;
+  c.unknownKeys(raw, ["path", "tcp", "interval", "timeout", "start_timeout"], path, "health");
+  if (raw.tcp === true) result.path = "";
+  const p = c.string(raw, "path", path, false);
+  if (p !== undefined) {
+    if (!p.startsWith("/")) c.fail([...path, "path"], `health "path" must start with "/", got "${p}"`);
+    result.path = p;
+  }
+  for (const key of ["interval", "timeout", "start_timeout"] as const) {
+    if (raw[key] === undefined) continue;
+    const ms = parseDuration(raw[key]);
+    if (ms === undefined || ms <= 0 || ms > 600_000)
+      c.fail([...path, key], `health "${key}" must be a duration like "2s" or "500ms" (up to 10m)`);
+    else if (key === "interval") result.intervalMs = ms;
+    else if (key === "timeout") result.timeoutMs = ms;
+    else result.startTimeoutMs = ms;
+  }
+  return result;
+}
+
+function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
+  const path = ["app", name];
+  if (!namePattern.test(name) || name.length > 63)
+    c.fail(path, `app name "${name}" must be lowercase letters, digits and dashes (at most 63)`);
+  c.unknownKeys(raw, appKeys, path, `app "${name}"`);
+  const build = c.use(raw, "build", path, true);
+  const registry = c.use(raw, "registry", path, false);
+  const deploy = c.use(raw, "deploy", path, true);
+  const release = c.use(raw, "release", path, false);
+  const configBlock = blocks(raw.config)[0];
+  if (configBlock) c.unknownKeys(configBlock, ["env"], [...path, "config"], "config");
+  const env = stringMap(c, configBlock?.env, [...path, "config", "env"], "config env");
+  const labels = stringMap(c, raw.labels, [...path, "labels"], "labels");
+  const appPath = c.string(raw, "path", path, false) ?? ".";
+  if (!build || !deploy || !registry || !release) return undefined;
+
+  const buildPath = [...path, "build", "use", build.name];
+  c.unknownKeys(build.options, ["command"], buildPath, `build "${build.name}"`);
+  const buildCommand = c.string(build.options, "command", buildPath, false) ?? "";
+
+  const deployPath = [...path, "deploy", "use", deploy.name];
+  c.unknownKeys(deploy.options, ["command", "count", "health"], deployPath, `deploy "${deploy.name}"`);
+  const command = c.string(deploy.options, "command", deployPath, true);
+  let count = 1;
+  if (deploy.options.count !== undefined) {
+    const n = deploy.options.count;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 100)
+      c.fail([...deployPath, "count"], `"count" must be a whole number from 1 to 100, got ${describe(n)}`);
+    else count = n;
+  }
+  const healthCheck = health(c, blocks(deploy.options.health)[0], [...deployPath, "health"]);
+  if (command === undefined) return undefined;
+  return {
+    name,
+    path: appPath,
+    labels,
+    build: { use: "archive", command: buildCommand },
+    registry: { use: "server" },
+    deploy: { use: "process", command, count, health: healthCheck },
+    release: { use: "router" },
+    config: { env },
+  };
+}
+
+/** Checks the JSON form of a berth.hcl (as hcl2json returns it, or a berth.json) and normalises it. */
+export function validateConfig(raw: unknown, refs: GitRefs): ValidationResult {
+  const c = new Checker(refs);
+  if (!isObject(raw)) return { ok: false, issues: [{ path: [], message: "expected a config object" }] };
+  c.unknownKeys(raw, ["project", "app"], [], "the file");
+  const project = c.string(raw, "project", [], true);
+  if (project !== undefined && (!namePattern.test(project) || project.length > 63))
+    c.fail(
+      ["project"],
+      `project name "${project}" must be lowercase letters, digits and dashes (at most 63)`,
+    );
+  const apps: AppConfig[] = [];
+  const rawApps = raw.app;
+  if (rawApps === undefined) c.fail([], 'expected at least one app "<name>" { ... } block');
+  else if (!isObject(rawApps)) c.fail(["app"], 'expected app blocks with a name label: app "web" { ... }');
+  else {
+    for (const [name, body] of Object.entries(rawApps)) {
+      const list = blocks(body);
+      if (list.length !== 1) {
+        c.fail(["app", name], `app "${name}" must be declared exactly once`);
+        continue;
+      }
+      const parsed = app(c, name, list[0]!);
+      if (parsed) apps.push(parsed);
+    }
+  }
+  if (c.issues.length > 0 || project === undefined) return { ok: false, issues: c.issues };
+  return { ok: true, config: { project, apps } };
+}

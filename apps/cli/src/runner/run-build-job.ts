@@ -1,0 +1,54 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Job, type JobResult, StepStatus } from "@berth/proto";
+import { createArchiveBuilder, type JobReporter } from "@berth/server/runner-kit";
+import type { ApiClient } from "../client/create-api-client.js";
+import { listWorkingTreeFiles } from "../git/read-git-info.js";
+import { uploadArtifact } from "./upload-artifact.js";
+
+/** Where this machine keeps build scratch space and the node_modules cache. */
+export function runnerCacheDir(): string {
+  return (
+    process.env.BERTH_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "berth")
+  );
+}
+
+/**
+ * Runs a build job on this machine: the archive builder over the working tree in `rootDir` (plus the
+ * app's `path`), then a push of the artifact to the server registry.
+ */
+export async function runBuildJob(
+  api: ApiClient,
+  job: Job,
+  rootDir: string,
+  reporter: JobReporter,
+  signal: AbortSignal,
+): Promise<Partial<JobResult>> {
+  const configJson = job.params.case === "build" ? job.params.value.configJson : "{}";
+  const app = JSON.parse(configJson || "{}") as { path?: string; build?: { command?: string } };
+  const sourceDir = resolve(rootDir, app.path ?? ".");
+  const cache = runnerCacheDir();
+  const files = await listWorkingTreeFiles(sourceDir, signal);
+  const artifact = await createArchiveBuilder().build({
+    sourceDir,
+    files,
+    options: { command: app.build?.command ?? "" },
+    env: { BERTH_GIT_SHA: job.git?.sha ?? "", BERTH_APP: job.app, BERTH_PROJECT: job.project },
+    workDir: join(cache, "work"),
+    cacheDir: cache,
+    output: {
+      step: (name, title) => reporter.step(name, title),
+      stepDone: (name, detail) => reporter.stepDone(name, detail),
+      line: (stream, text) => reporter.line("command", stream, text),
+    },
+    signal,
+  });
+  reporter.step("push", "Push artifact to the server registry");
+  const pushed = await uploadArtifact(api, artifact, signal);
+  reporter.stepDone(
+    "push",
+    pushed.deduplicated ? "already stored (deduplicated)" : `${artifact.sizeBytes} bytes`,
+    StepStatus.SUCCESS,
+  );
+  return { artifactDigest: artifact.digest, artifactSizeBytes: BigInt(artifact.sizeBytes) };
+}
