@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyServerOptions } from "fastify";
+import { createMemorySessionStore } from "./sessions/memory-session-store.js";
+import type { SessionStore } from "./sessions/session-store.js";
+
+/** Everything a BFF instance is configured with (env in main.ts, arguments in tests). */
+export interface BffOptions {
+  /** The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c). */
+  serverUrl: string;
+  /** Signs the session cookie. A random one per process when absent (sessions then end on restart anyway). */
+  cookieSecret?: string;
+  /** The built SPA (apps/web/dist). Without it the BFF serves the API only. */
+  webDistDir?: string;
+  /** The URL browsers use, e.g. https://berth.example.com. Decides cookie security and the expected Origin. */
+  publicUrl?: string;
+  /** Where sessions live; in memory by default. */
+  sessionStore?: SessionStore;
+  /** A session ends after this long without use (default 12 h). */
+  sessionIdleMs?: number;
+  /** A session ends this long after login regardless of use (default 7 days). */
+  sessionMaxAgeMs?: number;
+  /** Login attempts allowed per client address and window (default 20 per minute). */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Interval of terminal WebSocket pings (default 20 s). */
+  execKeepaliveMs?: number;
+  /**
+   * Trust X-Forwarded-* from a reverse proxy (TLS terminator): client addresses for rate limiting and
+   * logs then come from the proxy's headers. `true`, or the proxy's addresses/CIDRs ("10.0.0.0/8,127.0.0.1").
+   */
+  trustProxy?: boolean | string;
+  /** Fastify's logger option; pino JSON on stdout by default, `false` in tests. */
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** BffOptions with every default applied, as plugins and routes read it (`fastify.config`). */
+export interface BffConfig {
+  serverUrl: string;
+  cookieSecret: string;
+  webDistDir: string | undefined;
+  publicUrl: URL | undefined;
+  /** True when served over https: cookies get Secure and the `__Host-` prefix. */
+  secure: boolean;
+  sessionCookie: string;
+  csrfCookie: string;
+  sessionStore: SessionStore;
+  sessionIdleMs: number;
+  sessionMaxAgeMs: number;
+  loginRateLimit: { max: number; timeWindowMs: number };
+  bodyLimit: number;
+  execKeepaliveMs: number;
+}
+
+/** Applies the defaults and validates what cannot be defaulted. */
+export function resolveBffConfig(options: BffOptions): BffConfig {
+  let serverUrl: URL;
+  try {
+    serverUrl = new URL(options.serverUrl);
+  } catch (cause) {
+    throw new Error(`serverUrl "${options.serverUrl}" is not a URL (e.g. http://127.0.0.1:9701)`, { cause });
+  }
+  let publicUrl: URL | undefined;
+  if (options.publicUrl) {
+    try {
+      publicUrl = new URL(options.publicUrl);
+    } catch (cause) {
+      throw new Error(`publicUrl "${options.publicUrl}" is not a URL (e.g. https://berth.example.com)`, {
+        cause,
+      });
+    }
+  }
+  const secure = publicUrl?.protocol === "https:";
+  return {
+    serverUrl: serverUrl.toString().replace(/\/$/, ""),
+    cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
+    webDistDir: options.webDistDir,
+    publicUrl,
+    secure,
+    // `__Host-` makes the browser refuse the cookie unless Secure, host-only and Path=/.
+    sessionCookie: secure ? "__Host-berth_session" : "berth_session",
+    csrfCookie: "berth_csrf",
+    sessionStore: options.sessionStore ?? createMemorySessionStore(),
+    sessionIdleMs: options.sessionIdleMs ?? 12 * 60 * 60 * 1000,
+    sessionMaxAgeMs: options.sessionMaxAgeMs ?? 7 * 24 * 60 * 60 * 1000,
+    loginRateLimit: options.loginRateLimit ?? { max: 20, timeWindowMs: 60_000 },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    execKeepaliveMs: options.execKeepaliveMs ?? 20_000,
+  };
+}

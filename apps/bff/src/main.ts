@@ -1,0 +1,47 @@
+import closeWithGrace from "close-with-grace";
+import { startBff } from "./server.js";
+
+/**
+ * Runs the BFF from environment variables:
+ * BERTH_SERVER_URL (http://127.0.0.1:9701), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
+ * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (true, or the
+ * addresses of the reverse proxy in front).
+ */
+const env = process.env;
+const port = Number(env.BERTH_BFF_PORT ?? 9700);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`BERTH_BFF_PORT must be a port number, got "${env.BERTH_BFF_PORT}"`);
+  process.exit(2);
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  if (!raw || raw === "false") return false;
+  return raw === "true" ? true : raw;
+}
+
+const bff = await startBff({
+  serverUrl: env.BERTH_SERVER_URL ?? "http://127.0.0.1:9701",
+  port,
+  host: env.BERTH_BFF_HOST ?? "127.0.0.1",
+  cookieSecret: env.BERTH_COOKIE_SECRET,
+  webDistDir: env.BERTH_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname,
+  publicUrl: env.BERTH_PUBLIC_URL,
+  trustProxy: trustProxy(env.BERTH_TRUST_PROXY),
+}).catch((err: unknown) => {
+  // One readable line, not a stack trace: usually a busy port or a malformed URL.
+  const code = (err as { code?: string }).code;
+  const text =
+    code === "EADDRINUSE"
+      ? `cannot listen on port ${port}: it is already in use (set BERTH_BFF_PORT)`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  console.error(`berth-bff: ${text}`);
+  process.exit(1);
+});
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) bff.fastify.log.error({ err }, "shutting down after an error");
+  else bff.fastify.log.info({ signal }, "shutting down");
+  await bff.close();
+});

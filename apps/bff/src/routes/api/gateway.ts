@@ -1,0 +1,59 @@
+import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import type { FastifyInstance } from "fastify";
+import { registerDashboardService } from "../../gateway/dashboard-service.js";
+import { registerForwarders } from "../../gateway/forward-methods.js";
+import { type GatewayAuth, gatewayAuthKey, requestIdKey } from "../../gateway/gateway-context.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    gatewayAuth: GatewayAuth;
+  }
+}
+
+/**
+ * The browser's API at /api: every berth.v1 service over the Connect protocol, forwarded to the server
+ * with the session's token, plus DashboardService answered here.
+ */
+export default async function gatewayRoutes(fastify: FastifyInstance) {
+  const { guards, sessions, upstream, metrics, config } = fastify;
+  fastify.decorateRequest("gatewayAuth", undefined);
+
+  // Decided before Connect sees the request; handlers turn refusals into Connect errors (sessionOf).
+  fastify.addHook("onRequest", async (request) => {
+    request.gatewayAuth =
+      request.method === "GET" || request.method === "HEAD"
+        ? await sessions.load(request)
+        : await guards.mutation(request);
+  });
+
+  // A token the server no longer accepts ends the session, so the SPA goes back to the login page.
+  const forgetRevokedSessions: Interceptor = (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (err) {
+      const auth = req.contextValues.get(gatewayAuthKey);
+      if (auth && "token" in auth && ConnectError.from(err).code === Code.Unauthenticated) {
+        await sessions.forget(auth.id);
+      }
+      throw err;
+    }
+  };
+
+  await fastify.register(fastifyConnectPlugin, {
+    grpc: false,
+    grpcWeb: false,
+    connect: true,
+    readMaxBytes: config.bodyLimit,
+    interceptors: [forgetRevokedSessions],
+    // On close, give unary calls a moment, then end long-lived streams so shutdown is prompt.
+    shutdownTimeoutMs: 250,
+    shutdownError: new ConnectError("the dashboard backend is restarting; retry", Code.Unavailable),
+    contextValues: (request) =>
+      createContextValues().set(gatewayAuthKey, request.gatewayAuth).set(requestIdKey, request.id),
+    routes(router) {
+      registerForwarders(router, { upstream, metrics });
+      registerDashboardService(router, upstream);
+    },
+  });
+}

@@ -1,0 +1,177 @@
+import { AuthService } from "@berth/proto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { isRefusal } from "../../plugins/app/guards.js";
+import { isUnreachable } from "../../plugins/app/upstream.js";
+import type { Session } from "../../sessions/session-store.js";
+import { identityFromTokenInfo, NotALoginTokenError } from "../../sessions/token-identity.js";
+import { replyError } from "../reply-error.js";
+import { magicLinkPage } from "./magic-link-page.js";
+
+/** What the SPA learns about its session: never the token. */
+function viewerBody(session: Session) {
+  return {
+    name: session.name,
+    role: session.role,
+    csrfToken: session.csrfToken,
+    expiresAt: new Date(Math.min(session.expiresAt, session.absoluteExpiresAt)).toISOString(),
+  };
+}
+
+const upstreamTimeoutMs = 10_000;
+
+/** Session endpoints under /auth: login, logout, me and the one-time login link. */
+export default async function authRoutes(fastify: FastifyInstance) {
+  const { upstream, sessions, config, guards, metrics } = fastify;
+  const auth = upstream.client(AuthService);
+  const rateLimit = { max: config.loginRateLimit.max, timeWindow: config.loginRateLimit.timeWindowMs };
+
+  // A bodiless JSON POST (logout from fetch with a JSON content-type) is fine here; Fastify would 400 it.
+  const parseJson = fastify.getDefaultJsonParser("error", "error");
+  fastify.removeContentTypeParser("application/json");
+  fastify.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (body === "") return done(null, undefined);
+    parseJson(request, body.toString(), done);
+  });
+
+  fastify.addHook("onSend", async (_request, reply) => {
+    reply.header("cache-control", "no-store");
+  });
+
+  const refuseServerError = (reply: FastifyReply, err: ConnectError) => {
+    if (isUnreachable(err)) {
+      fastify.log.warn({ err }, "Berth server unreachable during sign-in");
+      return replyError(reply, 502, "the Berth server is unreachable; try again in a moment");
+    }
+    fastify.log.error({ err }, "unexpected answer from the Berth server during sign-in");
+    return replyError(reply, 502, "the Berth server could not check this token; see the BFF log");
+  };
+
+  fastify.post<{ Body: { token: string } }>(
+    "/login",
+    {
+      onRequest: guards.rejectCrossOrigin,
+      config: { rateLimit },
+      bodyLimit: 4096,
+      schema: {
+        body: {
+          type: "object",
+          required: ["token"],
+          additionalProperties: false,
+          properties: { token: { type: "string", minLength: 1, maxLength: 512 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = request.body.token.trim();
+      let info: Awaited<ReturnType<typeof auth.whoAmI>>["token"];
+      try {
+        info = (await auth.whoAmI({}, { ...upstream.callOptions(token), timeoutMs: upstreamTimeoutMs }))
+          .token;
+      } catch (err) {
+        const error = ConnectError.from(err);
+        if (error.code === Code.Unauthenticated || error.code === Code.PermissionDenied) {
+          metrics.loginFailures.inc({ reason: "invalid" });
+          return replyError(reply, 401, "that token is not valid (unknown, revoked or expired)");
+        }
+        return refuseServerError(reply, error);
+      }
+      try {
+        const identity = identityFromTokenInfo(info);
+        // A fresh session id on every login (no session fixation).
+        await sessions.destroy(request, reply);
+        const session = await sessions.create(reply, token, identity);
+        request.log.info({ tokenId: identity.tokenId, role: identity.role }, "signed in");
+        return viewerBody(session);
+      } catch (err) {
+        if (!(err instanceof NotALoginTokenError)) throw err;
+        metrics.loginFailures.inc({ reason: "kind" });
+        return replyError(reply, 403, err.message);
+      }
+    },
+  );
+
+  fastify.post("/logout", { bodyLimit: 4096 }, async (request, reply) => {
+    const verdict = await guards.mutation(request);
+    // No session is fine (logging out twice); a cross-site or token-less request is not.
+    if (isRefusal(verdict) && verdict.status === 403) return replyError(reply, 403, verdict.message);
+    await sessions.destroy(request, reply);
+    return reply.code(204).send();
+  });
+
+  fastify.get("/me", async (request, reply) => {
+    const session = await sessions.load(request);
+    if (!session) return replyError(reply, 401, "not signed in");
+    try {
+      // Re-checked on every page load, so a revoked token ends the session at once.
+      await auth.whoAmI({}, { ...upstream.callOptions(session.token), timeoutMs: upstreamTimeoutMs });
+    } catch (err) {
+      const error = ConnectError.from(err);
+      if (error.code === Code.Unauthenticated) {
+        await sessions.destroy(request, reply);
+        return replyError(reply, 401, "your sign-in token was revoked or has expired; sign in again");
+      }
+      // The server being down is not the session's fault: keep it and answer from what we know.
+      request.log.warn({ err: error }, "could not re-check the session's token");
+    }
+    return viewerBody(session);
+  });
+
+  fastify.get<{ Params: { code: string } }>(
+    "/magic/:code",
+    {
+      config: { rateLimit },
+      schema: {
+        params: {
+          type: "object",
+          properties: {
+            code: { type: "string", minLength: 16, maxLength: 128, pattern: "^[A-Za-z0-9_-]+$" },
+          },
+        },
+      },
+      // A malformed link gets the same page as a spent one.
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const page = (status: number, title: string, text: string) =>
+        reply.code(status).type("text/html; charset=utf-8").send(magicLinkPage(title, text));
+      if (request.validationError) {
+        return page(400, "This login link is not valid", "Check that you copied the whole link.");
+      }
+      try {
+        const redeemed = await auth.redeemLoginCode(
+          { code: request.params.code },
+          { ...upstream.callOptions(undefined), timeoutMs: upstreamTimeoutMs },
+        );
+        const identity = identityFromTokenInfo(redeemed.token);
+        await sessions.destroy(request, reply);
+        await sessions.create(reply, redeemed.secret, identity);
+        request.log.info({ tokenId: identity.tokenId }, "signed in with a login link");
+        return reply.redirect("/", 303);
+      } catch (err) {
+        if (err instanceof NotALoginTokenError) return page(403, "This link cannot sign you in", err.message);
+        const error = ConnectError.from(err);
+        if (isUnreachable(error)) {
+          return page(
+            502,
+            "Berth is not reachable",
+            "The Berth server did not answer. Try the link again shortly.",
+          );
+        }
+        if (
+          error.code !== Code.NotFound &&
+          error.code !== Code.InvalidArgument &&
+          error.code !== Code.Unauthenticated
+        ) {
+          request.log.error({ err: error }, "redeeming a login link failed");
+        }
+        metrics.loginFailures.inc({ reason: "link" });
+        return page(
+          410,
+          "This login link has expired or was already used",
+          "Login links work once and for a few minutes. Ask for a new one (berth login-link) or sign in with a token.",
+        );
+      }
+    },
+  );
+}

@@ -1,0 +1,31 @@
+/** A signed-in browser: the server token lives here and never leaves the BFF. */
+export interface Session {
+  id: string;
+  /** The server-issued login token the BFF calls the server with. */
+  token: string;
+  /** The token's id on the server (for logs and audit correlation). */
+  tokenId: string;
+  name: string;
+  role: "viewer" | "deployer" | "admin";
+  /** The session's CSRF token: mutating requests must echo it in X-CSRF-Token. */
+  csrfToken: string;
+  createdAt: number;
+  /** When the session ends unless used again (sliding), capped by `absoluteExpiresAt`. */
+  expiresAt: number;
+  /** Hard end: the token's own expiry or the session's maximum age, whichever comes first. */
+  absoluteExpiresAt: number;
+}
+
+/**
+ * Where sessions live. In memory for one BFF; a shared store (e.g. Redis) lets several BFF replicas
+ * share sessions without changing any caller.
+ */
+export interface SessionStore {
+  get(id: string): Promise<Session | undefined>;
+  set(session: Session): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** How many live sessions the store holds (for /metrics). */
+  size(): Promise<number>;
+  /** Stops background work (expiry sweeps). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,167 @@
+// Sessions through the real BFF in front of a real server: login, reload, logout, login links, and
+// the token never reaching anything a browser script could read.
+import { AuthService, Role, TokenKind } from "@berth/proto";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BrowserSession, messageOf } from "./helpers/browser-session.js";
+import { startTestStack, type TestStack } from "./helpers/test-stack.js";
+
+describe("BFF sessions", () => {
+  let stack: TestStack;
+  let serverAuth: ReturnType<typeof createClient<typeof AuthService>>;
+  const asAdmin = () => ({ headers: { authorization: `Bearer ${stack.adminToken}` } });
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    serverAuth = createClient(AuthService, createGrpcTransport({ baseUrl: stack.server.apiUrl }));
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it("logs in, survives a reload, logs out", async () => {
+    const tab = new BrowserSession(stack.bff.url);
+    const login = await tab.login(stack.adminToken);
+    expect(login.status).toBe(200);
+    const viewer = (await login.json()) as Record<string, unknown>;
+    expect(viewer).toMatchObject({ name: expect.any(String), role: "admin", csrfToken: expect.any(String) });
+
+    const session = tab.cookies.get("berth_session");
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.attributes).toMatch(/SameSite=Lax/i);
+    expect(tab.cookies.get("berth_csrf")?.httpOnly).toBe(false);
+    expect(tab.cookies.get("berth_csrf")?.value).toBe(viewer.csrfToken);
+
+    // A reload is a new page with the same cookie jar and no JS state.
+    const reloaded = new BrowserSession(stack.bff.url);
+    for (const [name, c] of tab.cookies) reloaded.cookies.set(name, c);
+    const me = await reloaded.fetch("/auth/me");
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ role: "admin", csrfToken: viewer.csrfToken });
+
+    // Logging out needs the CSRF token; without it the session survives.
+    const forged = await reloaded.fetch("/auth/logout", { method: "POST" });
+    expect(forged.status).toBe(403);
+    expect(await messageOf(forged)).toMatch(/X-CSRF-Token/);
+    expect((await reloaded.fetch("/auth/me")).status).toBe(200);
+
+    reloaded.csrfToken = viewer.csrfToken as string;
+    // Sent as a fetch with a JSON content-type and no body, like some clients do.
+    const logout = await reloaded.fetch("/auth/logout", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
+    expect(logout.status).toBe(204);
+    expect(reloaded.cookies.has("berth_session")).toBe(false);
+    // The old cookie is dead server-side too, not just forgotten by this tab.
+    const me2 = await tab.fetch("/auth/me");
+    expect(me2.status).toBe(401);
+
+    for (const t of [tab, reloaded]) {
+      for (const seen of t.seen) {
+        expect(seen.body).not.toContain(stack.adminToken);
+        for (const [name, value] of seen.headers) expect(`${name}: ${value}`).not.toContain(stack.adminToken);
+      }
+      expect(t.documentCookie()).not.toContain(stack.adminToken);
+    }
+  });
+
+  it("refuses wrong tokens, non-login tokens and cross-origin logins with clear words", async () => {
+    const tab = new BrowserSession(stack.bff.url);
+    const wrong = await tab.login("berth_not-a-real-token");
+    expect(wrong.status).toBe(401);
+    expect(await messageOf(wrong)).toMatch(/not valid/);
+
+    const runner = await serverAuth.createToken({ kind: TokenKind.RUNNER, name: "ci runner" }, asAdmin());
+    const asRunner = await tab.login(runner.secret);
+    expect(asRunner.status).toBe(403);
+    expect(await messageOf(asRunner)).toMatch(/only login tokens.*runner token/);
+
+    const evil = new BrowserSession(stack.bff.url, "http://evil.example");
+    const cross = await evil.login(stack.adminToken);
+    expect(cross.status).toBe(403);
+    expect(evil.cookies.size).toBe(0);
+  });
+
+  it("answers malformed, oversized and forged requests with 4xx, not a crash", async () => {
+    const tab = new BrowserSession(stack.bff.url);
+    const post = (body: string, type = "application/json") =>
+      tab.fetch("/auth/login", { method: "POST", headers: { "content-type": type }, body });
+
+    const notJson = await post("{token:");
+    expect(notJson.status).toBe(400);
+    expect(await messageOf(notJson)).toMatch(/JSON/i);
+    const missing = await post("{}");
+    expect(missing.status).toBe(400);
+    expect(await messageOf(missing)).toMatch(/token/);
+    expect((await post(JSON.stringify({ token: 42 }))).status).toBe(400);
+    expect((await post("token=x", "application/x-www-form-urlencoded")).status).toBe(415);
+    const huge = await post(JSON.stringify({ token: "x".repeat(10_000) }));
+    expect(huge.status).toBe(413);
+
+    tab.cookies.set("berth_session", { value: "forged.signature", httpOnly: true, attributes: "" });
+    expect((await tab.fetch("/auth/me")).status).toBe(401);
+
+    // Still healthy afterwards.
+    const ok = new BrowserSession(stack.bff.url);
+    expect((await ok.login(stack.adminToken)).status).toBe(200);
+  });
+
+  it("signs in once with a login link", async () => {
+    const { code } = await serverAuth.createLoginCode({ role: Role.DEPLOYER, name: "new user" }, asAdmin());
+    const tab = new BrowserSession(stack.bff.url);
+    const first = await tab.fetch(`/auth/magic/${code}`, { redirect: "manual" });
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/");
+    const me = await tab.fetch("/auth/me");
+    expect(await me.json()).toMatchObject({ name: "new user", role: "deployer" });
+
+    const again = await new BrowserSession(stack.bff.url).fetch(`/auth/magic/${code}`, {
+      redirect: "manual",
+    });
+    expect(again.status).toBe(410);
+    expect(await again.text()).toMatch(/expired or was already used/);
+    const garbage = await new BrowserSession(stack.bff.url).fetch("/auth/magic/%3Cscript%3E", {
+      redirect: "manual",
+    });
+    expect(garbage.status).toBe(400);
+  });
+
+  it("sends security headers", async () => {
+    const res = await fetch(new URL("/auth/me", stack.bff.url));
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
+describe("BFF sessions behind https", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ publicUrl: "https://berth.example.com" });
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it("uses Secure __Host- cookies and expects the public origin", async () => {
+    const tab = new BrowserSession(stack.bff.url, "https://berth.example.com");
+    const res = await tab.login(stack.adminToken);
+    expect(res.status).toBe(200);
+    const session = tab.cookies.get("__Host-berth_session");
+    expect(session?.attributes).toMatch(/Secure/);
+    expect(session?.attributes).toMatch(/Path=\//);
+    expect(session?.attributes).not.toMatch(/Domain=/i);
+    expect(tab.cookies.get("berth_csrf")?.attributes).toMatch(/Secure/);
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=/);
+
+    // The address the BFF happens to listen on is not the site users are on.
+    const direct = new BrowserSession(stack.bff.url);
+    expect((await direct.login(stack.adminToken)).status).toBe(403);
+  });
+});
