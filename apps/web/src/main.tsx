@@ -1,0 +1,34 @@
+import { createAuthClient, createBrowserTransport, createCsrfSource } from "@berth/api-client";
+import { QueryClient } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { AppProviders } from "./app/app-providers.js";
+import { createAppRouter } from "./app/create-app-router.js";
+import { loginPath, sessionKey } from "./app/session.js";
+import "./index.css";
+
+// Everything long-lived is created here, once, and passed down.
+const csrf = createCsrfSource();
+const auth = createAuthClient({ csrf });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 15_000, refetchOnWindowFocus: false, retry: 1 } },
+});
+const transport = createBrowserTransport({
+  csrf,
+  onUnauthenticated: () => {
+    // The session ended (logout elsewhere, revoked token): forget it so the next page asks again.
+    queryClient.removeQueries({ queryKey: sessionKey });
+    const here = `${location.pathname}${location.search}`;
+    if (!location.pathname.startsWith("/login")) void router.navigate(loginPath(here));
+  },
+});
+const router = createAppRouter({ auth, queryClient, transport });
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <AppProviders transport={transport} queryClient={queryClient} services={{ auth }}>
+      <RouterProvider router={router} />
+    </AppProviders>
+  </StrictMode>,
+);

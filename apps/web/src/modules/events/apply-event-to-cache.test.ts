@@ -1,0 +1,91 @@
+import {
+  ApplicationSchema,
+  DeploymentSchema,
+  DeploymentService,
+  DeploymentStatus,
+  InstanceSchema,
+  InstanceState,
+  ListDeploymentsResponseSchema,
+  ListInstancesResponseSchema,
+  WatchEventsResponseSchema,
+} from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { createRouterTransport } from "@connectrpc/connect";
+import { createConnectQueryKey } from "@connectrpc/connect-query";
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import { applyEventToCache } from "./apply-event-to-cache.js";
+
+const transport = createRouterTransport(() => {});
+const dep = (seq: number, extra: { status?: DeploymentStatus; released?: boolean } = {}) =>
+  create(DeploymentSchema, { id: `d${seq}`, project: "shop", app: "web", seq, ...extra });
+
+function historyKey(statuses?: DeploymentStatus[]) {
+  return createConnectQueryKey({
+    schema: DeploymentService.method.listDeployments,
+    transport,
+    input: { app: { project: "shop", app: "web" }, pageSize: 100, ...(statuses ? { statuses } : {}) },
+    cardinality: "infinite",
+    pageParamKey: "pageToken",
+  });
+}
+
+describe("applyEventToCache", () => {
+  it("updates and inserts deployments in the cached history pages", () => {
+    const client = new QueryClient();
+    const pages = {
+      pages: [create(ListDeploymentsResponseSchema, { deployments: [dep(1)] })],
+      pageParams: [""],
+    };
+    client.setQueryData(historyKey(), pages);
+    client.setQueryData(historyKey([DeploymentStatus.FAILED]), pages);
+    applyEventToCache(
+      client,
+      create(WatchEventsResponseSchema, { event: { case: "deployment", value: dep(2) } }),
+    );
+    expect(client.getQueryData(historyKey())?.pages[0]?.deployments.map((d) => d.seq)).toEqual([2, 1]);
+    // A filtered list does not take rows it cannot check against its filter.
+    expect(client.getQueryData(historyKey([DeploymentStatus.FAILED]))?.pages[0]?.deployments).toHaveLength(1);
+  });
+
+  it("moves the released badge when the application changes", () => {
+    const client = new QueryClient();
+    client.setQueryData(historyKey(), {
+      pages: [create(ListDeploymentsResponseSchema, { deployments: [dep(2, { released: true }), dep(1)] })],
+      pageParams: [""],
+    });
+    const application = create(ApplicationSchema, {
+      project: "shop",
+      name: "web",
+      releasedDeploymentId: "d1",
+    });
+    applyEventToCache(
+      client,
+      create(WatchEventsResponseSchema, { event: { case: "application", value: application } }),
+    );
+    expect(client.getQueryData(historyKey())?.pages[0]?.deployments.map((d) => d.released)).toEqual([
+      false,
+      true,
+    ]);
+  });
+
+  it("routes instance events to their deployment's instance list", () => {
+    const client = new QueryClient();
+    const key = (deploymentId: string) =>
+      createConnectQueryKey({
+        schema: DeploymentService.method.listInstances,
+        transport,
+        input: { deploymentId },
+        cardinality: "finite",
+      });
+    client.setQueryData(key("d1"), create(ListInstancesResponseSchema, { instances: [] }));
+    client.setQueryData(key("d2"), create(ListInstancesResponseSchema, { instances: [] }));
+    const inst = create(InstanceSchema, { id: "i1", deploymentId: "d2", state: InstanceState.RUNNING });
+    applyEventToCache(
+      client,
+      create(WatchEventsResponseSchema, { event: { case: "instance", value: inst } }),
+    );
+    expect(client.getQueryData(key("d1"))?.instances).toHaveLength(0);
+    expect(client.getQueryData(key("d2"))?.instances.map((i) => i.id)).toEqual(["i1"]);
+  });
+});

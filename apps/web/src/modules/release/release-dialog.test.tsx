@@ -1,0 +1,124 @@
+import {
+  ConfigChangeSchema,
+  ConfigService,
+  DeploymentSchema,
+  DeploymentStatus,
+  GitInfoSchema,
+  type ReleaseRequest,
+  ReleaseSchema,
+  ReleaseService,
+  type RollbackRequest,
+} from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { createRouterTransport } from "@connectrpc/connect";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { renderWithApp } from "../../test/render-with-app.js";
+import { ReleaseDialog } from "./release-dialog.js";
+
+const dep = (seq: number, sha: string, configRevision: number, status = DeploymentStatus.HEALTHY) =>
+  create(DeploymentSchema, {
+    id: `d${seq}`,
+    project: "shop",
+    app: "web",
+    seq,
+    status,
+    configRevision,
+    artifactDigest: `sha256:${seq}`,
+    artifactSizeBytes: 1024n * 1024n,
+    git: create(GitInfoSchema, { sha: sha.padEnd(40, "0"), message: `commit ${seq}` }),
+  });
+
+function setup(mode: "release" | "rollback", target = dep(12, "9f8e7d6", 2)) {
+  const releases: ReleaseRequest[] = [];
+  const rollbacks: RollbackRequest[] = [];
+  const transport = createRouterTransport(({ service }) => {
+    service(ReleaseService, {
+      release(req) {
+        releases.push(req);
+        return { release: create(ReleaseSchema, { id: "r1" }) };
+      },
+      rollback(req) {
+        rollbacks.push(req);
+        return { release: create(ReleaseSchema, { id: "r2" }) };
+      },
+    });
+    service(ConfigService, {
+      diffConfigRevisions: () => ({
+        changes: [
+          create(ConfigChangeSchema, {
+            name: "GREETING",
+            change: "changed",
+            oldValue: "hi",
+            newValue: "hello",
+          }),
+        ],
+      }),
+    });
+  });
+  const onClose = vi.fn();
+  renderWithApp(
+    <ReleaseDialog
+      mode={mode}
+      open
+      onClose={onClose}
+      project="shop"
+      app="web"
+      target={target}
+      current={dep(14, "a1b2c3d", 3)}
+    />,
+    { transport, path: "/", pattern: "/" },
+  );
+  return { releases, rollbacks, onClose };
+}
+
+describe("ReleaseDialog", () => {
+  it("names exactly what changes, including the config differences", async () => {
+    setup("release");
+    expect(screen.getByTestId("release-summary").textContent).toBe("web: v14 (a1b2c3d) → v12 (9f8e7d6)");
+    expect(await screen.findByText("GREETING")).toBeTruthy();
+    expect(screen.getByText(/^Code and config/)).toBeTruthy();
+  });
+
+  it("releases with the reason after confirmation", async () => {
+    const { releases, onClose } = setup("release");
+    fireEvent.change(screen.getByRole("textbox", { name: /reason/i }), { target: { value: "bad cart" } });
+    fireEvent.click(screen.getByRole("button", { name: "Release v12" }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(releases).toHaveLength(1);
+    expect(releases[0]).toMatchObject({
+      deploymentId: "d12",
+      reason: "bad cart",
+      canaryPercent: 0,
+      force: false,
+    });
+    expect(releases[0]!.app).toMatchObject({ project: "shop", app: "web" });
+  });
+
+  it("sends a canary share from the slider and says so", async () => {
+    const { releases } = setup("release");
+    fireEvent.change(screen.getByRole("slider", { name: /canary/i }), { target: { value: "10" } });
+    expect(screen.getByTestId("release-summary").textContent).toBe(
+      "web: 10% → v12 (9f8e7d6), 90% stays on v14 (a1b2c3d)",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Send 10% to v12" }));
+    await waitFor(() => expect(releases).toHaveLength(1));
+    expect(releases[0]!.canaryPercent).toBe(10);
+  });
+
+  it("rolls back through the Rollback RPC", async () => {
+    const { rollbacks } = setup("rollback");
+    fireEvent.click(screen.getByRole("button", { name: "Roll back to v12" }));
+    await waitFor(() => expect(rollbacks).toHaveLength(1));
+  });
+
+  it("needs an explicit force for an unhealthy deployment", async () => {
+    const { releases } = setup("release", dep(12, "9f8e7d6", 3, DeploymentStatus.UNHEALTHY));
+    const confirm = screen.getByRole("button", { name: "Release v12" }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.click(screen.getByRole("checkbox", { name: /release it anyway/i }));
+    fireEvent.click(confirm);
+    await waitFor(() => expect(releases).toHaveLength(1));
+    expect(releases[0]!.force).toBe(true);
+  });
+});

@@ -1,0 +1,149 @@
+import { type Deployment, DeploymentStatus, ReleaseService } from "@berth/proto";
+import { Button } from "@berth/ui/button";
+import { Dialog } from "@berth/ui/dialog";
+import { ErrorState } from "@berth/ui/states";
+import { useMutation } from "@connectrpc/connect-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { ConfigChangeList, useConfigDiff } from "./config-diff.js";
+import { artifactSizeChange, changeScope, releaseHeadline, versionLabel } from "./release-summary.js";
+
+export interface ReleaseDialogProps {
+  mode: "release" | "rollback";
+  open: boolean;
+  onClose: () => void;
+  project: string;
+  app: string;
+  /** The deployment that will serve the app's URL. */
+  target: Deployment;
+  /** The deployment serving it now, if any. */
+  current: Deployment | undefined;
+}
+
+/** Confirms a release or rollback, naming exactly what changes, then runs it and shows progress. */
+export function ReleaseDialog({ mode, open, onClose, project, app, target, current }: ReleaseDialogProps) {
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState("");
+  const [canary, setCanary] = useState(100);
+  const [force, setForce] = useState(false);
+  const diff = useConfigDiff(project, app, current?.configRevision ?? 0, target.configRevision);
+  const onSuccess = () => {
+    // The event stream updates the page too; this makes it immediate for the person who clicked.
+    void queryClient.invalidateQueries();
+    onClose();
+  };
+  const release = useMutation(ReleaseService.method.release, { onSuccess });
+  const rollback = useMutation(ReleaseService.method.rollback, { onSuccess });
+  const pending = release.isPending || rollback.isPending;
+  const error = release.error ?? rollback.error;
+  const unhealthy = target.status !== DeploymentStatus.HEALTHY;
+  const canaryPercent = mode === "release" && canary < 100 ? canary : 0;
+  const headline = releaseHeadline(app, current, target, canaryPercent);
+  const verb =
+    mode === "rollback"
+      ? `Roll back to v${target.seq}`
+      : canaryPercent
+        ? `Send ${canary}% to v${target.seq}`
+        : `Release v${target.seq}`;
+
+  const confirm = () => {
+    if (mode === "rollback") rollback.mutate({ app: { project, app }, reason });
+    else
+      release.mutate({
+        app: { project, app },
+        deploymentId: target.id,
+        canaryPercent,
+        force: unhealthy && force,
+        reason,
+      });
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} title={mode === "rollback" ? "Roll back" : "Release"} wide>
+      <p data-testid="release-summary" className="font-mono text-sm font-medium">
+        {headline}
+      </p>
+      <dl className="mt-3 grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-zinc-500 dark:text-zinc-400">Changes</dt>
+        <dd>{changeScope(current, target, diff.data?.changes)}</dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Commit</dt>
+        <dd className="min-w-0">
+          {current?.git?.sha ? (
+            <span className="block truncate" title={current.git.message}>
+              serving now: {versionLabel(current)} {current.git.message.split("\n")[0]}
+            </span>
+          ) : null}
+          <span className="block truncate" title={target.git?.message}>
+            after: {versionLabel(target)} {target.git?.message.split("\n")[0]}
+          </span>
+        </dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Artifact</dt>
+        <dd>{artifactSizeChange(current?.artifactSizeBytes, target.artifactSizeBytes)}</dd>
+      </dl>
+      <div className="mt-3">
+        <h3 className="mb-1 text-sm font-medium">Config differences</h3>
+        {diff.isLoading ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">Comparing config…</p>
+        ) : null}
+        {diff.error ? (
+          <p className="text-sm text-red-600">Could not compare config: {diff.error.rawMessage}</p>
+        ) : null}
+        {diff.data ? <ConfigChangeList changes={diff.data.changes} /> : null}
+        {!current || current.configRevision === target.configRevision ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">Same config revision.</p>
+        ) : null}
+      </div>
+      {mode === "release" && current ? (
+        <label className="mt-4 block text-sm">
+          <span className="font-medium">
+            Traffic to v{target.seq}: {canary}%
+          </span>
+          <input
+            type="range"
+            min={1}
+            max={100}
+            value={canary}
+            onChange={(e) => setCanary(Number(e.target.value))}
+            aria-label="Canary traffic percentage"
+            className="mt-1 block w-full"
+          />
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
+            Below 100% is a canary: the rest stays on v{current.seq}.
+          </span>
+        </label>
+      ) : null}
+      {unhealthy && mode === "release" ? (
+        <label className="mt-3 flex items-center gap-2 text-sm text-amber-700 dark:text-amber-400">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />v{target.seq}{" "}
+          is not healthy; release it anyway
+        </label>
+      ) : null}
+      <label className="mt-3 block text-sm">
+        <span className="font-medium">Reason (optional, recorded in the audit log)</span>
+        <input
+          type="text"
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+        />
+      </label>
+      {error ? (
+        <div className="mt-3">
+          <ErrorState error={error} title={`${verb} failed`} />
+        </div>
+      ) : null}
+      <div className="mt-4 flex justify-end gap-2">
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          variant={mode === "rollback" ? "danger" : "primary"}
+          onClick={confirm}
+          disabled={pending || (unhealthy && mode === "release" && !force)}
+          data-testid="release-confirm"
+        >
+          {pending ? (mode === "rollback" ? "Rolling back…" : "Releasing…") : verb}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,40 @@
+import { createRouterTransport } from "@connectrpc/connect";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { createTestAuthClient, renderWithApp } from "../../test/render-with-app.js";
+import { LoginPage, safeNext } from "./login-page.js";
+
+describe("LoginPage", () => {
+  it("signs in and returns to where the user was going", async () => {
+    const auth = createTestAuthClient("good-token");
+    const { router } = renderWithApp(<LoginPage />, {
+      transport: createRouterTransport(() => {}),
+      path: "/login?next=%2Fp%2Fshop%2Fa%2Fweb%2Flogs",
+      pattern: "/login",
+      auth: auth.client,
+      extraRoutes: [{ path: "/p/:project/a/:app/logs", element: <p>logs here</p> }],
+    });
+    fireEvent.change(screen.getByLabelText("Login token"), { target: { value: " good-token " } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByText("logs here")).toBeTruthy();
+    expect(auth.calls).toEqual(["good-token"]);
+    expect(router.state.location.pathname).toBe("/p/shop/a/web/logs");
+  });
+
+  it("says why a token was refused", async () => {
+    renderWithApp(<LoginPage />, {
+      transport: createRouterTransport(() => {}),
+      path: "/login",
+      pattern: "/login",
+    });
+    fireEvent.change(screen.getByLabelText("Login token"), { target: { value: "nope" } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toMatch(/not accepted/));
+  });
+
+  it("never follows a next= to another origin", () => {
+    expect(safeNext("//evil.example/x")).toBe("/");
+    expect(safeNext("https://evil.example")).toBe("/");
+    expect(safeNext("/p/shop")).toBe("/p/shop");
+  });
+});

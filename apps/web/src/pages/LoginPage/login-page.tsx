@@ -1,0 +1,91 @@
+import { AuthError } from "@berth/api-client";
+import { Button } from "@berth/ui/button";
+import { useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { useAppServices } from "../../app/app-services.js";
+import { sessionKey } from "../../app/session.js";
+
+/** Only same-site paths are followed after login, never another origin. */
+export function safeNext(next: string | null): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+/** Paste a login token; the BFF turns it into an httpOnly session cookie. */
+export function LoginPage() {
+  const { auth } = useAppServices();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [token, setToken] = useState("");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const viewer = await auth.login(token.trim());
+      queryClient.setQueryData(sessionKey, viewer ?? null);
+      await queryClient.invalidateQueries({ queryKey: sessionKey });
+      navigate(safeNext(params.get("next")), { replace: true });
+    } catch (err) {
+      setError(
+        err instanceof AuthError && err.status === 401
+          ? "That token was not accepted. Check it is a login token that has not been revoked."
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <form
+        onSubmit={submit}
+        aria-label="Sign in"
+        className="w-full max-w-sm rounded-xl border border-zinc-200 p-6 shadow-sm dark:border-zinc-800"
+      >
+        <div className="mb-4 flex items-center gap-2">
+          <img src="/favicon.svg" alt="" className="h-7 w-7" />
+          <h1 className="text-lg font-semibold">Sign in to Berth</h1>
+        </div>
+        <label htmlFor="login-token" className="mb-1 block text-sm font-medium">
+          Login token
+        </label>
+        <input
+          id="login-token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          required
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          data-testid="login-token"
+          className="w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 font-mono text-sm dark:border-zinc-700"
+        />
+        <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+          The server prints one at first start; <code>berth token create</code> makes more. It is kept in an
+          httpOnly cookie, never in this page.
+        </p>
+        {error ? (
+          <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400">
+            {error}
+          </p>
+        ) : null}
+        <Button
+          type="submit"
+          variant="primary"
+          className="mt-4 w-full justify-center"
+          disabled={busy || !token.trim()}
+        >
+          {busy ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+    </main>
+  );
+}

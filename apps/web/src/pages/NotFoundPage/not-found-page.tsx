@@ -1,0 +1,13 @@
+import { EmptyState } from "@berth/ui/states";
+import { Link } from "react-router";
+
+/** Unknown paths inside the app. */
+export function NotFoundPage() {
+  return (
+    <EmptyState title="Nothing lives at this address">
+      <Link to="/" className="text-indigo-600 underline">
+        Go to projects
+      </Link>
+    </EmptyState>
+  );
+}
