@@ -1,0 +1,67 @@
+// Run with tsx by e2e/support/stack.ts: an isolated Berth (temp data dir, free ports) for one test file.
+// Prints one JSON line on stdout when ready; stops and deletes the data dir when stdin closes or on SIGTERM.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { deployDemo, repoRoot } from "../../scripts/quickstart/demo-app.js";
+import { latestApp } from "../../scripts/quickstart/demo-status.js";
+import { startStack } from "../../scripts/quickstart/start-stack.js";
+
+const { values } = parseArgs({ options: { demo: { type: "boolean", default: false } } });
+const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
+const stack = await startStack({
+  dataDir,
+  apiPort: 0,
+  routerPort: 0,
+  bffPort: 0,
+  // BERTH_WEB_DIST: another build of the dashboard (e.g. a deliberately broken one, to see a journey fail).
+  webDistDir: process.env.BERTH_WEB_DIST || join(repoRoot, "apps/web/dist"),
+  fastShutdown: true,
+});
+
+let stopping: Promise<void> | undefined;
+const stop = () => {
+  stopping ??= stack
+    .close()
+    .catch((e: unknown) => {
+      process.stderr.write(`stack: close failed: ${String(e)}\n`);
+    })
+    .finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  return stopping;
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+// The test runner holds our stdin: when it goes away (even by a crash), so do we.
+process.stdin.on("end", stop);
+process.stdin.on("close", stop);
+process.stdin.resume();
+
+try {
+  const admin = await stack.loginToken({ role: "admin", name: "e2e tester" });
+  const commits = values.demo
+    ? await deployDemo({ apiUrl: stack.apiUrl, token: admin.secret, output: "stderr" })
+    : [];
+  const app = await latestApp(stack.server.ctx.store.db);
+  process.stdout.write(
+    `${JSON.stringify({
+      event: "ready",
+      dashboardUrl: stack.bff.url,
+      apiUrl: stack.apiUrl,
+      routerPort: stack.server.routerPort,
+      token: admin.secret,
+      dataDir,
+      project: app?.project ?? "",
+      app: app?.app ?? "",
+      appUrl: app ? stack.appUrl(app.project, app.app) : "",
+      deploymentUrls: app ? commits.map((_, i) => stack.deploymentUrl(app.project, app.app, i + 1)) : [],
+      commits,
+    })}\n`,
+  );
+} catch (e) {
+  process.stderr.write(`stack: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  await stop();
+}
