@@ -1,0 +1,75 @@
+// Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium and protoc.
+// Only Node built-ins here: this runs before node_modules exists.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Runs a command with inherited output, throwing on failure. */
+export function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...options });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status ?? r.signal}`);
+}
+
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+
+/** npm ci when node_modules is missing or older than the lockfile. */
+export function ensureNodeModules() {
+  const marker = join(root, "node_modules/.package-lock.json");
+  if (existsSync(marker)) return;
+  console.log("Installing npm packages (npm ci)…");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+/** Debian packages the test run needs; installed when we are root, else a one-line instruction. */
+export function ensureSystemPackages(commands = { chromium: "chromium", protoc: "protobuf-compiler" }) {
+  const missing = Object.entries(commands).filter(([cmd]) => !has(cmd));
+  if (missing.length === 0) return;
+  const pkgs = missing.map(([, pkg]) => pkg);
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `missing ${pkgs.join(", ")}: run \`sudo apt-get install -y ${pkgs.join(" ")}\` and try again`,
+    );
+  }
+  console.log(`Installing ${pkgs.join(", ")} from Debian…`);
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync("apt-get", ["install", "-y", "-qq", ...pkgs], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
+/** Newest modification time under the given paths (files or directories), skipping node_modules and dist. */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== "node_modules" && name !== "dist") visit(join(p, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of paths) visit(p);
+  return newest;
+}
+
+/** Builds apps/web when dist is missing or older than any source it is built from. */
+export function ensureWebBuild() {
+  const index = join(root, "apps/web/dist/index.html");
+  const sources = ["apps/web", "packages/ui/src", "packages/api-client/src", "packages/proto/src"].map((p) =>
+    join(root, p),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(sources)) return;
+  console.log(existsSync(index) ? "Rebuilding the dashboard (sources changed)…" : "Building the dashboard…");
+  // Vite's chunk table is noise here; it is shown only when the build fails.
+  const r = spawnSync("npm", ["run", "build", "--silent", "-w", "@berth/web"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}`);
+    throw new Error("building the dashboard failed (npm run build -w @berth/web)");
+  }
+}
