@@ -12,11 +12,19 @@ import {
 import { create } from "@bufbuild/protobuf";
 import { createRouterTransport } from "@connectrpc/connect";
 import { createConnectQueryKey } from "@connectrpc/connect-query";
-import { QueryClient } from "@tanstack/react-query";
-import { describe, expect, it } from "vitest";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
+import { describe, expect, it, vi } from "vitest";
 import { applyEventToCache } from "./apply-event-to-cache.js";
 
 const transport = createRouterTransport(() => {});
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
 const dep = (seq: number, extra: { status?: DeploymentStatus; released?: boolean } = {}) =>
   create(DeploymentSchema, { id: `d${seq}`, project: "shop", app: "web", seq, ...extra });
 
@@ -87,5 +95,48 @@ describe("applyEventToCache", () => {
     );
     expect(client.getQueryData(key("d1"))?.instances).toHaveLength(0);
     expect(client.getQueryData(key("d2"))?.instances.map((i) => i.id)).toEqual(["i1"]);
+  });
+
+  it("refetches a list whose fetch was in flight when an event came, so the older response cannot win", async () => {
+    const client = new QueryClient();
+    const queryKey = createConnectQueryKey({
+      schema: DeploymentService.method.listInstances,
+      transport,
+      input: { deploymentId: "d1" },
+      cardinality: "finite",
+    });
+    const at = (revision: number) =>
+      create(ListInstancesResponseSchema, {
+        instances: [create(InstanceSchema, { id: "i1", deploymentId: "d1", configRevision: revision })],
+      });
+    // The server answers the first fetch with a snapshot from before the restart, the next with the new state.
+    const answers = [deferred<ReturnType<typeof at>>(), deferred<ReturnType<typeof at>>()];
+    let calls = 0;
+    client.setQueryData(queryKey, at(1));
+    // Mounting an observer on stale data starts the first fetch.
+    const observer = new QueryObserver(client, { queryKey, queryFn: () => answers[calls++]!.promise });
+    const seen: number[] = [];
+    const unsubscribe = observer.subscribe((r) => {
+      const rev = r.data?.instances[0]?.configRevision;
+      if (rev !== undefined) seen.push(rev);
+    });
+    expect(client.getQueryState(queryKey)?.fetchStatus).toBe("fetching");
+
+    applyEventToCache(
+      client,
+      create(WatchEventsResponseSchema, {
+        event: {
+          case: "instance",
+          value: create(InstanceSchema, { id: "i1", deploymentId: "d1", configRevision: 2 }),
+        },
+      }),
+    );
+    answers[0]!.resolve(at(1));
+    answers[1]!.resolve(at(2));
+    await vi.waitFor(() => expect(client.getQueryState(queryKey)?.fetchStatus).toBe("idle"));
+    expect(calls).toBe(2);
+    expect(client.getQueryData(queryKey)?.instances[0]?.configRevision).toBe(2);
+    expect(seen.at(-1)).toBe(2);
+    unsubscribe();
   });
 });

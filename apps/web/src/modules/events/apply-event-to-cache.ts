@@ -50,7 +50,11 @@ function methodKey(method: DescMethodUnary) {
   return createConnectQueryKey({ schema: method, cardinality: undefined });
 }
 
-/** Runs `updater` over every cached query of `method` (finite and infinite); it returns the same data for "no change". */
+/**
+ * Runs `updater` over every cached query of `method` (finite and infinite); it returns the same data for "no change".
+ * A query that is fetching right now would have the event overwritten by a response the server may have taken
+ * before the event: it is refetched (cancelling the fetch in flight), so the newer snapshot wins.
+ */
 function update<T>(
   client: QueryClient,
   method: DescMethodUnary,
@@ -58,9 +62,12 @@ function update<T>(
 ) {
   for (const query of client.getQueryCache().findAll({ queryKey: methodKey(method) })) {
     const before = query.state.data as T | undefined;
-    if (before === undefined) continue;
-    const after = updater(before, inputOf(query));
-    if (after !== undefined && after !== before) client.setQueryData(query.queryKey, after);
+    const fetching = query.state.fetchStatus === "fetching";
+    if (before !== undefined) {
+      const after = updater(before, inputOf(query));
+      if (after !== undefined && after !== before) client.setQueryData(query.queryKey, after);
+    }
+    if (fetching) void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
   }
 }
 

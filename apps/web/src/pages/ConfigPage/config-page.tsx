@@ -4,7 +4,8 @@ import { Button } from "@berth/ui/button";
 import { Card } from "@berth/ui/card";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
-import { useMutation, useQuery } from "@connectrpc/connect-query";
+import type { DescMethodUnary } from "@bufbuild/protobuf";
+import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router";
@@ -16,6 +17,9 @@ import { tsMs } from "../../lib/proto-time.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
 import { ConfigRevisions } from "./config-revisions.js";
 import { ConfigVarForm } from "./config-var-form.js";
+
+/** Every cached page of a config list, whatever its input. */
+const configQueryKey = (schema: DescMethodUnary) => createConnectQueryKey({ schema, cardinality: undefined });
 
 /** Config variables of a project (/p/:project/config) or an app's effective config (/p/:project/a/:app/config). */
 export function ConfigPage() {
@@ -32,7 +36,11 @@ export function ConfigPage() {
     onSuccess: (res) => {
       setEditing(undefined);
       setLastRevision(res.revision?.revision);
-      void queryClient.invalidateQueries();
+      // Instances stay live through their events; only the config lists need the new revision now.
+      void queryClient.invalidateQueries({ queryKey: configQueryKey(ConfigService.method.listConfigVars) });
+      void queryClient.invalidateQueries({
+        queryKey: configQueryKey(ConfigService.method.listConfigRevisions),
+      });
     },
   });
   const scopeOf = (v: ConfigVar) => (v.scope === ConfigScope.PROJECT ? ConfigScope.PROJECT : ConfigScope.APP);
