@@ -9,6 +9,11 @@ test("requests show up live; pause, resume and search work", async ({ page }) =>
   await page.goto(`${appPath(stack())}/logs`);
   const log = page.getByRole("log", { name: "Log lines" });
   await expect(log).toContainText("listening on");
+  // Live means one stream that follows: a page that only sees new lines by reconnecting is not following.
+  const streamsOpened: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("LogService/GetLogStream")) streamsOpened.push(r.url());
+  });
 
   // Each request's line reaches the page within a second of the response.
   for (const n of [1, 2, 3]) {
@@ -16,6 +21,7 @@ test("requests show up live; pause, resume and search work", async ({ page }) =>
     await getApp(stack().appUrl, path);
     await expect(log.getByText(path)).toBeVisible({ timeout: 1000 });
   }
+  expect(streamsOpened, "the log view reopened its stream instead of following it").toEqual([]);
   await screenshot(page, "logs");
 
   await page.getByRole("button", { name: "Pause" }).click();
