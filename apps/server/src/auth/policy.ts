@@ -44,6 +44,7 @@ export const methodPolicies: Record<string, MethodPolicy> = {
   "berth.v1.DeploymentService/GetDeployment": viewer,
   "berth.v1.DeploymentService/ListDeployments": viewer,
   "berth.v1.DeploymentService/ListInstances": viewer,
+  "berth.v1.DeploymentService/ListCommitsBetween": viewer,
   "berth.v1.DeploymentService/DestroyDeployment": deployer,
 
   "berth.v1.ReleaseService/Release": deployer,

@@ -6,6 +6,7 @@ import { deploymentStatusToRow } from "../catalog/statuses.js";
 import { toInstanceProto } from "../catalog/to-proto.js";
 import { urlOptionsOf } from "../catalog/urls.js";
 import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
+import { listCommitsBetween } from "../history/commit-history.js";
 import { getDeploymentRow, getDeploymentRowBySeq } from "../history/get-history.js";
 import { deploymentProto, deploymentProtos } from "../history/history-protos.js";
 import { historyQueryFrom } from "../history/history-query.js";
@@ -51,6 +52,13 @@ export function createDeploymentService(ctx: ServerContext): ServiceImpl<typeof 
       // `connected` comes from the entrypoint session registry (which instances hold a session now).
       const { sessions } = entrypointRuntime(ctx);
       return { instances: rows.map((r) => toInstanceProto(r, sessions.isConnected(r.id))) };
+    },
+
+    async listCommitsBetween(req) {
+      const app = await resolveAppRef(db, req.app);
+      const from = await getDeploymentRowBySeq(db, app, req.fromSeq);
+      const to = await getDeploymentRowBySeq(db, app, req.toSeq);
+      return listCommitsBetween(db, app.project, from.git_sha, to.git_sha);
     },
 
     async destroyDeployment(req, hctx) {

@@ -3,6 +3,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { getCaller } from "../auth/caller.js";
 import { requireAppRef } from "../catalog/app-ref.js";
 import { getApplication } from "../catalog/projects.js";
+import { recordCommits } from "../history/commit-history.js";
 import { jobStateNames, nameOf, toJobProto } from "../jobs/job-rows.js";
 import { listJobRows } from "../jobs/list-jobs.js";
 import { engineOf } from "../lifecycle/engine.js";
@@ -43,6 +44,7 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
           `${kind} jobs run on the server's built-in runner, which this server does not run (builtinRunner is off)`,
           Code.FailedPrecondition,
         );
+      await recordCommits(ctx.store.db, project, req.ancestry);
       const caller = getCaller(hctx);
       const row = await engine().queue.queue({
         kind,

@@ -3,11 +3,13 @@ import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, type Migration, Migrator, SqliteDialect } from "kysely";
 import * as initial from "./migrations/001-initial.js";
+import * as gitCommits from "./migrations/002-git-commits.js";
 import type { Database } from "./schema.js";
 
 /** Migrations in order; a new one is a new file added here, never an edit of an old one. */
 const migrations: Record<string, Migration> = {
   "001-initial": initial,
+  "002-git-commits": gitCommits,
 };
 
 export interface StoreOptions {

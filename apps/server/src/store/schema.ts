@@ -205,6 +205,18 @@ export interface AuditEventTable {
   details_json: string;
 }
 
+/** One commit of a project's first-parent history (see ListCommitsBetween). */
+export interface GitCommitTable {
+  project: string;
+  sha: string;
+  /** "" for a root commit. */
+  parent_sha: string;
+  author: string;
+  /** The first line of the message. */
+  subject: string;
+  commit_time: number | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -227,4 +239,5 @@ export interface Database {
   login_codes: LoginCodeTable;
   audit_events: AuditEventTable;
   meta: MetaTable;
+  git_commits: GitCommitTable;
 }

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_common: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChViZXJ0aC92MS9jb21tb24ucHJvdG8SCGJlcnRoLnYxIr8BCgdHaXRJbmZvEiUKA3NoYRgBIAEoCUIYukgVchMyEV4oWzAtOWEtZl17NDB9KT8kEhgKBmJyYW5jaBgCIAEoCUIIukgFcgMY/wESGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdtZXNzYWdlGAQgASgJQgi6SAVyAxiAIBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZGlydHkYBiABKAgifgoGQXBwUmVmEjsKB3Byb2plY3QYASABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JBI3CgNhcHAYAiABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JCJhCgtQaGFzZVRpbWluZxINCgVwaGFzZRgBIAEoCRIuCgpzdGFydGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgDIAEoDSLHAQoNSGlzdG9yeUZpbHRlchIuCgpzaGFfcHJlZml4GAEgASgJQhq6SBdyFTITXihbMC05YS1mXXs0LDQwfSk/JBIYCgZicmFuY2gYAiABKAlCCLpIBXIDGP8BEhYKBHRleHQYAyABKAlCCLpIBXIDGMgBEikKBXNpbmNlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNQoFQWN0b3ISEAoIdG9rZW5faWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJYgZwcm90bzM",
+		"ChViZXJ0aC92MS9jb21tb24ucHJvdG8SCGJlcnRoLnYxIr8BCgdHaXRJbmZvEiUKA3NoYRgBIAEoCUIYukgVchMyEV4oWzAtOWEtZl17NDB9KT8kEhgKBmJyYW5jaBgCIAEoCUIIukgFcgMY/wESGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdtZXNzYWdlGAQgASgJQgi6SAVyAxiAIBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZGlydHkYBiABKAgiwwEKCUdpdENvbW1pdBIiCgNzaGEYASABKAlCFbpIEnIQMg5eWzAtOWEtZl17NDB9JBIsCgpwYXJlbnRfc2hhGAIgASgJQhi6SBVyEzIRXihbMC05YS1mXXs0MH0pPyQSGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdzdWJqZWN0GAQgASgJQgi6SAVyAxiACBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoGQXBwUmVmEjsKB3Byb2plY3QYASABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JBI3CgNhcHAYAiABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JCJhCgtQaGFzZVRpbWluZxINCgVwaGFzZRgBIAEoCRIuCgpzdGFydGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgDIAEoDSLHAQoNSGlzdG9yeUZpbHRlchIuCgpzaGFfcHJlZml4GAEgASgJQhq6SBdyFTITXihbMC05YS1mXXs0LDQwfSk/JBIYCgZicmFuY2gYAiABKAlCCLpIBXIDGP8BEhYKBHRleHQYAyABKAlCCLpIBXIDGMgBEikKBXNpbmNlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNQoFQWN0b3ISEAoIdG9rZW5faWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJYgZwcm90bzM",
 		[file_buf_validate_validate, file_google_protobuf_timestamp],
 	);
 
@@ -69,6 +69,50 @@ export const GitInfoSchema: GenMessage<GitInfo> =
 	messageDesc(file_berth_v1_common, 0);
 
 /**
+ * One commit of a first-parent history, as the CLI read it from the working tree's git repository.
+ *
+ * @generated from message berth.v1.GitCommit
+ */
+export type GitCommit = Message<"berth.v1.GitCommit"> & {
+	/**
+	 * @generated from field: string sha = 1;
+	 */
+	sha: string;
+
+	/**
+	 * The first parent's SHA; empty for a root commit.
+	 *
+	 * @generated from field: string parent_sha = 2;
+	 */
+	parentSha: string;
+
+	/**
+	 * @generated from field: string author = 3;
+	 */
+	author: string;
+
+	/**
+	 * The first line of the commit message.
+	 *
+	 * @generated from field: string subject = 4;
+	 */
+	subject: string;
+
+	/**
+	 * @generated from field: google.protobuf.Timestamp commit_time = 5;
+	 */
+	commitTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message berth.v1.GitCommit.
+ * Use `create(GitCommitSchema)` to create a new message.
+ */
+export const GitCommitSchema: GenMessage<GitCommit> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_common, 1);
+
+/**
  * Names an application inside a project.
  *
  * @generated from message berth.v1.AppRef
@@ -91,7 +135,7 @@ export type AppRef = Message<"berth.v1.AppRef"> & {
  */
 export const AppRefSchema: GenMessage<AppRef> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_common, 1);
+	messageDesc(file_berth_v1_common, 2);
 
 /**
  * Timings of one lifecycle phase.
@@ -121,7 +165,7 @@ export type PhaseTiming = Message<"berth.v1.PhaseTiming"> & {
  */
 export const PhaseTimingSchema: GenMessage<PhaseTiming> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_common, 2);
+	messageDesc(file_berth_v1_common, 3);
 
 /**
  * Filters shared by history listings (builds, deployments, releases).
@@ -165,7 +209,7 @@ export type HistoryFilter = Message<"berth.v1.HistoryFilter"> & {
  */
 export const HistoryFilterSchema: GenMessage<HistoryFilter> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_common, 3);
+	messageDesc(file_berth_v1_common, 4);
 
 /**
  * Who did something: a token's name and role.
@@ -195,4 +239,4 @@ export type Actor = Message<"berth.v1.Actor"> & {
  */
 export const ActorSchema: GenMessage<Actor> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_common, 4);
+	messageDesc(file_berth_v1_common, 5);
