@@ -18,7 +18,8 @@ export interface GitProvenance {
   tag: string;
 }
 
-async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
+/** Runs git in `dir`; its stdout, or undefined when git fails (outside a repository, no git installed). */
+export async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
   try {
     const { stdout } = await exec("git", args, { cwd: dir, signal, maxBuffer: 16 * 1024 * 1024 });
     return stdout;

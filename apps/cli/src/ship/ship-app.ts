@@ -1,5 +1,7 @@
 import { hostname } from "node:os";
 import {
+  type GitCommit,
+  GitCommitSchema,
   type GitInfo,
   GitInfoSchema,
   JobKind,
@@ -11,6 +13,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ApiClient } from "../client/create-api-client.js";
 import type { AppConfig } from "../config/config-types.js";
+import { type AncestorCommit, readGitAncestry } from "../git/read-git-ancestry.js";
 import type { GitProvenance } from "../git/read-git-info.js";
 import { assertJobSucceeded, followJob } from "../jobs/follow-job.js";
 import type { JobEventRenderer } from "../jobs/render-job-events.js";
@@ -63,6 +66,19 @@ export function toGitInfo(git: GitProvenance): GitInfo {
   });
 }
 
+/** HEAD's first-parent ancestry as the API's GitCommits. */
+function toGitCommits(commits: readonly AncestorCommit[]): GitCommit[] {
+  return commits.map((c) =>
+    create(GitCommitSchema, {
+      sha: c.sha,
+      parentSha: c.parentSha,
+      author: c.author,
+      subject: c.subject,
+      commitTime: c.commitTimeMs ? timestampFromMs(c.commitTimeMs) : undefined,
+    }),
+  );
+}
+
 /**
  * build → push → deploy → release for one app (any subset of the phases, in that order). The build
  * runs here, on this machine's working tree: the CLI registers itself as the runner the job targets.
@@ -71,6 +87,11 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
   const ref = { project: o.project, app: o.app.name };
   const result: ShipResult = { timings: [] };
   const git = toGitInfo(o.git);
+  // Sent with each job so the server can list the commits between deployments; never fails the run.
+  const ancestry =
+    o.git.sha && (o.phases.includes("build") || o.phases.includes("deploy"))
+      ? toGitCommits(await readGitAncestry(o.rootDir, o.signal).catch(() => []))
+      : [];
   const configJson = JSON.stringify(o.app);
   const jobs = o.api.client(JobService);
   await o.api
@@ -106,6 +127,7 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
             app: ref,
             kind: JobKind.BUILD,
             git,
+            ancestry,
             targetRunnerId: runnerId,
             params: { case: "build", value: { configJson } },
           },
@@ -130,6 +152,7 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
           app: ref,
           kind: JobKind.DEPLOY,
           git,
+          ancestry,
           params: { case: "deploy", value: { buildId: result.buildId ?? o.buildId ?? "", configJson } },
         },
         { signal: o.signal },
