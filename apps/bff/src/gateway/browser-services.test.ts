@@ -26,6 +26,7 @@ describe("browserServices", () => {
     const methods = browserServices().flatMap((s) => browserMethods(s).map((m) => `${s.name}.${m.name}`));
     expect(methods).toContain("EventService.WatchEvents");
     expect(methods).toContain("DeploymentService.ListDeployments");
+    expect(methods).toContain("DeploymentService.ListCommitsBetween");
     expect(methods).not.toContain("ExecService.StartExecStream");
     expect(methods).not.toContain("RunnerService.RunnerJobStream");
   });

@@ -3,6 +3,7 @@ import {
   DeploymentSchema,
   DeploymentService,
   DeploymentStatus,
+  GitCommitSchema,
   GitInfoSchema,
   ReleaseService,
 } from "@berth/proto";
@@ -28,7 +29,12 @@ const dep = (seq: number) =>
   });
 
 const transport = createRouterTransport(({ service }) => {
-  service(DeploymentService, { listDeployments: () => ({ deployments: [dep(2), dep(1)] }) });
+  service(DeploymentService, {
+    listDeployments: () => ({ deployments: [dep(2), dep(1)] }),
+    listCommitsBetween: () => ({
+      removed: [create(GitCommitSchema, { sha: "b".repeat(40), subject: "change 2", author: "Ada" })],
+    }),
+  });
   service(ReleaseService, { listReleases: () => ({ releases: [] }) });
   service(ConfigService, { diffConfigRevisions: () => ({ changes: [] }) });
 });
@@ -71,6 +77,7 @@ describe("accessibility (axe, structural rules)", () => {
       />,
       { transport, path: "/", pattern: "/" },
     );
+    await screen.findByRole("list", { name: "Commits removed" });
     expect(await violations(document.body)).toEqual([]);
   });
 });

@@ -46,6 +46,15 @@ export function useDeploymentBySeq(project: string, app: string, seq: number) {
   );
 }
 
+/** The commits between two deployments of an app (vN → vM), from the history `berth up` recorded. */
+export function useCommitsBetween(project: string, app: string, fromSeq: number, toSeq: number) {
+  return useQuery(
+    DeploymentService.method.listCommitsBetween,
+    { app: { project, app }, fromSeq, toSeq },
+    { enabled: fromSeq > 0 && toSeq > 0 },
+  );
+}
+
 /** A deployment's instances; kept live by instance events. */
 export function useInstances(deploymentId: string | undefined) {
   return useQuery(

@@ -2,8 +2,11 @@ import {
   ConfigChangeSchema,
   ConfigService,
   DeploymentSchema,
+  DeploymentService,
   DeploymentStatus,
+  GitCommitSchema,
   GitInfoSchema,
+  type ListCommitsBetweenRequest,
   type ReleaseRequest,
   ReleaseSchema,
   ReleaseService,
@@ -32,7 +35,17 @@ const dep = (seq: number, sha: string, configRevision: number, status = Deployme
 function setup(mode: "release" | "rollback", target = dep(12, "9f8e7d6", 2)) {
   const releases: ReleaseRequest[] = [];
   const rollbacks: RollbackRequest[] = [];
+  const between: ListCommitsBetweenRequest[] = [];
+  const commit = (n: number, subject: string) =>
+    create(GitCommitSchema, { sha: `${n}`.repeat(40), subject, author: "Ada <ada@example.com>" });
   const transport = createRouterTransport(({ service }) => {
+    service(DeploymentService, {
+      listCommitsBetween(req) {
+        between.push(req);
+        // v14 → v12 goes back: two commits are removed.
+        return { removed: [commit(3, "<img src=x onerror=alert(1)>"), commit(2, "add the cart")] };
+      },
+    });
     service(ReleaseService, {
       release(req) {
         releases.push(req);
@@ -69,7 +82,7 @@ function setup(mode: "release" | "rollback", target = dep(12, "9f8e7d6", 2)) {
     />,
     { transport, path: "/", pattern: "/" },
   );
-  return { releases, rollbacks, onClose };
+  return { releases, rollbacks, between, onClose };
 }
 
 describe("ReleaseDialog", () => {
@@ -78,6 +91,17 @@ describe("ReleaseDialog", () => {
     expect(screen.getByTestId("release-summary").textContent).toBe("web: v14 (a1b2c3d) → v12 (9f8e7d6)");
     expect(await screen.findByText("GREETING")).toBeTruthy();
     expect(screen.getByText(/^Code and config/)).toBeTruthy();
+  });
+
+  it("lists the commits between the two deployments, subjects as text", async () => {
+    const { between } = setup("rollback");
+    const list = await screen.findByRole("list", { name: "Commits removed" });
+    expect(screen.getByText("2 commits removed:")).toBeTruthy();
+    expect(between[0]).toMatchObject({ fromSeq: 14, toSeq: 12 });
+    const items = list.querySelectorAll("li");
+    expect(items[0]?.textContent).toContain("3333333<img src=x onerror=alert(1)>Ada");
+    expect(list.querySelector("img")).toBeNull();
+    expect(items[1]?.textContent).toContain("add the cart");
   });
 
   it("releases with the reason after confirmation", async () => {

@@ -5,6 +5,7 @@ import { ErrorState } from "@berth/ui/states";
 import { useMutation } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { CommitsBetween } from "./commits-between.js";
 import { ConfigChangeList, useConfigDiff } from "./config-diff.js";
 import { artifactSizeChange, changeScope, releaseHeadline, versionLabel } from "./release-summary.js";
 
@@ -76,6 +77,11 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
           <span className="block truncate" title={target.git?.message}>
             after: {versionLabel(target)} {target.git?.message.split("\n")[0]}
           </span>
+          {current ? (
+            <div className="mt-1">
+              <CommitsBetween project={project} app={app} fromSeq={current.seq} toSeq={target.seq} />
+            </div>
+          ) : null}
         </dd>
         <dt className="text-zinc-500 dark:text-zinc-400">Artifact</dt>
         <dd>{artifactSizeChange(current?.artifactSizeBytes, target.artifactSizeBytes)}</dd>

@@ -7,10 +7,11 @@ import { useDeploymentBySeq } from "../../api/queries/deployments.js";
 import { DeploymentPicker } from "../../components/deployment-picker.js";
 import { GitDetails } from "../../components/git-details.js";
 import { formatBytes, parseVersion } from "../../lib/format.js";
+import { CommitsBetween } from "../../modules/release/commits-between.js";
 import { ConfigDiff } from "../../modules/release/config-diff.js";
 import { artifactSizeChange, changeScope, releaseHeadline } from "../../modules/release/release-summary.js";
 
-/** Any two deployments side by side: commits, artifact, config differences and timings. ?a=v12&b=v14 */
+/** Any two deployments side by side: commits (and those between them), artifact, config differences and timings. ?a=v12&b=v14 */
 export function ComparePage() {
   const { project, app } = useParams() as { project: string; app: string };
   const [params, setParams] = useSearchParams();
@@ -45,6 +46,9 @@ export function ComparePage() {
             <Side d={da} />
             <Side d={db} />
           </div>
+          <Card title={`Commits: v${da.seq} → v${db.seq}`}>
+            <CommitsBetween project={project} app={app} fromSeq={da.seq} toSeq={db.seq} />
+          </Card>
           <Card title="Artifact">
             <p className="text-sm">{artifactSizeChange(da.artifactSizeBytes, db.artifactSizeBytes)}</p>
           </Card>
