@@ -11,10 +11,14 @@ export async function waitForPort(port: number, timeoutMs: number, signal: Abort
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: "127.0.0.1", port });
       socket.once("connect", () => {
-        socket.destroy();
         resolve(true);
+        // Close gently (FIN, then drain): destroying at once answers a service's banner with a reset, which
+        // crashes a service that has no socket error handler.
+        socket.resume();
+        socket.end();
+        socket.setTimeout(5_000, () => socket.destroy());
       });
-      socket.once("error", () => resolve(false));
+      socket.on("error", () => resolve(false));
     });
     if (open) return true;
     await sleep(50, signal);

@@ -17,8 +17,12 @@ export function probeHealth(port: number, path: string, timeoutMs: number): Prom
       const socket = connect(port, "127.0.0.1");
       cleanup = () => socket.destroy();
       socket.on("connect", () => {
-        socket.destroy();
         done();
+        // Close gently: a FIN, then read whatever the service sends first. Destroying at once would answer a
+        // banner with a reset, and a service with no socket error handler would crash on it.
+        socket.resume();
+        socket.end();
+        socket.setTimeout(timeoutMs, () => socket.destroy());
       });
       socket.on("error", (err) => done(`TCP connect to port ${port}: ${err.message}`));
       return;
