@@ -2,9 +2,9 @@ import { createAuthClient, createBrowserTransport, createCsrfSource } from "@ber
 import { QueryClient } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router";
+import { navigate } from "wouter/use-browser-location";
 import { AppProviders } from "./app/app-providers.js";
-import { createAppRouter } from "./app/create-app-router.js";
+import { AppRoutes } from "./app/app-routes.js";
 import { loginPath, sessionKey } from "./app/session.js";
 import "./index.css";
 
@@ -20,15 +20,14 @@ const transport = createBrowserTransport({
     // The session ended (logout elsewhere, revoked token): forget it so the next page asks again.
     queryClient.removeQueries({ queryKey: sessionKey });
     const here = `${location.pathname}${location.search}`;
-    if (!location.pathname.startsWith("/login")) void router.navigate(loginPath(here));
+    if (!location.pathname.startsWith("/login")) navigate(loginPath(here));
   },
 });
-const router = createAppRouter({ auth, queryClient, transport });
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <AppProviders transport={transport} queryClient={queryClient} services={{ auth }}>
-      <RouterProvider router={router} />
+      <AppRoutes />
     </AppProviders>
   </StrictMode>,
 );

@@ -2,32 +2,39 @@ import { DashboardService, DeploymentService, ProjectService } from "@berth/prot
 import type { Transport } from "@connectrpc/connect";
 import { createInfiniteQueryOptions, createQueryOptions } from "@connectrpc/connect-query";
 import type { QueryClient } from "@tanstack/react-query";
-import type { LoaderFunctionArgs } from "react-router";
 import { deploymentHistoryInput, historyPaging } from "../api/queries/deployments.js";
 import { parseVersion } from "../lib/format.js";
 import { parseHistorySearch } from "../modules/history/history-search-params.js";
 
-type Loader = (args: LoaderFunctionArgs) => null;
+/** What a route knows when it matches: its path's params and the URL's query. */
+interface RouteMatch {
+  params: Partial<Record<string, string>>;
+  search: URLSearchParams;
+}
+
+type Prefetch = (match: RouteMatch) => void;
+
+/** The routes that start their data early. */
+export type PrefetchName = "overview" | "deployments" | "deployment";
 
 /**
- * Route loaders that start a page's main query while its code chunk downloads (no fetch-after-render waterfall).
- * They never block navigation: the page shows its own loading and error states. Inputs match the pages' hooks,
+ * Prefetches that start a page's main query while its code chunk downloads (no fetch-after-render waterfall).
+ * They never block rendering: the page shows its own loading and error states. Inputs match the pages' hooks,
  * so the page finds the data under the same connect-query key.
  */
 export function createRoutePrefetch(queryClient: QueryClient, transport: Transport) {
-  const appRef = (params: LoaderFunctionArgs["params"]) => ({
+  const appRef = (params: RouteMatch["params"]) => ({
     project: params.project ?? "",
     app: params.app ?? "",
   });
-  const overview: Loader = ({ params }) => {
+  const overview: Prefetch = ({ params }) => {
     void queryClient.prefetchQuery(
       createQueryOptions(DashboardService.method.getAppOverview, { app: appRef(params) }, { transport }),
     );
-    return null;
   };
-  const deployments: Loader = ({ params, request }) => {
+  const deployments: Prefetch = ({ params, search: query }) => {
     const { project, app } = appRef(params);
-    const search = parseHistorySearch(new URL(request.url).searchParams);
+    const search = parseHistorySearch(query);
     void queryClient.prefetchInfiniteQuery(
       createInfiniteQueryOptions(
         DeploymentService.method.listDeployments,
@@ -35,9 +42,8 @@ export function createRoutePrefetch(queryClient: QueryClient, transport: Transpo
         { transport, ...historyPaging },
       ),
     );
-    return null;
   };
-  const deployment: Loader = ({ params }) => {
+  const deployment: Prefetch = ({ params }) => {
     const seq = parseVersion(params.version);
     const app = appRef(params);
     if (seq) {
@@ -48,7 +54,6 @@ export function createRoutePrefetch(queryClient: QueryClient, transport: Transpo
     void queryClient.prefetchQuery(
       createQueryOptions(ProjectService.method.getApplication, { app }, { transport }),
     );
-    return null;
   };
-  return { overview, deployments, deployment };
+  return { overview, deployments, deployment } satisfies Record<PrefetchName, Prefetch>;
 }

@@ -3,7 +3,8 @@ import type { Transport } from "@connectrpc/connect";
 import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { createMemoryRouter, RouterProvider } from "react-router";
+import { Route, Router, Switch } from "wouter";
+import { memoryLocation } from "wouter/memory-location";
 import { AppProviders } from "../app/app-providers.js";
 import { ViewerContext } from "../app/app-services.js";
 
@@ -48,25 +49,35 @@ export function renderWithApp(
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
-  const router = createMemoryRouter(
-    [
-      {
-        path: options.pattern,
-        element: (
-          <ViewerContext.Provider value={options.viewer ?? { name: "ada", role: "admin" }}>
-            {element}
-          </ViewerContext.Provider>
-        ),
-      },
-      ...(options.extraRoutes ?? []),
-    ],
-    { initialEntries: [options.path] },
-  );
+  const memory = memoryLocation({ path: options.path, record: true });
+  // Where the app is now, as a URL (the memory location records every navigation).
+  const current = () => new URL(memory.history.at(-1) ?? "/", "http://dashboard.test");
+  const location = {
+    get pathname() {
+      return current().pathname;
+    },
+    get search() {
+      return current().search;
+    },
+  };
   const auth = options.auth ?? createTestAuthClient().client;
   const view = render(
     <AppProviders transport={options.transport} queryClient={queryClient} services={{ auth }}>
-      <RouterProvider router={router} />
+      <Router hook={memory.hook}>
+        <Switch>
+          <Route path={options.pattern}>
+            <ViewerContext.Provider value={options.viewer ?? { name: "ada", role: "admin" }}>
+              {element}
+            </ViewerContext.Provider>
+          </Route>
+          {(options.extraRoutes ?? []).map((r) => (
+            <Route key={r.path} path={r.path}>
+              {r.element}
+            </Route>
+          ))}
+        </Switch>
+      </Router>
     </AppProviders>,
   );
-  return { ...view, router, queryClient };
+  return { ...view, location, queryClient };
 }

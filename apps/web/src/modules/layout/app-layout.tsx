@@ -1,9 +1,11 @@
-import { NavLink, Outlet, useParams } from "react-router";
+import type { ReactNode } from "react";
+import { useParams } from "wouter";
+import { NavLink } from "../../components/nav-link.js";
 import { useEventStream } from "../events/use-event-stream.js";
 import { appTabs } from "./app-tabs.js";
 
-/** An app's tabs, and the live event stream that keeps every tab's data current. */
-export function AppLayout() {
+/** An app's tabs around the tab's page, and the live event stream that keeps every tab's data current. */
+export function AppLayout({ children }: { children: ReactNode }) {
   const { project, app } = useParams();
   const status = useEventStream({ project, app });
   const base = `/p/${project}/a/${app}`;
@@ -42,7 +44,7 @@ export function AppLayout() {
                 : "connecting…"}
         </span>
       </div>
-      <Outlet />
+      {children}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Link, useLocation, useParams } from "react-router";
+import { Link, useLocation, useParams } from "wouter";
 
 const labels: Record<string, string> = {
   deployments: "Deployments",
@@ -16,7 +16,7 @@ const labels: Record<string, string> = {
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */
 export function Breadcrumbs() {
   const { project, app } = useParams();
-  const { pathname } = useLocation();
+  const [pathname] = useLocation();
   const crumbs: Array<{ to: string; label: string }> = [{ to: "/", label: "Projects" }];
   if (project) crumbs.push({ to: `/p/${project}`, label: project });
   let rest: string[];

@@ -2,7 +2,7 @@ import { ProjectService } from "@berth/proto";
 import { useQuery } from "@connectrpc/connect-query";
 import { Command } from "cmdk";
 import { useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useLocation, useParams } from "wouter";
 import { appTabs } from "./app-tabs.js";
 
 const itemClass =
@@ -10,7 +10,7 @@ const itemClass =
 
 /** Ctrl/⌘-K: jump to any project, app, app page, or find a deployment by SHA prefix. */
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const { project, app } = useParams();
   const [search, setSearch] = useState("");
   const { data } = useQuery(ProjectService.method.listProjects, {});

@@ -1,11 +1,11 @@
 import { ProjectService } from "@berth/proto";
 import { useQuery } from "@connectrpc/connect-query";
-import { useNavigate, useParams } from "react-router";
+import { useLocation, useParams } from "wouter";
 
 /** A select of every project; choosing one opens it. */
 export function ProjectSwitcher() {
   const { project } = useParams();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const { data } = useQuery(ProjectService.method.listProjects, {});
   const projects = data?.projects ?? [];
   return (

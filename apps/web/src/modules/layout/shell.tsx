@@ -1,10 +1,11 @@
 import type { Viewer } from "@berth/api-client";
 import { LoadingState } from "@berth/ui/states";
 import { useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useCallback, useState } from "react";
-import { NavLink, Outlet, useLoaderData, useNavigate, useNavigation } from "react-router";
-import { useAppServices, ViewerContext } from "../../app/app-services.js";
+import { lazy, type ReactNode, Suspense, useCallback, useState } from "react";
+import { useLocation } from "wouter";
+import { useAppServices, useViewer } from "../../app/app-services.js";
 import { sessionKey } from "../../app/session.js";
+import { NavLink } from "../../components/nav-link.js";
 import { Breadcrumbs } from "./breadcrumbs.js";
 import { ProjectSwitcher } from "./project-switcher.js";
 import { useKeyboardShortcuts } from "./use-keyboard-shortcuts.js";
@@ -19,15 +20,14 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2 py-1 text-sm ${isActive ? "bg-zinc-200 font-medium dark:bg-zinc-800" : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"}`;
 
 /** The frame around every signed-in page: top bar, breadcrumbs, keyboard shortcuts, palette. */
-export function Shell() {
-  const viewer = useLoaderData() as Viewer;
+export function Shell({ children }: { children: ReactNode }) {
+  const viewer = useViewer();
   const [theme, toggleTheme] = useTheme();
   const [paletteOpen, setPaletteOpen] = useState(false);
   const openPalette = useCallback(() => setPaletteOpen(true), []);
-  const navigation = useNavigation();
   useKeyboardShortcuts(openPalette);
   return (
-    <ViewerContext.Provider value={viewer}>
+    <>
       <div className="flex min-h-screen flex-col">
         <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
           <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-2 px-3 py-2 sm:gap-4 sm:px-6">
@@ -67,18 +67,15 @@ export function Shell() {
               >
                 {theme === "dark" ? "☀" : "☾"}
               </button>
-              <UserMenu viewer={viewer} />
+              {viewer ? <UserMenu viewer={viewer} /> : null}
             </div>
           </div>
         </header>
         <div className="mx-auto w-full max-w-screen-2xl flex-1 px-3 py-3 sm:px-6">
           <div className="mb-3 flex items-center gap-3">
             <Breadcrumbs />
-            {navigation.state === "loading" ? (
-              <span className="text-xs text-zinc-500 dark:text-zinc-400">loading…</span>
-            ) : null}
           </div>
-          <Outlet />
+          {children}
         </div>
       </div>
       {paletteOpen ? (
@@ -86,14 +83,14 @@ export function Shell() {
           <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
         </Suspense>
       ) : null}
-    </ViewerContext.Provider>
+    </>
   );
 }
 
 function UserMenu({ viewer }: { viewer: Viewer }) {
   const { auth } = useAppServices();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   return (
     <div className="flex items-center gap-2 text-sm">
       <span className="hidden text-zinc-600 lg:inline dark:text-zinc-400" data-testid="viewer">

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useLocation, useParams } from "wouter";
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -11,7 +11,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** "/" focuses the page's search, "g d" opens deployments, "g l" logs, "g j" jobs, Ctrl/⌘-K the palette. */
 export function useKeyboardShortcuts(openPalette: () => void) {
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const { project, app } = useParams();
   useEffect(() => {
     let pendingG = 0;

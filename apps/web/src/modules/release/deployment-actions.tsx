@@ -1,7 +1,7 @@
 import type { Deployment } from "@berth/proto";
 import { Button } from "@berth/ui/button";
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { useViewer } from "../../app/app-services.js";
 import { deniedReason } from "../auth/permissions.js";
 import { ReleaseDialog } from "./release-dialog.js";

@@ -5,7 +5,7 @@ import { CopyButton } from "@berth/ui/copy-button";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useQuery } from "@connectrpc/connect-query";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { InstancesTable } from "../../components/instances-table.js";
 import { ShaChip } from "../../components/sha-chip.js";
 import {

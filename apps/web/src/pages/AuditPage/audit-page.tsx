@@ -3,9 +3,9 @@ import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useInfiniteQuery } from "@connectrpc/connect-query";
 import { useEffect, useMemo, useState } from "react";
-import { useSearchParams } from "react-router";
 import { VirtualTable } from "../../components/virtual-table.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 
 const fields = ["project", "app", "action", "actor"] as const;
 const control =

@@ -4,11 +4,12 @@ import { formatDuration, RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useInfiniteQuery } from "@connectrpc/connect-query";
 import { useMemo } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { ShaChip } from "../../components/sha-chip.js";
 import { VirtualTable } from "../../components/virtual-table.js";
 import { buildStatusWord, buildTone, formatBytes } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 import { toHistoryFilter, writeHistorySearch } from "../../modules/history/history-search-params.js";
 
 /** Build history with the same SHA/branch/message search as deployments. */

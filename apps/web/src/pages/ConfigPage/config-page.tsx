@@ -8,7 +8,7 @@ import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useParams } from "react-router";
+import { useParams } from "wouter";
 import { useReleasedDeployment } from "../../api/queries/applications.js";
 import { useInstances } from "../../api/queries/deployments.js";
 import { useViewer } from "../../app/app-services.js";

@@ -4,7 +4,7 @@ import { Card } from "@berth/ui/card";
 import { CopyButton } from "@berth/ui/copy-button";
 import { formatDuration, RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { useReleasedDeployment } from "../../api/queries/applications.js";
 import { useDeploymentBySeq, useInstances } from "../../api/queries/deployments.js";
 import { GitDetails } from "../../components/git-details.js";

@@ -1,7 +1,7 @@
 import type { Deployment } from "@berth/proto";
 import { Badge } from "@berth/ui/badge";
 import { formatDuration, RelativeTime } from "@berth/ui/relative-time";
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { ShaChip } from "../../components/sha-chip.js";
 import { deploymentStatusWord, deploymentTone } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";

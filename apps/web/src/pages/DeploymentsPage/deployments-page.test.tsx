@@ -83,14 +83,14 @@ describe("DeploymentsPage", () => {
   });
 
   it("sends a pasted SHA prefix to the server and keeps it in the URL", async () => {
-    const { requests, router } = setup();
+    const { requests, location } = setup();
     await screen.findAllByTestId("deployment-row");
     fireEvent.change(screen.getByRole("searchbox", { name: /search deployments/i }), {
       target: { value: "a1b2c3d" },
     });
     await waitFor(() => expect(screen.getAllByTestId("deployment-row")).toHaveLength(1));
     expect(requests.at(-1)?.filter?.shaPrefix).toBe("a1b2c3d");
-    expect(router.state.location.search).toBe("?q=a1b2c3d");
+    expect(location.search).toBe("?q=a1b2c3d");
   });
 
   it("starts from the search in a shared URL", async () => {

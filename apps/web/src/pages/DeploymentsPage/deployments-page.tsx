@@ -1,9 +1,10 @@
 import type { DeploymentStatus } from "@berth/proto";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useEffect, useMemo, useState } from "react";
-import { useNavigate, useParams, useSearchParams } from "react-router";
+import { useLocation, useParams } from "wouter";
 import { useDeploymentHistory } from "../../api/queries/deployments.js";
 import { VirtualTable } from "../../components/virtual-table.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 import {
   parseHistorySearch,
   statusOptions,
@@ -15,7 +16,7 @@ import { deploymentCells, deploymentColumns, deploymentHeaders } from "./deploym
 export function DeploymentsPage() {
   const { project, app } = useParams() as { project: string; app: string };
   const base = `/p/${project}/a/${app}`;
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [params, setParams] = useSearchParams();
   const search = parseHistorySearch(params);
   const [draft, setDraft] = useState(search.q);

@@ -4,7 +4,7 @@ import { Button } from "@berth/ui/button";
 import { formatDuration, RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useMutation, useQuery } from "@connectrpc/connect-query";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { useViewer } from "../../app/app-services.js";
 import { ShaChip } from "../../components/sha-chip.js";
 import { jobKindWord, jobStateWord, jobTone } from "../../lib/format.js";

@@ -4,11 +4,12 @@ import { formatDuration, RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useInfiniteQuery } from "@connectrpc/connect-query";
 import { useMemo } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useLocation } from "wouter";
 import { ShaChip } from "../../components/sha-chip.js";
 import { VirtualTable } from "../../components/virtual-table.js";
 import { jobKindWord, jobStateWord, jobTone } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 import { useEventStream } from "../../modules/events/use-event-stream.js";
 
 const states = [JobState.QUEUED, JobState.RUNNING, JobState.SUCCESS, JobState.ERROR, JobState.CANCELLED];
@@ -16,7 +17,7 @@ const states = [JobState.QUEUED, JobState.RUNNING, JobState.SUCCESS, JobState.ER
 /** Every job with its live state; ?state=running filters. */
 export function JobsPage() {
   useEventStream({});
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [params, setParams] = useSearchParams();
   // ?state=running: the word in the URL, the enum in the request.
   const state = states.find((s) => jobStateWord(s) === params.get("state")) ?? JobState.UNSPECIFIED;

@@ -7,7 +7,7 @@ import { LoginPage, safeNext } from "./login-page.js";
 describe("LoginPage", () => {
   it("signs in and returns to where the user was going", async () => {
     const auth = createTestAuthClient("good-token");
-    const { router } = renderWithApp(<LoginPage />, {
+    const { location } = renderWithApp(<LoginPage />, {
       transport: createRouterTransport(() => {}),
       path: "/login?next=%2Fp%2Fshop%2Fa%2Fweb%2Flogs",
       pattern: "/login",
@@ -18,7 +18,7 @@ describe("LoginPage", () => {
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     expect(await screen.findByText("logs here")).toBeTruthy();
     expect(auth.calls).toEqual(["good-token"]);
-    expect(router.state.location.pathname).toBe("/p/shop/a/web/logs");
+    expect(location.pathname).toBe("/p/shop/a/web/logs");
   });
 
   it("says why a token was refused", async () => {

@@ -2,9 +2,10 @@ import { AuthError } from "@berth/api-client";
 import { Button } from "@berth/ui/button";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { useNavigate, useSearchParams } from "react-router";
+import { useLocation } from "wouter";
 import { useAppServices } from "../../app/app-services.js";
 import { sessionKey } from "../../app/session.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 
 /** Only same-site paths are followed after login, never another origin. */
 export function safeNext(next: string | null): string {
@@ -15,7 +16,7 @@ export function safeNext(next: string | null): string {
 export function LoginPage() {
   const { auth } = useAppServices();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [params] = useSearchParams();
   const [token, setToken] = useState("");
   const [error, setError] = useState<string>();

@@ -1,10 +1,11 @@
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useState } from "react";
-import { useParams, useSearchParams } from "react-router";
+import { useParams } from "wouter";
 import { useReleasedDeployment } from "../../api/queries/applications.js";
 import { useDeploymentBySeq, useInstances } from "../../api/queries/deployments.js";
 import { DeploymentPicker } from "../../components/deployment-picker.js";
 import { parseVersion } from "../../lib/format.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 import { LogView } from "../../modules/logs/log-view.js";
 import { useLogStream } from "../../modules/logs/use-log-stream.js";
 

@@ -1,5 +1,5 @@
 import { EmptyState } from "@berth/ui/states";
-import { Link } from "react-router";
+import { Link } from "wouter";
 
 /** Unknown paths inside the app. */
 export function NotFoundPage() {

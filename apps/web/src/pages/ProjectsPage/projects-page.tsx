@@ -1,7 +1,7 @@
 import { ProjectService } from "@berth/proto";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useQuery } from "@connectrpc/connect-query";
-import { Link } from "react-router";
+import { Link } from "wouter";
 
 /** Every project and its apps: the first page after sign-in. */
 export function ProjectsPage() {

@@ -4,7 +4,7 @@ import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useInfiniteQuery } from "@connectrpc/connect-query";
 import { useMemo } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { ShaChip } from "../../components/sha-chip.js";
 import { VirtualTable } from "../../components/virtual-table.js";
 import { tsMs } from "../../lib/proto-time.js";

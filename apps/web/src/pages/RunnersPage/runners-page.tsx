@@ -3,7 +3,7 @@ import { Badge } from "@berth/ui/badge";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useQuery } from "@connectrpc/connect-query";
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { tsMs } from "../../lib/proto-time.js";
 import { useEventStream } from "../../modules/events/use-event-stream.js";
 

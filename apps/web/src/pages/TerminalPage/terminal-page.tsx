@@ -1,12 +1,13 @@
 import { Button } from "@berth/ui/button";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { lazy, Suspense, useState } from "react";
-import { useParams, useSearchParams } from "react-router";
+import { useParams } from "wouter";
 import { useReleasedDeployment } from "../../api/queries/applications.js";
 import { useDeploymentBySeq, useInstances } from "../../api/queries/deployments.js";
 import { useViewer } from "../../app/app-services.js";
 import { DeploymentPicker } from "../../components/deployment-picker.js";
 import { parseVersion } from "../../lib/format.js";
+import { useSearchParams } from "../../lib/use-search-params.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
 import type { TerminalStatus } from "../../modules/terminal/xterm-terminal.js";
 
