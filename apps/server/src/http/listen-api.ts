@@ -24,6 +24,11 @@ export interface ApiListener {
   close(graceMs?: number): Promise<void>;
 }
 
+// Receive windows for what clients stream in (terminal output and logs from entrypoints). With HTTP/2's 64 KiB
+// defaults a stream moves at most 64 KiB per round trip, which capped terminal output well below the PTY's rate.
+const streamWindowBytes = 1 << 20;
+const connectionWindowBytes = 8 << 20;
+
 /**
  * Listens on one port for both gRPC over HTTP/2 cleartext and Connect/gRPC-Web over HTTP/1.1: Node's
  * h2c server has no HTTP/1.1 fallback, so a plain TCP server sniffs each connection's first bytes and
@@ -31,10 +36,11 @@ export interface ApiListener {
  */
 export async function listenApi(options: ListenApiOptions): Promise<ApiListener> {
   const h1 = http.createServer(options.handler);
-  const h2 = http2.createServer({}, options.handler);
+  const h2 = http2.createServer({ settings: { initialWindowSize: streamWindowBytes } }, options.handler);
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
+    session.setLocalWindowSize(connectionWindowBytes);
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
