@@ -2,8 +2,9 @@
 // interactive in a real Chromium (playwright-core, localhost), and frame times while the log view receives
 // 5,000 lines/s.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { signIn } from "./lib/bff-tab.js";
 import { deployBenchApp } from "./lib/deploy-bench-app.js";
@@ -18,6 +19,8 @@ export interface DashboardResult {
   bundle: BundleFigures;
   deploymentListMs: { median: number; samples: number[] };
   jsTransferredForListKb: number;
+  /** Gzip -9 of every JS file a cold load of each deep link fetched (the page's own chunks included). */
+  deepLinkGzipKb?: Record<string, number>;
   /** Write → the line in the log view's DOM at 10 lines/s (a real browser through the BFF). */
   logLineOnPageMs?: Percentiles & { written: number };
   logView?: {
@@ -87,6 +90,30 @@ export async function benchDashboard(options: { quick: boolean }): Promise<Dashb
       await context.close();
     }
 
+    // 1b. Cold deep links: the JS each one fetched (read from dist, gzip -9), once its page has rendered.
+    const deepLinkGzipKb: Record<string, number> = {};
+    for (const path of [
+      "/p/bench/a/trivial",
+      "/p/bench/a/trivial/deployments",
+      "/p/bench/a/trivial/deployments/v1",
+      "/p/bench/a/logger/logs",
+    ]) {
+      const context = await browser.newContext();
+      await context.addCookies(cookies);
+      const page = await context.newPage();
+      await page.goto(`${base}${path}`);
+      await page.getByRole("navigation", { name: "Breadcrumbs" }).waitFor({ timeout: 30_000 });
+      await page.waitForSelector("text=/Loading|Signing in…/", { state: "detached", timeout: 30_000 });
+      const files = (await page.evaluate(
+        `performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js"))`,
+      )) as string[];
+      deepLinkGzipKb[path] = round(
+        files.reduce((a, f) => a + gzipSync(readFileSync(join(distDir, f)), { level: 9 }).length, 0) / 1024,
+        1,
+      );
+      await context.close();
+    }
+
     // 2. Frame times while the log view follows 5,000 lines/s.
     let logView: DashboardResult["logView"];
     let lineOnPage: DashboardResult["logLineOnPageMs"];
@@ -153,11 +180,13 @@ export async function benchDashboard(options: { quick: boolean }): Promise<Dashb
         "fresh context per load (cold cache), page.goto(/p/bench/a/trivial/deployments) until the first deployment " +
         "row and the search box are visible, through the BFF serving the SPA and the API. Log view: " +
         "/p/bench/a/logger/logs following bench/apps/logger: first 10 lines/s, each line timed from its write to a " +
-        "MutationObserver seeing it in the log view; then 5,000 lines/s, requestAnimationFrame deltas.",
+        "MutationObserver seeing it in the log view; then 5,000 lines/s, requestAnimationFrame deltas. Deep links: a " +
+        "fresh context per link, until the page has rendered; every .js resource it fetched, read from dist, gzip -9.",
       built,
       bundle,
       deploymentListMs: { median: round(median(samples)), samples },
       jsTransferredForListKb: Math.round(jsTransferred / 1024),
+      deepLinkGzipKb,
       logView,
       logLineOnPageMs: lineOnPage,
       errors,

@@ -174,8 +174,8 @@ function terminalSection(r: BenchResults): string {
     ["terminal", "keystroke → echo p50", "p99", "`cat` throughput", "bytes lost", "Ctrl-C → prompt (median)"],
     [
       termRow("**Berth**: browser WebSocket → BFF → server → entrypoint → PTY", t.berth),
-      termRow("Berth without the BFF (gRPC, like `berth exec -t`)", t.berthGrpc),
-      termRow("… and without gzip on the gRPC stream", t.berthGrpcNoGzip),
+      termRow("Berth without the BFF (gRPC), gzip accepted", t.berthGrpc),
+      termRow("… without gzip (what `berth exec -t` does)", t.berthGrpcNoGzip),
       termRow("limit: bare WebSocket ⇄ node-pty, no hops", t.bare),
       termRow("peer: wetty 3.2.0 (socket.io ⇄ node-pty)", t.wetty),
     ],
@@ -200,16 +200,15 @@ function terminalSection(r: BenchResults): string {
     "process during the `cat` (`--cpu-prof`: mostly idle, zlib its biggest CPU item), showed the server " +
     "gzipping every stream message of 1 KiB or more for the BFF next to it; the BFF ⇄ server and entrypoint ⇄ " +
     "server transports now refuse compression (`acceptCompression: []`), which roughly doubled throughput. " +
-    "The `berth exec -t` rows still accept gzip, as the CLI's transport does by default: without it the same " +
-    `exec moves ${times(gzipGain)} the bytes per second and its Ctrl-C takes ${times(ctrlCGain)} the time, so the ` +
-    "CLI should refuse compression for exec and log streams too (or the server should skip it for them). What " +
-    "remains between Berth and the limit is flow control across the hops: output moves through two HTTP/2 " +
-    "streams with Node's default 64 KiB windows and the entrypoint's 512 KiB high-water mark, so throughput ≈ " +
-    "window ÷ round trip, and a round trip on this shared 2-core machine is several milliseconds. Ctrl-C → " +
-    "prompt is the time to drain what is already in flight (≈ in-flight bytes ÷ throughput), which is why it " +
-    "tracks throughput. To close the rest: raise the HTTP/2 initial window size on both ends (1-4 MiB), coalesce " +
-    "PTY output into larger messages, and lower the in-flight high-water mark for interactive sessions so " +
-    "Ctrl-C stops sooner.\n";
+    "The CLI's transport refuses compression too: with gzip the same exec moves " +
+    `${times(1 / gzipGain)} the bytes per second and its Ctrl-C takes ${times(1 / ctrlCGain)} the time. The server ` +
+    "now opens 1 MiB stream and 8 MiB connection HTTP/2 receive windows (Node's default is 64 KiB, so a stream moved " +
+    "at most 64 KiB per round trip): that about doubled the gRPC row's `cat`. The browser row does not gain from it: " +
+    "there the BFF and the server share one Node process here (the quickstart's layout), whose event loop relays " +
+    "every chunk twice (gRPC in, WebSocket out) and is the bottleneck on this 2-core machine; widening the BFF's " +
+    "receive windows too made no measurable difference. To close the rest: run the BFF in its own process (or " +
+    "relay exec on a worker thread), coalesce PTY output into larger messages, and lower the in-flight high-water " +
+    "mark for interactive sessions so Ctrl-C stops sooner.\n";
   return s;
 }
 
@@ -447,6 +446,14 @@ function dashboardSection(r: BenchResults): string {
         `${num(f.jsTransferredForListKb)} KiB`,
       ],
       [
+        "cold deep links: JS fetched, gzip -9 (budget 170 KB)",
+        f.deepLinkGzipKb
+          ? Object.entries(f.deepLinkGzipKb)
+              .map(([path, kb]) => `\`${path}\` ${num(kb, 1)} KiB`)
+              .join("; ")
+          : "not measured",
+      ],
+      [
         "time to deployment list interactive (cold cache)",
         `**${ms(f.deploymentListMs.median)}** median (${f.deploymentListMs.samples.map(ms).join(", ")})`,
       ],
@@ -466,10 +473,12 @@ function dashboardSection(r: BenchResults): string {
   );
   const saved = 1 - f.bundle.gzipBytes / f.bundle.rawBytes;
   s +=
-    "\n\nEvery page is a lazy chunk, so the first load is the shell (React, the router, TanStack Query, the " +
-    "Connect client and the generated protobuf descriptors) plus the route's own chunk. The BFF serves the " +
-    "assets uncompressed (what the browser fetched is the raw size): serving gzip or brotli variants " +
-    `(precompressed at build time) would cut the JS download by about ${pct(saved)}. Most of the time to ` +
+    "\n\nEvery page is a lazy chunk, so the first load is the shell (React, the wouter router, TanStack Query, the " +
+    "Connect client and the generated protobuf descriptors) plus the route's own chunks. The router was react-router " +
+    "v7 until its ~28 KiB gz put app deep links over the 170 KB budget (up to 187 KiB); wouter is ~2 KiB. React DOM " +
+    "(~60 KiB gz) and the protobuf runtime with its descriptors (~28 KiB) are most of what is left. The BFF serves " +
+    "brotli/gzip variants precompressed at build time, which is why the browser fetches less than the gzip -9 " +
+    `figures (compression saves about ${pct(saved)} of the raw JS). Most of the time to ` +
     "interactive on this machine is Chromium creating a fresh context and parsing the shell; the data calls " +
     "take milliseconds (section 6).";
   if (f.logView)

@@ -262,8 +262,8 @@ export async function benchTerminal(options: { quick: boolean }): Promise<Termin
       "an end marker; every filler byte counted. Ctrl-C: `yes` floods for 300 ms, then ^C is sent, timed until the " +
       `prompt is back (the pipeline's buffered output drains first), ${o.ctrlC} times. berth = WebSocket to the BFF's ` +
       "/api/exec (session cookie) → gRPC exec stream to the server → entrypoint of an instance deployed with `berth up` " +
-      "→ node-pty; berthGrpc = the same without the BFF (gRPC exec stream from the client to the server, like `berth " +
-      "exec -t`), berthGrpcNoGzip = that with response compression off (acceptCompression: []); bare = bench/src/pty-echo-server.ts (WebSocket ⇄ node-pty, same machine, no hops); wetty = wetty " +
+      "→ node-pty; berthGrpc = the same without the BFF (gRPC exec stream from the client to the server) accepting gzip, " +
+      "berthGrpcNoGzip = that with response compression off (acceptCompression: []), as `berth exec -t` does; bare = bench/src/pty-echo-server.ts (WebSocket ⇄ node-pty, same machine, no hops); wetty = wetty " +
       "3.2.0 from npm (socket.io ⇄ node-pty, its output batched every 2 ms, flow-control acks sent like its client). " +
       "Every server runs in its own process.",
     terminals,
