@@ -64,6 +64,11 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
     },
   );
   let stderr = "";
+  // Not installed (ENOENT): fail this section with the reason instead of crashing the whole run.
+  let spawnError: Error | undefined;
+  child.once("error", (err) => {
+    spawnError = err;
+  });
   child.stderr!.on("data", (d: Buffer) => {
     stderr += d;
   });
@@ -71,6 +76,8 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
   await waitFor(
     "nginx to listen",
     async () => {
+      if (spawnError)
+        throw new Error(`cannot start nginx (Debian package nginx-light): ${spawnError.message}`);
       if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
       const r = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
       return r?.ok;
