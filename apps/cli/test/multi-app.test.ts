@@ -5,9 +5,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultServerOptions, type RunningServer, startServer } from "@berth/server";
-import pino from "pino";
+import type { RunningServer } from "@berth/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer } from "../../server/test/helpers/test-server.js";
 import { commitAll, gitIn } from "./helpers/git-repo.js";
 import { httpGet } from "./helpers/http-get.js";
 import { helloNodeExample, runBerth } from "./helpers/run-berth.js";
@@ -101,13 +101,8 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
     writeFileSync(join(repo, "berth.hcl"), berthHcl("node worker.js"));
     gitIn(repo, "init", "-q", "-b", "main");
     commitAll(repo, "two apps");
-    server = await startServer({
-      ...defaultServerOptions(dataDir),
-      apiPort: 0,
-      routerPort: 0,
-      logger: pino({ level: "silent" }),
-      shutdownGraceMs: 500,
-    });
+    // The built-in runner takes the deploy and release jobs; the CLI builds from its working tree.
+    server = await startTestServer({ dataDir, builtinRunner: true, shutdownGraceMs: 500 });
     const login = await berth(["login", "--server", server.apiUrl, "--token", server.bootstrapToken!]);
     expect(login.code).toBe(0);
   });

@@ -3,9 +3,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultServerOptions, deploymentInstances, type RunningServer, startServer } from "@berth/server";
-import pino from "pino";
+import { deploymentInstances, type RunningServer } from "@berth/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer } from "../../server/test/helpers/test-server.js";
 import { commitAll, gitIn } from "./helpers/git-repo.js";
 import { httpGet } from "./helpers/http-get.js";
 import { helloNodeExample as example, runBerth } from "./helpers/run-berth.js";
@@ -44,13 +44,8 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     cpSync(example, repo, { recursive: true });
     rmSync(join(repo, "berth.hcl"));
     git("init", "-q", "-b", "main");
-    server = await startServer({
-      ...defaultServerOptions(dataDir),
-      apiPort: 0,
-      routerPort: 0,
-      logger: pino({ level: "silent" }),
-      shutdownGraceMs: 500,
-    });
+    // The built-in runner takes the deploy and release jobs; the CLI builds from its working tree.
+    server = await startTestServer({ dataDir, builtinRunner: true, shutdownGraceMs: 500 });
     const login = await berth([
       "login",
       "--server",
