@@ -29,7 +29,7 @@ export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () =
   async function update(deploymentId: string): Promise<void> {
     const views = engine.platform.instances(deploymentId);
     const n = await namesOf(deploymentId);
-    for (const v of views) publishInstance(ctx, n, v);
+    for (const v of views) await publishInstance(ctx, n, v);
     const row = await getDeploymentRow(ctx.store.db, deploymentId).catch(() => undefined);
     if (!row || (row.status !== "healthy" && row.status !== "unhealthy")) return;
     const health = aggregateHealth(views);

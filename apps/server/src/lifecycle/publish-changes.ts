@@ -6,6 +6,7 @@ import { getApplicationById } from "../catalog/projects.js";
 import { healthStateFromRow, instanceStateFromRow } from "../catalog/statuses.js";
 import { parseReleaseTargets } from "../catalog/to-proto.js";
 import { urlOptionsOf } from "../catalog/urls.js";
+import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
 import { getBuildRow, getDeploymentRow, getReleaseRow } from "../history/get-history.js";
 import { buildProto, deploymentProto, releaseProto } from "../history/history-protos.js";
 import type { InstanceView } from "../platforms/platform.js";
@@ -56,12 +57,28 @@ export async function publishRelease(ctx: ServerContext, releaseId: string): Pro
   for (const id of ids) await publishDeployment(ctx, id).catch(() => {});
 }
 
-/** Publishes an instance as the platform sees it now. */
-export function publishInstance(
+/**
+ * Publishes an instance as the platform sees it now. An instance event replaces the whole instance in live views,
+ * so it also carries what only the entrypoint knows: whether it is connected and the config revision it runs
+ * (from its last report, else the stored one). Without them a health change would show a restarted instance as
+ * disconnected and back on an old revision.
+ */
+export async function publishInstance(
   ctx: ServerContext,
   names: { project: string; app: string },
   v: InstanceView,
-): void {
+): Promise<void> {
+  const session = entrypointRuntime(ctx).sessions.get(v.id);
+  const configRevision =
+    session?.report?.configRevision ??
+    (
+      await ctx.store.db
+        .selectFrom("instances")
+        .select("config_revision")
+        .where("id", "=", v.id)
+        .executeTakeFirst()
+    )?.config_revision ??
+    0;
   const value = create(InstanceSchema, {
     id: v.id,
     deploymentId: v.deploymentId,
@@ -71,6 +88,8 @@ export function publishInstance(
     pid: v.pid,
     restarts: v.restarts,
     startedAt: v.startedAt ? timestampFromMs(v.startedAt) : undefined,
+    configRevision,
+    connected: session !== undefined,
     lastHealthError: v.lastHealthError,
     lastHealthAt: timestampFromMs(Date.now()),
   });
