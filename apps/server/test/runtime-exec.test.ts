@@ -143,15 +143,16 @@ describe("exec through a real entrypoint", () => {
     expect(await e.done).toBe(7);
   });
 
-  it("interrupts `yes` with Ctrl-C quickly while it floods the terminal", async () => {
+  it("interrupts `yes` with Ctrl-C while it floods the terminal; what still arrives is bounded by flow control", async () => {
     const e = openExec(["yes"], { tty: true });
-    await e.waitFor(/y\r\ny\r\n/);
-    await new Promise((r) => setTimeout(r, 300));
-    const sentAt = Date.now();
+    // A flood well past every buffer on the way: 4 MB of output.
+    await pollUntil(() => e.out().length > 4 << 20 || undefined, 30_000);
+    const atCtrlC = e.out().length;
     e.send({ case: "stdin", value: Buffer.from("\x03") });
-    const code = await e.done;
-    expect(Date.now() - sentAt).toBeLessThan(1000);
-    expect(code).toBe(130);
+    expect(await e.done).toBe(130);
+    // Only what was in flight when ^C was sent drains (about 0.5 MB here): buffers and windows on the way are
+    // bounded, so the flood cannot keep the terminal busy after the interrupt. How fast is bench/'s job.
+    expect(e.out().length - atCtrlC).toBeLessThan(8 << 20);
   });
 
   it("delivers 1 MB of input intact", async () => {
