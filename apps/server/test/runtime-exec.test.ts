@@ -179,11 +179,41 @@ describe("exec through a real entrypoint", () => {
     for await (const r of exec.startExecStream(input))
       if (r.msg.case === "stdout") out += Buffer.from(r.msg.value);
     expect(out.trim()).toBe(d.instanceIds[0]);
-    const idle = await seedDeployment(server.ctx.store.db, { seq: 5 });
-    const err = await openExec(["true"], { deploymentId: idle.deploymentId }).done.catch((e) =>
+    const stopped = await seedDeployment(server.ctx.store.db, { seq: 5 });
+    await server.ctx.store.db
+      .updateTable("instances")
+      .set({ state: "stopped" })
+      .where("deployment_id", "=", stopped.deploymentId)
+      .execute();
+    const err = await openExec(["true"], { deploymentId: stopped.deploymentId }).done.catch((e) =>
       ConnectError.from(e),
     );
-    expect(err).toMatchObject({ code: Code.Unavailable });
+    expect(err).toMatchObject({
+      code: Code.Unavailable,
+      message: expect.stringContaining("has its entrypoint connected"),
+    });
+  });
+
+  it("waits for the entrypoint of an instance that is running but not connected yet", async () => {
+    const db = server.ctx.store.db;
+    const fresh = await seedDeployment(db, { seq: 6 });
+    const e = openExec(["sh", "-c", "echo late:$BERTH_INSTANCE_ID"], { deploymentId: fresh.deploymentId });
+    // Asked before the entrypoint dialled in, as a terminal opened right after a deploy is.
+    await pollUntil(() => entrypointRuntime(server.ctx).sessions.waitingForSessions > 0);
+    const late = spawnEntrypoint({
+      apiUrl: server.apiUrl,
+      token: await entrypointToken(db, fresh.deploymentId),
+      deploymentId: fresh.deploymentId,
+      instanceId: fresh.instanceIds[0]!,
+      command: "exec sleep 1000",
+      cwd: appDir,
+    });
+    try {
+      expect(await e.done).toBe(0);
+      expect(e.out().trim()).toBe(`late:${fresh.instanceIds[0]}`);
+    } finally {
+      await stopEntrypoint(late);
+    }
   });
 
   it("refuses a viewer, and a destroyed deployment", async () => {

@@ -27,6 +27,7 @@ export interface EntrypointSession {
 }
 
 export interface SessionFilter {
+  instanceId?: string;
   deploymentId?: string;
   project?: string;
   app?: string;
@@ -41,6 +42,13 @@ export interface SessionRegistry {
   list(filter?: SessionFilter): EntrypointSession[];
   /** Records a status report and wakes waiters. */
   report(instanceId: string, report: AppReport): void;
+  /** Resolves with the first session matching `filter` (one connected now, or the next to connect); undefined on timeout or abort. */
+  waitForSession(
+    filter: SessionFilter,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<EntrypointSession | undefined>;
+  /** How many waitForSession calls are waiting. */
+  readonly waitingForSessions: number;
   /** Resolves true once the instance reports something matching, false on timeout, abort or disconnect. */
   waitForReport(
     instanceId: string,
@@ -53,6 +61,12 @@ export interface SessionRegistry {
 export function createSessionRegistry(): SessionRegistry {
   const sessions = new Map<string, EntrypointSession>();
   const waiters = new Map<string, Set<() => void>>();
+  const onAdd = new Set<(session: EntrypointSession) => void>();
+  const matches = (s: EntrypointSession, filter: SessionFilter) =>
+    (!filter.instanceId || s.instanceId === filter.instanceId) &&
+    (!filter.deploymentId || s.deploymentId === filter.deploymentId) &&
+    (!filter.project || s.project === filter.project) &&
+    (!filter.app || s.app === filter.app);
   const wake = (instanceId: string) => {
     for (const w of waiters.get(instanceId) ?? []) w();
   };
@@ -61,6 +75,7 @@ export function createSessionRegistry(): SessionRegistry {
       const old = sessions.get(session.instanceId);
       sessions.set(session.instanceId, session);
       if (old && old !== session) old.close("replaced by a newer connection of the same instance");
+      for (const listener of onAdd) listener(session);
       return () => {
         if (sessions.get(session.instanceId) === session) {
           sessions.delete(session.instanceId);
@@ -71,12 +86,29 @@ export function createSessionRegistry(): SessionRegistry {
     get: (id) => sessions.get(id),
     isConnected: (id) => sessions.has(id),
     list(filter = {}) {
-      return [...sessions.values()].filter(
-        (s) =>
-          (!filter.deploymentId || s.deploymentId === filter.deploymentId) &&
-          (!filter.project || s.project === filter.project) &&
-          (!filter.app || s.app === filter.app),
-      );
+      return [...sessions.values()].filter((s) => matches(s, filter));
+    },
+    get waitingForSessions() {
+      return onAdd.size;
+    },
+    waitForSession(filter, { timeoutMs, signal }) {
+      const now = [...sessions.values()].find((s) => matches(s, filter));
+      if (now || signal?.aborted) return Promise.resolve(now);
+      return new Promise((resolve) => {
+        const listener = (s: EntrypointSession) => {
+          if (matches(s, filter)) finish(s);
+        };
+        const timer = setTimeout(() => finish(undefined), timeoutMs);
+        const onAbort = () => finish(undefined);
+        onAdd.add(listener);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        function finish(s: EntrypointSession | undefined) {
+          clearTimeout(timer);
+          onAdd.delete(listener);
+          signal?.removeEventListener("abort", onAbort);
+          resolve(s);
+        }
+      });
     },
     report(instanceId, report) {
       const s = sessions.get(instanceId);

@@ -21,6 +21,8 @@ export interface StartExecDeps {
   relay: ExecRelay;
   /** How long the entrypoint gets to open its side of the session. */
   attachTimeoutMs?: number;
+  /** How long to wait for the entrypoint of a running instance that is not connected (yet, or again). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function* startExec(
     throw new ConnectError("the first message of StartExecStream must be start", Code.InvalidArgument);
   }
   const start = first.value.msg.value;
-  const { session, project, app } = await pickSession(deps, start);
+  const { session, project, app } = await pickSession(deps, start, hctx.signal);
   const sessionId = ulid();
   const startedAt = Date.now();
   // Recorded before the command runs, so a session is on the record while it lasts and even if the
@@ -146,9 +148,25 @@ export async function* startExec(
   }
 }
 
+/** Whether the deployment (or the one instance asked for) has an instance the platform runs or is starting. */
+async function hasLiveInstance(
+  db: ServerContext["store"]["db"],
+  deploymentId: string,
+  instanceId: string,
+): Promise<boolean> {
+  let query = db
+    .selectFrom("instances")
+    .select("id")
+    .where("deployment_id", "=", deploymentId)
+    .where("state", "in", ["starting", "running"]);
+  if (instanceId) query = query.where("id", "=", instanceId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
 async function pickSession(
   deps: StartExecDeps,
   start: ExecStart,
+  signal: AbortSignal,
 ): Promise<{ session: EntrypointSession; project: string; app: string }> {
   const db = deps.ctx.store.db;
   if (!start.deploymentId && !start.instanceId) {
@@ -175,6 +193,14 @@ async function pickSession(
   else {
     const all = deps.sessions.list({ deploymentId: deployment.id });
     session = all.find((s) => s.report?.appState === "running") ?? all[0];
+  }
+  if (!session && (await hasLiveInstance(db, deployment.id, start.instanceId))) {
+    // An instance that just started (or whose entrypoint is reconnecting) has its app up before its
+    // entrypoint dials in: wait for it rather than fail a terminal opened right after a deploy.
+    session = await deps.sessions.waitForSession(
+      start.instanceId ? { instanceId: start.instanceId } : { deploymentId: deployment.id },
+      { timeoutMs: deps.connectTimeoutMs ?? 10_000, signal },
+    );
   }
   if (!session) {
     throw new ConnectError(
