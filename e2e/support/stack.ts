@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { test } from "@playwright/test";
+import { attachStackLogs } from "./stack-diagnostics.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const script = fileURLToPath(new URL("./start-stack.ts", import.meta.url));
@@ -170,6 +171,10 @@ export function useStack(options: { demo?: boolean } = {}): () => Stack {
     // Two `berth up`s on a busy 2-core machine can take a while.
     test.setTimeout(180_000);
     stack = await launchStack(options);
+  });
+  test.afterEach(async () => {
+    const info = test.info();
+    if (stack && info.status !== info.expectedStatus) await attachStackLogs(stack, info);
   });
   test.afterAll(async () => {
     await stack?.close();
