@@ -140,7 +140,10 @@ if (existsSync(join(root, "e2e/playwright.config.ts"))) {
     totals.passed += p.stats.expected + p.stats.flaky;
     totals.failed += p.stats.unexpected;
     totals.skipped += p.stats.skipped;
-    if (p.stats.unexpected > 0) failures.push(`${p.stats.unexpected} e2e test(s)`);
+    if (p.stats.unexpected > 0) {
+      failures.push(`${p.stats.unexpected} e2e test(s)`);
+      printPageSnapshots(join(resultsDir, "e2e"));
+    }
     if (!pwOk && p.stats.unexpected === 0) {
       totals.failed++;
       failures.push("playwright exited non-zero");
@@ -148,6 +151,18 @@ if (existsSync(join(root, "e2e/playwright.config.ts"))) {
   } else {
     totals.failed++;
     failures.push("playwright produced no report");
+  }
+}
+
+/** What each failed journey's page showed (Playwright's error-context.md), for a CI log that has nothing else. */
+function printPageSnapshots(dir) {
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith("error-context.md")) continue;
+    const text = readFileSync(join(dir, file), "utf8");
+    const at = text.indexOf("# Page snapshot");
+    if (at < 0) continue;
+    console.log(`\n▶ the page when ${file.split("/")[0]} failed\n${text.slice(at, at + 4000)}`);
   }
 }
 
