@@ -153,4 +153,59 @@ describe("berth CLI", () => {
     ]);
     expect(reveal.stdout).toBe("hello=world\n");
   });
+
+  it("creates a token whose secret is shown once, lists it, and revokes it so it stops working", async () => {
+    const created = await berth([
+      "token",
+      "create",
+      "--name",
+      "ci bot",
+      "--role",
+      "deployer",
+      "--ttl",
+      "30d",
+    ]);
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trim();
+    expect(secret).toMatch(/^berth_\S+$/);
+    const id = /deployer token (\S+) for "ci bot"/.exec(created.stderr)?.[1];
+    expect(id).toBeDefined();
+    const asBot = { BERTH_SERVER: server.apiUrl, BERTH_TOKEN: secret };
+
+    const runner = await berth(["token", "create", "--name", "agent-1", "--runner", "--json"]);
+    expect(JSON.parse(runner.stdout)).toMatchObject({
+      token: { kind: "TOKEN_KIND_RUNNER", name: "agent-1" },
+      secret: expect.stringMatching(/^berth_/),
+    });
+    const [list, works, mintAsBot, badRole] = await Promise.all([
+      berth(["token", "list"]),
+      berth(["projects"], asBot),
+      berth(["token", "create", "--name", "escalate", "--role", "admin"], asBot),
+      berth(["token", "create", "--name", "x", "--role", "root"]),
+    ]);
+    const row = list.stdout.split("\n").find((l) => l.startsWith(id!));
+    expect(row).toMatch(/ci bot\s+login\s+deployer\s+just now\s+in 29d\s+active/);
+    expect(list.stdout).not.toContain(secret);
+    expect(list.stdout).toMatch(/agent-1\s+runner\s+-\s+just now\s+never\s+active/);
+    expect(works.code).toBe(0);
+    expect(works.stdout).toMatch(/^PROJECT/);
+    expect(mintAsBot.code).toBe(1);
+    expect(mintAsBot.stderr).toMatch(/^berth: permission_denied: /);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toContain('expected viewer, deployer or admin, got "root"');
+
+    const revoked = await berth(["token", "revoke", id!]);
+    expect(revoked.stdout).toBe(`Revoked token ${id}.\n`);
+    const [after, listAll, again] = await Promise.all([
+      berth(["projects"], asBot),
+      berth(["token", "list", "--all", "--json"]),
+      berth(["token", "revoke", "01NOSUCHTOKEN"]),
+    ]);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/^berth: unauthenticated: /);
+    const bot = JSON.parse(listAll.stdout).find((t: { id: string }) => t.id === id);
+    expect(bot.revokedAt).toBeTruthy();
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('token "01NOSUCHTOKEN" not found');
+  });
 });

@@ -18,6 +18,7 @@ import { registerRunnerCommands } from "./runner.js";
 import { registerServerCommand } from "./server.js";
 import { registerShipCommands } from "./ship.js";
 import { registerStatusCommand } from "./status.js";
+import { registerTokenCommands } from "./tokens.js";
 
 /** Every `berth` command, one line each, in the order `berth --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -39,5 +40,6 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerJobsCommands(program);
   registerRunnerCommands(program);
+  registerTokenCommands(program);
   registerAuditCommand(program);
 }

@@ -8,6 +8,7 @@ describe("parseDuration", () => {
   it("sums units", () => {
     expect(parseDuration("1m30s")).toBe(90_000);
     expect(parseDuration("250ms")).toBe(250);
+    expect(parseDuration("30d")).toBe(30 * 86_400_000);
     expect(parseDuration(2)).toBe(2000);
     expect(parseDuration("2 seconds")).toBeUndefined();
   });
