@@ -87,7 +87,10 @@ export async function* serveEntrypointSession(
     value: { protocolVersion: entrypointProtocolVersion, config, heartbeatIntervalMs: heartbeatMs },
   });
   const remove = sessions.add(session);
-  await publishInstance(ctx, sessions, hello.instanceId);
+  // Registered before the try below: a failure here must not leave a session nobody serves.
+  await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
+    ctx.logger.warn({ err, instanceId: hello.instanceId }, "publishing the instance's connection failed"),
+  );
 
   let lastHeard = Date.now();
   let tokenId = caller.tokenId;

@@ -192,7 +192,11 @@ async function pickSession(
   if (start.instanceId) session = deps.sessions.get(start.instanceId);
   else {
     const all = deps.sessions.list({ deploymentId: deployment.id });
-    session = all.find((s) => s.report?.appState === "running") ?? all[0];
+    // An entrypoint whose app exited stays connected a moment to send its last logs: never pick it first.
+    session =
+      all.find((s) => s.report?.appState === "running") ??
+      all.find((s) => s.report?.appState !== "exited") ??
+      all[0];
   }
   if (!session && (await hasLiveInstance(db, deployment.id, start.instanceId))) {
     // An instance that just started (or whose entrypoint is reconnecting) has its app up before its
