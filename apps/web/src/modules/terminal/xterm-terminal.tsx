@@ -3,13 +3,7 @@ import { createExecSocket, type ExecSocket } from "@berth/api-client";
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import { useEffect, useRef } from "react";
-
-export type TerminalStatus =
-  | { state: "connecting" }
-  | { state: "running"; instanceId?: string | undefined }
-  | { state: "exited"; code: number; signal?: string | undefined }
-  | { state: "closed"; reason: string }
-  | { state: "error"; message: string };
+import { createStatusTracker, type TerminalStatus } from "./terminal-status.js";
 
 export interface XtermTerminalProps {
   deploymentId: string;
@@ -22,23 +16,6 @@ export interface XtermTerminalProps {
 function execUrl(): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${location.host}/api/exec`;
-}
-
-const closeReasons: Record<number, string> = {
-  4400: "the terminal request was not understood",
-  4401: "you are signed out; sign in again",
-  4403: "your role may not run commands",
-  4404: "the instance is gone (not running, or it went away)",
-  4408: "the connection went silent (keepalive timeout)",
-  4500: "internal error in the BFF (see its log)",
-  4502: "the Berth server is unreachable",
-  1001: "the dashboard server is restarting",
-  1006: "the connection dropped",
-};
-
-/** Words for a WebSocket close code from the BFF. */
-export function closeReason(code: number, reason: string): string {
-  return closeReasons[code] ?? (reason || `connection closed (${code})`);
 }
 
 /** xterm.js attached to a PTY through the BFF's WebSocket; sized to its panel and resized with it. */
@@ -62,7 +39,12 @@ export default function XtermTerminal({ deploymentId, instanceId, command, onSta
     term.loadAddon(fit);
     term.open(host);
     fit.fit();
-    let exited = false;
+    const track = createStatusTracker();
+    // A closed session's socket still reports its close after a Reconnect: it must not overwrite the new one.
+    let disposed = false;
+    const report = (status: TerminalStatus | undefined) => {
+      if (status && !disposed) statusRef.current(status);
+    };
     const socket: ExecSocket = createExecSocket({
       url: execUrl(),
       start: {
@@ -73,29 +55,11 @@ export default function XtermTerminal({ deploymentId, instanceId, command, onSta
         rows: term.rows,
       },
       onEvent: (ev) => {
-        switch (ev.type) {
-          case "started":
-            statusRef.current({ state: "running", instanceId: ev.instanceId });
-            term.focus();
-            break;
-          case "output":
-            term.write(ev.data);
-            break;
-          case "exit":
-            exited = true;
-            statusRef.current({ state: "exited", code: ev.code, signal: ev.signal });
-            break;
-          case "error":
-            term.write(`\r\n\u001b[31m${ev.message.replace(/\p{Cc}/gu, " ")}\u001b[0m\r\n`);
-            statusRef.current({ state: "error", message: ev.message });
-            break;
-          case "closed":
-            if (!exited)
-              statusRef.current({ state: "closed", reason: ev.reason || `connection closed (${ev.code})` });
-            break;
-          default:
-            break;
-        }
+        if (ev.type === "output") term.write(ev.data);
+        if (ev.type === "error")
+          term.write(`\r\n\u001b[31m${ev.message.replace(/\p{Cc}/gu, " ")}\u001b[0m\r\n`);
+        if (ev.type === "started") term.focus();
+        report(track(ev));
       },
     });
     const dataSub = term.onData((data) => socket.send(data));
@@ -109,8 +73,9 @@ export default function XtermTerminal({ deploymentId, instanceId, command, onSta
       }
     });
     observer.observe(host);
-    statusRef.current({ state: "connecting" });
+    report({ state: "connecting" });
     return () => {
+      disposed = true;
       observer.disconnect();
       dataSub.dispose();
       binarySub.dispose();

@@ -9,7 +9,7 @@ import { DeploymentPicker } from "../../components/deployment-picker.js";
 import { parseVersion } from "../../lib/format.js";
 import { useSearchParams } from "../../lib/use-search-params.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
-import type { TerminalStatus } from "../../modules/terminal/xterm-terminal.js";
+import type { TerminalStatus } from "../../modules/terminal/terminal-status.js";
 
 // xterm.js (~90 KB gzipped) loads only when a terminal opens.
 const XtermTerminal = lazy(() => import("../../modules/terminal/xterm-terminal.js"));
