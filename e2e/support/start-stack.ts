@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { deployDemo, repoRoot } from "../../scripts/quickstart/demo-app.js";
-import { latestApp } from "../../scripts/quickstart/demo-status.js";
+import { latestApp, waitForEntrypoints } from "../../scripts/quickstart/demo-status.js";
 import { startStack } from "../../scripts/quickstart/start-stack.js";
 
 const { values } = parseArgs({ options: { demo: { type: "boolean", default: false } } });
@@ -46,6 +46,9 @@ try {
     ? await deployDemo({ apiUrl: stack.apiUrl, token: admin.secret, output: "stderr" })
     : [];
   const app = await latestApp(stack.server.ctx.store.db);
+  // Journeys start from what a person sees a moment after a deploy: every instance's entrypoint connected.
+  if (!(await waitForEntrypoints(stack.server, 20_000)))
+    process.stderr.write("stack: some instances' entrypoints did not connect within 20 s\n");
   process.stdout.write(
     `${JSON.stringify({
       event: "ready",

@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import type { RunningServer } from "@berth/server";
+import { entrypointRuntime, type RunningServer } from "@berth/server";
 
 type Db = RunningServer["ctx"]["store"]["db"];
 
@@ -25,6 +25,23 @@ export async function latestApp(db: Db): Promise<DeployedApp | undefined> {
     .where("app_id", "=", row.appId)
     .executeTakeFirstOrThrow();
   return { project: row.project, app: row.app, deployments: Number(count.n) };
+}
+
+/**
+ * Waits until every starting or running instance has its entrypoint connected: an app serves before its
+ * entrypoint dials in, and the terminal needs the entrypoint. Resolves false if some are still out after `timeoutMs`.
+ */
+export async function waitForEntrypoints(server: RunningServer, timeoutMs: number): Promise<boolean> {
+  const live = await server.ctx.store.db
+    .selectFrom("instances")
+    .select("id")
+    .where("state", "in", ["starting", "running"])
+    .execute();
+  const { sessions } = entrypointRuntime(server.ctx);
+  const connected = await Promise.all(
+    live.map((i) => sessions.waitForSession({ instanceId: i.id }, { timeoutMs })),
+  );
+  return connected.every(Boolean);
 }
 
 /** Polls a URL until it answers 2xx (instances re-adopted or restarted after a server start). */

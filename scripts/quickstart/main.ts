@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { deployDemo, repoRoot } from "./demo-app.js";
-import { latestApp, waitForHttp } from "./demo-status.js";
+import { latestApp, waitForEntrypoints, waitForHttp } from "./demo-status.js";
 import { stopLeftoverApps } from "./leftover-apps.js";
 import { startStack } from "./start-stack.js";
 
@@ -133,6 +133,7 @@ try {
   }
   const appUrl = app ? stack.appUrl(app.project, app.app) : undefined;
   if (app && appUrl) await waitForHttp(appUrl, 15_000).catch(() => undefined);
+  await waitForEntrypoints(stack.server, 15_000);
   const link = await stack.loginLink();
   if (stopping) process.exit(0);
   console.log(`

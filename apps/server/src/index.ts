@@ -18,6 +18,7 @@ export type { Builder, BuildOutput, BuiltArtifact } from "./builders/builder.js"
 export { getApplication, upsertApplication, upsertProject } from "./catalog/projects.js";
 export { appUrl, deploymentUrl, type UrlOptions } from "./catalog/urls.js";
 export { effectiveConfig } from "./config/effective-config.js";
+export { entrypointRuntime } from "./entrypoint/entrypoint-runtime.js";
 export { insertBuild, insertDeployment, insertDeployments, insertRelease } from "./history/insert-history.js";
 export { createJobReporter, type JobReporter } from "./jobs/job-events.js";
 export { deploymentInstances, engineOf } from "./lifecycle/engine.js";
