@@ -2,6 +2,7 @@ import { type Deployment, DeploymentSchema, DeploymentService, DeploymentStatus 
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Command, InvalidArgumentError } from "commander";
 import { colors } from "../output/colors.js";
+import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable } from "../output/table.js";
@@ -35,7 +36,7 @@ const statusColor: Record<number, (s: string) => string> = {
 
 /** One table row for a deployment. */
 function row(d: Deployment): string[] {
-  const status = (DeploymentStatus[d.status] ?? "unknown").toLowerCase();
+  const status = enumName(DeploymentStatus, d.status);
   return [
     d.released ? colors.bold(`v${d.seq}`) : `v${d.seq}`,
     (statusColor[d.status] ?? String)(status) + (d.released ? ` ${colors.cyan("released")}` : ""),

@@ -10,11 +10,10 @@ import {
 import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
 import { colors } from "../output/colors.js";
+import { enumName } from "../output/enum-name.js";
 import { renderTable } from "../output/table.js";
 import { resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
-
-const lower = (table: Record<number, string>, v: number) => (table[v] ?? "unknown").toLowerCase();
 
 /** `berth status`: each app, its released deployment and the live deployments with instances and health. */
 export function registerStatusCommand(program: Command): void {
@@ -64,12 +63,12 @@ export function registerStatusCommand(program: Command): void {
           ["VERSION", "STATUS", "SHA", "INSTANCES", "URL"],
           rows.map(({ d, instances }) => [
             d.released ? colors.bold(`v${d.seq}*`) : `v${d.seq}`,
-            lower(DeploymentStatus, d.status),
+            enumName(DeploymentStatus, d.status),
             d.git?.sha ? d.git.sha.slice(0, 7) : "-",
             instances
               .map(
                 (i) =>
-                  `${lower(InstanceState, i.state)}/${lower(HealthState, i.health)}${i.restarts ? ` ↻${i.restarts}` : ""} :${i.port}`,
+                  `${enumName(InstanceState, i.state)}/${enumName(HealthState, i.health)}${i.restarts ? ` ↻${i.restarts}` : ""} :${i.port}`,
               )
               .join(", ") || "-",
             d.url,

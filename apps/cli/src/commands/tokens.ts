@@ -3,6 +3,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/parse-duration.js";
+import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable } from "../output/table.js";
@@ -23,8 +24,6 @@ function parseTtl(value: string): number {
     throw new InvalidArgumentError(`expected a duration of at least 1s like 12h or 30d, got "${value}"`);
   return Math.round(ms / 1000);
 }
-
-const lower = (name: string | undefined) => (name ?? "").toLowerCase();
 
 /** revoked, expired or active, as of `now`. */
 export function tokenStatus(t: TokenInfo, now = Date.now()): "revoked" | "expired" | "active" {
@@ -64,7 +63,7 @@ export function registerTokenCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }
-        const what = flags.runner ? "runner token" : `${lower(Role[role])} token`;
+        const what = flags.runner ? "runner token" : `${enumName(Role, role)} token`;
         process.stderr.write(
           `Created ${what} ${info?.id ?? ""} for "${flags.name}". The secret is shown only now:\n`,
         );
@@ -89,8 +88,8 @@ export function registerTokenCommands(program: Command): void {
       const rows = shown.map((t) => [
         t.id,
         t.name,
-        lower(TokenKind[t.kind]),
-        t.kind === TokenKind.LOGIN ? lower(Role[t.role]) : "-",
+        enumName(TokenKind, t.kind),
+        t.kind === TokenKind.LOGIN ? enumName(Role, t.role) : "-",
         relativeTime(t.createdAt ? timestampMs(t.createdAt) : undefined),
         t.expiresAt ? relativeTime(timestampMs(t.expiresAt)) : "never",
         tokenStatus(t),

@@ -1,5 +1,6 @@
 import { type Job, JobService, JobState } from "@berth/proto";
 import type { ApiClient } from "../client/create-api-client.js";
+import { enumName } from "../output/enum-name.js";
 import type { JobEventRenderer } from "./render-job-events.js";
 
 /** Streams a job's output (replay, then live) into the renderer; resolves with the finished job. */
@@ -25,7 +26,7 @@ export async function followJob(
 /** Throws the job's error as a one-line message when it did not succeed. */
 export function assertJobSucceeded(job: Job, what: string): void {
   if (job.state === JobState.SUCCESS) return;
-  const state = (JobState[job.state] ?? "unknown").toLowerCase();
+  const state = enumName(JobState, job.state);
   throw new Error(
     `${what} ${state}: ${job.error || "no reason given"} (job ${job.id}; see berth job show ${job.id})`,
   );
