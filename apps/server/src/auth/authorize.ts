@@ -1,6 +1,6 @@
+import type { MethodPolicy } from "@berth/proto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Caller, Role } from "./caller.js";
-import type { MethodPolicy } from "./policy.js";
 
 const roleRank: Record<Role, number> = { viewer: 1, deployer: 2, admin: 3 };
 

@@ -1,7 +1,8 @@
+import type { RoleName, TokenKindName } from "@berth/proto";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 
-export type TokenKind = "login" | "runner" | "entrypoint";
-export type Role = "viewer" | "deployer" | "admin";
+export type TokenKind = TokenKindName;
+export type Role = RoleName;
 
 /** The authenticated caller of an RPC, set by the auth interceptor. */
 export interface Caller {

@@ -40,7 +40,11 @@ export async function createLoginCode(
  * Exchanges a login code for a new login token. Returns undefined when the code is unknown, used or
  * expired. The code is spent atomically, so two concurrent redeems cannot both succeed.
  */
-export async function redeemLoginCode(db: Kysely<Database>, code: string): Promise<IssuedToken | undefined> {
+export async function redeemLoginCode(
+  db: Kysely<Database>,
+  code: string,
+  ttlMs: number,
+): Promise<IssuedToken | undefined> {
   return db.transaction().execute(async (tx) => {
     const now = Date.now();
     const spent = await tx
@@ -52,6 +56,6 @@ export async function redeemLoginCode(db: Kysely<Database>, code: string): Promi
       .returning(["role", "name"])
       .executeTakeFirst();
     if (!spent) return undefined;
-    return issueToken(tx, { kind: "login", role: spent.role as Role, name: spent.name });
+    return issueToken(tx, { kind: "login", role: spent.role as Role, name: spent.name, ttlMs });
   });
 }

@@ -71,11 +71,14 @@ describe("login codes", () => {
       createdBy: "t1",
     });
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(loginCodeTtlMs);
-    const [a, b] = await Promise.all([redeemLoginCode(store.db, code), redeemLoginCode(store.db, code)]);
+    const [a, b] = await Promise.all([
+      redeemLoginCode(store.db, code, 60_000),
+      redeemLoginCode(store.db, code, 60_000),
+    ]);
     const winners = [a, b].filter((x) => x !== undefined);
     expect(winners).toHaveLength(1);
     expect(await verifyToken(store.db, winners[0]!.secret)).toMatchObject({ role: "viewer", name: "link" });
-    expect(await redeemLoginCode(store.db, code)).toBeUndefined();
+    expect(await redeemLoginCode(store.db, code, 60_000)).toBeUndefined();
   });
 
   it("expire after ten minutes and are stored hashed", async () => {
@@ -86,6 +89,6 @@ describe("login codes", () => {
       .updateTable("login_codes")
       .set({ expires_at: Date.now() - 1 })
       .execute();
-    expect(await redeemLoginCode(store.db, code)).toBeUndefined();
+    expect(await redeemLoginCode(store.db, code, 60_000)).toBeUndefined();
   });
 });

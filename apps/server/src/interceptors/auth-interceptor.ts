@@ -1,15 +1,15 @@
+import { type MethodPolicy, methodPolicies } from "@berth/proto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
 import { authorize } from "../auth/authorize.js";
 import { callerKey } from "../auth/caller.js";
-import { type MethodPolicy, methodPolicies } from "../auth/policy.js";
 import { verifyToken } from "../auth/tokens.js";
 import type { Database } from "../store/schema.js";
 
 export interface AuthInterceptorOptions {
   db: Kysely<Database>;
-  /** Defaults to the server's table in auth/policy.ts. */
-  policies?: Record<string, MethodPolicy>;
+  /** Defaults to the policy table in @berth/proto. */
+  policies?: Readonly<Record<string, MethodPolicy>>;
 }
 
 /**

@@ -8,6 +8,9 @@ import { kindFromEnum, roleFromEnum, toTokenInfo } from "../auth/token-info.js";
 import { issueToken, listTokens, revokeToken } from "../auth/tokens.js";
 import type { ServerContext } from "../server-context.js";
 
+/** The longest a login code's token lives (the CLI's default too): it expires unless renewed by a new code. */
+const redeemedTokenTtlMs = 30 * 24 * 3600 * 1000;
+
 /** berth.v1.AuthService: who am I, tokens and one-time login codes. */
 export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthService> {
   const db = ctx.store.db;
@@ -79,7 +82,11 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
     },
 
     async redeemLoginCode(req) {
-      const issued = await redeemLoginCode(db, req.code);
+      const ttlMs = Math.min(
+        req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : redeemedTokenTtlMs,
+        redeemedTokenTtlMs,
+      );
+      const issued = await redeemLoginCode(db, req.code, ttlMs);
       if (!issued) throw new ConnectError("the login code is unknown, used or expired", Code.Unauthenticated);
       await recordAudit(db, {
         actor: { tokenId: issued.info.id, name: issued.info.name },
@@ -88,6 +95,44 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
         details: { via: "login code" },
       });
       return { token: issued.info, secret: issued.secret };
+    },
+
+    async createSessionToken(req, hctx) {
+      const caller = getCaller(hctx);
+      const parent = await db
+        .selectFrom("tokens")
+        .select("expires_at")
+        .where("id", "=", caller.tokenId)
+        .executeTakeFirstOrThrow();
+      const until = Math.min(
+        Date.now() + req.ttlSeconds * 1000,
+        parent.expires_at ?? Number.POSITIVE_INFINITY,
+      );
+      const issued = await issueToken(db, {
+        kind: "login",
+        role: caller.role || "viewer",
+        name: req.name || `session of ${caller.name}`,
+        ttlMs: Math.max(1, until - Date.now()),
+      });
+      await recordAudit(db, {
+        actor: caller,
+        action: "token.create",
+        target: issued.info.id,
+        details: { via: "session" },
+      });
+      return { token: issued.info, secret: issued.secret };
+    },
+
+    async revokeOwnToken(_req, hctx) {
+      const caller = getCaller(hctx);
+      await revokeToken(db, caller.tokenId);
+      await recordAudit(db, {
+        actor: caller,
+        action: "token.revoke",
+        target: caller.tokenId,
+        details: { via: "self" },
+      });
+      return {};
     },
   };
 }

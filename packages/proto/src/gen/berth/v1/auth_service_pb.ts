@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_auth_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKbAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0Ei8KBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDLpICYIBBhABGAEYAhImCgRyb2xlGAIgASgOMg4uYmVydGgudjEuUm9sZUIIukgFggECEAESFwoEbmFtZRgDIAEoCUIJukgGcgQQARhkEhMKC3R0bF9zZWNvbmRzGAQgASgNIkkKE0NyZWF0ZVRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIikKElJldm9rZVRva2VuUmVxdWVzdBITCgJpZBgBIAEoCUIHukgEcgIQASIVChNSZXZva2VUb2tlblJlc3BvbnNlIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IjkKEkxpc3RUb2tlbnNSZXNwb25zZRIjCgZ0b2tlbnMYASADKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8iVwoWQ3JlYXRlTG9naW5Db2RlUmVxdWVzdBImCgRyb2xlGAEgASgOMg4uYmVydGgudjEuUm9sZUIIukgFggECEAESFQoEbmFtZRgCIAEoCUIHukgEcgIYZCJXChdDcmVhdGVMb2dpbkNvZGVSZXNwb25zZRIMCgRjb2RlGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjIKFlJlZGVlbUxvZ2luQ29kZVJlcXVlc3QSGAoEY29kZRgBIAEoCUIKukgHcgUQEBiAASJNChdSZWRlZW1Mb2dpbkNvZGVSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkqbwoJVG9rZW5LaW5kEhoKFlRPS0VOX0tJTkRfVU5TUEVDSUZJRUQQABIUChBUT0tFTl9LSU5EX0xPR0lOEAESFQoRVE9LRU5fS0lORF9SVU5ORVIQAhIZChVUT0tFTl9LSU5EX0VOVFJZUE9JTlQQAypQCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1ZJRVdFUhABEhEKDVJPTEVfREVQTE9ZRVIQAhIOCgpST0xFX0FETUlOEAMy2wMKC0F1dGhTZXJ2aWNlEjsKBldob0FtSRIXLmJlcnRoLnYxLldob0FtSVJlcXVlc3QaGC5iZXJ0aC52MS5XaG9BbUlSZXNwb25zZRJKCgtDcmVhdGVUb2tlbhIcLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBodLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USSgoLUmV2b2tlVG9rZW4SHC5iZXJ0aC52MS5SZXZva2VUb2tlblJlcXVlc3QaHS5iZXJ0aC52MS5SZXZva2VUb2tlblJlc3BvbnNlEkcKCkxpc3RUb2tlbnMSGy5iZXJ0aC52MS5MaXN0VG9rZW5zUmVxdWVzdBocLmJlcnRoLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJWCg9DcmVhdGVMb2dpbkNvZGUSIC5iZXJ0aC52MS5DcmVhdGVMb2dpbkNvZGVSZXF1ZXN0GiEuYmVydGgudjEuQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USVgoPUmVkZWVtTG9naW5Db2RlEiAuYmVydGgudjEuUmVkZWVtTG9naW5Db2RlUmVxdWVzdBohLmJlcnRoLnYxLlJlZGVlbUxvZ2luQ29kZVJlc3BvbnNlYgZwcm90bzM",
+		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKbAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0Ei8KBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDLpICYIBBhABGAEYAhImCgRyb2xlGAIgASgOMg4uYmVydGgudjEuUm9sZUIIukgFggECEAESFwoEbmFtZRgDIAEoCUIJukgGcgQQARhkEhMKC3R0bF9zZWNvbmRzGAQgASgNIkkKE0NyZWF0ZVRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIikKElJldm9rZVRva2VuUmVxdWVzdBITCgJpZBgBIAEoCUIHukgEcgIQASIVChNSZXZva2VUb2tlblJlc3BvbnNlIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IjkKEkxpc3RUb2tlbnNSZXNwb25zZRIjCgZ0b2tlbnMYASADKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8iVwoWQ3JlYXRlTG9naW5Db2RlUmVxdWVzdBImCgRyb2xlGAEgASgOMg4uYmVydGgudjEuUm9sZUIIukgFggECEAESFQoEbmFtZRgCIAEoCUIHukgEcgIYZCJXChdDcmVhdGVMb2dpbkNvZGVSZXNwb25zZRIMCgRjb2RlGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkcKFlJlZGVlbUxvZ2luQ29kZVJlcXVlc3QSGAoEY29kZRgBIAEoCUIKukgHcgUQEBiAARITCgt0dGxfc2Vjb25kcxgCIAEoDSJNChdSZWRlZW1Mb2dpbkNvZGVSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiVAoZQ3JlYXRlU2Vzc2lvblRva2VuUmVxdWVzdBIgCgt0dGxfc2Vjb25kcxgBIAEoDUILukgIKgYYgPUkIAASFQoEbmFtZRgCIAEoCUIHukgEcgIYZCJQChpDcmVhdGVTZXNzaW9uVG9rZW5SZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiFwoVUmV2b2tlT3duVG9rZW5SZXF1ZXN0IhgKFlJldm9rZU93blRva2VuUmVzcG9uc2UqbwoJVG9rZW5LaW5kEhoKFlRPS0VOX0tJTkRfVU5TUEVDSUZJRUQQABIUChBUT0tFTl9LSU5EX0xPR0lOEAESFQoRVE9LRU5fS0lORF9SVU5ORVIQAhIZChVUT0tFTl9LSU5EX0VOVFJZUE9JTlQQAypQCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1ZJRVdFUhABEhEKDVJPTEVfREVQTE9ZRVIQAhIOCgpST0xFX0FETUlOEAMykQUKC0F1dGhTZXJ2aWNlEjsKBldob0FtSRIXLmJlcnRoLnYxLldob0FtSVJlcXVlc3QaGC5iZXJ0aC52MS5XaG9BbUlSZXNwb25zZRJKCgtDcmVhdGVUb2tlbhIcLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBodLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USSgoLUmV2b2tlVG9rZW4SHC5iZXJ0aC52MS5SZXZva2VUb2tlblJlcXVlc3QaHS5iZXJ0aC52MS5SZXZva2VUb2tlblJlc3BvbnNlEkcKCkxpc3RUb2tlbnMSGy5iZXJ0aC52MS5MaXN0VG9rZW5zUmVxdWVzdBocLmJlcnRoLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJWCg9DcmVhdGVMb2dpbkNvZGUSIC5iZXJ0aC52MS5DcmVhdGVMb2dpbkNvZGVSZXF1ZXN0GiEuYmVydGgudjEuQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USVgoPUmVkZWVtTG9naW5Db2RlEiAuYmVydGgudjEuUmVkZWVtTG9naW5Db2RlUmVxdWVzdBohLmJlcnRoLnYxLlJlZGVlbUxvZ2luQ29kZVJlc3BvbnNlEl8KEkNyZWF0ZVNlc3Npb25Ub2tlbhIjLmJlcnRoLnYxLkNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QaJC5iZXJ0aC52MS5DcmVhdGVTZXNzaW9uVG9rZW5SZXNwb25zZRJTCg5SZXZva2VPd25Ub2tlbhIfLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVxdWVzdBogLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVzcG9uc2ViBnByb3RvMw",
 		[file_buf_validate_validate, file_google_protobuf_timestamp],
 	);
 
@@ -294,6 +294,13 @@ export type RedeemLoginCodeRequest =
 		 * @generated from field: string code = 1;
 		 */
 		code: string;
+
+		/**
+		 * Lifetime of the token the code turns into, in seconds; 0 means the server's default. The server caps it.
+		 *
+		 * @generated from field: uint32 ttl_seconds = 2;
+		 */
+		ttlSeconds: number;
 	};
 
 /**
@@ -327,6 +334,86 @@ export type RedeemLoginCodeResponse =
 export const RedeemLoginCodeResponseSchema: GenMessage<RedeemLoginCodeResponse> =
 	/*@__PURE__*/
 	messageDesc(file_berth_v1_auth_service, 12);
+
+/**
+ * @generated from message berth.v1.CreateSessionTokenRequest
+ */
+export type CreateSessionTokenRequest =
+	Message<"berth.v1.CreateSessionTokenRequest"> & {
+		/**
+		 * Lifetime of the session token in seconds (at most 7 days).
+		 *
+		 * @generated from field: uint32 ttl_seconds = 1;
+		 */
+		ttlSeconds: number;
+
+		/**
+		 * @generated from field: string name = 2;
+		 */
+		name: string;
+	};
+
+/**
+ * Describes the message berth.v1.CreateSessionTokenRequest.
+ * Use `create(CreateSessionTokenRequestSchema)` to create a new message.
+ */
+export const CreateSessionTokenRequestSchema: GenMessage<CreateSessionTokenRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 13);
+
+/**
+ * @generated from message berth.v1.CreateSessionTokenResponse
+ */
+export type CreateSessionTokenResponse =
+	Message<"berth.v1.CreateSessionTokenResponse"> & {
+		/**
+		 * @generated from field: berth.v1.TokenInfo token = 1;
+		 */
+		token?: TokenInfo | undefined;
+
+		/**
+		 * The secret, shown once.
+		 *
+		 * @generated from field: string secret = 2;
+		 */
+		secret: string;
+	};
+
+/**
+ * Describes the message berth.v1.CreateSessionTokenResponse.
+ * Use `create(CreateSessionTokenResponseSchema)` to create a new message.
+ */
+export const CreateSessionTokenResponseSchema: GenMessage<CreateSessionTokenResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 14);
+
+/**
+ * @generated from message berth.v1.RevokeOwnTokenRequest
+ */
+export type RevokeOwnTokenRequest =
+	Message<"berth.v1.RevokeOwnTokenRequest"> & {};
+
+/**
+ * Describes the message berth.v1.RevokeOwnTokenRequest.
+ * Use `create(RevokeOwnTokenRequestSchema)` to create a new message.
+ */
+export const RevokeOwnTokenRequestSchema: GenMessage<RevokeOwnTokenRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 15);
+
+/**
+ * @generated from message berth.v1.RevokeOwnTokenResponse
+ */
+export type RevokeOwnTokenResponse =
+	Message<"berth.v1.RevokeOwnTokenResponse"> & {};
+
+/**
+ * Describes the message berth.v1.RevokeOwnTokenResponse.
+ * Use `create(RevokeOwnTokenResponseSchema)` to create a new message.
+ */
+export const RevokeOwnTokenResponseSchema: GenMessage<RevokeOwnTokenResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 16);
 
 /**
  * @generated from enum berth.v1.TokenKind
@@ -451,5 +538,26 @@ export const AuthService: GenService<{
 		methodKind: "unary";
 		input: typeof RedeemLoginCodeRequestSchema;
 		output: typeof RedeemLoginCodeResponseSchema;
+	};
+	/**
+	 * Derives a login token for a dashboard session from the caller's login token: same role at most,
+	 * expiring with the session and never after its parent; revoking the parent ends it too.
+	 *
+	 * @generated from rpc berth.v1.AuthService.CreateSessionToken
+	 */
+	createSessionToken: {
+		methodKind: "unary";
+		input: typeof CreateSessionTokenRequestSchema;
+		output: typeof CreateSessionTokenResponseSchema;
+	};
+	/**
+	 * Revokes the calling token itself (sign-out). Any token kind may end itself.
+	 *
+	 * @generated from rpc berth.v1.AuthService.RevokeOwnToken
+	 */
+	revokeOwnToken: {
+		methodKind: "unary";
+		input: typeof RevokeOwnTokenRequestSchema;
+		output: typeof RevokeOwnTokenResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_auth_service, 0);

@@ -1,0 +1,105 @@
+/**
+ * Who may call each RPC: the one policy table the server enforces, the BFF's browser allow-list is
+ * read from, and docs/security.md is checked against.
+ */
+
+export type TokenKindName = "login" | "runner" | "entrypoint";
+export type RoleName = "viewer" | "deployer" | "admin";
+
+/** Who may call a method. Methods missing from the policy are denied to everyone. */
+export interface MethodPolicy {
+  /** No token needed (health, reflection, redeeming a login code). */
+  public?: boolean;
+  /** Token kinds allowed. */
+  kinds?: TokenKindName[];
+  /** Minimum role for login tokens. */
+  role?: RoleName;
+  /**
+   * The dashboard calls it through the BFF's gateway. Everything else answers 404 to the browser,
+   * whatever the session's role: an allow-list, so a new RPC is closed to the browser until added here.
+   */
+  browser?: true;
+}
+
+const viewer: MethodPolicy = { kinds: ["login"], role: "viewer" };
+const deployer: MethodPolicy = { kinds: ["login"], role: "deployer" };
+const admin: MethodPolicy = { kinds: ["login"], role: "admin" };
+const browserViewer: MethodPolicy = { ...viewer, browser: true };
+const browserDeployer: MethodPolicy = { ...deployer, browser: true };
+
+/**
+ * The authorisation table, keyed by "<service type name>/<method name>".
+ * Entrypoint methods are additionally checked against the token's deployment in their handlers.
+ */
+export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
+  "grpc.health.v1.Health/Check": { public: true },
+  "grpc.health.v1.Health/Watch": { public: true },
+  "grpc.reflection.v1.ServerReflection/ServerReflectionInfo": { public: true },
+  "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": { public: true },
+
+  "berth.v1.AuthService/WhoAmI": { kinds: ["login", "runner", "entrypoint"] },
+  "berth.v1.AuthService/CreateToken": admin,
+  "berth.v1.AuthService/RevokeToken": admin,
+  "berth.v1.AuthService/ListTokens": admin,
+  "berth.v1.AuthService/CreateLoginCode": admin,
+  "berth.v1.AuthService/RedeemLoginCode": { public: true },
+  "berth.v1.AuthService/CreateSessionToken": viewer,
+  "berth.v1.AuthService/RevokeOwnToken": { kinds: ["login", "runner", "entrypoint"] },
+
+  "berth.v1.ProjectService/UpsertProject": deployer,
+  "berth.v1.ProjectService/ListProjects": browserViewer,
+  "berth.v1.ProjectService/GetProject": browserViewer,
+  "berth.v1.ProjectService/UpsertApplication": deployer,
+  "berth.v1.ProjectService/ListApplications": browserViewer,
+  "berth.v1.ProjectService/GetApplication": browserViewer,
+
+  "berth.v1.BuildService/GetBuild": browserViewer,
+  "berth.v1.BuildService/ListBuilds": browserViewer,
+
+  "berth.v1.DeploymentService/GetDeployment": browserViewer,
+  "berth.v1.DeploymentService/ListDeployments": browserViewer,
+  "berth.v1.DeploymentService/ListInstances": browserViewer,
+  "berth.v1.DeploymentService/ListCommitsBetween": browserViewer,
+  "berth.v1.DeploymentService/DestroyDeployment": browserDeployer,
+
+  "berth.v1.ReleaseService/Release": browserDeployer,
+  "berth.v1.ReleaseService/Rollback": browserDeployer,
+  "berth.v1.ReleaseService/GetRelease": browserViewer,
+  "berth.v1.ReleaseService/ListReleases": browserViewer,
+
+  "berth.v1.ArtifactService/UploadArtifact": { kinds: ["login", "runner"], role: "deployer" },
+  "berth.v1.ArtifactService/DownloadArtifact": { kinds: ["login", "runner"], role: "deployer" },
+  "berth.v1.ArtifactService/HasArtifact": { kinds: ["login", "runner"], role: "deployer" },
+
+  "berth.v1.ConfigService/SetConfigVars": browserDeployer,
+  "berth.v1.ConfigService/ListConfigVars": browserViewer,
+  "berth.v1.ConfigService/ListConfigRevisions": browserViewer,
+  "berth.v1.ConfigService/RestoreConfigRevision": browserDeployer,
+  "berth.v1.ConfigService/DiffConfigRevisions": browserViewer,
+
+  "berth.v1.JobService/QueueJob": deployer,
+  "berth.v1.JobService/GetJob": browserViewer,
+  "berth.v1.JobService/ListJobs": browserViewer,
+  "berth.v1.JobService/CancelJob": browserDeployer,
+  "berth.v1.JobService/GetJobStream": browserViewer,
+
+  "berth.v1.RunnerService/ListRunners": browserViewer,
+  // The CLI registers itself as a runner with its login token; agents use runner tokens.
+  "berth.v1.RunnerService/RunnerJobStream": { kinds: ["login", "runner"], role: "deployer" },
+
+  "berth.v1.LogService/GetLogStream": browserViewer,
+  // The browser's terminal reaches it through the BFF's WebSocket bridge, not the gateway.
+  "berth.v1.ExecService/StartExecStream": deployer,
+
+  "berth.v1.EntrypointService/EntrypointSession": { kinds: ["entrypoint"] },
+  "berth.v1.EntrypointService/UploadLogs": { kinds: ["entrypoint"] },
+  "berth.v1.EntrypointService/EntrypointExec": { kinds: ["entrypoint"] },
+
+  "berth.v1.EventService/WatchEvents": browserViewer,
+  "berth.v1.AuditService/ListAuditEvents": browserViewer,
+};
+
+/** The policy of "<service>/<method>", or undefined when the method is closed to everyone. */
+export function methodPolicy(method: string): MethodPolicy | undefined {
+  return Object.hasOwn(methodPolicies, method) ? methodPolicies[method] : undefined;
+}
