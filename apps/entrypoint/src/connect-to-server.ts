@@ -85,13 +85,13 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
         await supervisor.applyConfig(config.env, config.revision);
       });
     },
-    onExec(request) {
+    onExec(request, connection) {
       runExecChannel({
         client,
         request,
         cwd: options.cwd,
         env: supervisor.env,
-        signal: options.signal,
+        signal: connection,
       }).catch((err) => options.log(`exec session ${request.sessionId} failed: ${String(err)}`));
     },
   });
