@@ -66,12 +66,14 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Live pids of the session `leader` leads: every process of its session or process group (background jobs,
- * even once the leader is gone), and their descendants (also those that called setsid while their parent lives).
+ * Live pids of the session `leader` leads: itself, every process of its session or process group (background
+ * jobs, even once the leader is gone), and their descendants (also those that called setsid while their parent lives).
  * Zombies are left out: they are dead already.
  */
 export function sessionPids(leader: number, table = listProcesses()): number[] {
-  const members = table.filter((p) => p.sid === leader || p.pgid === leader).map((p) => p.pid);
+  const members = table
+    .filter((p) => p.pid === leader || p.sid === leader || p.pgid === leader)
+    .map((p) => p.pid);
   const all = new Set(members);
   for (const m of members) for (const d of descendantPids(m, table)) all.add(d);
   const live = new Set(table.filter((p) => p.state !== "Z" && p.state !== "X").map((p) => p.pid));
