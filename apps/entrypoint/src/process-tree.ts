@@ -82,7 +82,7 @@ export function sessionPids(leader: number, table = listProcesses()): number[] {
 
 /**
  * Ends what a command left behind: SIGHUP (what a terminal hang-up sends) to every process of its session,
- * then SIGKILL to whatever is still there after `graceMs`. Resolves once none is left (or after the SIGKILL).
+ * then SIGKILL to whatever is still there after `graceMs`. Resolves once none is left (bounded: 1 s after SIGKILL).
  */
 export async function endSession(leader: number, graceMs: number): Promise<void> {
   const signalAll = (signal: NodeJS.Signals) => {
@@ -104,6 +104,8 @@ export async function endSession(leader: number, graceMs: number): Promise<void>
     if (sessionPids(leader).length === 0) return;
   }
   signalAll("SIGKILL");
+  // SIGKILL cannot be refused, but delivery is not instant: resolve once the session is really gone.
+  for (let i = 0; i < 40 && sessionPids(leader).length > 0; i++) await delay(25);
 }
 
 /** The shell-style exit code of a process that ended by `signal` (128 + number). */
