@@ -53,7 +53,13 @@ async function startInstance(apiUrl: string, db: Parameters<typeof seedDeploymen
  * Opens an interactive sh in a PTY, has it start children, and resolves with the shell's pid (its session's id)
  * and the pids of every process of that session once all have started.
  */
-async function shellWithChildren(apiUrl: string, token: string, deploymentId: string, signal: AbortSignal) {
+async function shellWithChildren(
+  apiUrl: string,
+  token: string,
+  deploymentId: string,
+  signal: AbortSignal,
+  first = "",
+) {
   const input = createPushQueue<StartExecStreamRequest>();
   input.push(
     create(StartExecStreamRequestSchema, {
@@ -61,7 +67,9 @@ async function shellWithChildren(apiUrl: string, token: string, deploymentId: st
     }),
   );
   input.push(
-    create(StartExecStreamRequestSchema, { msg: { case: "stdin", value: Buffer.from(spawnChildrenLine) } }),
+    create(StartExecStreamRequestSchema, {
+      msg: { case: "stdin", value: Buffer.from(first + spawnChildrenLine) },
+    }),
   );
   const { exec } = runtimeClients(apiUrl, token);
   let out = "";
@@ -90,6 +98,26 @@ describe("an exec session ends with its client", () => {
     );
     client.abort();
     await ended;
+    await awaitGone(shell, pids);
+  });
+
+  it("ends the command's whole session when the entrypoint stops, even if it ignores the hang-up", async () => {
+    const server: TestServer = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const { d, entry, token } = await startInstance(server.apiUrl, server.ctx.store.db);
+    await pollUntil(() => entrypointRuntime(server.ctx).sessions.isConnected(d.instanceIds[0]!), 10_000);
+
+    const { shell, pids } = await shellWithChildren(
+      server.apiUrl,
+      token,
+      d.deploymentId,
+      new AbortController().signal,
+      // The shell and its children ignore SIGHUP: only the SIGKILL after the grace ends them.
+      "trap '' HUP\n",
+    );
+    // As the platform stops an instance: SIGTERM to the entrypoint, which passes it to the app and exits.
+    entry.child.kill("SIGTERM");
+    await entry.exited;
     await awaitGone(shell, pids);
   });
 
