@@ -97,6 +97,8 @@ export async function endSession(leader: number, graceMs: number): Promise<void>
     return pids.length;
   };
   if (signalAll("SIGHUP") === 0) return;
+  // As the kernel does for a hung-up terminal: a stopped job (Ctrl-Z) must run to act on its SIGHUP.
+  signalAll("SIGCONT");
   const deadline = Date.now() + graceMs;
   // Most commands die of the hang-up at once; checking often lets the session end without the whole grace.
   while (Date.now() < deadline) {
