@@ -85,6 +85,7 @@ export function sessionPids(leader: number, table = listProcesses()): number[] {
  * then SIGKILL to whatever is still there after `graceMs`. Resolves once none is left (bounded: 1 s after SIGKILL).
  */
 export async function endSession(leader: number, graceMs: number): Promise<void> {
+  if (listProcesses().length === 0) return endGroup(leader, graceMs);
   const signalAll = (signal: NodeJS.Signals) => {
     const pids = sessionPids(leader);
     for (const p of pids) {
@@ -108,6 +109,26 @@ export async function endSession(leader: number, graceMs: number): Promise<void>
   signalAll("SIGKILL");
   // SIGKILL cannot be refused, but delivery is not instant: resolve once the session is really gone.
   for (let i = 0; i < 40 && sessionPids(leader).length > 0; i++) await delay(25);
+}
+
+/** Without /proc (macOS) the session cannot be listed: its leader's process group is what can be reached. */
+async function endGroup(leader: number, graceMs: number): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-leader, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!signalGroup("SIGHUP")) return;
+  signalGroup("SIGCONT");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await delay(Math.min(50, Math.max(1, deadline - Date.now())));
+    if (!signalGroup(0)) return;
+  }
+  signalGroup("SIGKILL");
 }
 
 /** The shell-style exit code of a process that ended by `signal` (128 + number). */
