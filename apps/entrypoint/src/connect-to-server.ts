@@ -25,6 +25,8 @@ export interface ServerConnection {
   uploaderDone: Promise<void>;
   /** Resolves when the buffered lines were accepted, or after `ms`. */
   drain(ms: number): Promise<boolean>;
+  /** Resolves once every exec session running now has ended, its command's session included. */
+  execsEnded(): Promise<void>;
 }
 
 /** The outbound side: control session (config, exec, token renewal) and log uploads. */
@@ -60,6 +62,7 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
     },
   });
   let configChain = Promise.resolve();
+  const execs = new Set<Promise<void>>();
   const session = startSessionLoop({
     client,
     instanceId: settings.instanceId,
@@ -85,17 +88,27 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
         await supervisor.applyConfig(config.env, config.revision);
       });
     },
-    onExec(request) {
-      runExecChannel({
+    onExec(request, connection) {
+      const exec = runExecChannel({
         client,
         request,
         cwd: options.cwd,
         env: supervisor.env,
-        signal: options.signal,
-      }).catch((err) => options.log(`exec session ${request.sessionId} failed: ${String(err)}`));
+        signal: connection,
+      })
+        .catch((err) => options.log(`exec session ${request.sessionId} failed: ${String(err)}`))
+        .finally(() => execs.delete(exec));
+      execs.add(exec);
     },
   });
-  return { session, uploaderDone: uploader.done, drain: (ms) => uploader.drain(ms) };
+  return {
+    session,
+    uploaderDone: uploader.done,
+    drain: (ms) => uploader.drain(ms),
+    execsEnded: async () => {
+      await Promise.allSettled(execs);
+    },
+  };
 }
 
 async function* once<T>(item: T): AsyncIterable<T> {

@@ -14,7 +14,10 @@ export interface ExecChannelOptions {
   request: EntrypointSessionResponse_ExecRequest;
   cwd: string;
   env: Record<string, string>;
+  /** Aborted when the session's client is gone for sure: the entrypoint stops, or loses the server. */
   signal: AbortSignal;
+  /** How long the command gets between the hang-up (SIGHUP) and SIGKILL once its client is gone; 2 s. */
+  endGraceMs?: number;
   /** Output bytes in flight above which the command is paused (so `yes` cannot flood memory); 128 KB for a PTY, 512 KB for pipes. */
   highWaterMark?: number;
   lowWaterMark?: number;
@@ -81,10 +84,8 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
     send({ case: "error", value: `cannot run ${request.args[0] ?? "(no command)"}: ${String(err)}` });
     up.end();
   }
-  const ac = new AbortController();
-  const signal = AbortSignal.any([options.signal, ac.signal]);
   try {
-    for await (const m of options.client.entrypointExec(up, { signal })) {
+    for await (const m of options.client.entrypointExec(up, { signal: options.signal })) {
       if (!proc) continue;
       switch (m.msg.case) {
         case "stdin":
@@ -102,8 +103,8 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
       }
     }
   } finally {
-    // The server (or the person) went away: a command nobody reads from must not linger.
-    if (running) proc?.kill("SIGHUP");
+    // The server (or the person) went away: a command nobody reads from must not linger, nor its children.
     up.end();
+    if (running) await proc?.end(options.endGraceMs ?? 2_000);
   }
 }

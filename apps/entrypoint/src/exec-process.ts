@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import type { IPty } from "node-pty";
-import { signalExitCode } from "./process-tree.js";
+import { endSession, signalExitCode } from "./process-tree.js";
 
 export interface ExecProcessOptions {
   args: string[];
@@ -21,6 +21,8 @@ export interface ExecProcess {
   resize(cols: number, rows: number): void;
   closeStdin(): void;
   kill(signal: string): void;
+  /** Ends the command's whole session (its background jobs too): SIGHUP, then SIGKILL after `graceMs`. */
+  end(graceMs: number): Promise<void>;
   /** Stop reading output (the reader is behind); the kernel then blocks the command's writes. */
   pause(): void;
   resume(): void;
@@ -62,6 +64,8 @@ function startPty(options: ExecProcessOptions): ExecProcess {
     // A PTY has no separate stdin to close: send EOF (Ctrl-D) like a terminal would.
     closeStdin: () => pty.write("\x04"),
     kill: (signal) => pty.kill(signal),
+    // node-pty makes the command a session leader (setsid), so its pid names its session.
+    end: (graceMs) => endSession(pty.pid, graceMs),
     pause() {
       if (!paused) pty.pause();
       paused = true;
@@ -75,7 +79,13 @@ function startPty(options: ExecProcessOptions): ExecProcess {
 
 function startPipes(options: ExecProcessOptions): ExecProcess {
   const [file, ...args] = options.args;
-  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  // Detached: a session of its own (like a PTY's), so ending it reaches its children but never the app.
+  const child = spawn(file!, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
   child.stdout.on("data", (d: Buffer) => options.onData(d, false));
   child.stderr.on("data", (d: Buffer) => options.onData(d, true));
   child.stdin.on("error", () => {
@@ -97,7 +107,15 @@ function startPipes(options: ExecProcessOptions): ExecProcess {
     write: (data) => child.stdin.write(data),
     resize: () => {},
     closeStdin: () => child.stdin.end(),
-    kill: (signal) => child.kill(signal as NodeJS.Signals),
+    // To its whole process group, as a terminal delivers Ctrl-C: `sh -c "a & b"` must not leave `a` behind.
+    kill(signal) {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already exited.
+      }
+    },
+    end: (graceMs) => (child.pid ? endSession(child.pid, graceMs) : Promise.resolve()),
     pause() {
       child.stdout.pause();
       child.stderr.pause();

@@ -74,8 +74,9 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
     // Give the last lines (often the reason it exited) a moment to reach the server.
     const c = await connection?.catch(() => undefined);
     await c?.drain(2_000);
+    // Aborting also ends the exec sessions: wait for their commands to be gone (SIGKILL after 2 s at most).
     ac.abort();
-    await Promise.allSettled([c?.uploaderDone, c?.session.done]);
+    await Promise.allSettled([c?.uploaderDone, c?.session.done, c?.execsEnded()]);
     return e.code;
   });
   return { kill: (signal) => supervisor.kill(signal), exit };

@@ -24,7 +24,11 @@ export interface SessionLoopOptions {
   status(): AppStatus;
   /** The server sent a config (Welcome or later). Apply it when its revision differs. */
   onConfig(config: EntrypointConfig): void;
-  onExec(request: EntrypointSessionResponse_ExecRequest): void;
+  /**
+   * The server asks to run a command. `connection` is aborted when this control session ends (the server
+   * died, went silent or closed it): the session's client is gone with it, so the command must end.
+   */
+  onExec(request: EntrypointSessionResponse_ExecRequest, connection: AbortSignal): void;
   /** A session was established (the uploader retries at once). */
   onConnected(): void;
   /** Lines dropped while disconnected, to report when back. */
@@ -132,7 +136,7 @@ export function startSessionLoop(options: SessionLoopOptions): SessionLoop {
             options.token.expiresAtMs = m.msg.value.expiresAt ? timestampMs(m.msg.value.expiresAt) : 0;
             break;
           case "exec":
-            options.onExec(m.msg.value);
+            options.onExec(m.msg.value, signal);
             break;
           case "heartbeat":
             break;

@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { ExecService, type StartExecStreamRequest, StartExecStreamRequestSchema } from "@berth/proto";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Command } from "commander";
@@ -72,13 +73,18 @@ export function registerExecCommand(program: Command): void {
           case: "resize",
           value: { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
         });
-      const onSignal = (signal: NodeJS.Signals) => q.send({ case: "signal", value: signal });
+      // Ctrl-C without a terminal is passed on to the command, as a terminal would.
+      const onInterrupt = () => q.send({ case: "signal", value: "SIGINT" });
+      // Killed: end the session, not just the command's main process. The instance then hangs up on the
+      // command's whole session (SIGHUP, then SIGKILL), background jobs included.
+      const cancel = new AbortController();
+      const onTerminate = () => cancel.abort();
+      process.on("SIGTERM", onTerminate);
       if (raw) {
         stdin.setRawMode(true);
         process.stdout.on("resize", onResize);
       } else {
-        process.on("SIGINT", onSignal);
-        process.on("SIGTERM", onSignal);
+        process.on("SIGINT", onInterrupt);
       }
       // A terminal without -t has no input to give; piped input is forwarded, then closed.
       const forwardStdin = tty || !stdin.isTTY;
@@ -88,7 +94,7 @@ export function registerExecCommand(program: Command): void {
       } else q.send({ case: "closeStdin", value: true });
       let code = 1;
       try {
-        for await (const res of api.client(ExecService).startExecStream(q)) {
+        for await (const res of api.client(ExecService).startExecStream(q, { signal: cancel.signal })) {
           switch (res.msg.case) {
             case "stdout":
               process.stdout.write(res.msg.value);
@@ -103,12 +109,15 @@ export function registerExecCommand(program: Command): void {
               break;
           }
         }
+      } catch (err) {
+        if (!cancel.signal.aborted) throw err;
+        code = 128 + constants.signals.SIGTERM;
       } finally {
         q.end();
         if (raw) stdin.setRawMode(false);
         process.stdout.off("resize", onResize);
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        process.off("SIGINT", onInterrupt);
+        process.off("SIGTERM", onTerminate);
         stdin.pause();
       }
       process.exitCode = code;

@@ -65,6 +65,10 @@ export async function* startExec(
     value: { sessionId, args: start.args, tty: start.tty, size: start.size },
   });
   const side = await waiting;
+  // The client is gone (cancelled, its connection dropped): ending the entrypoint's stream tells the
+  // entrypoint to end the command and its whole session, as a terminal hang-up would.
+  const onClientGone = () => side.toEntrypoint.end();
+  hctx.signal.addEventListener("abort", onClientGone, { once: true });
   const toEntrypoint = (msg: MessageInitShape<typeof EntrypointExecResponseSchema>["msg"]) =>
     side.toEntrypoint.push(create(EntrypointExecResponseSchema, { msg }));
   let exit: { code: number; signal: string } | undefined;
@@ -100,7 +104,8 @@ export async function* startExec(
       },
     });
     for (;;) {
-      const r = await side.fromEntrypoint.next().catch((err: unknown) => {
+      const r = await nextUnlessAborted(side.fromEntrypoint, hctx.signal).catch((err: unknown) => {
+        if (hctx.signal.aborted) throw err;
         throw new ConnectError(
           "lost the connection to the instance's entrypoint",
           Code.Unavailable,
@@ -126,6 +131,7 @@ export async function* startExec(
     if (!exit)
       throw new ConnectError("the entrypoint ended the exec session without an exit code", Code.Unavailable);
   } finally {
+    hctx.signal.removeEventListener("abort", onClientGone);
     side.toEntrypoint.end();
     void pumpInput;
     await recordAudit(deps.ctx.store.db, {
@@ -146,6 +152,18 @@ export async function* startExec(
       },
     }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
   }
+}
+
+/** The iterator's next result; rejects with Canceled as soon as `signal` aborts, without waiting for it. */
+function nextUnlessAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new ConnectError("the exec client went away", Code.Canceled));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    it.next()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Whether the deployment (or the one instance asked for) has an instance the platform runs or is starting. */
