@@ -91,6 +91,7 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
         request,
         cwd: options.cwd,
         env: supervisor.env,
+        user: options.settings.user,
         signal: options.signal,
       }).catch((err) => options.log(`exec session ${request.sessionId} failed: ${String(err)}`));
     },

@@ -7,6 +7,7 @@ import {
 import { createPushQueue } from "@berth/streams";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
+import type { RunAs } from "./entrypoint-env.js";
 import { type ExecProcess, startExecProcess } from "./exec-process.js";
 
 export interface ExecChannelOptions {
@@ -14,6 +15,8 @@ export interface ExecChannelOptions {
   request: EntrypointSessionResponse_ExecRequest;
   cwd: string;
   env: Record<string, string>;
+  /** The app's user: exec'd commands run as the app does. */
+  user?: RunAs;
   signal: AbortSignal;
   /** Output bytes in flight above which the command is paused (so `yes` cannot flood memory); 128 KB for a PTY, 512 KB for pipes. */
   highWaterMark?: number;
@@ -52,6 +55,7 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
       rows: request.size?.rows,
       cwd: options.cwd,
       env: options.env,
+      user: options.user,
       onData(data, stderr) {
         // While the stream is behind, chunks still queued are joined (up to 256 KB): far fewer messages.
         up.pushOrMerge(

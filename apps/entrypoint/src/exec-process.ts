@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import type { IPty } from "node-pty";
+import type { RunAs } from "./entrypoint-env.js";
 import { signalExitCode } from "./process-tree.js";
 
 export interface ExecProcessOptions {
@@ -11,6 +12,7 @@ export interface ExecProcessOptions {
   rows?: number;
   cwd: string;
   env: Record<string, string>;
+  user?: RunAs;
   onData(data: Uint8Array, stderr: boolean): void;
   onExit(code: number, signal: string): void;
 }
@@ -48,6 +50,7 @@ function startPty(options: ExecProcessOptions): ExecProcess {
     cwd: options.cwd,
     env: { ...options.env, TERM: "xterm-256color" },
     encoding: null,
+    ...options.user,
   });
   // node-pty buffers output until the first data listener is attached, within this same tick.
   pty.onData((d: string | Buffer) => options.onData(typeof d === "string" ? Buffer.from(d) : d, false));
@@ -75,7 +78,12 @@ function startPty(options: ExecProcessOptions): ExecProcess {
 
 function startPipes(options: ExecProcessOptions): ExecProcess {
   const [file, ...args] = options.args;
-  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(file!, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...options.user,
+  });
   child.stdout.on("data", (d: Buffer) => options.onData(d, false));
   child.stderr.on("data", (d: Buffer) => options.onData(d, true));
   child.stdin.on("error", () => {
