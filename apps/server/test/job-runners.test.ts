@@ -51,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-apps`, { recursive: true, force: true });
 });
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
