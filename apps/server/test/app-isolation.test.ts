@@ -122,7 +122,7 @@ describe("an app and its exec'd commands", () => {
     const r = await exec([
       "sh",
       "-c",
-      `cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo LEAK-SERVER; cat /proc/$PPID/environ >/dev/null 2>&1 && echo LEAK-ENTRYPOINT; env`,
+      `cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo LEAK-SERVER; cat /proc/$PPID/environ >/dev/null 2>&1 && echo LEAK-ENTRYPOINT; grep -rqs berth_ . && echo LEAK-FILE; env`,
     ]);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain("LEAK-");
@@ -159,13 +159,17 @@ describe("entrypoint tokens", () => {
     const before = await validTokens(spec.deploymentId);
     expect(before).toHaveLength(2);
     const victim = platform.instances(spec.deploymentId)[0]!;
-    const session = connected(victim.id)!;
-    process.kill(-victim.pid, "SIGKILL");
-    await pollUntil(() => {
-      const s = connected(victim.id);
-      return s && s.connectionId !== session.connectionId && s.report?.appState === "running";
-    }, 30_000);
-    expect(await validTokens(spec.deploymentId)).toHaveLength(2);
+    // Real crashes (the restart backoff doubles from 250 ms, so three keep the test short): each restart
+    // starts a new entrypoint with a fresh token that replaces the last one.
+    for (let crash = 0; crash < 3; crash++) {
+      const session = connected(victim.id)!;
+      process.kill(-platform.instances(spec.deploymentId)[0]!.pid, "SIGKILL");
+      await pollUntil(() => {
+        const s = connected(victim.id);
+        return s && s.connectionId !== session.connectionId && s.report?.appState === "running";
+      }, 30_000);
+      expect(await validTokens(spec.deploymentId)).toHaveLength(2);
+    }
     // Each start of an instance goes through instanceToken: 20 more starts, still one token per instance.
     const secrets: string[] = [];
     for (let n = 0; n < 20; n++) secrets.push(await instanceToken(server.ctx, spec, victim));
