@@ -61,6 +61,8 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
   const writes = new Map<string, Promise<unknown>>();
 
   const wrapped = options.entrypoint !== "none" && existsSync(entrypointBin);
+  // Without an entrypoint there is nobody to hand a token to: the app itself must never get one.
+  const tokenFor = wrapped ? options.tokenFor : undefined;
   const argv = (command: string): [string, string[]] =>
     wrapped ? [process.execPath, [entrypointBin, "--", "sh", "-c", command]] : ["sh", ["-c", command]];
   let user: AppUser | undefined;
@@ -69,7 +71,10 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
     ready ??= (async () => {
       user = await options.appUser?.();
       await prepareAppsDir(options.dir, user);
-    })();
+    })().catch((err: unknown) => {
+      ready = undefined; // the next deploy tries again (e.g. once the user exists)
+      throw err;
+    });
     return ready;
   };
 
@@ -104,9 +109,9 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
           PORT: String(port),
           // The entrypoint keeps the server's user (the app cannot read or trace it) and drops the app to these.
           ...(wrapped && user && { BERTH_APP_UID: String(user.uid), BERTH_APP_GID: String(user.gid) }),
-          ...(wrapped && options.tokenFor && { BERTH_ENTRYPOINT_TOKEN_FD: "3" }),
+          ...(tokenFor && { BERTH_ENTRYPOINT_TOKEN_FD: "3" }),
         }),
-      token: wrapped && options.tokenFor ? () => options.tokenFor!(spec, view) : undefined,
+      token: tokenFor && (() => tokenFor(spec, view)),
       spawnAs: wrapped ? undefined : user,
       onChange: (v) => {
         persist(v);
