@@ -18,9 +18,12 @@ import { entrypointRuntime } from "../src/entrypoint/entrypoint-runtime.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { destroyDeployment } from "../src/lifecycle/destroy-deployment.js";
 import { engineOf } from "../src/lifecycle/engine.js";
+import { instanceEnv } from "../src/lifecycle/instance-env.js";
 import { instanceToken } from "../src/lifecycle/instance-token.js";
 import type { DeploymentSpec } from "../src/platforms/platform.js";
 import { isAlive } from "../src/platforms/process/instance-supervisor.js";
+import { createProcessPlatform } from "../src/platforms/process/process-platform.js";
+import { resolveAppUser } from "../src/sandbox/app-user.js";
 import { loginToken, pollUntil, runtimeClients } from "./helpers/runtime-fixture.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -180,6 +183,37 @@ describe("entrypoint tokens", () => {
       expect(await verifyToken(server.ctx.store.db, old)).toBeUndefined();
     expect(await verifyToken(server.ctx.store.db, secrets.at(-1)!)).toBeDefined();
   }, 60_000);
+
+  it("stay one per instance across 20 crashes of a real app", async () => {
+    const ctx = server.ctx;
+    const db = ctx.store.db;
+    const appRow = await upsertApplication(db, {
+      project: "shop",
+      app: "crashy",
+      labels: {},
+      configJson: "",
+    });
+    const dep = await insertDeployment(db, { appId: appRow.id, status: "unhealthy" });
+    const crashy: DeploymentSpec = { ...spec, deploymentId: dep.id, app: "crashy", seq: dep.seq, count: 1 };
+    // A platform of its own, for a short restart backoff; the same entrypoint, env, token and user as the engine's.
+    const platform = createProcessPlatform({
+      dir: join(ctx.options.appsDir, "crash-loop"),
+      db,
+      envFor: (s, i) => instanceEnv(ctx, s, i),
+      tokenFor: (s, i) => instanceToken(ctx, s, i),
+      appUser: () => resolveAppUser(ctx.options.appUser),
+      restartDelayMs: () => 20,
+      graceMs: 1000,
+    });
+    try {
+      await platform.deploy({ ...crashy, command: "exit 3" }, new AbortController().signal);
+      await pollUntil(() => (platform.instances(dep.id)[0]?.restarts ?? 0) >= 20, 200_000);
+      const rows = await db.selectFrom("tokens").select("id").where("deployment_id", "=", dep.id).execute();
+      expect(rows).toHaveLength(1);
+    } finally {
+      await platform.close();
+    }
+  }, 240_000);
 
   it("are refused, and none is minted, once the deployment is destroyed", async () => {
     const platform = engineOf(server.ctx).platform;

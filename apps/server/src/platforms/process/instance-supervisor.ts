@@ -20,6 +20,8 @@ export interface SupervisorOptions {
   spawnAs?: { uid: number; gid: number };
   /** Time a stopped instance gets between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** Delay before restarting after the n-th crash in a row (0-based); default: 250 ms doubling to 30 s. */
+  restartDelayMs?: (crashesInARow: number) => number;
   onChange: (view: InstanceView) => void;
   onError: (err: unknown) => void;
 }
@@ -143,7 +145,7 @@ export class InstanceSupervisor {
     const ranLong = this.view.startedAt !== null && Date.now() - this.view.startedAt > 10_000;
     this.crashesInARow = ranLong ? 0 : this.crashesInARow + 1;
     this.change({ state: "crashed", health: "unhealthy", lastHealthError: "process exited", pid: 0 });
-    this.later(restartDelayMs(this.crashesInARow - 1), () => {
+    this.later((this.options.restartDelayMs ?? restartDelayMs)(this.crashesInARow - 1), () => {
       this.change({ restarts: this.view.restarts + 1, state: "starting" });
       this.start().catch((err) => this.options.onError(err));
     });

@@ -30,6 +30,8 @@ export interface ProcessPlatformOptions {
   /** "auto": wrap commands in berth-entrypoint when its binary exists; "none": run them directly. */
   entrypoint?: "auto" | "none";
   graceMs?: number;
+  /** Restart backoff after the n-th crash in a row (0-based); default: 250 ms doubling to 30 s. */
+  restartDelayMs?: (crashesInARow: number) => number;
   onError?: (err: unknown) => void;
 }
 
@@ -102,6 +104,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       health: spec.health,
       argv,
       graceMs,
+      restartDelayMs: options.restartDelayMs,
       env: async (port) =>
         childEnv({
           ...(user && { HOME: view.cwd, USER: user.name, LOGNAME: user.name }),
