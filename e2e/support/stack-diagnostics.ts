@@ -24,7 +24,8 @@ function logFiles(dataDir: string): string[] {
 /** Attaches the stack's logs to a failed test; the list reporter prints text attachments inline. */
 export async function attachStackLogs(stack: Stack, testInfo: TestInfo): Promise<void> {
   await testInfo.attach("stack stderr", { body: tail(stack.log()), contentType: "text/plain" });
-  for (const file of logFiles(stack.dataDir)) {
+  // Instance logs are in the apps dir next to the data dir (`<data-dir>-apps`, the server's default).
+  for (const file of [...logFiles(stack.dataDir), ...logFiles(`${stack.dataDir}-apps`)]) {
     let text: string;
     try {
       text = readFileSync(file, "utf8");

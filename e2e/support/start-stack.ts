@@ -29,6 +29,7 @@ const stop = () => {
     })
     .finally(() => {
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-apps`, { recursive: true, force: true }); // the server's default apps dir
       process.exit(0);
     });
   return stopping;

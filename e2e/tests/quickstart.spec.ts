@@ -79,6 +79,7 @@ test.beforeAll(() => {
 });
 test.afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-apps`, { recursive: true, force: true });
 });
 
 test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it all; a rerun keeps history", async ({

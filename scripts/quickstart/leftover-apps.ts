@@ -3,6 +3,7 @@
 // supervising them.
 import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
+import { defaultServerOptions } from "@berth/server";
 
 /** Pids of live processes whose working directory is inside `dir` (Linux /proc; elsewhere none). */
 export function processesInside(dir: string): number[] {
@@ -26,9 +27,9 @@ export function processesInside(dir: string): number[] {
   return pids;
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`, to every process working inside the data dir's deployments. */
+/** SIGTERM, then SIGKILL after `graceMs`, to every process working inside the data dir's apps dir. */
 export async function stopLeftoverApps(dataDir: string, graceMs = 3000): Promise<number> {
-  const dir = join(dataDir, "deployments");
+  const dir = defaultServerOptions(dataDir).appsDir;
   const pids = processesInside(dir);
   const signal = (pid: number, sig: NodeJS.Signals) => {
     try {

@@ -80,6 +80,7 @@ if (values.fresh && existsSync(dataDir)) {
     dim(`Deleting ${dataDir} (--fresh)${stopped ? `; stopped ${stopped} leftover app process(es)` : ""}`),
   );
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-apps`, { recursive: true, force: true }); // where the server unpacked the apps
 }
 
 const stack = await startStack({

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { RunAs } from "./entrypoint-env.js";
 import { createLineSplitter, type SplitLine } from "./line-splitter.js";
 import { signalExitCode, signalTree } from "./process-tree.js";
 
@@ -24,6 +25,8 @@ export interface AppSupervisorOptions {
   cwd: string;
   /** The env the entrypoint was started with; config vars already in it. */
   env: Record<string, string>;
+  /** The user the app runs as (the entrypoint keeps its own, so the app cannot read or trace it). */
+  user?: RunAs;
   /** Revision of the config in `env`. */
   configRevision: number;
   /** Config var names already in `env` (so a later config that unsets one removes it). */
@@ -83,7 +86,12 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
     if (!file) throw new Error("no app command given after --");
     status.state = "starting";
     report();
-    const proc = spawn(file, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(file, args, {
+      cwd: options.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...options.user,
+    });
     child = proc;
     // Handlers attached synchronously after spawn, before the event loop can deliver any output.
     const out = createLineSplitter((l) => options.onLine(l, "stdout"));

@@ -94,6 +94,7 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
         request,
         cwd: options.cwd,
         env: supervisor.env,
+        user: options.settings.user,
         signal: connection,
       })
         .catch((err) => options.log(`exec session ${request.sessionId} failed: ${String(err)}`))

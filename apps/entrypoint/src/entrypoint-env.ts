@@ -10,6 +10,28 @@ export interface EntrypointEnv {
   configKeys: string[];
   /** Also copy the app's output to the entrypoint's own stdout/stderr. */
   echo: boolean;
+  /** The user the app and exec'd commands run as (BERTH_APP_UID/GID); unset: ours. */
+  user?: RunAs;
+}
+
+/** A uid/gid pair a child process is started with. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+/** Names the entrypoint reads for itself and does not pass on to the app. */
+const ownNames = new Set(["BERTH_ENTRYPOINT_TOKEN", "BERTH_ENTRYPOINT_TOKEN_FD"]);
+
+function runAs(env: NodeJS.ProcessEnv): RunAs | undefined {
+  if (env.BERTH_APP_UID === undefined) return undefined;
+  const uid = Number(env.BERTH_APP_UID);
+  const gid = Number(env.BERTH_APP_GID ?? env.BERTH_APP_UID);
+  if (!Number.isInteger(uid) || uid < 0 || !Number.isInteger(gid) || gid < 0)
+    throw new Error(
+      `BERTH_APP_UID/BERTH_APP_GID must be numeric ids, got "${env.BERTH_APP_UID}"/"${env.BERTH_APP_GID ?? ""}"`,
+    );
+  return { uid, gid };
 }
 
 /** Reads the entrypoint's settings from its environment. */
@@ -23,14 +45,15 @@ export function readEntrypointEnv(env: NodeJS.ProcessEnv): EntrypointEnv {
     configRevision: Number(env.BERTH_CONFIG_REVISION ?? 0) || 0,
     configKeys: (env.BERTH_CONFIG_KEYS ?? "").split(",").filter(Boolean),
     echo: env.BERTH_ENTRYPOINT_ECHO === "1" || serverAddr === "",
+    user: runAs(env),
   };
 }
 
-/** The app's env: ours minus the entrypoint's own secret. */
+/** The app's env: ours minus the entrypoint's own secret (and where it came from). */
 export function appEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && k !== "BERTH_ENTRYPOINT_TOKEN") out[k] = v;
+    if (v !== undefined && !ownNames.has(k)) out[k] = v;
   }
   return out;
 }

@@ -7,6 +7,7 @@ import {
 import { createPushQueue } from "@berth/streams";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
+import type { RunAs } from "./entrypoint-env.js";
 import { type ExecProcess, startExecProcess } from "./exec-process.js";
 
 export interface ExecChannelOptions {
@@ -14,6 +15,8 @@ export interface ExecChannelOptions {
   request: EntrypointSessionResponse_ExecRequest;
   cwd: string;
   env: Record<string, string>;
+  /** The app's user: exec'd commands run as the app does. */
+  user?: RunAs;
   /** Aborted when the session's client is gone for sure: the entrypoint stops, or loses the server. */
   signal: AbortSignal;
   /** How long the command gets between the hang-up (SIGHUP) and SIGKILL once its client is gone; 2 s. */
@@ -55,6 +58,7 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
       rows: request.size?.rows,
       cwd: options.cwd,
       env: options.env,
+      user: options.user,
       onData(data, stderr) {
         // While the stream is behind, chunks still queued are joined (up to 256 KB): far fewer messages.
         up.pushOrMerge(

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import type { IPty } from "node-pty";
+import type { RunAs } from "./entrypoint-env.js";
 import { endSession, signalExitCode } from "./process-tree.js";
 
 export interface ExecProcessOptions {
@@ -11,6 +12,7 @@ export interface ExecProcessOptions {
   rows?: number;
   cwd: string;
   env: Record<string, string>;
+  user?: RunAs;
   onData(data: Uint8Array, stderr: boolean): void;
   onExit(code: number, signal: string): void;
 }
@@ -50,6 +52,7 @@ function startPty(options: ExecProcessOptions): ExecProcess {
     cwd: options.cwd,
     env: { ...options.env, TERM: "xterm-256color" },
     encoding: null,
+    ...options.user,
   });
   // node-pty buffers output until the first data listener is attached, within this same tick.
   pty.onData((d: string | Buffer) => options.onData(typeof d === "string" ? Buffer.from(d) : d, false));
@@ -85,6 +88,7 @@ function startPipes(options: ExecProcessOptions): ExecProcess {
     env: options.env,
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
+    ...options.user,
   });
   child.stdout.on("data", (d: Buffer) => options.onData(d, false));
   child.stderr.on("data", (d: Buffer) => options.onData(d, true));

@@ -1,3 +1,4 @@
+import { readToken } from "./read-token.js";
 import { runEntrypoint } from "./run-entrypoint.js";
 
 const log = (message: string) => process.stderr.write(`berth-entrypoint: ${message}\n`);
@@ -6,6 +7,7 @@ try {
   const running = runEntrypoint({
     argv: process.argv.slice(2),
     env: process.env,
+    token: readToken(process.env),
     cwd: process.cwd(),
     log,
     echo: { stdout: process.stdout, stderr: process.stderr },

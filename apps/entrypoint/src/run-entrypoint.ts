@@ -7,6 +7,8 @@ import type { SessionLoop } from "./session-loop.js";
 export interface RunEntrypointOptions {
   argv: string[];
   env: NodeJS.ProcessEnv;
+  /** The token, when it came from elsewhere than `env` (an inherited pipe: see read-token.ts). */
+  token?: string;
   cwd: string;
   /** Diagnostics of the entrypoint itself (not the app's output). */
   log(message: string): void;
@@ -24,6 +26,7 @@ export interface RunningEntrypoint {
 /** Starts the app right away with the env it was given, then connects to the server outbound. */
 export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint {
   const settings = readEntrypointEnv(options.env);
+  if (options.token !== undefined) settings.token = options.token;
   const command = appCommand(options.argv);
   if (command.length === 0) throw new Error("usage: berth-entrypoint -- <command> [args...]");
   const ac = new AbortController();
@@ -35,6 +38,7 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
     command,
     cwd: options.cwd,
     env: appEnv(options.env),
+    user: settings.user,
     configRevision: settings.configRevision,
     configKeys: settings.configKeys,
     onLine(line, stream) {

@@ -1,5 +1,6 @@
-// `tsx apps/server/src/main.ts [--data-dir D] [--api-port N] [--router-port N] [--host H]`: runs a server
-// until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST. The CLI wraps
+// `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
+// [--host H]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_APP_USER,
+// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST. The CLI wraps
 // this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -10,12 +11,16 @@ import { startServer } from "./start-server.js";
 const { values } = parseArgs({
   options: {
     "data-dir": { type: "string" },
+    "apps-dir": { type: "string" },
+    "app-user": { type: "string" },
     "api-port": { type: "string" },
     "router-port": { type: "string" },
     host: { type: "string" },
   },
 });
 
+// Everything the server creates is its own unless made otherwise (deployments are handed to the app user).
+process.umask(0o077);
 const dataDir = values["data-dir"] ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
 const defaults = defaultServerOptions(dataDir);
 const port = (flag: string | undefined, env: string | undefined, fallback: number, name: string) => {
@@ -32,6 +37,8 @@ const port = (flag: string | undefined, env: string | undefined, fallback: numbe
 const server = await startServer({
   ...defaults,
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
+  appsDir: values["apps-dir"] ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),
+  appUser: values["app-user"] ?? (process.env.BERTH_APP_USER || defaults.appUser),
   apiPort: port(values["api-port"], process.env.BERTH_API_PORT, defaults.apiPort, "--api-port"),
   routerPort: port(
     values["router-port"],

@@ -1,7 +1,13 @@
+import { defaultAppUser } from "./sandbox/app-user.js";
+
 /** Everything a server instance is configured with (flags and env in `berth server run`). */
 export interface ServerOptions {
-  /** Where the SQLite store, artifacts, deployments and logs live. */
+  /** Where the SQLite store, artifacts and logs live: private to the server (0700). */
   dataDir: string;
+  /** Where deployments are unpacked and apps run: outside the data dir, so apps cannot reach it. */
+  appsDir: string;
+  /** The user apps and exec'd commands run as when the server runs as root (created if it is `berth-app`). */
+  appUser: string;
   /** Host the API and router listen on. */
   host: string;
   /** The berth.v1 API port (gRPC, gRPC-Web and Connect on one port). 0 picks a free one. */
@@ -14,10 +20,12 @@ export interface ServerOptions {
   builtinRunner: boolean;
 }
 
-/** Defaults: ports 9701/9702, *.localhost URLs. */
+/** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` as user `berth-app`. */
 export function defaultServerOptions(dataDir: string): ServerOptions {
   return {
     dataDir,
+    appsDir: `${dataDir.replace(/\/+$/, "")}-apps`,
+    appUser: defaultAppUser,
     host: "127.0.0.1",
     apiPort: 9701,
     routerPort: 9702,

@@ -1,5 +1,4 @@
 import { setMaxListeners } from "node:events";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
@@ -13,6 +12,7 @@ import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
 import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js";
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
+import { makeDataDirPrivate } from "./sandbox/private-data-dir.js";
 import type { CloseHook, ServerContext } from "./server-context.js";
 import type { ServerOptions } from "./server-options.js";
 import { registerServices } from "./services/register-services.js";
@@ -46,7 +46,7 @@ const readMaxBytes = 32 * 1024 * 1024;
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { logger: givenLogger, shutdownGraceMs = 5000, ...serverOptions } = options;
   const logger = givenLogger ?? pino({ name: "berth", level: process.env.BERTH_LOG_LEVEL ?? "info" });
-  mkdirSync(serverOptions.dataDir, { recursive: true });
+  makeDataDirPrivate(serverOptions.dataDir);
   const lock = lockDataDir(serverOptions.dataDir);
   let store: Store;
   try {

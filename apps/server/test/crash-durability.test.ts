@@ -25,7 +25,7 @@ function client(apiUrl: string, secret: string) {
 describe("berth server process", () => {
   it("loses no acknowledged write when SIGKILLed mid-write, and prints the bootstrap token only once", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "berth-crash-"));
-    dirs.push(dataDir);
+    dirs.push(dataDir, `${dataDir}-apps`);
     const first = await spawnServer(dataDir);
     children.push(first);
     const secret = first.bootstrapToken!;

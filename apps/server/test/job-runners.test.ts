@@ -51,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-apps`, { recursive: true, force: true });
 });
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
@@ -210,6 +211,14 @@ describe("jobs and runners", () => {
       return d?.status === "failed" ? d : undefined;
     });
     expect(failed.error).toBe("the deploy was cancelled");
+    // Its instances ended for good: no entrypoint token of it is left valid.
+    const valid = await db
+      .selectFrom("tokens")
+      .select("id")
+      .where("deployment_id", "=", deployment.id)
+      .where("revoked_at", "is", null)
+      .execute();
+    expect(valid).toEqual([]);
     await until("the instance to be gone", async () => {
       try {
         process.kill(pid, 0);

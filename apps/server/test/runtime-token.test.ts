@@ -11,7 +11,9 @@ describe("entrypoint token renewal", () => {
     const db = server.ctx.store.db;
     const d = await seedDeployment(db);
     const instanceId = d.instanceIds[0]!;
-    const ttlMs = 3000;
+    // Long enough that a loaded machine starts the entrypoint and connects before the token expires
+    // (with 3 s, half of it was sometimes not enough under a load of 20 on 2 cores).
+    const ttlMs = 8000;
     const token = await entrypointToken(db, d.deploymentId, ttlMs);
     const issuedAt = Date.now();
     // Past half its lifetime when the entrypoint connects: the server renews it at once.

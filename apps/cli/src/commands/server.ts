@@ -12,6 +12,8 @@ function parsePort(value: string): number {
 
 interface ServerRunFlags {
   dataDir?: string;
+  appsDir?: string;
+  appUser?: string;
   port?: number;
   routerPort?: number;
   host?: string;
@@ -26,6 +28,14 @@ export function registerServerCommand(program: Command): void {
     .option(
       "--data-dir <dir>",
       "where the store, artifacts and logs live (default: $BERTH_DATA_DIR or ~/.berth/data)",
+    )
+    .option(
+      "--apps-dir <dir>",
+      "where apps are unpacked and run (default: $BERTH_APPS_DIR or <data-dir>-apps)",
+    )
+    .option(
+      "--app-user <name>",
+      "user apps run as when the server is root (default: $BERTH_APP_USER or berth-app)",
     )
     .option("--port <port>", "API port (gRPC, gRPC-Web and Connect)", parsePort)
     .option("--router-port <port>", "URL router port", parsePort)
@@ -54,8 +64,12 @@ export function registerServerCommand(program: Command): void {
       const { defaultServerOptions, startServer } = await import("@berth/server");
       const dataDir = opts.dataDir ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
       const defaults = defaultServerOptions(dataDir);
+      // Everything the server creates is its own unless made otherwise (deployments go to the app user).
+      process.umask(0o077);
       const running = await startServer({
         ...defaults,
+        appsDir: opts.appsDir ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),
+        appUser: opts.appUser ?? (process.env.BERTH_APP_USER || defaults.appUser),
         host: opts.host ?? defaults.host,
         apiPort: opts.port ?? defaults.apiPort,
         routerPort: opts.routerPort ?? defaults.routerPort,

@@ -1,8 +1,12 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { childEnv } from "../sandbox/child-env.js";
 import type { BuildOutput } from "./builder.js";
 
-/** Runs `sh -c command` in cwd, streaming its lines; rejects with the exit code in the message. */
+/**
+ * Runs `sh -c command` in cwd with `env` and the allow-listed part of ours, streaming its lines;
+ * rejects with the exit code in the message.
+ */
 export function runCommand(
   command: string,
   cwd: string,
@@ -13,7 +17,7 @@ export function runCommand(
   return new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", command], {
       cwd,
-      env: { ...process.env, ...env },
+      env: childEnv(env),
       stdio: ["ignore", "pipe", "pipe"],
       signal,
       killSignal: "SIGKILL",

@@ -17,6 +17,7 @@ import type { Engine } from "./engine.js";
 import { JobFailure } from "./job-failure.js";
 import { deploymentPhases } from "./phase-timings.js";
 import { publishDeployment } from "./publish-changes.js";
+import { stopInstancesForGood } from "./stop-instances.js";
 
 async function buildToDeploy(ctx: ServerContext, appId: string, buildId: string): Promise<BuildTable> {
   if (buildId) return getBuildRow(ctx.store.db, buildId);
@@ -129,7 +130,7 @@ export async function deployBuild(
   ]);
   if (!healthy && signal.aborted) {
     // A cancelled deploy leaves nothing running: its instances stop and it is recorded as failed.
-    await engine.platform.destroy(row.id);
+    await stopInstancesForGood(ctx, engine, row.id);
     await db
       .updateTable("deployments")
       .set({ status: "failed", error: "the deploy was cancelled", finished_at: Date.now() })

@@ -1,7 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
-import { revokeDeploymentTokens } from "../auth/tokens.js";
 import { getApplicationById } from "../catalog/projects.js";
 import { parseReleaseTargets } from "../catalog/to-proto.js";
 import { getDeploymentRow } from "../history/get-history.js";
@@ -9,6 +8,7 @@ import type { ServerContext } from "../server-context.js";
 import type { DeploymentTable } from "../store/schema.js";
 import type { Engine } from "./engine.js";
 import { publishDeployment } from "./publish-changes.js";
+import { stopInstancesForGood } from "./stop-instances.js";
 
 /** Stops a deployment's instances for good; its history stays. Refused while the app's release targets it. */
 export async function destroyDeployment(
@@ -32,14 +32,13 @@ export async function destroyDeployment(
         Code.FailedPrecondition,
       );
   }
-  await engine.platform.destroy(row.id);
+  await stopInstancesForGood(ctx, engine, row.id);
   const now = Date.now();
   await db
     .updateTable("deployments")
     .set({ status: "destroyed", destroyed_at: now })
     .where("id", "=", row.id)
     .execute();
-  await revokeDeploymentTokens(db, row.id);
   await recordAudit(db, {
     actor: input.actor,
     action: "deployment.destroy",

@@ -8,10 +8,12 @@ import { createRouteTable } from "../router/route-table.js";
 import { startUrlRouter } from "../router/url-router.js";
 import { startBuiltinRunner } from "../runners/builtin-runner.js";
 import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
+import { resolveAppUser } from "../sandbox/app-user.js";
 import type { ServerContext } from "../server-context.js";
 import { buildRecordHooks } from "./build-records.js";
 import { startDeploymentMonitor } from "./deployment-monitor.js";
 import { instanceEnv } from "./instance-env.js";
+import { instanceToken } from "./instance-token.js";
 import { jobExecutors } from "./job-executors.js";
 import { resumeDeployments } from "./resume-deployments.js";
 
@@ -46,9 +48,11 @@ export function engineOf(ctx: ServerContext): Engine {
     maxBytes: envNumber("BERTH_MAX_ARTIFACT_BYTES", 512 * 1024 * 1024),
   });
   const platform = createProcessPlatform({
-    dir: join(ctx.options.dataDir, "deployments"),
+    dir: ctx.options.appsDir,
     db: ctx.store.db,
     envFor: (spec, instance) => instanceEnv(ctx, spec, instance),
+    tokenFor: (spec, instance) => instanceToken(ctx, spec, instance),
+    appUser: () => resolveAppUser(ctx.options.appUser),
     graceMs: envNumber("BERTH_STOP_GRACE_MS", 5000),
     onError: (err) => ctx.logger.warn({ err }, "process platform"),
   });

@@ -1,6 +1,7 @@
 import type { ServerContext } from "../server-context.js";
 import { platformSpec } from "./deployment-spec.js";
 import type { Engine } from "./engine.js";
+import { stopInstancesForGood } from "./stop-instances.js";
 
 /**
  * After a server start: instances of live deployments are re-adopted (their pid is alive) or restarted.
@@ -28,7 +29,7 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
       ctx.logger.warn({ err, deploymentId: row.id }, "could not resume deployment");
     }
     if (row.status === "deploying") {
-      await engine.platform.destroy(row.id);
+      await stopInstancesForGood(ctx, engine, row.id);
       await db
         .updateTable("deployments")
         .set({

@@ -30,6 +30,7 @@ export async function startTestServer(
     async dispose() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(server.ctx.options.appsDir, { recursive: true, force: true });
     },
   });
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import type { Writable } from "node:stream";
 import type { HealthCheckSpec, InstanceView } from "../platform.js";
 import { freePort } from "./free-port.js";
 import { probeHealth } from "./health-probe.js";
@@ -11,10 +12,16 @@ export interface SupervisorOptions {
   health: HealthCheckSpec;
   /** argv that runs the command (through berth-entrypoint when available). */
   argv: (command: string) => [string, string[]];
-  /** Environment of each start (config, token, PORT is added here). */
+  /** Environment of each start (config, BERTH_* facts, PORT). */
   env: (port: number) => Promise<Record<string, string>>;
+  /** The entrypoint's token for a start, written to the child's fd 3 (never put in an environment). */
+  token?: () => Promise<string>;
+  /** uid/gid of the spawned process (when it is the app itself, not an entrypoint that drops to them). */
+  spawnAs?: { uid: number; gid: number };
   /** Time a stopped instance gets between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** Delay before restarting after the n-th crash in a row (0-based); default: 250 ms doubling to 30 s. */
+  restartDelayMs?: (crashesInARow: number) => number;
   onChange: (view: InstanceView) => void;
   onError: (err: unknown) => void;
 }
@@ -79,6 +86,9 @@ export class InstanceSupervisor {
     if (this.stopping) return;
     const port = await freePort();
     const env = await this.options.env(port);
+    const token = await this.options.token?.();
+    // Stopped while the token was minted: starting now would leave a process nobody stops.
+    if (this.stopping) return;
     const [file, args] = this.options.argv(this.options.command);
     const log = openSync(this.view.logFile, "a");
     try {
@@ -86,9 +96,15 @@ export class InstanceSupervisor {
         cwd: this.view.cwd,
         env,
         detached: true,
-        stdio: ["ignore", log, log],
+        stdio: token === undefined ? ["ignore", log, log] : ["ignore", log, log, "pipe"],
+        ...this.options.spawnAs,
       });
       child.unref();
+      if (token !== undefined) {
+        const pipe = child.stdio[3] as Writable;
+        pipe.on("error", () => {}); // a child that died at once: its exit is handled below
+        pipe.end(token);
+      }
       this.child = child;
       child.on("error", (err) => this.options.onError(err));
       child.on("exit", () => {
@@ -129,7 +145,7 @@ export class InstanceSupervisor {
     const ranLong = this.view.startedAt !== null && Date.now() - this.view.startedAt > 10_000;
     this.crashesInARow = ranLong ? 0 : this.crashesInARow + 1;
     this.change({ state: "crashed", health: "unhealthy", lastHealthError: "process exited", pid: 0 });
-    this.later(restartDelayMs(this.crashesInARow - 1), () => {
+    this.later((this.options.restartDelayMs ?? restartDelayMs)(this.crashesInARow - 1), () => {
       this.change({ restarts: this.view.restarts + 1, state: "starting" });
       this.start().catch((err) => this.options.onError(err));
     });

@@ -1,10 +1,13 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { ulid } from "ulid";
 import { unpackArchive } from "../../registry/safe-unpack.js";
+import type { AppUser } from "../../sandbox/app-user.js";
+import { giveToAppUser, prepareAppsDir } from "../../sandbox/apps-dir.js";
+import { childEnv } from "../../sandbox/child-env.js";
 import type { Database, InstanceTable } from "../../store/schema.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { InstanceSupervisor, isAlive } from "./instance-supervisor.js";
@@ -15,14 +18,20 @@ export const entrypointBin = fileURLToPath(
 );
 
 export interface ProcessPlatformOptions {
-  /** Deployments are unpacked under `<dir>/<deploymentId>/app`. */
+  /** Deployments are unpacked under `<dir>/<deploymentId>/app`: outside the server's private data dir. */
   dir: string;
   db: Kysely<Database>;
-  /** Environment for an instance start: config vars, BERTH_* and the entrypoint token (PORT is added). */
+  /** Environment for an instance start: config vars and BERTH_* facts (PORT is added). */
   envFor: (spec: DeploymentSpec, instance: InstanceView) => Promise<Record<string, string>>;
+  /** The entrypoint token for an instance start, handed to the entrypoint on a pipe (not in any env). */
+  tokenFor?: (spec: DeploymentSpec, instance: InstanceView) => Promise<string>;
+  /** The user apps run as (resolved once, before the first deployment is unpacked); undefined: ours. */
+  appUser?: () => Promise<AppUser | undefined>;
   /** "auto": wrap commands in berth-entrypoint when its binary exists; "none": run them directly. */
   entrypoint?: "auto" | "none";
   graceMs?: number;
+  /** Restart backoff after the n-th crash in a row (0-based); default: 250 ms doubling to 30 s. */
+  restartDelayMs?: (crashesInARow: number) => number;
   onError?: (err: unknown) => void;
 }
 
@@ -53,10 +62,23 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
   // Instance rows are written in order per instance, so a late write never overwrites a newer state.
   const writes = new Map<string, Promise<unknown>>();
 
+  const wrapped = options.entrypoint !== "none" && existsSync(entrypointBin);
+  // Without an entrypoint there is nobody to hand a token to: the app itself must never get one.
+  const tokenFor = wrapped ? options.tokenFor : undefined;
   const argv = (command: string): [string, string[]] =>
-    options.entrypoint !== "none" && existsSync(entrypointBin)
-      ? [process.execPath, [entrypointBin, "--", "sh", "-c", command]]
-      : ["sh", ["-c", command]];
+    wrapped ? [process.execPath, [entrypointBin, "--", "sh", "-c", command]] : ["sh", ["-c", command]];
+  let user: AppUser | undefined;
+  let ready: Promise<void> | undefined;
+  const init = () => {
+    ready ??= (async () => {
+      user = await options.appUser?.();
+      await prepareAppsDir(options.dir, user);
+    })().catch((err: unknown) => {
+      ready = undefined; // the next deploy tries again (e.g. once the user exists)
+      throw err;
+    });
+    return ready;
+  };
 
   function persist(view: InstanceView): void {
     const row = toRow(view);
@@ -82,11 +104,18 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       health: spec.health,
       argv,
       graceMs,
-      env: async (port) => ({
-        ...inheritedEnv(),
-        ...(await options.envFor(spec, view)),
-        PORT: String(port),
-      }),
+      restartDelayMs: options.restartDelayMs,
+      env: async (port) =>
+        childEnv({
+          ...(user && { HOME: view.cwd, USER: user.name, LOGNAME: user.name }),
+          ...(await options.envFor(spec, view)),
+          PORT: String(port),
+          // The entrypoint keeps the server's user (the app cannot read or trace it) and drops the app to these.
+          ...(wrapped && user && { BERTH_APP_UID: String(user.uid), BERTH_APP_GID: String(user.gid) }),
+          ...(tokenFor && { BERTH_ENTRYPOINT_TOKEN_FD: "3" }),
+        }),
+      token: tokenFor && (() => tokenFor(spec, view)),
+      spawnAs: wrapped ? undefined : user,
       onChange: (v) => {
         persist(v);
         for (const l of listeners) l(spec.deploymentId);
@@ -96,12 +125,17 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
   }
 
   async function prepare(spec: DeploymentSpec): Promise<string> {
+    await init();
     const root = join(options.dir, spec.deploymentId);
     const appDir = join(root, "app");
     if (!existsSync(join(root, ".unpacked"))) {
       await rm(appDir, { recursive: true, force: true });
+      await mkdir(root, { recursive: true, mode: 0o711 });
+      await chmod(root, 0o711);
       await unpackArchive(spec.artifactPath, appDir);
-      await mkdir(join(root, "logs"), { recursive: true });
+      if (user) await giveToAppUser(appDir, user);
+      // Instance logs are the server's: the app writes them through its entrypoint only.
+      await mkdir(join(root, "logs"), { recursive: true, mode: 0o700 });
       await writeFile(join(root, ".unpacked"), "");
     }
     return root;
@@ -208,12 +242,4 @@ async function isOurs(pid: number, instanceId: string): Promise<boolean> {
   const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => undefined);
   if (environ === undefined) return process.platform !== "linux";
   return environ.split("\0").includes(`BERTH_INSTANCE_ID=${instanceId}`);
-}
-
-/** The server's environment minus its own BERTH_* settings, so apps find node, HOME and PATH. */
-function inheritedEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !k.startsWith("BERTH_")) env[k] = v;
-  return env;
 }

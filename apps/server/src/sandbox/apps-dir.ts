@@ -1,0 +1,30 @@
+import { chmod, lchown, mkdir, readdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { AppUser } from "./app-user.js";
+
+/**
+ * Creates the apps dir (where deployments are unpacked, outside the private data dir) as 0711: the app
+ * user may enter its own deployment's directory but not list the others. With an app user, every
+ * ancestor must let others through, or the app could not even start in its directory.
+ */
+export async function prepareAppsDir(appsDir: string, user: AppUser | undefined): Promise<void> {
+  await mkdir(appsDir, { recursive: true, mode: 0o711 });
+  await chmod(appsDir, 0o711);
+  if (!user) return;
+  for (let dir = dirname(resolve(appsDir)); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0)
+      throw new Error(
+        `apps dir ${appsDir} is not reachable by the app user "${user.name}": ${dir} is mode ` +
+          `${(mode & 0o777).toString(8)}; pass --apps-dir under a directory others may enter (e.g. /var/lib/berth-apps)`,
+      );
+    if (dir === dirname(dir)) return;
+  }
+}
+
+/** Hands a directory tree to the app user (the app may write its own files, like any process in its cwd). */
+export async function giveToAppUser(dir: string, user: AppUser): Promise<void> {
+  await lchown(dir, user.uid, user.gid);
+  for (const entry of await readdir(dir, { recursive: true }))
+    await lchown(join(dir, entry), user.uid, user.gid);
+}
