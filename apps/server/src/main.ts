@@ -1,5 +1,5 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--api-port N] [--router-port N] [--host H]`: runs a server
-// until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST. The CLI wraps
+// until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES. The CLI wraps
 // this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -29,8 +29,21 @@ const port = (flag: string | undefined, env: string | undefined, fallback: numbe
   return n;
 };
 
+const logMaxBytes = (raw: string | undefined) => {
+  if (raw === undefined || raw === "") return defaults.logMaxBytes;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 64 * 1024) {
+    process.stderr.write(
+      `berth: BERTH_LOG_MAX_BYTES must be a whole number of bytes, at least 65536, got "${raw}"\n`,
+    );
+    process.exit(2);
+  }
+  return n;
+};
+
 const server = await startServer({
   ...defaults,
+  logMaxBytes: logMaxBytes(process.env.BERTH_LOG_MAX_BYTES),
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
   apiPort: port(values["api-port"], process.env.BERTH_API_PORT, defaults.apiPort, "--api-port"),
   routerPort: port(
