@@ -132,8 +132,11 @@ export function createLogStore(options: LogStoreOptions): LogStore {
       if (!windows.has(instanceId)) windows.set(instanceId, window);
       const bytesBefore = window.bytes;
       const lines: StoredLine[] = [];
-      state.dropped += dropped;
-      state.droppedPending += dropped;
+      // A resent batch (its ack was lost) carries the drop count that was recorded with it the first time.
+      const resent = incoming.length > 0 && incoming[0]!.clientSeq <= state.lastClientSeq;
+      const newlyDropped = resent ? 0 : dropped;
+      state.dropped += newlyDropped;
+      state.droppedPending += newlyDropped;
       for (const l of incoming) {
         if (l.clientSeq <= state.lastClientSeq) continue;
         state.lastClientSeq = l.clientSeq;
