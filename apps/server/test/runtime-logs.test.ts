@@ -189,6 +189,54 @@ describe("reading back every stored line", () => {
     }
   }, 60_000);
 
+  it("keeps the newest lines of every instance across restarts after 1,000x a small disk bound was written", async () => {
+    const logMaxBytes = 64 * 1024;
+    const d = await seedDeployment(rt.server.ctx.store.db, { count: 2 });
+    const token = await entrypointToken(rt.server.ctx.store.db, d.deploymentId);
+    const [chatty, quiet] = d.instanceIds as [string, string];
+    const { dataDir } = rt.server;
+    await rt.server.close();
+    rt.server = await startTestServer({ dataDir, logMaxBytes });
+    const pad = "x".repeat(2700);
+    const seqs = new Map<string, number>();
+    let written = 0;
+    const upload = async (instanceId: string, batches: number, perBatch: number) => {
+      const { entrypoint } = runtimeClients(rt.server.apiUrl, token);
+      await entrypoint.uploadLogs(
+        (async function* () {
+          for (let b = 0; b < batches; b++) {
+            const lines = Array.from({ length: perBatch }, () => {
+              const seq = (seqs.get(instanceId) ?? 0) + 1;
+              seqs.set(instanceId, seq);
+              const data = Buffer.from(`${instanceId} ${seq} ${pad}`);
+              written += data.byteLength;
+              return { data, seq: BigInt(seq), stream: 1 };
+            });
+            yield { instanceId, lines };
+          }
+        })(),
+      );
+    };
+    const newest = async (instanceId: string) => {
+      const { logs } = runtimeClients(rt.server.apiUrl, await loginToken(rt.server.ctx.store.db, "viewer"));
+      const rs = await readAll(logs.getLogStream({ instanceId, tailLines: 3 }));
+      return rs.flatMap((r) => r.lines).map((l) => text(l).split(" ")[1]);
+    };
+    for (let round = 0; round < 5; round++) {
+      await upload(quiet, 1, 1);
+      await upload(chatty, 17, 300);
+      const dataDirNow = rt.server.dataDir;
+      await rt.server.close();
+      rt.server = await startTestServer({ dataDir: dataDirNow, logMaxBytes });
+      for (const id of [chatty, quiet]) {
+        const last = seqs.get(id)!;
+        const expected = [last - 2, last - 1, last].filter((n) => n > 0).map(String);
+        expect({ id, lines: await newest(id) }).toEqual({ id, lines: expected });
+      }
+    }
+    expect(written).toBeGreaterThan(1000 * logMaxBytes);
+  }, 120_000);
+
   it("tells a reader who connects after an entrypoint outage how many lines the entrypoint dropped", async () => {
     const db = rt.server.ctx.store.db;
     const d = await seedDeployment(db);
