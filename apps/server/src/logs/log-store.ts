@@ -44,7 +44,7 @@ export interface LogStore {
    * Up to `limit` stored lines of an instance, oldest first: those after `afterSeq`, or else the newest. From
    * its window when that holds them all, from disk otherwise (disk keeps more than the window).
    */
-  read(instanceId: string, range: { afterSeq?: number; limit: number }): StoredLine[];
+  read(instanceId: string, range: { afterSeq?: number; limit: number; sinceMs?: number }): StoredLine[];
   /** Seqs of the oldest and newest line still stored for an instance (0 when none). */
   extent(instanceId: string): { firstSeq: number; lastSeq: number };
   /** Bytes held by in-memory windows. */
@@ -166,10 +166,12 @@ export function createLogStore(options: LogStoreOptions): LogStore {
       return lines.length;
     },
     window: windowOf,
-    read(instanceId, { afterSeq, limit }) {
+    read(instanceId, { afterSeq, limit, sinceMs }) {
       const { firstSeq, window: w } = extent(instanceId);
       if (!w || limit <= 0) return [];
-      const windowHasAll = w.size > 0 && w.oldestSeq <= firstSeq;
+      // The window suffices when it holds everything stored, or reaches back before the time asked for.
+      const windowHasAll =
+        w.size > 0 && (w.oldestSeq <= firstSeq || (sinceMs !== undefined && (w.oldestTimeMs ?? 0) < sinceMs));
       if (afterSeq !== undefined) {
         if (windowHasAll || (w.size > 0 && w.oldestSeq <= afterSeq + 1))
           return w.after(afterSeq).slice(0, limit);

@@ -220,6 +220,16 @@ describe("reading back what is stored", () => {
     }
   });
 
+  it("reads a since backfill from disk when it reaches back before the window", async () => {
+    store.close();
+    store = createLogStore({ path: join(dir, "logs.db"), maxLinesPerInstance: 3 });
+    fill(store, "a", 10);
+    expect(texts(await collect(req({ sinceMs: 2 })))).toEqual(
+      Array.from({ length: 9 }, (_, i) => `a ${i + 2}`),
+    );
+    expect(texts(await collect(req({ sinceMs: 9 })))).toEqual(["a 9", "a 10"]);
+  });
+
   it("says exactly how many lines of a backfill it no longer has", async () => {
     store.close();
     const options = {

@@ -134,7 +134,8 @@ export async function* readLogs(
         lines = store.read(id, { afterSeq: start, limit });
       } else if (cursor) {
         lines = store.read(id, { limit: maxBackfill }).filter((l) => l.timeMs >= cursor.timeMs);
-      } else lines = store.read(id, { limit: sinceMs !== undefined ? maxBackfill : limit });
+      } else if (sinceMs !== undefined) lines = store.read(id, { limit: maxBackfill, sinceMs });
+      else lines = store.read(id, { limit });
       return lines.filter(inRange);
     });
     let backfill = mergeLines(lists);
