@@ -40,7 +40,8 @@ for await (const res of h.clients.logs.getLogStream(
   { signal: ac.signal },
 )) {
   const at = now();
-  skipped += res.skipped;
+  // Lines lost either way: the reader fell behind (skipped) or the entrypoint's buffer overflowed (dropped).
+  skipped += res.skipped + res.dropped;
   for (const line of res.lines) {
     lines++;
     const text = Buffer.from(line.data).toString();

@@ -38,7 +38,8 @@ function follow(client: LogClient, deploymentId: string): Follower {
         { signal: ac.signal },
       )) {
         const at = nowMs();
-        skipped += Number(res.skipped);
+        // Lines lost either way: the reader fell behind (skipped) or the entrypoint's buffer overflowed (dropped).
+        skipped += Number(res.skipped) + Number(res.dropped);
         for (const line of res.lines) {
           const text = Buffer.from(line.data).toString();
           const m = /^(\S+) (\d+|end)(?: t=([\d.]+))?/.exec(text);

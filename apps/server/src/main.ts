@@ -1,6 +1,7 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
 // [--host H]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_APP_USER,
-// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST. The CLI wraps
+// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST,
+// BERTH_LOG_MAX_BYTES. The CLI wraps
 // this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -34,8 +35,21 @@ const port = (flag: string | undefined, env: string | undefined, fallback: numbe
   return n;
 };
 
+const logMaxBytes = (raw: string | undefined) => {
+  if (raw === undefined || raw === "") return defaults.logMaxBytes;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 64 * 1024) {
+    process.stderr.write(
+      `berth: BERTH_LOG_MAX_BYTES must be a whole number of bytes, at least 65536, got "${raw}"\n`,
+    );
+    process.exit(2);
+  }
+  return n;
+};
+
 const server = await startServer({
   ...defaults,
+  logMaxBytes: logMaxBytes(process.env.BERTH_LOG_MAX_BYTES),
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
   appsDir: values["apps-dir"] ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),
   appUser: values["app-user"] ?? (process.env.BERTH_APP_USER || defaults.appUser),

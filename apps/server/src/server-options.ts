@@ -18,6 +18,8 @@ export interface ServerOptions {
   baseDomain: string;
   /** Run the built-in runner inside the server. */
   builtinRunner: boolean;
+  /** Disk bound of stored log lines (logs.db); the largest instances lose their oldest lines first. */
+  logMaxBytes: number;
 }
 
 /** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` as user `berth-app`. */
@@ -31,5 +33,6 @@ export function defaultServerOptions(dataDir: string): ServerOptions {
     routerPort: 9702,
     baseDomain: "localhost",
     builtinRunner: true,
+    logMaxBytes: 512 * 1024 * 1024,
   };
 }

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type GetLogStreamResponse, type LogLine, ProjectService } from "@berth/proto";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -147,4 +150,133 @@ describe("logs from real entrypoints", () => {
     );
     await expect(projects.listProjects({})).rejects.toMatchObject({ code: Code.PermissionDenied });
   });
+});
+
+describe("reading back every stored line", () => {
+  const sum = (rs: GetLogStreamResponse[], f: (r: GetLogStreamResponse) => bigint) =>
+    rs.reduce((n, r) => n + Number(f(r)), 0);
+
+  it("gives a backfill of 20,000 lines all 20,000, before and after a restart", async () => {
+    const db = rt.server.ctx.store.db;
+    const d = await seedDeployment(db);
+    const instanceId = d.instanceIds[0]!;
+    const { entrypoint } = runtimeClients(rt.server.apiUrl, await entrypointToken(db, d.deploymentId));
+    await entrypoint.uploadLogs(
+      (async function* () {
+        for (let n = 1; n <= 20_000; n += 1000) {
+          const lines = Array.from({ length: 1000 }, (_, k) => ({
+            data: Buffer.from(`line ${n + k}`),
+            seq: BigInt(n + k),
+            stream: 1,
+          }));
+          yield { instanceId, lines };
+        }
+      })(),
+    );
+    for (const round of ["before restart", "after restart"]) {
+      const { logs } = runtimeClients(rt.server.apiUrl, await loginToken(rt.server.ctx.store.db, "viewer"));
+      const got = await readAll(logs.getLogStream({ instanceId, tailLines: 20_000 }));
+      const lines = got.flatMap((r) => r.lines);
+      expect({ round, lines: lines.length, skipped: sum(got, (r) => r.skipped) }).toEqual({
+        round,
+        lines: 20_000,
+        skipped: 0,
+      });
+      expect([text(lines[0]!), text(lines.at(-1)!)]).toEqual(["line 1", "line 20000"]);
+      const dataDir = rt.server.dataDir;
+      await rt.server.close();
+      rt.server = await startTestServer({ dataDir });
+    }
+  }, 60_000);
+
+  it("keeps the newest lines of every instance across restarts after 1,000x a small disk bound was written", async () => {
+    const logMaxBytes = 64 * 1024;
+    const d = await seedDeployment(rt.server.ctx.store.db, { count: 2 });
+    const token = await entrypointToken(rt.server.ctx.store.db, d.deploymentId);
+    const [chatty, quiet] = d.instanceIds as [string, string];
+    const { dataDir } = rt.server;
+    await rt.server.close();
+    rt.server = await startTestServer({ dataDir, logMaxBytes });
+    const pad = "x".repeat(2700);
+    const seqs = new Map<string, number>();
+    let written = 0;
+    const upload = async (instanceId: string, batches: number, perBatch: number) => {
+      const { entrypoint } = runtimeClients(rt.server.apiUrl, token);
+      await entrypoint.uploadLogs(
+        (async function* () {
+          for (let b = 0; b < batches; b++) {
+            const lines = Array.from({ length: perBatch }, () => {
+              const seq = (seqs.get(instanceId) ?? 0) + 1;
+              seqs.set(instanceId, seq);
+              const data = Buffer.from(`${instanceId} ${seq} ${pad}`);
+              written += data.byteLength;
+              return { data, seq: BigInt(seq), stream: 1 };
+            });
+            yield { instanceId, lines };
+          }
+        })(),
+      );
+    };
+    const newest = async (instanceId: string) => {
+      const { logs } = runtimeClients(rt.server.apiUrl, await loginToken(rt.server.ctx.store.db, "viewer"));
+      const rs = await readAll(logs.getLogStream({ instanceId, tailLines: 3 }));
+      return rs.flatMap((r) => r.lines).map((l) => text(l).split(" ")[1]);
+    };
+    for (let round = 0; round < 5; round++) {
+      await upload(quiet, 1, 1);
+      await upload(chatty, 17, 300);
+      const dataDirNow = rt.server.dataDir;
+      await rt.server.close();
+      rt.server = await startTestServer({ dataDir: dataDirNow, logMaxBytes });
+      for (const id of [chatty, quiet]) {
+        const last = seqs.get(id)!;
+        const expected = [last - 2, last - 1, last].filter((n) => n > 0).map(String);
+        expect({ id, lines: await newest(id) }).toEqual({ id, lines: expected });
+      }
+    }
+    expect(written).toBeGreaterThan(1000 * logMaxBytes);
+  }, 120_000);
+
+  it("tells a reader who connects after an entrypoint outage how many lines the entrypoint dropped", async () => {
+    const db = rt.server.ctx.store.db;
+    const d = await seedDeployment(db);
+    const token = await entrypointToken(db, d.deploymentId);
+    const { dataDir, apiPort } = rt.server;
+    // The outage: the server is down while the app writes more than the entrypoint's buffer holds (16 MiB):
+    // 20,000 lines of 1 KiB, each starting with its number.
+    await rt.server.close();
+    const marks = mkdtempSync(join(tmpdir(), "berth-outage-"));
+    const written = join(marks, "written");
+    try {
+      rt.spawn({
+        token,
+        deploymentId: d.deploymentId,
+        instanceId: d.instanceIds[0]!,
+        command: `awk 'BEGIN { pad = sprintf("%1024s", ""); for (i = 1; i <= 20000; i++) print i pad }'; touch ${written}; exec sleep 600`,
+      });
+      await pollUntil(() => existsSync(written), 30_000);
+      rt.server = await startTestServer({ dataDir, apiPort });
+      const { logs } = runtimeClients(rt.server.apiUrl, await loginToken(rt.server.ctx.store.db, "viewer"));
+      // Complete lines are their number and 1,024 spaces. Under load the entrypoint may flush a partial line
+      // (after 250 ms without its newline), so a line can arrive in pieces; only complete lines are compared.
+      const numberOf = (l: LogLine) => (/^\d+ {1024}$/.test(text(l)) ? Number(text(l).trimEnd()) : undefined);
+      const got = await pollUntil(async () => {
+        const rs = await readAll(logs.getLogStream({ deploymentId: d.deploymentId, tailLines: 100_000 }));
+        return rs.at(-1)?.lines.some((l) => numberOf(l) === 20_000) ? rs : undefined;
+      }, 30_000);
+      const dropped = sum(got, (r) => r.dropped);
+      expect(dropped).toBeGreaterThan(0);
+      // The drop is announced once, on the message whose first line follows the gap: the oldest lines went.
+      const marked = got.filter((r) => r.dropped > 0n);
+      expect(marked).toHaveLength(1);
+      expect(numberOf(marked[0]!.lines[0]!)).toBe(dropped + 1);
+      const numbers = got.flatMap((r) => r.lines).flatMap((l) => numberOf(l) ?? []);
+      expect(numbers[0]).toBe(dropped + 1);
+      expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true);
+      expect(numbers.length).toBeGreaterThan(20_000 - dropped - 10);
+      expect(sum(got, (r) => r.skipped)).toBe(0);
+    } finally {
+      rmSync(marks, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/parse-duration.js";
 import { colors } from "../output/colors.js";
+import { logGapNotices } from "../output/log-gap-notices.js";
 import { apiClientFor } from "./command-context.js";
 import { addDeploymentTargetOptions, pickDeployment } from "./pick-deployment.js";
 
@@ -94,7 +95,7 @@ export function registerLogsCommand(program: Command): void {
         try {
           for await (const res of logs.getLogStream({ ...request, cursor }, { signal: ac.signal })) {
             attempt = 0;
-            if (res.skipped > 0n) process.stderr.write(colors.dim(`… ${res.skipped} lines skipped\n`));
+            for (const notice of logGapNotices(res)) process.stderr.write(colors.dim(`${notice}\n`));
             const out: Buffer[] = [];
             for (const line of res.lines) {
               let prefix = `${tag(line.instanceId)} `;

@@ -24,7 +24,10 @@ const runtimes = new WeakMap<ServerContext, EntrypointRuntime>();
 export function entrypointRuntime(ctx: ServerContext): EntrypointRuntime {
   const existing = runtimes.get(ctx);
   if (existing) return existing;
-  const logs = createLogStore({ path: join(ctx.options.dataDir, "logs.db") });
+  const logs = createLogStore({
+    path: join(ctx.options.dataDir, "logs.db"),
+    maxDiskBytes: ctx.options.logMaxBytes,
+  });
   const runtime: EntrypointRuntime = {
     logs,
     sessions: createSessionRegistry(),

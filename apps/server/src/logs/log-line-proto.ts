@@ -16,6 +16,7 @@ export function toLogStreamResponse(chunk: ReadLogsChunk): GetLogStreamResponse 
       }),
     ),
     skipped: BigInt(chunk.skipped),
+    dropped: BigInt(chunk.dropped),
     cursor: chunk.cursor,
     backfillDone: chunk.backfillDone,
   });

@@ -1,12 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
+import { fairTrim } from "./fair-trim.js";
+import { migrateLogDb } from "./migrate-log-db.js";
 import type { StoredLine } from "./stored-line.js";
 
 export interface LogPersistenceOptions {
   /** Path of logs.db (apart from the catalog: log churn must not slow catalog writes or backups). */
   path: string;
-  /** Disk bound for line bytes; the oldest lines go first when it is passed. */
+  /** Disk bound for line bytes; when it is passed the largest instances lose their oldest lines first. */
   maxBytes: number;
   /** Lines kept per instance on disk. */
   maxLinesPerInstance: number;
@@ -20,6 +22,8 @@ export interface InstanceLogState {
   /** Highest entrypoint seq accepted (resent batches at or below it are dropped). */
   lastClientSeq: bigint;
   dropped: number;
+  /** Dropped lines reported with no line yet to carry the marker (see StoredLine.droppedBefore). */
+  droppedPending: number;
 }
 
 export interface LogPersistence {
@@ -27,87 +31,111 @@ export interface LogPersistence {
   write(state: InstanceLogState, lines: StoredLine[]): void;
   /** The newest `limit` lines of an instance, oldest first. */
   load(instanceId: string, limit: number): StoredLine[];
+  /** Up to `limit` lines of an instance with seq above `afterSeq`, oldest first. */
+  loadAfter(instanceId: string, afterSeq: number, limit: number): StoredLine[];
+  /** Seq of the oldest line stored for the instance (0 when none). */
+  firstSeq(instanceId: string): number;
   instance(instanceId: string): InstanceLogState | undefined;
   /** Instances with logs in a deployment. */
   instancesOf(deploymentId: string): string[];
+  /** Bytes the stored lines account for (data plus a per-row overhead), always equal to what is stored. */
   readonly bytes: number;
   close(): void;
 }
 
-/** Opens (creating if needed) the log database. */
+interface LineRow {
+  instance_id: string;
+  seq: number;
+  time: number;
+  stream: number;
+  data: Buffer;
+  dropped_before: number;
+}
+
+// Roughly what SQLite spends per row beyond the data (key, index entry, columns).
+const rowOverhead = 40;
+
+/** Opens (creating and migrating if needed) the log database. */
 export function openLogPersistence(options: LogPersistenceOptions): LogPersistence {
   if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
   const db = new SqliteDatabase(options.path);
   db.pragma("journal_mode = WAL");
   // NORMAL: a power cut may lose the last few batches, which is fine for logs and much cheaper.
   db.pragma("synchronous = NORMAL");
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS log_instances (
-      instance_id TEXT PRIMARY KEY,
-      deployment_id TEXT NOT NULL,
-      last_seq INTEGER NOT NULL,
-      last_client_seq TEXT NOT NULL,
-      dropped INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX IF NOT EXISTS log_instances_deployment ON log_instances (deployment_id);
-    CREATE TABLE IF NOT EXISTS log_lines (
-      instance_id TEXT NOT NULL,
-      seq INTEGER NOT NULL,
-      time INTEGER NOT NULL,
-      stream INTEGER NOT NULL,
-      data BLOB NOT NULL
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS log_lines_instance_seq ON log_lines (instance_id, seq);
-  `);
+  migrateLogDb(db);
   const insertLine = db.prepare(
-    "INSERT OR IGNORE INTO log_lines (instance_id, seq, time, stream, data) VALUES (?, ?, ?, ?, ?)",
+    "INSERT OR IGNORE INTO log_lines (instance_id, seq, time, stream, data, dropped_before) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const upsertInstance = db.prepare(`
-    INSERT INTO log_instances (instance_id, deployment_id, last_seq, last_client_seq, dropped) VALUES (?, ?, ?, ?, ?)
+    INSERT INTO log_instances (instance_id, deployment_id, last_seq, last_client_seq, dropped, dropped_pending)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (instance_id) DO UPDATE SET last_seq = excluded.last_seq,
-      last_client_seq = excluded.last_client_seq, dropped = excluded.dropped`);
+      last_client_seq = excluded.last_client_seq, dropped = excluded.dropped,
+      dropped_pending = excluded.dropped_pending`);
+  const lineColumns = "instance_id, seq, time, stream, data, dropped_before";
   const selectTail = db.prepare(
-    "SELECT instance_id, seq, time, stream, data FROM log_lines WHERE instance_id = ? ORDER BY seq DESC LIMIT ?",
+    `SELECT ${lineColumns} FROM log_lines WHERE instance_id = ? ORDER BY seq DESC LIMIT ?`,
   );
+  const selectAfter = db.prepare(
+    `SELECT ${lineColumns} FROM log_lines WHERE instance_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const selectFirstSeq = db.prepare("SELECT min(seq) AS s FROM log_lines WHERE instance_id = ?");
   const selectInstance = db.prepare("SELECT * FROM log_instances WHERE instance_id = ?");
   const selectInstancesOf = db.prepare("SELECT instance_id FROM log_instances WHERE deployment_id = ?");
-  const trimInstance = db.prepare("DELETE FROM log_lines WHERE instance_id = ? AND seq <= ?");
-  const oldestRowids = db.prepare(
-    "SELECT rowid AS r, length(data) AS n FROM log_lines ORDER BY rowid LIMIT ?",
+  // Every delete returns what it removed, so the byte count stays exact whichever path deletes.
+  const deleteUpTo = db.prepare(
+    "DELETE FROM log_lines WHERE instance_id = ? AND seq <= ? RETURNING length(data) AS n",
   );
-  const deleteUpTo = db.prepare("DELETE FROM log_lines WHERE rowid <= ?");
-  const rowOverhead = 40;
-  let bytes = (
-    db
-      .prepare(`SELECT coalesce(sum(length(data)), 0) + count(*) * ${rowOverhead} AS n FROM log_lines`)
-      .get() as {
-      n: number;
-    }
-  ).n;
+  // The seq up to which an instance's oldest lines add up to at least `?` bytes.
+  const seqFreeing = db.prepare(`
+    SELECT seq FROM (
+      SELECT seq, sum(length(data) + ${rowOverhead}) OVER (ORDER BY seq) AS freed
+      FROM log_lines WHERE instance_id = ?
+    ) WHERE freed >= ? ORDER BY seq LIMIT 1`);
+
+  // Bytes per instance, derived from what is stored at open and kept exact by every insert and delete.
+  const sizes = new Map<string, number>();
+  for (const row of db
+    .prepare(
+      `SELECT instance_id AS id, sum(length(data)) + count(*) * ${rowOverhead} AS n FROM log_lines GROUP BY instance_id`,
+    )
+    .all() as { id: string; n: number }[]) {
+    sizes.set(row.id, row.n);
+  }
+  let bytes = [...sizes.values()].reduce((a, b) => a + b, 0);
   const writesSinceTrim = new Map<string, number>();
 
+  const account = (instanceId: string, delta: number) => {
+    const n = (sizes.get(instanceId) ?? 0) + delta;
+    if (n > 0) sizes.set(instanceId, n);
+    else sizes.delete(instanceId);
+    bytes += delta;
+  };
+
+  const deleteThrough = (instanceId: string, seq: number) => {
+    const removed = deleteUpTo.all(instanceId, seq) as { n: number }[];
+    account(instanceId, -removed.reduce((sum, r) => sum + r.n + rowOverhead, 0));
+  };
+
   const trimToDiskBound = () => {
-    // Drop the oldest ~10% (by insertion order) in one statement rather than row by row.
-    const target = options.maxBytes * 0.9;
-    while (bytes > target) {
-      const rows = oldestRowids.all(2000) as { r: number; n: number }[];
-      if (rows.length === 0) break;
-      let freed = 0;
-      let last = 0;
-      for (const row of rows) {
-        freed += row.n + rowOverhead;
-        last = row.r;
-        if (bytes - freed <= target) break;
-      }
-      deleteUpTo.run(last);
-      bytes -= freed;
+    // Down to 90% in one go, so a full disk does not trim on every write.
+    for (const [instanceId, free] of fairTrim(sizes, Math.floor(options.maxBytes * 0.9))) {
+      const row = seqFreeing.get(instanceId, free) as { seq: number } | undefined;
+      deleteThrough(instanceId, row?.seq ?? Number.MAX_SAFE_INTEGER);
     }
   };
 
   const write = db.transaction((state: InstanceLogState, lines: StoredLine[]) => {
     for (const l of lines) {
-      insertLine.run(l.instanceId, l.seq, l.timeMs, l.stream, l.data);
-      bytes += l.data.byteLength + rowOverhead;
+      const { changes } = insertLine.run(
+        l.instanceId,
+        l.seq,
+        l.timeMs,
+        l.stream,
+        l.data,
+        l.droppedBefore ?? 0,
+      );
+      if (changes > 0) account(l.instanceId, l.data.byteLength + rowOverhead);
     }
     upsertInstance.run(
       state.instanceId,
@@ -115,33 +143,31 @@ export function openLogPersistence(options: LogPersistenceOptions): LogPersisten
       state.lastSeq,
       state.lastClientSeq.toString(),
       state.dropped,
+      state.droppedPending,
     );
     const n = (writesSinceTrim.get(state.instanceId) ?? 0) + lines.length;
     if (n >= 1000) {
-      trimInstance.run(state.instanceId, state.lastSeq - options.maxLinesPerInstance);
+      deleteThrough(state.instanceId, state.lastSeq - options.maxLinesPerInstance);
       writesSinceTrim.set(state.instanceId, 0);
     } else writesSinceTrim.set(state.instanceId, n);
     if (bytes > options.maxBytes) trimToDiskBound();
   });
 
+  const toLine = (r: LineRow): StoredLine => ({
+    instanceId: r.instance_id,
+    seq: r.seq,
+    timeMs: r.time,
+    stream: r.stream,
+    data: r.data,
+    ...(r.dropped_before > 0 ? { droppedBefore: r.dropped_before } : {}),
+  });
+
   return {
     write: (state, lines) => write(state, lines),
-    load(instanceId, limit) {
-      const rows = selectTail.all(instanceId, limit) as {
-        instance_id: string;
-        seq: number;
-        time: number;
-        stream: number;
-        data: Buffer;
-      }[];
-      return rows.reverse().map((r) => ({
-        instanceId: r.instance_id,
-        seq: r.seq,
-        timeMs: r.time,
-        stream: r.stream,
-        data: r.data,
-      }));
-    },
+    load: (instanceId, limit) => (selectTail.all(instanceId, limit) as LineRow[]).reverse().map(toLine),
+    loadAfter: (instanceId, afterSeq, limit) =>
+      (selectAfter.all(instanceId, afterSeq, limit) as LineRow[]).map(toLine),
+    firstSeq: (instanceId) => (selectFirstSeq.get(instanceId) as { s: number | null }).s ?? 0,
     instance(instanceId) {
       const row = selectInstance.get(instanceId) as
         | {
@@ -150,6 +176,7 @@ export function openLogPersistence(options: LogPersistenceOptions): LogPersisten
             last_seq: number;
             last_client_seq: string;
             dropped: number;
+            dropped_pending: number;
           }
         | undefined;
       if (!row) return undefined;
@@ -159,6 +186,7 @@ export function openLogPersistence(options: LogPersistenceOptions): LogPersisten
         lastSeq: row.last_seq,
         lastClientSeq: BigInt(row.last_client_seq),
         dropped: row.dropped,
+        droppedPending: row.dropped_pending,
       };
     },
     instancesOf: (deploymentId) =>

@@ -26,7 +26,8 @@ export interface IncomingLine {
   clientSeq: bigint;
 }
 
-export type LogListener = (lines: StoredLine[], dropped: number) => void;
+/** Hears new lines; a line's `droppedBefore` tells of lines the entrypoint dropped just before it. */
+export type LogListener = (lines: StoredLine[]) => void;
 
 export interface LogTarget {
   deploymentId?: string;
@@ -39,6 +40,13 @@ export interface LogStore {
   append(deploymentId: string, instanceId: string, lines: IncomingLine[], dropped: number): number;
   /** The instance's window (loaded from disk after a restart), or undefined when it never logged. */
   window(instanceId: string): LogWindow | undefined;
+  /**
+   * Up to `limit` stored lines of an instance, oldest first: those after `afterSeq`, or else the newest. From
+   * its window when that holds them all, from disk otherwise (disk keeps more than the window).
+   */
+  read(instanceId: string, range: { afterSeq?: number; limit: number; sinceMs?: number }): StoredLine[];
+  /** Seqs of the oldest and newest line still stored for an instance (0 when none). */
+  extent(instanceId: string): { firstSeq: number; lastSeq: number };
   /** Bytes held by in-memory windows. */
   readonly memoryBytes: number;
   deploymentOf(instanceId: string): string | undefined;
@@ -101,8 +109,17 @@ export function createLogStore(options: LogStoreOptions): LogStore {
     }
   };
 
-  const notify = (key: string, lines: StoredLine[], dropped: number) => {
-    for (const l of listeners.get(key) ?? []) l(lines, dropped);
+  const notify = (key: string, lines: StoredLine[]) => {
+    for (const l of listeners.get(key) ?? []) l(lines);
+  };
+
+  const extent = (instanceId: string) => {
+    const w = windowOf(instanceId);
+    const onDisk = disk.firstSeq(instanceId);
+    // The window may still hold lines the disk bound already trimmed.
+    const inMemory = w && w.size > 0 ? w.oldestSeq : 0;
+    const firstSeq = onDisk && inMemory ? Math.min(onDisk, inMemory) : onDisk || inMemory;
+    return { firstSeq, lastSeq: stateOf(instanceId)?.lastSeq ?? 0, window: w };
   };
 
   return {
@@ -110,30 +127,63 @@ export function createLogStore(options: LogStoreOptions): LogStore {
       const prev = stateOf(instanceId);
       const state: InstanceLogState = prev
         ? { ...prev }
-        : { instanceId, deploymentId, lastSeq: 0, lastClientSeq: -1n, dropped: 0 };
+        : { instanceId, deploymentId, lastSeq: 0, lastClientSeq: -1n, dropped: 0, droppedPending: 0 };
       const window = windowOf(instanceId) ?? createLogWindow(windowOptions);
       if (!windows.has(instanceId)) windows.set(instanceId, window);
       const bytesBefore = window.bytes;
       const lines: StoredLine[] = [];
+      // A resent batch (its ack was lost) carries the drop count that was recorded with it the first time.
+      const resent = incoming.length > 0 && incoming[0]!.clientSeq <= state.lastClientSeq;
+      const newlyDropped = resent ? 0 : dropped;
+      state.dropped += newlyDropped;
+      state.droppedPending += newlyDropped;
       for (const l of incoming) {
         if (l.clientSeq <= state.lastClientSeq) continue;
         state.lastClientSeq = l.clientSeq;
-        const line = { instanceId, seq: ++state.lastSeq, timeMs: l.timeMs, stream: l.stream, data: l.data };
+        const line: StoredLine = {
+          instanceId,
+          seq: ++state.lastSeq,
+          timeMs: l.timeMs,
+          stream: l.stream,
+          data: l.data,
+        };
+        // The entrypoint drops its oldest unsent lines, so they belong just before the first line of this batch.
+        if (state.droppedPending > 0) {
+          line.droppedBefore = state.droppedPending;
+          state.droppedPending = 0;
+        }
         lines.push(line);
         window.append(line);
       }
-      state.dropped += dropped;
       states.set(instanceId, state);
       memoryBytes += window.bytes - bytesBefore;
       evict(instanceId);
-      if (lines.length > 0 || dropped > 0) {
-        notify(`i:${instanceId}`, lines, dropped);
-        notify(`d:${state.deploymentId}`, lines, dropped);
+      if (lines.length > 0) {
+        notify(`i:${instanceId}`, lines);
+        notify(`d:${state.deploymentId}`, lines);
       }
       disk.write(state, lines);
       return lines.length;
     },
     window: windowOf,
+    read(instanceId, { afterSeq, limit, sinceMs }) {
+      const { firstSeq, window: w } = extent(instanceId);
+      if (!w || limit <= 0) return [];
+      // The window suffices when it holds everything stored, or reaches back before the time asked for.
+      const windowHasAll =
+        w.size > 0 && (w.oldestSeq <= firstSeq || (sinceMs !== undefined && (w.oldestTimeMs ?? 0) < sinceMs));
+      if (afterSeq !== undefined) {
+        if (windowHasAll || (w.size > 0 && w.oldestSeq <= afterSeq + 1))
+          return w.after(afterSeq).slice(0, limit);
+        return disk.loadAfter(instanceId, afterSeq, limit);
+      }
+      if (windowHasAll || w.size >= limit) return w.tail(limit);
+      return disk.load(instanceId, limit);
+    },
+    extent(instanceId) {
+      const { firstSeq, lastSeq } = extent(instanceId);
+      return { firstSeq, lastSeq };
+    },
     get memoryBytes() {
       return memoryBytes;
     },

@@ -20,6 +20,8 @@ export interface LogWindow {
   readonly oldestSeq: number;
   /** Seq of the newest line held (0 when empty). */
   readonly lastSeq: number;
+  /** Time of the oldest line held (undefined when empty). */
+  readonly oldestTimeMs: number | undefined;
 }
 
 /** Creates an empty window; `initial` (oldest first) seeds it, e.g. from disk after a restart. */
@@ -72,6 +74,9 @@ export function createLogWindow(options: LogWindowOptions, initial: StoredLine[]
     },
     get lastSeq() {
       return items.at(-1)?.seq ?? 0;
+    },
+    get oldestTimeMs() {
+      return items[head]?.timeMs;
     },
   };
 }

@@ -77,7 +77,7 @@ describe("readLogs", () => {
     expect((await it.next()).done).toBe(true);
   });
 
-  it("announces a gap when the cursor is older than the window", async () => {
+  it("reads lines older than the in-memory window from disk when resuming", async () => {
     const small = createLogStore({ path: join(dir, "small.db"), maxLinesPerInstance: 3 });
     small.append("d1", "a", [{ timeMs: 1, stream: 1, data: Buffer.from("1"), clientSeq: 1n }], 0);
     const first: ReadLogsChunk[] = [];
@@ -91,9 +91,37 @@ describe("readLogs", () => {
       new AbortController().signal,
     ))
       resumed.push(c);
-    expect(texts(resumed)).toEqual(["8", "9", "10"]);
-    expect(resumed[0]!.skipped).toBe(6);
+    expect(texts(resumed)).toEqual(["2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    expect(resumed[0]!.skipped).toBe(0);
     small.close();
+  });
+
+  it("announces a gap when the cursor is older than what is stored", async () => {
+    const small = createLogStore({
+      path: join(dir, "small.db"),
+      maxLinesPerInstance: 10_000,
+      maxDiskLinesPerInstance: 100,
+    });
+    const add = (n: number) =>
+      small.append("d1", "a", [{ timeMs: n, stream: 1, data: Buffer.from(`${n}`), clientSeq: BigInt(n) }], 0);
+    add(1);
+    const first: ReadLogsChunk[] = [];
+    for await (const c of readLogs(small, req({}), new AbortController().signal)) first.push(c);
+    for (let n = 2; n <= 1500; n++) add(n);
+    small.close();
+    // Reopened, the window holds only what the disk kept: lines 901..1500 (trimmed at the 1,000th write).
+    const reopened = createLogStore({ path: join(dir, "small.db"), maxDiskLinesPerInstance: 100 });
+    const resumed: ReadLogsChunk[] = [];
+    for await (const c of readLogs(
+      reopened,
+      req({ cursor: decodeLogCursor(first.at(-1)!.cursor) }),
+      new AbortController().signal,
+    ))
+      resumed.push(c);
+    expect(resumed[0]!.skipped).toBe(899);
+    expect(texts(resumed)[0]).toBe("901");
+    expect(texts(resumed)).toHaveLength(600);
+    reopened.close();
   });
 
   it("gives a slow follower a bounded queue and a skipped count", async () => {
@@ -158,5 +186,115 @@ describe("following several instances", () => {
     expect(texts([(await next).value as ReadLogsChunk])).toEqual(["b at 100", "a at 200"]);
     ac.abort();
     await it.return?.(undefined);
+  });
+});
+
+describe("reading back what is stored", () => {
+  const fill = (target: LogStore, instanceId: string, count: number) => {
+    for (let n = 1; n <= count; n += 500) {
+      const batch = Array.from({ length: Math.min(500, count - n + 1) }, (_, k) => ({
+        timeMs: n + k,
+        stream: 1,
+        data: Buffer.from(`${instanceId} ${n + k}`),
+        clientSeq: BigInt(n + k),
+      }));
+      target.append("d1", instanceId, batch, 0);
+    }
+  };
+  const lineCount = (chunks: ReadLogsChunk[]) => chunks.reduce((n, c) => n + c.lines.length, 0);
+  const skippedCount = (chunks: ReadLogsChunk[]) => chunks.reduce((n, c) => n + c.skipped, 0);
+
+  it("gives a backfill of 20,000 lines all 20,000 stored, beyond the 10,000-line window, before and after a restart", async () => {
+    fill(store, "a", 20_000);
+    for (const round of ["before", "after"]) {
+      const chunks = await collect(req({ instanceId: "a", deploymentId: "", tailLines: 20_000 }));
+      expect({ round, lines: lineCount(chunks), skipped: skippedCount(chunks) }).toEqual({
+        round,
+        lines: 20_000,
+        skipped: 0,
+      });
+      expect(texts(chunks)[0]).toBe("a 1");
+      expect(texts(chunks).at(-1)).toBe("a 20000");
+      store.close();
+      store = createLogStore({ path: join(dir, "logs.db") });
+    }
+  });
+
+  it("reads a since backfill from disk when it reaches back before the window", async () => {
+    store.close();
+    store = createLogStore({ path: join(dir, "logs.db"), maxLinesPerInstance: 3 });
+    fill(store, "a", 10);
+    expect(texts(await collect(req({ sinceMs: 2 })))).toEqual(
+      Array.from({ length: 9 }, (_, i) => `a ${i + 2}`),
+    );
+    expect(texts(await collect(req({ sinceMs: 9 })))).toEqual(["a 9", "a 10"]);
+  });
+
+  it("says exactly how many lines of a backfill it no longer has", async () => {
+    store.close();
+    const options = {
+      path: join(dir, "logs.db"),
+      maxLinesPerInstance: 5_000,
+      maxDiskLinesPerInstance: 5_000,
+    };
+    store = createLogStore(options);
+    fill(store, "a", 20_000);
+    fill(store, "b", 3_000);
+    for (const round of ["before", "after"]) {
+      const one = await collect(req({ instanceId: "a", deploymentId: "", tailLines: 20_000 }));
+      // Disk keeps the last 5,000 of a's lines (trimmed every 1,000 writes): 15,000 asked for are gone.
+      expect({ round, lines: lineCount(one), skipped: one[0]!.skipped }).toEqual({
+        round,
+        lines: 5_000,
+        skipped: 15_000,
+      });
+      const merged = await collect(req({ tailLines: 20_000 }));
+      expect({ round, lines: lineCount(merged), skipped: skippedCount(merged) }).toEqual({
+        round,
+        lines: 8_000,
+        skipped: 12_000,
+      });
+      store.close();
+      store = createLogStore(options);
+    }
+  });
+
+  it("records lines the entrypoint dropped where they were lost, for readers who come later", async () => {
+    const line = (timeMs: number, text: string, seq: bigint) => ({
+      timeMs,
+      stream: 1,
+      data: Buffer.from(text),
+      clientSeq: seq,
+    });
+    store.append("d1", "a", [line(1, "before", 1n)], 0);
+    // The entrypoint's seqs 2..8 were dropped from its buffer during an outage.
+    store.append("d1", "a", [line(2, "after", 9n)], 7);
+    const ac = new AbortController();
+    const follower = readLogs(store, req({ follow: true }), ac.signal)[Symbol.asyncIterator]();
+    const backfill = [(await follower.next()).value as ReadLogsChunk];
+    backfill.push((await follower.next()).value as ReadLogsChunk);
+    expect(backfill.map((c) => [texts([c]), c.dropped, c.backfillDone])).toEqual([
+      [["before"], 0, false],
+      [["after"], 7, true],
+    ]);
+    const live = follower.next();
+    store.append("d1", "a", [line(3, "later", 13n)], 3);
+    expect((await live).value).toMatchObject({ dropped: 3 });
+    expect(texts([(await live).value as ReadLogsChunk])).toEqual(["later"]);
+    ac.abort();
+    await follower.return?.(undefined);
+    // The entrypoint resends a batch whose ack it never got: its drops are not counted twice.
+    store.append("d1", "a", [line(3, "later", 13n)], 3);
+    store.append("d1", "a", [line(4, "fresh", 14n)], 0);
+    for (let restart = 0; restart < 2; restart++) {
+      const chunks = await collect(req({}));
+      expect(chunks.map((c) => [texts([c]), c.dropped])).toEqual([
+        [["before"], 0],
+        [["after"], 7],
+        [["later", "fresh"], 3],
+      ]);
+      store.close();
+      store = createLogStore({ path: join(dir, "logs.db") });
+    }
   });
 });

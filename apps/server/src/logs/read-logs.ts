@@ -18,8 +18,10 @@ export interface ReadLogsRequest {
 
 export interface ReadLogsChunk {
   lines: StoredLine[];
-  /** Lines this reader missed since the previous chunk (too slow, trimmed, or dropped by the entrypoint). */
+  /** Stored lines this reader cannot have, just before `lines` (it was too slow, or they were trimmed). */
   skipped: number;
+  /** Lines the entrypoint dropped just before `lines` (they never reached the server). */
+  dropped: number;
   cursor: string;
   backfillDone: boolean;
 }
@@ -56,6 +58,7 @@ export async function* readLogs(
   const pos = new Map(cursor?.seqs ?? []);
   let lastTimeMs = cursor?.timeMs ?? Date.now();
   let skipped = 0;
+  let dropped = 0;
 
   let queue: StoredLine[] = [];
   let head = 0;
@@ -67,17 +70,18 @@ export async function* readLogs(
   const unsubscribe = request.follow
     ? store.subscribe(
         request.instanceId ? { instanceId: request.instanceId } : { deploymentId: request.deploymentId },
-        (lines, dropped) => {
-          skipped += dropped;
+        (lines) => {
           for (const l of lines) {
             if (!inRange(l)) continue;
             queue.push(l);
             queuedBytes += l.data.byteLength + lineOverheadBytes;
           }
           while (queue.length - head > maxQueuedLines || queuedBytes > maxQueuedBytes) {
-            queuedBytes -= queue[head]!.data.byteLength + lineOverheadBytes;
+            const old = queue[head]!;
+            queuedBytes -= old.data.byteLength + lineOverheadBytes;
             head++;
             skipped++;
+            dropped += old.droppedBefore ?? 0;
           }
           if (head > 4096 && head * 2 > queue.length) {
             queue = queue.slice(head);
@@ -93,6 +97,7 @@ export async function* readLogs(
   let sentAny = cursor !== undefined;
   const seenInstances = new Set(pos.keys());
   const chunk = (lines: StoredLine[], backfillDone: boolean): ReadLogsChunk => {
+    dropped += lines[0]?.droppedBefore ?? 0;
     for (const l of lines) {
       pos.set(l.instanceId, l.seq);
       seenInstances.add(l.instanceId);
@@ -100,44 +105,57 @@ export async function* readLogs(
       lastTimeMs = sentAny ? Math.max(lastTimeMs, l.timeMs) : l.timeMs;
       sentAny = true;
     }
-    const out = { lines, skipped, cursor: encodeLogCursor({ timeMs: lastTimeMs, seqs: pos }), backfillDone };
+    const cursorText = encodeLogCursor({ timeMs: lastTimeMs, seqs: pos });
+    const out = { lines, skipped, dropped, cursor: cursorText, backfillDone };
     skipped = 0;
+    dropped = 0;
     return out;
   };
 
   try {
     const instances = request.instanceId ? [request.instanceId] : store.instancesOf(request.deploymentId);
+    const tail = Math.min(
+      maxBackfill,
+      request.tailLines || (sinceMs !== undefined ? maxBackfill : defaultTail),
+    );
+    const limit = cursor ? maxBackfill : tail;
+    let lastSeqs = 0;
     const lists = instances.map((id) => {
-      const w = store.window(id);
-      if (!w) return [];
+      const { firstSeq, lastSeq } = store.extent(id);
+      lastSeqs += lastSeq;
       const at = pos.get(id);
       let lines: StoredLine[];
       if (at !== undefined) {
-        // A gap between the cursor and the oldest line still held is announced, never silent.
-        if (w.size > 0 && w.oldestSeq > at + 1) skipped += w.oldestSeq - at - 1;
-        lines = w.after(at);
+        // A gap between the cursor and the oldest line still stored is announced, never silent; so is a
+        // backlog longer than the limit (the newest lines are sent).
+        const from = firstSeq > 0 ? Math.max(at, firstSeq - 1) : lastSeq;
+        const start = Math.max(from, lastSeq - limit);
+        if (lastSeq > at) skipped += start - at;
+        lines = store.read(id, { afterSeq: start, limit });
       } else if (cursor) {
-        lines = w.lines().filter((l) => l.timeMs >= cursor.timeMs);
-      } else lines = w.lines();
+        lines = store.read(id, { limit: maxBackfill }).filter((l) => l.timeMs >= cursor.timeMs);
+      } else if (sinceMs !== undefined) lines = store.read(id, { limit: maxBackfill, sinceMs });
+      else lines = store.read(id, { limit });
       return lines.filter(inRange);
     });
     let backfill = mergeLines(lists);
-    const limit = cursor
-      ? maxBackfill
-      : Math.min(maxBackfill, request.tailLines || (sinceMs !== undefined ? maxBackfill : defaultTail));
     if (backfill.length > limit) {
       if (cursor) skipped += backfill.length - limit;
       backfill = backfill.slice(-limit);
+    } else if (!cursor && sinceMs === undefined && untilMs === undefined) {
+      // Lines ever logged are dense seqs from 1: whatever of the tail asked for is no longer stored is counted.
+      skipped += Math.max(0, Math.min(limit, lastSeqs) - backfill.length);
     }
-    for (let i = 0; i < backfill.length || i === 0; ) {
+    if (backfill.length === 0) yield chunk([], true);
+    for (let i = 0; i < backfill.length; ) {
       const part = takeChunk(backfill, i, maxChunkLines, maxChunkBytes);
-      i += Math.max(part.length, 1);
+      i += part.length;
       yield chunk(part, i >= backfill.length);
     }
     if (!request.follow || untilMs !== undefined) return;
 
     while (!signal.aborted) {
-      if (queue.length === head && skipped === 0) {
+      if (queue.length === head && skipped === 0 && dropped === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -161,9 +179,14 @@ export async function* readLogs(
         queue = [];
         head = 0;
       }
-      if (fresh.length === 0 && skipped === 0) continue;
+      if (fresh.length === 0 && skipped === 0 && dropped === 0) continue;
       fresh.sort(compareLines);
-      yield chunk(fresh, false);
+      if (fresh.length === 0) yield chunk(fresh, false);
+      for (let i = 0; i < fresh.length; ) {
+        const part = takeChunk(fresh, i, fresh.length, Number.POSITIVE_INFINITY);
+        i += part.length;
+        yield chunk(part, false);
+      }
     }
   } finally {
     unsubscribe?.();
@@ -172,12 +195,15 @@ export async function* readLogs(
   }
 }
 
+/** The next chunk of `lines` from `from`: within the limits, and ending before a line that marks a drop. */
 function takeChunk(lines: StoredLine[], from: number, maxLines: number, maxBytes: number): StoredLine[] {
   let bytes = 0;
   let to = from;
   while (to < lines.length && to - from < maxLines) {
-    bytes += lines[to]!.data.byteLength;
-    if (to > from && bytes > maxBytes) break;
+    const line = lines[to]!;
+    bytes += line.data.byteLength;
+    // A drop is announced on the message it precedes (the chunk's `dropped`), so a marked line starts one.
+    if (to > from && (bytes > maxBytes || (line.droppedBefore ?? 0) > 0)) break;
     to++;
   }
   return lines.slice(from, to);

@@ -6,6 +6,8 @@ export interface StoredLine {
   /** 1 = stdout, 2 = stderr (berth.v1.OutputStream). */
   stream: number;
   data: Uint8Array;
+  /** Lines the entrypoint dropped just before this one (its buffer overflowed); they never reached the server. */
+  droppedBefore?: number;
 }
 
 /** Memory accounted per line beyond its bytes (object, strings, array slot). */

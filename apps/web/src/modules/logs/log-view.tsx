@@ -188,7 +188,16 @@ function LogStatus({ stream, shown }: { stream: LogStreamState; shown: number })
         <span className="text-amber-600">reconnected {stream.reconnects}× and resumed where it left off</span>
       ) : null}
       {stream.skipped > 0 ? (
-        <span className="text-amber-600">{stream.skipped.toLocaleString()} lines skipped by the server</span>
+        <span className="text-amber-600">
+          {stream.skipped.toLocaleString()} lines not available (past the server's log retention, or the view
+          fell behind)
+        </span>
+      ) : null}
+      {stream.lostAtSource > 0 ? (
+        <span className="text-amber-600">
+          {stream.lostAtSource.toLocaleString()} lines lost by the app's instances while the server was
+          unreachable
+        </span>
       ) : null}
       {stream.dropped > 0 ? (
         <span>{stream.dropped.toLocaleString()} oldest lines dropped here (the view holds 100,000)</span>

@@ -24,8 +24,10 @@ export interface LogStreamState {
   lines: LogEntry[];
   version: number;
   status: "connecting" | "backfilling" | "live" | "reconnecting" | "ended" | "failed";
-  /** Lines the server said this reader missed (too slow, or older than its window). */
+  /** Stored lines the server said this reader cannot have (it fell behind, or they were trimmed). */
   skipped: number;
+  /** Lines the instances' entrypoints dropped (buffer full while the server was unreachable): never stored. */
+  lostAtSource: number;
   /** Lines dropped here to stay under the cap. */
   dropped: number;
   reconnects: number;
@@ -63,6 +65,7 @@ export function useLogStream(options: LogStreamOptions | undefined): LogStreamSt
     const cap = opts.cap ?? defaultLogCap;
     let status: LogStreamState["status"] = "connecting";
     let skipped = 0;
+    let lostAtSource = 0;
     let dropped = 0;
     let reconnects = 0;
     let error: unknown;
@@ -70,7 +73,7 @@ export function useLogStream(options: LogStreamOptions | undefined): LogStreamSt
     let frame = 0;
     const flush = () => {
       frame = 0;
-      setState({ lines, version: ++version, status, skipped, dropped, reconnects, error });
+      setState({ lines, version: ++version, status, skipped, lostAtSource, dropped, reconnects, error });
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(flush);
@@ -97,6 +100,7 @@ export function useLogStream(options: LogStreamOptions | undefined): LogStreamSt
             error = undefined;
             if (res.cursor) cursor = res.cursor;
             skipped += Number(res.skipped);
+            lostAtSource += Number(res.dropped);
             if (res.lines.length) dropped += mergeLogLines(lines, res.lines.map(toLogEntry), seen, cap);
             if (res.backfillDone) status = follow ? "live" : "ended";
             schedule();
@@ -132,7 +136,15 @@ export function useLogStream(options: LogStreamOptions | undefined): LogStreamSt
 }
 
 function empty(): LogStreamState {
-  return { lines: [], version: 0, status: "connecting", skipped: 0, dropped: 0, reconnects: 0 };
+  return {
+    lines: [],
+    version: 0,
+    status: "connecting",
+    skipped: 0,
+    lostAtSource: 0,
+    dropped: 0,
+    reconnects: 0,
+  };
 }
 
 function ts(ms: number): Timestamp {

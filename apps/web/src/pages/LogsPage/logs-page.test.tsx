@@ -75,7 +75,7 @@ function setup(fail?: ConnectError) {
           // The connection drops: the page must resume from cursor c1.
           throw new ConnectError("connection reset", Code.Unavailable);
         }
-        yield { lines: [line("inst-aaaaaa", 3, "GET /login 500")], cursor: "c2", skipped: 4n };
+        yield { lines: [line("inst-aaaaaa", 3, "GET /login 500")], cursor: "c2", skipped: 4n, dropped: 120n };
         await new Promise(() => {});
       },
     });
@@ -99,7 +99,10 @@ describe("LogsPage", () => {
     expect(requests[0]).toMatchObject({ deploymentId: "d7", follow: true, cursor: "" });
     expect(requests[1]).toMatchObject({ deploymentId: "d7", cursor: "c1", tailLines: 0 });
     // Lines land in the shared buffer at once; the status line follows on the next animation frame.
-    expect(await screen.findByText(/4 lines skipped by the server/)).toBeTruthy();
+    expect(await screen.findByText(/4 lines not available/)).toBeTruthy();
+    expect(
+      await screen.findByText(/120 lines lost by the app's instances while the server was unreachable/),
+    ).toBeTruthy();
     expect(await screen.findByText(/reconnected 1×/)).toBeTruthy();
   });
 

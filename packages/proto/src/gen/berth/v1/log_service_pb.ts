@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_log_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChpiZXJ0aC92MS9sb2dfc2VydmljZS5wcm90bxIIYmVydGgudjEikAEKB0xvZ0xpbmUSEwoLaW5zdGFuY2VfaWQYASABKAkSJgoGc3RyZWFtGAIgASgOMhYuYmVydGgudjEuT3V0cHV0U3RyZWFtEi0KCXRpbWVzdGFtcBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZGF0YRgEIAEoDBILCgNzZXEYBSABKAQi3AIKE0dldExvZ1N0cmVhbVJlcXVlc3QSHgoNZGVwbG95bWVudF9pZBgBIAEoCUIHukgEcgIYQBIcCgtpbnN0YW5jZV9pZBgCIAEoCUIHukgEcgIYQBIdCgp0YWlsX2xpbmVzGAMgASgNQgm6SAYqBBigjQYSKQoFc2luY2UYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZmb2xsb3cYBiABKAgSGAoGY3Vyc29yGAcgASgJQgi6SAVyAxiAIDpoukhlGmMKCmxvZ190YXJnZXQSIWdpdmUgZGVwbG95bWVudF9pZCBvciBpbnN0YW5jZV9pZBoydGhpcy5kZXBsb3ltZW50X2lkICE9ICcnIHx8IHRoaXMuaW5zdGFuY2VfaWQgIT0gJycicAoUR2V0TG9nU3RyZWFtUmVzcG9uc2USIAoFbGluZXMYASADKAsyES5iZXJ0aC52MS5Mb2dMaW5lEg8KB3NraXBwZWQYAiABKAQSDgoGY3Vyc29yGAMgASgJEhUKDWJhY2tmaWxsX2RvbmUYBCABKAgyXQoKTG9nU2VydmljZRJPCgxHZXRMb2dTdHJlYW0SHS5iZXJ0aC52MS5HZXRMb2dTdHJlYW1SZXF1ZXN0Gh4uYmVydGgudjEuR2V0TG9nU3RyZWFtUmVzcG9uc2UwAWIGcHJvdG8z",
+		"ChpiZXJ0aC92MS9sb2dfc2VydmljZS5wcm90bxIIYmVydGgudjEikAEKB0xvZ0xpbmUSEwoLaW5zdGFuY2VfaWQYASABKAkSJgoGc3RyZWFtGAIgASgOMhYuYmVydGgudjEuT3V0cHV0U3RyZWFtEi0KCXRpbWVzdGFtcBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZGF0YRgEIAEoDBILCgNzZXEYBSABKAQi3AIKE0dldExvZ1N0cmVhbVJlcXVlc3QSHgoNZGVwbG95bWVudF9pZBgBIAEoCUIHukgEcgIYQBIcCgtpbnN0YW5jZV9pZBgCIAEoCUIHukgEcgIYQBIdCgp0YWlsX2xpbmVzGAMgASgNQgm6SAYqBBigjQYSKQoFc2luY2UYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZmb2xsb3cYBiABKAgSGAoGY3Vyc29yGAcgASgJQgi6SAVyAxiAIDpoukhlGmMKCmxvZ190YXJnZXQSIWdpdmUgZGVwbG95bWVudF9pZCBvciBpbnN0YW5jZV9pZBoydGhpcy5kZXBsb3ltZW50X2lkICE9ICcnIHx8IHRoaXMuaW5zdGFuY2VfaWQgIT0gJycigQEKFEdldExvZ1N0cmVhbVJlc3BvbnNlEiAKBWxpbmVzGAEgAygLMhEuYmVydGgudjEuTG9nTGluZRIPCgdza2lwcGVkGAIgASgEEg4KBmN1cnNvchgDIAEoCRIVCg1iYWNrZmlsbF9kb25lGAQgASgIEg8KB2Ryb3BwZWQYBSABKAQyXQoKTG9nU2VydmljZRJPCgxHZXRMb2dTdHJlYW0SHS5iZXJ0aC52MS5HZXRMb2dTdHJlYW1SZXF1ZXN0Gh4uYmVydGgudjEuR2V0TG9nU3RyZWFtUmVzcG9uc2UwAWIGcHJvdG8z",
 		[
 			file_berth_v1_job_service,
 			file_buf_validate_validate,
@@ -141,7 +141,8 @@ export type GetLogStreamResponse = Message<"berth.v1.GetLogStreamResponse"> & {
 	lines: LogLine[];
 
 	/**
-	 * Lines this reader missed (too slow, or older than the window) since the last message.
+	 * Stored lines this reader cannot have, just before this message's lines: it was too slow, or they were
+	 * trimmed by the log retention bound.
 	 *
 	 * @generated from field: uint64 skipped = 2;
 	 */
@@ -160,6 +161,14 @@ export type GetLogStreamResponse = Message<"berth.v1.GetLogStreamResponse"> & {
 	 * @generated from field: bool backfill_done = 4;
 	 */
 	backfillDone: boolean;
+
+	/**
+	 * Lines the instance's entrypoint dropped just before this message's lines (its buffer overflowed while the
+	 * server was unreachable): they never reached the server. Also sent on backfill, where the gap was recorded.
+	 *
+	 * @generated from field: uint64 dropped = 5;
+	 */
+	dropped: bigint;
 };
 
 /**
