@@ -29,7 +29,9 @@ describe("BFF under bad input", () => {
 
   it("answers oversized and garbage API bodies with Connect errors", async () => {
     const projects = projectsVia(tab);
-    const huge = await errorOf(projects.upsertProject({ name: "x".repeat(2 * 1024 * 1024) }));
+    const huge = await errorOf(
+      projects.getApplication({ app: { project: "x".repeat(2 * 1024 * 1024), app: "a" } }),
+    );
     expect(huge.code).toBe(Code.ResourceExhausted);
 
     const garbage = await tab.fetch("/api/berth.v1.ProjectService/ListProjects", {
