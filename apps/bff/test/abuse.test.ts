@@ -6,7 +6,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf } from "../../server/test/helpers/api-client.js";
 import { apiTransport } from "./helpers/api-transport.js";
-import { BrowserSession, messageOf } from "./helpers/browser-session.js";
+import { BrowserSession, messageOf, signInWithLink } from "./helpers/browser-session.js";
 import { startTestStack, type TestStack } from "./helpers/test-stack.js";
 
 function projectsVia(tab: BrowserSession) {
@@ -91,8 +91,7 @@ describe("login rate limit", () => {
       { headers: { authorization: `Bearer ${stack.adminToken}` } },
     );
     tab = new BrowserSession(stack.bff.url);
-    expect((await tab.fetch(`/auth/magic/${code}`, { redirect: "manual" })).status).toBe(303);
-    tab.csrfToken = ((await (await tab.fetch("/auth/me")).json()) as { csrfToken: string }).csrfToken;
+    expect((await signInWithLink(tab, code)).status).toBe(303);
   });
   afterAll(async () => {
     await stack?.dispose();

@@ -6,6 +6,7 @@ import { brotliCompressSync, brotliDecompressSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildBff } from "../src/build-bff.js";
+import { BrowserSession, messageOf } from "./helpers/browser-session.js";
 import { startTestStack, type TestStack } from "./helpers/test-stack.js";
 
 // Nothing listens on port 1: the BFF must cope with a server it cannot reach.
@@ -124,7 +125,14 @@ describe("health and metrics with a real server", () => {
       expect(metrics).toContain(name);
     }
 
+    const tab = new BrowserSession(stack.bff.url);
+    expect((await tab.login(stack.adminToken)).status).toBe(200);
+
     await stack.server.close();
+    // A session the BFF cannot re-check is neither signed out nor vouched for.
+    const me = await tab.fetch("/auth/me");
+    expect(me.status).toBe(503);
+    expect(await messageOf(me)).toBe("the Berth server is unreachable; retrying");
     const down = await fetch(new URL("/healthz", stack.bff.url));
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ server: { reachable: false } });
