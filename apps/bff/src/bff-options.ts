@@ -30,6 +30,11 @@ export interface BffOptions {
    * logs then come from the proxy's headers. `true`, or the proxy's addresses/CIDRs ("10.0.0.0/8,127.0.0.1").
    */
   trustProxy?: boolean | string;
+  /**
+   * Bearer token for /metrics and the detailed /healthz (BERTH_BFF_METRICS_TOKEN). Without it /metrics
+   * answers 404 and /healthz only says ok or degraded: this port faces browsers.
+   */
+  metricsToken?: string;
   /** Fastify's logger option; pino JSON on stdout by default, `false` in tests. */
   logger?: FastifyServerOptions["logger"];
 }
@@ -50,6 +55,7 @@ export interface BffConfig {
   loginRateLimit: { max: number; timeWindowMs: number };
   bodyLimit: number;
   execKeepaliveMs: number;
+  metricsToken: string | undefined;
 }
 
 /** Applies the defaults and validates what cannot be defaulted. */
@@ -86,5 +92,6 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     loginRateLimit: options.loginRateLimit ?? { max: 20, timeWindowMs: 60_000 },
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     execKeepaliveMs: options.execKeepaliveMs ?? 20_000,
+    metricsToken: options.metricsToken || undefined,
   };
 }
