@@ -1,5 +1,6 @@
 // Sessions through the real BFF in front of a real server: login, reload, logout, login links, and
 // the token never reaching anything a browser script could read.
+import { request as httpRequest } from "node:http";
 import { AuthService, Role, TokenKind } from "@berth/proto";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -97,6 +98,38 @@ describe("BFF sessions", () => {
       }
       expect(t.documentCookie()).not.toContain(stack.adminToken);
     }
+  });
+
+  it("expects the origin it is configured for, whatever Host a request claims", async () => {
+    // A page on evil.example sending Host: evil.example (DNS rebinding, or a proxy passing Host through).
+    const { port } = new URL(stack.bff.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ token: stack.adminToken });
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/auth/login",
+          headers: {
+            host: "evil.example",
+            origin: "http://evil.example",
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(403);
+    // The local names of the loopback address it listens on are all this site (the quickstart says localhost).
+    const local = new BrowserSession(stack.bff.url, `http://localhost:${port}`);
+    expect((await local.login(stack.adminToken)).status).toBe(200);
   });
 
   it("refuses wrong tokens, non-login tokens and cross-origin logins with clear words", async () => {
