@@ -12,6 +12,16 @@ export async function signIn(page: Page, stack: StackInfo, next = "/"): Promise<
   await expect(page).not.toHaveURL(/\/login/);
 }
 
+/**
+ * Opens a one-time login link and presses its "Sign in" button (opening it alone signs nobody in), then
+ * waits for the dashboard.
+ */
+export async function signInWithLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login|\/auth\//);
+}
+
 /** The app's base path in the dashboard. */
 export function appPath(stack: StackInfo, section = ""): string {
   return `${stack.dashboardUrl}/p/${stack.project}/a/${stack.app}${section}`;

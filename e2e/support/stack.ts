@@ -23,6 +23,8 @@ export interface StackInfo {
   routerPort: number;
   /** An admin login token. */
   token: string;
+  /** A one-time dashboard sign-in link (admin), as `berth login-link` prints. */
+  loginLink: string;
   dataDir: string;
   project: string;
   app: string;

@@ -57,6 +57,7 @@ try {
       apiUrl: stack.apiUrl,
       routerPort: stack.server.routerPort,
       token: admin.secret,
+      loginLink: await stack.loginLink(),
       dataDir,
       project: app?.project ?? "",
       app: app?.app ?? "",

@@ -35,3 +35,33 @@ test("signing in lands on the page asked for; signing out ends the session", asy
   await page.goto(`${stack().dashboardUrl}/runners`);
   await expect(page).toHaveURL(/\/login\?next=%2Frunners/);
 });
+
+test("a login link signs in only when its Sign in button is pressed, and only once", async ({ page }) => {
+  const { loginLink } = stack();
+  // The link names the dashboard "localhost", like the quickstart prints it: the cookie belongs there.
+  const dashboardUrl = new URL(loginLink).origin;
+  // Opening the link (what a mail scanner's GET does) shows a page and signs nobody in.
+  await page.goto(loginLink);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  expect((await page.request.get(`${dashboardUrl}/auth/me`)).status()).toBe(401);
+  // A GET that follows redirects, like a scanner, leaves the link usable.
+  expect((await page.request.get(loginLink)).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${dashboardUrl}/`);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  expect((await page.request.get(`${dashboardUrl}/auth/me`)).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(loginLink);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("body")).toContainText("expired or was already used");
+});
+
+test("the sign-in page says how to get a link", async ({ page }) => {
+  await page.goto(`${stack().dashboardUrl}/login`);
+  await expect(page.getByRole("region", { name: "Sign in with a link" })).toContainText(
+    "run berth login-link with a CLI signed in as an admin",
+  );
+});

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { screenshot } from "../support/dashboard.js";
+import { screenshot, signInWithLink } from "../support/dashboard.js";
 import { getApp, repoRoot } from "../support/stack.js";
 
 interface Started {
@@ -95,8 +95,7 @@ test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it al
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(4);
 
     // The one-time link signs the browser in and lands on the dashboard.
-    await page.goto(first.link);
-    await expect(page).not.toHaveURL(/\/login|\/auth\//);
+    await signInWithLink(page, first.link);
     await page.getByRole("link", { name: "examples" }).first().click();
     await page.getByRole("link", { name: "hello-node" }).first().click();
     await expect(page.getByRole("heading", { name: "hello-node" })).toBeVisible();
@@ -105,6 +104,7 @@ test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it al
     await screenshot(page, "overview");
     // A login link works once.
     await page.goto(first.link);
+    await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.locator("body")).toContainText("expired or was already used");
   } finally {
     await ctrlC(first);

@@ -26,10 +26,17 @@ export interface BffOptions {
   /** Interval of terminal WebSocket pings (default 20 s). */
   execKeepaliveMs?: number;
   /**
-   * Trust X-Forwarded-* from a reverse proxy (TLS terminator): client addresses for rate limiting and
-   * logs then come from the proxy's headers. `true`, or the proxy's addresses/CIDRs ("10.0.0.0/8,127.0.0.1").
+   * The reverse proxy (TLS terminator) in front, as addresses/CIDRs ("10.0.0.0/8,127.0.0.1"): only
+   * requests from these have their X-Forwarded-For honoured, so each browser gets its own login
+   * rate-limit bucket. `true` (trust anyone's header) is refused: any client could then pick its bucket,
+   * dodging the limit or exhausting another's.
    */
   trustProxy?: boolean | string;
+  /**
+   * Bearer token for /metrics and the detailed /healthz (BERTH_BFF_METRICS_TOKEN). Without it /metrics
+   * answers 404 and /healthz only says ok or degraded: this port faces browsers.
+   */
+  metricsToken?: string;
   /** Fastify's logger option; pino JSON on stdout by default, `false` in tests. */
   logger?: FastifyServerOptions["logger"];
 }
@@ -50,6 +57,9 @@ export interface BffConfig {
   loginRateLimit: { max: number; timeWindowMs: number };
   bodyLimit: number;
   execKeepaliveMs: number;
+  metricsToken: string | undefined;
+  /** The proxy addresses whose X-Forwarded-For is honoured; false for none. */
+  trustProxy: string | false;
 }
 
 /** Applies the defaults and validates what cannot be defaulted. */
@@ -71,6 +81,12 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     }
   }
   const secure = publicUrl?.protocol === "https:";
+  if (options.trustProxy === true) {
+    throw new Error(
+      'trustProxy (BERTH_TRUST_PROXY) "true" would honour X-Forwarded-For from any client; give the reverse proxy\'s addresses instead, e.g. "127.0.0.1" or "10.0.0.0/8"',
+    );
+  }
+  const trustProxy = options.trustProxy ? options.trustProxy.trim() : false;
   return {
     serverUrl: serverUrl.toString().replace(/\/$/, ""),
     cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
@@ -86,5 +102,7 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     loginRateLimit: options.loginRateLimit ?? { max: 20, timeWindowMs: 60_000 },
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     execKeepaliveMs: options.execKeepaliveMs ?? 20_000,
+    metricsToken: options.metricsToken || undefined,
+    trustProxy: trustProxy || false,
   };
 }

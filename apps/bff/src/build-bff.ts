@@ -52,7 +52,7 @@ export async function buildBff(options: BffOptions): Promise<FastifyInstance> {
       return typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: config.trustProxy,
     // A token of 42 is a mistake to report, not a string to make up.
     ajv: { customOptions: { coerceTypes: false } },
   });

@@ -4,8 +4,8 @@ import { startBff } from "./server.js";
 /**
  * Runs the BFF from environment variables:
  * BERTH_SERVER_URL (http://127.0.0.1:9701), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
- * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (true, or the
- * addresses of the reverse proxy in front).
+ * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (the
+ * addresses of the reverse proxy in front), BERTH_BFF_METRICS_TOKEN (Bearer token for /metrics).
  */
 const env = process.env;
 const port = Number(env.BERTH_BFF_PORT ?? 9700);
@@ -27,6 +27,7 @@ const bff = await startBff({
   webDistDir: env.BERTH_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname,
   publicUrl: env.BERTH_PUBLIC_URL,
   trustProxy: trustProxy(env.BERTH_TRUST_PROXY),
+  metricsToken: env.BERTH_BFF_METRICS_TOKEN,
 }).catch((err: unknown) => {
   // One readable line, not a stack trace: usually a busy port or a malformed URL.
   const code = (err as { code?: string }).code;

@@ -5,8 +5,9 @@ import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf } from "../../server/test/helpers/api-client.js";
+import { buildBff } from "../src/build-bff.js";
 import { apiTransport } from "./helpers/api-transport.js";
-import { BrowserSession, messageOf } from "./helpers/browser-session.js";
+import { BrowserSession, messageOf, signInWithLink } from "./helpers/browser-session.js";
 import { startTestStack, type TestStack } from "./helpers/test-stack.js";
 
 function projectsVia(tab: BrowserSession) {
@@ -29,7 +30,9 @@ describe("BFF under bad input", () => {
 
   it("answers oversized and garbage API bodies with Connect errors", async () => {
     const projects = projectsVia(tab);
-    const huge = await errorOf(projects.upsertProject({ name: "x".repeat(2 * 1024 * 1024) }));
+    const huge = await errorOf(
+      projects.getApplication({ app: { project: "x".repeat(2 * 1024 * 1024), app: "a" } }),
+    );
     expect(huge.code).toBe(Code.ResourceExhausted);
 
     const garbage = await tab.fetch("/api/berth.v1.ProjectService/ListProjects", {
@@ -89,8 +92,7 @@ describe("login rate limit", () => {
       { headers: { authorization: `Bearer ${stack.adminToken}` } },
     );
     tab = new BrowserSession(stack.bff.url);
-    expect((await tab.fetch(`/auth/magic/${code}`, { redirect: "manual" })).status).toBe(303);
-    tab.csrfToken = ((await (await tab.fetch("/auth/me")).json()) as { csrfToken: string }).csrfToken;
+    expect((await signInWithLink(tab, code)).status).toBe(303);
   });
   afterAll(async () => {
     await stack?.dispose();
@@ -110,5 +112,72 @@ describe("login rate limit", () => {
 
     expect((await tab.fetch("/auth/me")).status).toBe(200);
     await projectsVia(tab).listProjects({});
+  });
+});
+
+describe("login rate limit behind a reverse proxy", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // The test talks from 127.0.0.1, so it plays the proxy: its X-Forwarded-For names the browser.
+    stack = await startTestStack({
+      trustProxy: "127.0.0.1",
+      loginRateLimit: { max: 5, timeWindowMs: 60_000 },
+    });
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  /** A browser behind the proxy at `address`. */
+  const behindProxy = (address: string) => {
+    const tab = new BrowserSession(stack.bff.url);
+    const fetchVia = tab.fetch;
+    tab.fetch = (input, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set("x-forwarded-for", address);
+      return fetchVia(input, { ...init, headers });
+    };
+    return tab;
+  };
+
+  it("gives each browser its own bucket: an attacker cannot lock out the right token", async () => {
+    const attacker = behindProxy("203.0.113.9");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attacker.login(`berth_wrong-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await behindProxy("198.51.100.7").login(stack.adminToken)).status).toBe(200);
+  });
+
+  it("refuses to honour X-Forwarded-For from anyone", async () => {
+    await expect(
+      buildBff({ serverUrl: stack.server.apiUrl, trustProxy: true, logger: false }),
+    ).rejects.toThrow(/BERTH_TRUST_PROXY.*proxy's addresses/);
+  });
+});
+
+describe("login rate limit without a trusted proxy", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ loginRateLimit: { max: 5, timeWindowMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it("ignores X-Forwarded-For, so a client cannot hop buckets by inventing addresses", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const tab = new BrowserSession(stack.bff.url);
+      statuses.push(
+        (
+          await tab.fetch("/auth/login", {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i}` },
+            body: JSON.stringify({ token: `berth_wrong-${i}` }),
+          })
+        ).status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });

@@ -3,7 +3,7 @@
 import { DashboardService, DeploymentService, EventService, ProjectService, Role } from "@berth/proto";
 import { Code, createClient } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorOf } from "../../server/test/helpers/api-client.js";
+import { clientFor, errorOf } from "../../server/test/helpers/api-client.js";
 import { apiTransport } from "./helpers/api-transport.js";
 import { BrowserSession } from "./helpers/browser-session.js";
 import { eventually, metricValue } from "./helpers/metrics-text.js";
@@ -43,8 +43,10 @@ describe("BFF API gateway", () => {
 
   it("writes and lists through the BFF, with server errors intact", async () => {
     let requestId: string | null = null;
-    await api.projects.upsertProject({ name: "shop" });
-    await api.projects.upsertApplication({ app: { project: "shop", app: "web" }, labels: { team: "a" } });
+    // Writing projects is the CLI's job (not open to the browser): straight to the server.
+    const server = clientFor(stack.server, ProjectService, stack.adminToken);
+    await server.upsertProject({ name: "shop" });
+    await server.upsertApplication({ app: { project: "shop", app: "web" }, labels: { team: "a" } });
     const { projects } = await api.projects.listProjects(
       {},
       {
@@ -61,14 +63,18 @@ describe("BFF API gateway", () => {
     const missing = await errorOf(api.projects.getApplication({ app: { project: "shop", app: "nope" } }));
     expect(missing.code).toBe(Code.NotFound);
     expect(missing.rawMessage).toMatch(/nope/);
-    const invalid = await errorOf(api.projects.upsertProject({ name: "Not Valid!" }));
+    const invalid = await errorOf(
+      api.deployments.listDeployments({ app: { project: "Not Valid!", app: "web" } }),
+    );
     expect(invalid.code).toBe(Code.InvalidArgument);
   });
 
   it("requires the CSRF header and same origin on calls", async () => {
     const noCsrf = new BrowserSession(stack.bff.url);
     for (const [name, c] of tab.cookies) noCsrf.cookies.set(name, c);
-    const refused = await errorOf(clientsFor(noCsrf).projects.upsertProject({ name: "csrf" }));
+    const refused = await errorOf(
+      clientsFor(noCsrf).deployments.destroyDeployment({ deploymentId: "01NOSUCHDEPLOYMENT" }),
+    );
     expect(refused.code).toBe(Code.PermissionDenied);
     expect(refused.rawMessage).toMatch(/X-CSRF-Token/);
 
@@ -98,7 +104,9 @@ describe("BFF API gateway", () => {
       [Symbol.asyncIterator]();
     const first = await stream.next();
     expect(first.value?.event.case).toBe("heartbeat");
-    await api.projects.upsertApplication({ app: { project: "shop", app: "api" } });
+    await clientFor(stack.server, ProjectService, stack.adminToken).upsertApplication({
+      app: { project: "shop", app: "api" },
+    });
     let seen: string | undefined;
     for (let i = 0; i < 5 && !seen; i++) {
       const next = await stream.next();

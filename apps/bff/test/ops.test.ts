@@ -6,7 +6,8 @@ import { brotliCompressSync, brotliDecompressSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildBff } from "../src/build-bff.js";
-import { startTestStack, type TestStack } from "./helpers/test-stack.js";
+import { BrowserSession, messageOf } from "./helpers/browser-session.js";
+import { startTestStack, type TestStack, testMetricsToken } from "./helpers/test-stack.js";
 
 // Nothing listens on port 1: the BFF must cope with a server it cannot reach.
 const unreachableServer = "http://127.0.0.1:1";
@@ -87,10 +88,13 @@ describe("serving the SPA", () => {
   });
 
   it("reports an unreachable server on /healthz and refuses logins with 502", async () => {
-    app = await buildBff({ serverUrl: unreachableServer, logger: false });
+    app = await buildBff({ serverUrl: unreachableServer, logger: false, metricsToken: "ops" });
     const health = await app.inject({ url: "/healthz" });
     expect(health.statusCode).toBe(503);
-    expect(health.json()).toMatchObject({ status: "degraded", server: { reachable: false } });
+    // The public answer names no address and echoes no upstream error text.
+    expect(health.json()).toEqual({ status: "degraded" });
+    const detailed = await app.inject({ url: "/healthz", headers: { authorization: "Bearer ops" } });
+    expect(detailed.json()).toMatchObject({ status: "degraded", server: { reachable: false } });
     const login = await app.inject({ method: "POST", url: "/auth/login", payload: { token: "berth_x" } });
     expect(login.statusCode).toBe(502);
     expect(login.json().message).toMatch(/unreachable/);
@@ -106,15 +110,39 @@ describe("health and metrics with a real server", () => {
     await stack?.dispose();
   });
 
+  it("keeps /metrics and the detailed /healthz for the operator's token", async () => {
+    const url = (path: string) => new URL(path, stack.bff.url);
+    expect(await (await fetch(url("/healthz"))).json()).toEqual({ status: "ok" });
+    const anonymous = await fetch(url("/metrics"));
+    expect(anonymous.status).toBe(401);
+    expect(await messageOf(anonymous)).toMatch(/Authorization: Bearer/);
+    const wrong = await fetch(url("/metrics"), { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    // Nor does a signed-in browser get them: a session is not the operator.
+    const tab = new BrowserSession(stack.bff.url);
+    expect((await tab.login(stack.adminToken)).status).toBe(200);
+    expect((await tab.fetch("/metrics")).status).toBe(401);
+
+    const off = await buildBff({ serverUrl: stack.server.apiUrl, logger: false });
+    try {
+      const res = await off.inject({ url: "/metrics", headers: { authorization: "Bearer " } });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().message).toMatch(/BERTH_BFF_METRICS_TOKEN/);
+    } finally {
+      await off.close();
+    }
+  });
+
   it("is healthy while the server answers and degraded once it is gone", async () => {
-    const ok = await fetch(new URL("/healthz", stack.bff.url));
+    const operator = { headers: { authorization: `Bearer ${testMetricsToken}` } };
+    const ok = await fetch(new URL("/healthz", stack.bff.url), operator);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({
       status: "ok",
       server: { reachable: true, url: stack.server.apiUrl },
     });
 
-    const metrics = await (await fetch(new URL("/metrics", stack.bff.url))).text();
+    const metrics = await (await fetch(new URL("/metrics", stack.bff.url), operator)).text();
     for (const name of [
       "berth_bff_upstream_streams_open",
       "berth_bff_exec_sessions_open",
@@ -124,8 +152,15 @@ describe("health and metrics with a real server", () => {
       expect(metrics).toContain(name);
     }
 
+    const tab = new BrowserSession(stack.bff.url);
+    expect((await tab.login(stack.adminToken)).status).toBe(200);
+
     await stack.server.close();
-    const down = await fetch(new URL("/healthz", stack.bff.url));
+    // A session the BFF cannot re-check is neither signed out nor vouched for.
+    const me = await tab.fetch("/auth/me");
+    expect(me.status).toBe(503);
+    expect(await messageOf(me)).toBe("the Berth server is unreachable; retrying");
+    const down = await fetch(new URL("/healthz", stack.bff.url), operator);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ server: { reachable: false } });
   });

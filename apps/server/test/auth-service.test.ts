@@ -114,6 +114,24 @@ describe("AuthService over gRPC", () => {
       rawMessage: expect.stringContaining("field code"),
     });
   });
+
+  it("derives a session token that ends with its parent and can revoke itself", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const pasted = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.DEPLOYER, name: "pasted" });
+    const session = await authClient(pasted.secret).createSessionToken({ ttlSeconds: 3600 });
+    expect(Number(session.token!.expiresAt!.seconds) * 1000).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect((await authClient(session.secret).whoAmI({})).token?.role).toBe(Role.DEPLOYER);
+    await admin.revokeToken({ id: pasted.token!.id });
+    await expect(authClient(session.secret).whoAmI({})).rejects.toMatchObject({
+      code: Code.Unauthenticated,
+    });
+
+    const other = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.VIEWER, name: "other" });
+    const own = await authClient(other.secret).createSessionToken({ ttlSeconds: 60 });
+    await authClient(own.secret).revokeOwnToken({});
+    await expect(authClient(own.secret).whoAmI({})).rejects.toMatchObject({ code: Code.Unauthenticated });
+    expect((await authClient(other.secret).whoAmI({})).token?.name).toBe("other");
+  });
 });
 
 describe("bootstrap token", () => {

@@ -1,33 +1,36 @@
+import { methodPolicies } from "@berth/proto";
 import { describe, expect, it } from "vitest";
-import { browserMethods, browserServices } from "./browser-services.js";
+import { browserMethods } from "./browser-services.js";
 
-describe("browserServices", () => {
-  const names = browserServices().map((s) => s.typeName);
+describe("browserMethods", () => {
+  const allowed = browserMethods().map(({ method, role }) => [
+    `${method.parent.typeName}/${method.name}`,
+    role,
+  ]);
 
-  it("includes the catalog and streaming services", () => {
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "berth.v1.AuthService",
-        "berth.v1.DeploymentService",
-        "berth.v1.EventService",
-        "berth.v1.LogService",
-        "berth.v1.ProjectService",
-      ]),
-    );
+  it("is exactly the methods the policy table flags for the browser, with their roles", () => {
+    const flagged = Object.entries(methodPolicies)
+      .filter(([, p]) => p.browser)
+      .map(([name, p]) => [name, p.role]);
+    expect(allowed.sort()).toEqual(flagged.sort());
   });
 
-  it("leaves out machine-only services and the BFF's own", () => {
-    expect(names).not.toContain("berth.v1.EntrypointService");
-    expect(names).not.toContain("berth.v1.ArtifactService");
-    expect(names).not.toContain("berth.v1.DashboardService");
-  });
-
-  it("offers only unary and server-streaming methods", () => {
-    const methods = browserServices().flatMap((s) => browserMethods(s).map((m) => `${s.name}.${m.name}`));
-    expect(methods).toContain("EventService.WatchEvents");
-    expect(methods).toContain("DeploymentService.ListDeployments");
-    expect(methods).toContain("DeploymentService.ListCommitsBetween");
-    expect(methods).not.toContain("ExecService.StartExecStream");
-    expect(methods).not.toContain("RunnerService.RunnerJobStream");
+  it("leaves token minting, machine-only and streaming-upload methods closed", () => {
+    const names = allowed.map(([name]) => name);
+    for (const closed of [
+      "berth.v1.AuthService/CreateToken",
+      "berth.v1.AuthService/CreateLoginCode",
+      "berth.v1.AuthService/ListTokens",
+      "berth.v1.AuthService/CreateSessionToken",
+      "berth.v1.ProjectService/UpsertProject",
+      "berth.v1.JobService/QueueJob",
+      "berth.v1.ExecService/StartExecStream",
+      "berth.v1.EntrypointService/UploadLogs",
+      "berth.v1.ArtifactService/DownloadArtifact",
+    ]) {
+      expect(names).not.toContain(closed);
+    }
+    expect(names).toContain("berth.v1.EventService/WatchEvents");
+    expect(allowed).toContainEqual(["berth.v1.ReleaseService/Release", "deployer"]);
   });
 });

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { secretMatches } from "./secret-matches.js";
 
 /** Header the SPA echoes the session's CSRF token in on every mutating request. */
 export const csrfHeaderName = "x-csrf-token";
@@ -10,8 +11,5 @@ export function newCsrfToken(): string {
 
 /** Constant-time comparison of the token a request carries with the session's. */
 export function csrfTokenMatches(sent: string | string[] | undefined, expected: string): boolean {
-  if (typeof sent !== "string" || sent.length === 0) return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return secretMatches(sent, expected);
 }

@@ -1,19 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { checkOrigin, expectedOrigin } from "./origin-check.js";
+import { checkOrigin, expectedOrigins } from "./origin-check.js";
 
-describe("expectedOrigin", () => {
+describe("expectedOrigins", () => {
+  const local = ["http://localhost:9700", "http://127.0.0.1:9700", "http://[::1]:9700"];
   it("prefers the configured public URL", () => {
-    expect(expectedOrigin(new URL("https://berth.example.com/app"), "http", "127.0.0.1:9700")).toBe(
-      "https://berth.example.com",
-    );
+    expect(
+      expectedOrigins(new URL("https://berth.example.com/app"), { address: "127.0.0.1", port: 9700 }),
+    ).toEqual(["https://berth.example.com"]);
   });
-  it("falls back to the request's scheme and Host", () => {
-    expect(expectedOrigin(undefined, "http", "localhost:9700")).toBe("http://localhost:9700");
+  it("derives the local names from a loopback or all-interfaces listen address", () => {
+    expect(expectedOrigins(undefined, { address: "127.0.0.1", port: 9700 })).toEqual(local);
+    expect(expectedOrigins(undefined, { address: "::1", port: 9700 })).toEqual(local);
+    expect(expectedOrigins(undefined, { address: "0.0.0.0", port: 9700 })).toEqual(local);
+  });
+  it("uses a specific listen address as it is, and nothing before listening", () => {
+    expect(expectedOrigins(undefined, { address: "10.0.0.5", port: 80 })).toEqual(["http://10.0.0.5"]);
+    expect(expectedOrigins(undefined, { address: "fd00::5", port: 8080 })).toEqual(["http://[fd00::5]:8080"]);
+    expect(expectedOrigins(undefined, null)).toEqual([]);
   });
 });
 
 describe("checkOrigin", () => {
-  const expected = "http://localhost:9700";
+  const expected = ["http://localhost:9700"];
   it("accepts the same origin", () => {
     expect(checkOrigin({ origin: "http://localhost:9700" }, expected)).toBe("same");
   });

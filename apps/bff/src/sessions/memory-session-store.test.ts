@@ -32,6 +32,21 @@ describe("createMemorySessionStore", () => {
     expect(await store.size()).toBe(0);
   });
 
+  it("tells its listeners about each session it drops for expiry, once", async () => {
+    let clock = 0;
+    store = createMemorySessionStore({ now: () => clock });
+    const dropped: string[] = [];
+    store.onExpired((s) => dropped.push(s.id));
+    await store.set(session("x", 100));
+    await store.set(session("y", 1_000));
+    clock = 200;
+    expect(await store.get("x")).toBeUndefined();
+    expect(await store.get("x")).toBeUndefined();
+    clock = 2_000;
+    expect(await store.size()).toBe(0);
+    expect(dropped).toEqual(["x", "y"]);
+  });
+
   it("honours the absolute expiry even when the sliding one is later", async () => {
     let clock = 0;
     store = createMemorySessionStore({ now: () => clock });

@@ -11,9 +11,14 @@ export interface MemorySessionStoreOptions {
 export function createMemorySessionStore(options: MemorySessionStoreOptions = {}): SessionStore {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Session>();
+  const listeners: ((session: Session) => void)[] = [];
   const expired = (s: Session) => now() >= Math.min(s.expiresAt, s.absoluteExpiresAt);
+  const drop = (s: Session) => {
+    sessions.delete(s.id);
+    for (const listener of listeners) listener(s);
+  };
   const sweep = () => {
-    for (const [id, s] of sessions) if (expired(s)) sessions.delete(id);
+    for (const s of sessions.values()) if (expired(s)) drop(s);
   };
   const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   // The sweep must never keep a process alive on its own.
@@ -24,7 +29,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
       const session = sessions.get(id);
       if (!session) return undefined;
       if (expired(session)) {
-        sessions.delete(id);
+        drop(session);
         return undefined;
       }
       return session;
@@ -34,6 +39,9 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
     },
     async delete(id) {
       sessions.delete(id);
+    },
+    onExpired(listener) {
+      listeners.push(listener);
     },
     async size() {
       sweep();

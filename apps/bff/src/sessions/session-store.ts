@@ -24,6 +24,11 @@ export interface SessionStore {
   get(id: string): Promise<Session | undefined>;
   set(session: Session): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * Calls `listener` with each session the store drops because it expired (idle or absolute), so its
+   * server token can be revoked. A store that cannot notice expiry may never call it.
+   */
+  onExpired(listener: (session: Session) => void): void;
   /** How many live sessions the store holds (for /metrics). */
   size(): Promise<number>;
   /** Stops background work (expiry sweeps). */

@@ -78,6 +78,25 @@ export class BrowserSession {
   }
 }
 
+/**
+ * Opens a login link and presses its "Sign in" button like a person would: GET the page, then POST
+ * the form from this origin. Returns the POST's answer (a 303 to / on success) and picks up the CSRF token.
+ */
+export async function signInWithLink(tab: BrowserSession, code: string): Promise<Response> {
+  const page = await tab.fetch(`/auth/magic/${code}`, { redirect: "manual" });
+  if (page.status !== 200) return page;
+  const res = await tab.fetch("/auth/magic", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ code }).toString(),
+    redirect: "manual",
+  });
+  if (res.status === 303) {
+    tab.csrfToken = ((await (await tab.fetch("/auth/me")).json()) as { csrfToken: string }).csrfToken;
+  }
+  return res;
+}
+
 /** The `message` of a BFF error reply. */
 export async function messageOf(res: Response): Promise<string> {
   const body = (await res.json()) as { message?: unknown };

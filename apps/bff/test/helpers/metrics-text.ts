@@ -1,6 +1,12 @@
-/** Sums a metric's samples (all label sets) in the BFF's /metrics text. */
+import { testMetricsToken } from "./test-stack.js";
+
+/** Sums a metric's samples (all label sets) in the BFF's /metrics text, scraped as the operator. */
 export async function metricValue(bffUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(new URL("/metrics", bffUrl))).text();
+  const res = await fetch(new URL("/metrics", bffUrl), {
+    headers: { authorization: `Bearer ${testMetricsToken}` },
+  });
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const text = await res.text();
   let sum = 0;
   for (const line of text.split("\n")) {
     if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))

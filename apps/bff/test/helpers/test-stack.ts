@@ -3,6 +3,9 @@ import { startTestServer } from "../../../server/test/helpers/test-server.js";
 import type { BffOptions } from "../../src/bff-options.js";
 import { type RunningBff, startBff } from "../../src/server.js";
 
+/** The operator token test stacks' BFFs expect on /metrics and the detailed /healthz. */
+export const testMetricsToken = "test-metrics-token";
+
 /** A real Berth server and a real BFF in front of it, both on port 0, with a fresh data dir. */
 export interface TestStack {
   server: RunningServer;
@@ -24,6 +27,7 @@ export async function startTestStack(bffOptions: Partial<BffOptions> = {}): Prom
       host: "127.0.0.1",
       shutdownGraceMs: 300,
       logger: false,
+      metricsToken: testMetricsToken,
       ...bffOptions,
     });
   } catch (err) {

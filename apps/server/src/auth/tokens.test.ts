@@ -63,6 +63,49 @@ describe("tokens", () => {
   });
 });
 
+describe("derived tokens", () => {
+  it("end with their parent: revoking it revokes them, and an expired parent is refused", async () => {
+    const parent = await issueToken(store.db, { kind: "login", role: "admin", name: "pasted" });
+    const child = await issueToken(store.db, {
+      kind: "login",
+      role: "admin",
+      name: "session",
+      parentId: parent.info.id,
+    });
+    const grandchild = await issueToken(store.db, {
+      kind: "login",
+      role: "admin",
+      name: "session of session",
+      parentId: child.info.id,
+    });
+    const sibling = await issueToken(store.db, { kind: "login", role: "admin", name: "other" });
+    expect(await verifyToken(store.db, grandchild.secret)).toBeDefined();
+
+    await revokeToken(store.db, parent.info.id);
+    expect(await verifyToken(store.db, child.secret)).toBeUndefined();
+    expect(await verifyToken(store.db, grandchild.secret)).toBeUndefined();
+    expect(await verifyToken(store.db, sibling.secret)).toBeDefined();
+    const revoked = (await listTokens(store.db)).filter((t) => t.revokedAt).map((t) => t.name);
+    expect(revoked.sort()).toEqual(["pasted", "session", "session of session"]);
+
+    // Expiry of a parent is checked at verification (its children may have been issued for longer).
+    const expiring = await issueToken(store.db, { kind: "login", role: "viewer", name: "short" });
+    const derived = await issueToken(store.db, {
+      kind: "login",
+      role: "viewer",
+      name: "derived",
+      parentId: expiring.info.id,
+    });
+    expect(await verifyToken(store.db, derived.secret)).toBeDefined();
+    await store.db
+      .updateTable("tokens")
+      .set({ expires_at: Date.now() - 1 })
+      .where("id", "=", expiring.info.id)
+      .execute();
+    expect(await verifyToken(store.db, derived.secret)).toBeUndefined();
+  });
+});
+
 describe("login codes", () => {
   it("redeem once, for a login token of the code's role", async () => {
     const { code, expiresAt } = await createLoginCode(store.db, {

@@ -15,6 +15,8 @@ export interface IssueTokenOptions {
   deploymentId?: string;
   /** Lifetime; omitted or 0 means no expiry. */
   ttlMs?: number;
+  /** The token this one is derived from: revoking or expiring the parent ends this one too. */
+  parentId?: string;
 }
 
 export interface IssuedToken {
@@ -38,12 +40,23 @@ export async function issueToken(db: Kysely<Database>, options: IssueTokenOption
     created_at: now,
     expires_at: options.ttlMs ? now + options.ttlMs : null,
     revoked_at: null,
+    parent_id: options.parentId ?? null,
   };
   await db.insertInto("tokens").values(row).execute();
   return { info: toTokenInfo(row), secret };
 }
 
-/** The caller a bearer secret stands for, or undefined when it is unknown, revoked or expired. */
+/** Derived tokens are at most this deep (a session's token of a session's token…); deeper is refused. */
+const maxTokenDepth = 8;
+
+function isLive(row: { revoked_at: number | null; expires_at: number | null }, now: number): boolean {
+  return row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
+}
+
+/**
+ * The caller a bearer secret stands for, or undefined when it is unknown, revoked or expired, or when
+ * any token it was derived from is.
+ */
 export async function verifyToken(db: Kysely<Database>, secret: string): Promise<Caller | undefined> {
   if (!secret.startsWith("berth_")) return undefined;
   const row = await db
@@ -51,8 +64,19 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     .selectAll()
     .where("hash", "=", hashSecret(secret))
     .executeTakeFirst();
-  if (!row || row.revoked_at !== null) return undefined;
-  if (row.expires_at !== null && row.expires_at <= Date.now()) return undefined;
+  const now = Date.now();
+  if (!row || !isLive(row, now)) return undefined;
+  let parentId = row.parent_id;
+  for (let depth = 0; parentId !== null; depth++) {
+    if (depth >= maxTokenDepth) return undefined;
+    const parent = await db
+      .selectFrom("tokens")
+      .select(["parent_id", "revoked_at", "expires_at"])
+      .where("id", "=", parentId)
+      .executeTakeFirst();
+    if (!parent || !isLive(parent, now)) return undefined;
+    parentId = parent.parent_id;
+  }
   return {
     tokenId: row.id,
     kind: row.kind as TokenKind,
@@ -62,17 +86,39 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
   };
 }
 
+/** The ids of a token and of every token derived from it, directly or not (the token first). */
+export async function tokenFamily(db: Kysely<Database>, id: string): Promise<string[]> {
+  const rows = await db
+    .withRecursive("family(id)", (qb) =>
+      qb
+        .selectFrom("tokens")
+        .select("id")
+        .where("id", "=", id)
+        .unionAll((u) =>
+          u.selectFrom("tokens").innerJoin("family", "family.id", "tokens.parent_id").select("tokens.id"),
+        ),
+    )
+    .selectFrom("family")
+    .select("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /**
- * Revokes a token by id. Returns the revoked token, or undefined when no such token exists.
- * Takes effect on the next request: verification reads the store every time.
+ * Revokes a token by id, and every token derived from it (sessions' tokens). Returns the revoked token,
+ * or undefined when no such token exists. Takes effect on the next request: verification reads the
+ * store every time.
  */
 export async function revokeToken(db: Kysely<Database>, id: string): Promise<TokenInfo | undefined> {
-  await db
-    .updateTable("tokens")
-    .set({ revoked_at: Date.now() })
-    .where("id", "=", id)
-    .where("revoked_at", "is", null)
-    .execute();
+  const family = await tokenFamily(db, id);
+  if (family.length > 0) {
+    await db
+      .updateTable("tokens")
+      .set({ revoked_at: Date.now() })
+      .where("id", "in", family)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
   const row = await db.selectFrom("tokens").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toTokenInfo(row) : undefined;
 }

@@ -113,6 +113,7 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
         role: caller.role || "viewer",
         name: req.name || `session of ${caller.name}`,
         ttlMs: Math.max(1, until - Date.now()),
+        parentId: caller.tokenId,
       });
       await recordAudit(db, {
         actor: caller,

@@ -4,12 +4,14 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, type Migration, Migrator, SqliteDialect } from "kysely";
 import * as initial from "./migrations/001-initial.js";
 import * as gitCommits from "./migrations/002-git-commits.js";
+import * as tokenParents from "./migrations/003-token-parents.js";
 import type { Database } from "./schema.js";
 
 /** Migrations in order; a new one is a new file added here, never an edit of an old one. */
 const migrations: Record<string, Migration> = {
   "001-initial": initial,
   "002-git-commits": gitCommits,
+  "003-token-parents": tokenParents,
 };
 
 export interface StoreOptions {

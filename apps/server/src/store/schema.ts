@@ -181,6 +181,8 @@ export interface TokenTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** The token this one was derived from (a session's token); null for tokens issued directly. */
+  parent_id: string | null;
 }
 
 export interface LoginCodeTable {

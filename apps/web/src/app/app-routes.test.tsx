@@ -31,6 +31,25 @@ describe("AppRoutes", () => {
     expect(history).toEqual([`/login?next=${encodeURIComponent("/p/shop/a/web/logs?deployment=v3")}`]);
   });
 
+  it("says the server is unreachable (not the sign-in page, not the app) and recovers by itself", async () => {
+    const { AuthError } = await import("@berth/api-client");
+    let down = true;
+    const flaky: AuthClient = {
+      ...createTestAuthClient().client,
+      me: async () => {
+        if (down) throw new AuthError("the Berth server is unreachable; retrying", 503);
+        return { name: "ada", role: "admin" };
+      },
+    };
+    const { history } = renderRoutes("/jobs", flaky);
+    expect(await screen.findByRole("heading", { name: "The Berth server is unreachable" })).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Sign in to Berth" })).toBeNull();
+    expect(screen.queryByRole("navigation", { name: "Main" })).toBeNull();
+    expect(history).toEqual(["/jobs"]);
+    down = false;
+    expect(await screen.findByRole("navigation", { name: "Main" }, { timeout: 15_000 })).toBeTruthy();
+  });
+
   it("gives the shell the page's params and marks the section of a deep link active", async () => {
     renderRoutes("/jobs/42");
     const crumbs = await screen.findByRole("navigation", { name: "Breadcrumbs" });

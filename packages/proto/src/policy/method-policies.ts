@@ -48,12 +48,12 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
 
   "berth.v1.ProjectService/UpsertProject": deployer,
   "berth.v1.ProjectService/ListProjects": browserViewer,
-  "berth.v1.ProjectService/GetProject": browserViewer,
+  "berth.v1.ProjectService/GetProject": viewer,
   "berth.v1.ProjectService/UpsertApplication": deployer,
   "berth.v1.ProjectService/ListApplications": browserViewer,
   "berth.v1.ProjectService/GetApplication": browserViewer,
 
-  "berth.v1.BuildService/GetBuild": browserViewer,
+  "berth.v1.BuildService/GetBuild": viewer,
   "berth.v1.BuildService/ListBuilds": browserViewer,
 
   "berth.v1.DeploymentService/GetDeployment": browserViewer,
@@ -64,7 +64,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
 
   "berth.v1.ReleaseService/Release": browserDeployer,
   "berth.v1.ReleaseService/Rollback": browserDeployer,
-  "berth.v1.ReleaseService/GetRelease": browserViewer,
+  "berth.v1.ReleaseService/GetRelease": viewer,
   "berth.v1.ReleaseService/ListReleases": browserViewer,
 
   "berth.v1.ArtifactService/UploadArtifact": { kinds: ["login", "runner"], role: "deployer" },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { csrfHeaderName, csrfTokenMatches } from "../../security/csrf-token.js";
-import { checkOrigin, expectedOrigin, type OriginVerdict } from "../../security/origin-check.js";
+import { checkOrigin, expectedOrigins, type OriginVerdict } from "../../security/origin-check.js";
 import type { Session } from "../../sessions/session-store.js";
 
 /** The reason a guard refused a request: an HTTP status and words for a person. */
@@ -40,7 +40,7 @@ export default fp(
     const { publicUrl } = fastify.config;
     const guards: Guards = {
       origin(request) {
-        const expected = expectedOrigin(publicUrl, request.protocol, request.headers.host);
+        const expected = expectedOrigins(publicUrl, fastify.server.address());
         return checkOrigin({ origin: request.headers.origin, referer: request.headers.referer }, expected);
       },
       async mutation(request) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { AuthService } from "@berth/proto";
 import type { CookieSerializeOptions } from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -12,8 +13,16 @@ export interface Sessions {
   create(reply: FastifyReply, token: string, identity: TokenIdentity): Promise<Session>;
   /** The request's session, if its cookie is authentic and the session is live (memoised per request). */
   load(request: FastifyRequest): Promise<Session | undefined>;
-  /** Ends the request's session (if any) and clears the cookies. */
+  /**
+   * Ends the request's session (if any), revokes its server token and clears the cookies. The token
+   * outlives nothing: sign-out, a new sign-in over an old session and idle expiry all revoke it.
+   */
   destroy(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * Re-sends the session cookie when {@link Sessions.load} slid the session's idle expiry, so the
+   * cookie's Max-Age keeps matching the session's real end.
+   */
+  refreshCookie(request: FastifyRequest, reply: FastifyReply): void;
   /** Ends a session by id, e.g. when the server says its token was revoked. */
   forget(id: string): Promise<void>;
 }
@@ -25,6 +34,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Memo of {@link Sessions.load}: undefined = not looked up yet, null = no session. */
     berthSession: Session | null | undefined;
+    /** Whether loading the session slid its idle expiry (its cookie needs re-sending). */
+    berthSessionSlid: boolean;
   }
 }
 
@@ -33,9 +44,27 @@ export default fp(
   async (fastify: FastifyInstance) => {
     const { config } = fastify;
     const store = config.sessionStore;
-    const base: CookieSerializeOptions = { path: "/", secure: config.secure, sameSite: "lax" };
+    const base = { path: "/", secure: config.secure, sameSite: "lax" } satisfies CookieSerializeOptions;
+    const auth = fastify.upstream.client(AuthService);
 
     fastify.decorateRequest("berthSession", undefined);
+    fastify.decorateRequest("berthSessionSlid", false);
+
+    /** Revokes a session's server token; a server that cannot be reached leaves it to expire on its own. */
+    const revoke = async (session: Session, why: string) => {
+      try {
+        await auth.revokeOwnToken({}, { ...fastify.upstream.callOptions(session.token), timeoutMs: 5_000 });
+      } catch (err) {
+        fastify.log.warn({ err, tokenId: session.tokenId, why }, "could not revoke a session's server token");
+      }
+    };
+    store.onExpired((session) => {
+      void revoke(session, "idle expiry");
+    });
+
+    /** Seconds until the session ends if not used again: the cookie lives exactly as long. */
+    const cookieMaxAge = (session: Session, now: number) =>
+      Math.max(1, Math.floor((Math.min(session.expiresAt, session.absoluteExpiresAt) - now) / 1000));
 
     const sessions: Sessions = {
       async create(reply, token, identity) {
@@ -52,7 +81,7 @@ export default fp(
           absoluteExpiresAt: Math.min(now + config.sessionMaxAgeMs, identity.expiresAt ?? Infinity),
         };
         await store.set(session);
-        const maxAge = Math.max(1, Math.floor((session.absoluteExpiresAt - now) / 1000));
+        const maxAge = cookieMaxAge(session, now);
         reply.setCookie(config.sessionCookie, session.id, { ...base, httpOnly: true, signed: true, maxAge });
         // Readable by the SPA on purpose: it echoes the value in X-CSRF-Token (double submit). The
         // value is also bound to the session server-side, so a planted cookie is worthless.
@@ -79,14 +108,38 @@ export default fp(
         if (session.expiresAt - now < config.sessionIdleMs * 0.9) {
           session.expiresAt = now + config.sessionIdleMs;
           await store.set(session);
+          request.berthSessionSlid = true;
         }
         request.berthSession = session;
         return session;
       },
 
+      refreshCookie(request, reply) {
+        const session = request.berthSession;
+        if (!session || !request.berthSessionSlid) return;
+        const maxAge = cookieMaxAge(session, Date.now());
+        // Serialised by hand: Connect replies skip the onSend hook that writes reply.setCookie().
+        reply.header("set-cookie", [
+          fastify.serializeCookie(config.sessionCookie, fastify.signCookie(session.id), {
+            ...base,
+            httpOnly: true,
+            maxAge,
+          }),
+          fastify.serializeCookie(config.csrfCookie, session.csrfToken, {
+            ...base,
+            httpOnly: false,
+            sameSite: "strict",
+            maxAge,
+          }),
+        ]);
+      },
+
       async destroy(request, reply) {
         const session = await sessions.load(request);
-        if (session) await store.delete(session.id);
+        if (session) {
+          await store.delete(session.id);
+          await revoke(session, "signed out");
+        }
         request.berthSession = null;
         reply.clearCookie(config.sessionCookie, { ...base, httpOnly: true });
         reply.clearCookie(config.csrfCookie, { ...base, sameSite: "strict" });
@@ -98,5 +151,5 @@ export default fp(
     };
     fastify.decorate("sessions", sessions);
   },
-  { name: "sessions", dependencies: ["config", "cookie"] },
+  { name: "sessions", dependencies: ["config", "cookie", "upstream"] },
 );

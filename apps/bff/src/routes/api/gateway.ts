@@ -20,11 +20,12 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
   fastify.decorateRequest("gatewayAuth", undefined);
 
   // Decided before Connect sees the request; handlers turn refusals into Connect errors (sessionOf).
-  fastify.addHook("onRequest", async (request) => {
+  fastify.addHook("onRequest", async (request, reply) => {
     request.gatewayAuth =
       request.method === "GET" || request.method === "HEAD"
         ? await sessions.load(request)
         : await guards.mutation(request);
+    sessions.refreshCookie(request, reply);
   });
 
   // A token the server no longer accepts ends the session, so the SPA goes back to the login page.

@@ -4,9 +4,13 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { isRefusal } from "../../plugins/app/guards.js";
 import { isUnreachable } from "../../plugins/app/upstream.js";
 import type { Session } from "../../sessions/session-store.js";
-import { identityFromTokenInfo, NotALoginTokenError } from "../../sessions/token-identity.js";
+import {
+  identityFromTokenInfo,
+  NotALoginTokenError,
+  type TokenIdentity,
+} from "../../sessions/token-identity.js";
 import { replyError } from "../reply-error.js";
-import { magicLinkPage } from "./magic-link-page.js";
+import magicLinkRoutes from "./magic-link.js";
 
 /** What the SPA learns about its session: never the token. */
 function viewerBody(session: Session) {
@@ -19,6 +23,9 @@ function viewerBody(session: Session) {
 }
 
 const upstreamTimeoutMs = 10_000;
+
+/** The longest session token the server derives (CreateSessionTokenRequest.ttl_seconds). */
+const maxSessionTokenSeconds = 7 * 24 * 3600;
 
 /** Session endpoints under /auth: login, logout, me and the one-time login link. */
 export default async function authRoutes(fastify: FastifyInstance) {
@@ -76,18 +83,37 @@ export default async function authRoutes(fastify: FastifyInstance) {
         }
         return refuseServerError(reply, error);
       }
+      let identity: TokenIdentity;
       try {
-        const identity = identityFromTokenInfo(info);
-        // A fresh session id on every login (no session fixation).
-        await sessions.destroy(request, reply);
-        const session = await sessions.create(reply, token, identity);
-        request.log.info({ tokenId: identity.tokenId, role: identity.role }, "signed in");
-        return viewerBody(session);
+        identity = identityFromTokenInfo(info);
       } catch (err) {
         if (!(err instanceof NotALoginTokenError)) throw err;
         metrics.loginFailures.inc({ reason: "kind" });
         return replyError(reply, 403, err.message);
       }
+      // The session never holds the pasted token: it gets its own, derived from it, that expires with
+      // the session, ends if the pasted one is revoked, and is revoked on sign-out.
+      let derived: Awaited<ReturnType<typeof auth.createSessionToken>>;
+      try {
+        derived = await auth.createSessionToken(
+          {
+            ttlSeconds: Math.min(maxSessionTokenSeconds, Math.floor(config.sessionMaxAgeMs / 1000)),
+            name: `dashboard session of ${identity.name}`.slice(0, 100),
+          },
+          { ...upstream.callOptions(token), timeoutMs: upstreamTimeoutMs },
+        );
+      } catch (err) {
+        return refuseServerError(reply, ConnectError.from(err));
+      }
+      const sessionIdentity = { ...identityFromTokenInfo(derived.token), name: identity.name };
+      // A fresh session id on every login (no session fixation).
+      await sessions.destroy(request, reply);
+      const session = await sessions.create(reply, derived.secret, sessionIdentity);
+      request.log.info(
+        { tokenId: identity.tokenId, sessionTokenId: sessionIdentity.tokenId, role: identity.role },
+        "signed in",
+      );
+      return viewerBody(session);
     },
   );
 
@@ -111,67 +137,20 @@ export default async function authRoutes(fastify: FastifyInstance) {
         await sessions.destroy(request, reply);
         return replyError(reply, 401, "your sign-in token was revoked or has expired; sign in again");
       }
-      // The server being down is not the session's fault: keep it and answer from what we know.
+      // The server being down is not the session's fault: keep it, but say so rather than pretend.
       request.log.warn({ err: error }, "could not re-check the session's token");
+      reply.header("retry-after", "5");
+      return replyError(
+        reply,
+        503,
+        isUnreachable(error)
+          ? "the Berth server is unreachable; retrying"
+          : "the Berth server could not check this session; retrying",
+      );
     }
+    sessions.refreshCookie(request, reply);
     return viewerBody(session);
   });
 
-  fastify.get<{ Params: { code: string } }>(
-    "/magic/:code",
-    {
-      config: { rateLimit },
-      schema: {
-        params: {
-          type: "object",
-          properties: {
-            code: { type: "string", minLength: 16, maxLength: 128, pattern: "^[A-Za-z0-9_-]+$" },
-          },
-        },
-      },
-      // A malformed link gets the same page as a spent one.
-      attachValidation: true,
-    },
-    async (request, reply) => {
-      const page = (status: number, title: string, text: string) =>
-        reply.code(status).type("text/html; charset=utf-8").send(magicLinkPage(title, text));
-      if (request.validationError) {
-        return page(400, "This login link is not valid", "Check that you copied the whole link.");
-      }
-      try {
-        const redeemed = await auth.redeemLoginCode(
-          { code: request.params.code },
-          { ...upstream.callOptions(undefined), timeoutMs: upstreamTimeoutMs },
-        );
-        const identity = identityFromTokenInfo(redeemed.token);
-        await sessions.destroy(request, reply);
-        await sessions.create(reply, redeemed.secret, identity);
-        request.log.info({ tokenId: identity.tokenId }, "signed in with a login link");
-        return reply.redirect("/", 303);
-      } catch (err) {
-        if (err instanceof NotALoginTokenError) return page(403, "This link cannot sign you in", err.message);
-        const error = ConnectError.from(err);
-        if (isUnreachable(error)) {
-          return page(
-            502,
-            "Berth is not reachable",
-            "The Berth server did not answer. Try the link again shortly.",
-          );
-        }
-        if (
-          error.code !== Code.NotFound &&
-          error.code !== Code.InvalidArgument &&
-          error.code !== Code.Unauthenticated
-        ) {
-          request.log.error({ err: error }, "redeeming a login link failed");
-        }
-        metrics.loginFailures.inc({ reason: "link" });
-        return page(
-          410,
-          "This login link has expired or was already used",
-          "Login links work once and for a few minutes. Ask for a new one (berth login-link) or sign in with a token.",
-        );
-      }
-    },
-  );
+  await fastify.register(magicLinkRoutes);
 }

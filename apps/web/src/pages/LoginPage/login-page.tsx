@@ -4,13 +4,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useLocation } from "wouter";
 import { useAppServices } from "../../app/app-services.js";
+import { safeNext } from "../../app/safe-next.js";
 import { sessionKey } from "../../app/session.js";
 import { useSearchParams } from "../../lib/use-search-params.js";
-
-/** Only same-site paths are followed after login, never another origin. */
-export function safeNext(next: string | null): string {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 /** Paste a login token; the BFF turns it into an httpOnly session cookie. */
 export function LoginPage() {
@@ -55,6 +51,15 @@ export function LoginPage() {
           <img src="/favicon.svg" alt="" className="h-7 w-7" />
           <h1 className="text-lg font-semibold">Sign in to Berth</h1>
         </div>
+        <section aria-label="Sign in with a link" className="mb-4 text-sm">
+          <p>
+            Get a one-time sign-in link: run <code>berth login-link</code> with a CLI signed in as an admin,
+            then open the link it prints in this browser.
+          </p>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+            The quickstart prints a <code>berth login --server … --code …</code> line that signs a CLI in.
+          </p>
+        </section>
         <label htmlFor="login-token" className="mb-1 block text-sm font-medium">
           Login token
         </label>
@@ -70,8 +75,8 @@ export function LoginPage() {
           className="w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 font-mono text-sm dark:border-zinc-700"
         />
         <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
-          The server prints one at first start; <code>berth token create</code> makes more. It is kept in an
-          httpOnly cookie, never in this page.
+          Or paste a login token: the server prints one at first start. It is kept by the dashboard's backend,
+          never in this page.
         </p>
         {error ? (
           <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400">
