@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
 import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
+import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
@@ -68,6 +69,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     events: createEventBus(),
     logger,
     metrics: createMetricsRegistry(),
+    tokenStreams: createTokenStreams(),
     shutdownSignal: shutdown.signal,
     onClose: (hook) => void closeHooks.push(hook),
     apiUrl: "",
@@ -94,7 +96,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       interceptors: [
         createMetricsInterceptor(ctx.metrics),
         createErrorInterceptor(logger),
-        createAuthInterceptor({ db: store.db }),
+        createAuthInterceptor({ db: store.db, streams: ctx.tokenStreams }),
         createValidationInterceptor(),
       ],
       shutdownSignal: force.signal,

@@ -5,6 +5,7 @@ import type { Database } from "../store/schema.js";
 import type { Caller, Role, TokenKind } from "./caller.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
 import { toTokenInfo } from "./token-info.js";
+import type { TokenStreams } from "./token-streams.js";
 
 export interface IssueTokenOptions {
   kind: TokenKind;
@@ -59,20 +60,27 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     role: row.role as Role | "",
     name: row.name,
     deploymentId: row.deployment_id,
+    expiresAt: row.expires_at ?? undefined,
   };
 }
 
 /**
- * Revokes a token by id. Returns the revoked token, or undefined when no such token exists.
- * Takes effect on the next request: verification reads the store every time.
+ * Revokes a token by id: the one place tokens are revoked. Returns the revoked token, or undefined when
+ * no such token exists. Its open streams end at once; its next request fails (verification reads the
+ * store every time).
  */
-export async function revokeToken(db: Kysely<Database>, id: string): Promise<TokenInfo | undefined> {
+export async function revokeToken(
+  db: Kysely<Database>,
+  streams: TokenStreams,
+  id: string,
+): Promise<TokenInfo | undefined> {
   await db
     .updateTable("tokens")
     .set({ revoked_at: Date.now() })
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .execute();
+  streams.revoke([id]);
   const row = await db.selectFrom("tokens").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toTokenInfo(row) : undefined;
 }
@@ -83,14 +91,20 @@ export async function listTokens(db: Kysely<Database>): Promise<TokenInfo[]> {
   return rows.map(toTokenInfo);
 }
 
-/** Revokes every entrypoint token of a deployment (when it is destroyed). Returns how many. */
-export async function revokeDeploymentTokens(db: Kysely<Database>, deploymentId: string): Promise<number> {
-  const result = await db
+/** Revokes every entrypoint token of a deployment (when it is destroyed) and ends their streams. Returns how many. */
+export async function revokeDeploymentTokens(
+  db: Kysely<Database>,
+  streams: TokenStreams,
+  deploymentId: string,
+): Promise<number> {
+  const rows = await db
     .updateTable("tokens")
     .set({ revoked_at: Date.now() })
     .where("kind", "=", "entrypoint")
     .where("deployment_id", "=", deploymentId)
     .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning("id")
+    .execute();
+  streams.revoke(rows.map((r) => r.id));
+  return rows.length;
 }

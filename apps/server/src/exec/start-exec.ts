@@ -5,6 +5,7 @@ import {
   type StartExecStreamResponse,
   StartExecStreamResponseSchema,
 } from "@berth/proto";
+import { abortable } from "@berth/streams";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { ulid } from "ulid";
@@ -99,8 +100,11 @@ export async function* startExec(
         value: { sessionId, instanceId: session.instanceId, deploymentId: session.deploymentId },
       },
     });
+    // The call's signal (client gone, token revoked) ends the relay even while the command is silent.
+    const fromEntrypoint = abortable({ [Symbol.asyncIterator]: () => side.fromEntrypoint }, hctx.signal);
     for (;;) {
-      const r = await side.fromEntrypoint.next().catch((err: unknown) => {
+      const r = await fromEntrypoint.next().catch((err: unknown) => {
+        if (hctx.signal.aborted) throw hctx.signal.reason;
         throw new ConnectError(
           "lost the connection to the instance's entrypoint",
           Code.Unavailable,

@@ -1,13 +1,17 @@
 import { type MethodPolicy, methodPolicies } from "@berth/proto";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { abortable } from "@berth/streams";
+import { Code, ConnectError, type Interceptor, type StreamRequest } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
 import { authorize } from "../auth/authorize.js";
 import { callerKey } from "../auth/caller.js";
+import type { TokenStream, TokenStreams } from "../auth/token-streams.js";
 import { verifyToken } from "../auth/tokens.js";
 import type { Database } from "../store/schema.js";
 
 export interface AuthInterceptorOptions {
   db: Kysely<Database>;
+  /** Where streaming calls register under their token, so revocation and expiry end them. */
+  streams: TokenStreams;
   /** Defaults to the policy table in @berth/proto. */
   policies?: Readonly<Record<string, MethodPolicy>>;
 }
@@ -15,7 +19,9 @@ export interface AuthInterceptorOptions {
 /**
  * Authenticates the Bearer token of every call and enforces the method policy: no/unknown/revoked
  * token → Unauthenticated; wrong kind or too low a role → PermissionDenied; a method missing from the
- * table → PermissionDenied for everyone. Sets `callerKey` for handlers.
+ * table → PermissionDenied for everyone. Sets `callerKey` for handlers. A streaming call lives only as
+ * long as its token: revoking it or its expiry aborts the handler's signal and ends the call with
+ * Unauthenticated.
  */
 export function createAuthInterceptor(options: AuthInterceptorOptions): Interceptor {
   const policies = options.policies ?? methodPolicies;
@@ -44,8 +50,53 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
     if (!caller) throw new ConnectError("the token is unknown, expired or revoked", Code.Unauthenticated);
     authorize(method, policy, caller);
     req.contextValues.set(callerKey, caller);
-    return next(req);
+    if (!req.stream) return next(req);
+    return holdWhileValid(options.streams.open(caller.tokenId, caller.expiresAt), req, next);
   };
+}
+
+type Next = Parameters<Interceptor>[0];
+
+/**
+ * Runs a streaming call under its token's hold: the handler's signal (`ctx.signal`) aborts with the
+ * revocation, and input and output end with it even if the handler waits on something else.
+ */
+async function holdWhileValid(hold: TokenStream, req: StreamRequest, next: Next) {
+  const signal = AbortSignal.any([req.signal, hold.signal]);
+  try {
+    const res = await raceAbort(
+      next({ ...req, signal, message: abortable(req.message, hold.signal) }),
+      hold.signal,
+    );
+    if (!res.stream) {
+      hold.close();
+      return res;
+    }
+    const messages = res.message;
+    return {
+      ...res,
+      message: (async function* () {
+        try {
+          yield* abortable(messages, hold.signal);
+        } finally {
+          hold.close();
+        }
+      })(),
+    };
+  } catch (e) {
+    hold.close();
+    throw e;
+  }
+}
+
+/** `p`, or the signal's reason once it aborts first (a client-streaming handler answers only at its end). */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

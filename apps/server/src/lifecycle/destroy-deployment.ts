@@ -39,7 +39,7 @@ export async function destroyDeployment(
     .set({ status: "destroyed", destroyed_at: now })
     .where("id", "=", row.id)
     .execute();
-  await revokeDeploymentTokens(db, row.id);
+  await revokeDeploymentTokens(db, ctx.tokenStreams, row.id);
   await recordAudit(db, {
     actor: input.actor,
     action: "deployment.destroy",
