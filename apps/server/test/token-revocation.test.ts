@@ -153,4 +153,34 @@ describe("revoking a token", () => {
     expect(await otherFollower.ended).toMatchObject({ code: Code.Canceled });
     exec.close();
   });
+
+  it("ends the session of a revoked entrypoint token; other sessions stay", async () => {
+    const db = server.ctx.store.db;
+    const admin = await issueToken(db, { kind: "login", role: "admin", name: "admin" });
+    const other = await seedDeployment(db, { seq: 2 });
+    const token = await issueToken(db, {
+      kind: "entrypoint",
+      name: "entrypoint v2",
+      deploymentId: other.deploymentId,
+    });
+    const instanceId = other.instanceIds[0]!;
+    const wrapped = spawnEntrypoint({
+      apiUrl: server.apiUrl,
+      token: token.secret,
+      deploymentId: other.deploymentId,
+      instanceId,
+      command: "exec sleep 1000",
+      cwd: dir,
+    });
+    try {
+      const { sessions } = entrypointRuntime(server.ctx);
+      await pollUntil(() => sessions.get(instanceId), 10_000);
+      await clientFor(server, AuthService, admin.secret).revokeToken({ id: token.info.id });
+      await pollUntil(() => sessions.get(instanceId) === undefined, 1000);
+      // The first instance's session, under its own token, stays.
+      expect(sessions.get(d.instanceIds[0]!)).toBeDefined();
+    } finally {
+      await stopEntrypoint(wrapped);
+    }
+  });
 });

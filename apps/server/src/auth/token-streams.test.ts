@@ -38,6 +38,16 @@ describe("createTokenStreams", () => {
     expect(streams.size).toBe(0);
   });
 
+  it("hands a stream over to a renewed token", () => {
+    const streams = createTokenStreams();
+    const s = streams.open("old", Date.now() + 10);
+    s.handOver("new", Date.now() + 60_000);
+    streams.revoke(["old"]);
+    expect(s.signal.aborted).toBe(false);
+    streams.revoke(["new"]);
+    expect(s.signal.aborted).toBe(true);
+  });
+
   it("does not end a stream of a token that expires after the longest timer", () => {
     const streams = createTokenStreams();
     const s = streams.open("a", Date.now() + 40 * 24 * 3600 * 1000);

@@ -1,11 +1,21 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey } from "@connectrpc/connect";
 
 /** One open stream's hold on its token: its signal aborts when the token is revoked or expires. */
 export interface TokenStream {
   readonly signal: AbortSignal;
   /** Unregisters the stream (it ended by itself). */
   close(): void;
+  /**
+   * Moves the stream under a renewed token (an entrypoint session renews its own): from then on it ends
+   * with the new token, not with the old one's expiry or revocation.
+   */
+  handOver(tokenId: string, expiresAt?: number | null): void;
 }
+
+/** The hold of the streaming call being handled, for handlers that renew their caller's token. */
+export const tokenStreamKey = createContextKey<TokenStream | undefined>(undefined, {
+  description: "the token hold of a streaming call",
+});
 
 /**
  * The streams open under each token, so revoking a token (or its expiry) ends them at once instead of
@@ -35,14 +45,13 @@ export function createTokenStreams(): TokenStreams {
     for (const ac of set) ac.abort(reason);
   };
   return {
-    open(tokenId, expiresAt) {
+    open(firstTokenId, firstExpiresAt) {
       const ac = new AbortController();
-      const set = byToken.get(tokenId) ?? new Set();
-      byToken.set(tokenId, set);
-      set.add(ac);
-      size++;
+      let tokenId = firstTokenId;
+      let expiresAt = firstExpiresAt;
       let timer: NodeJS.Timeout | undefined;
       const arm = () => {
+        clearTimeout(timer);
         if (expiresAt === undefined || expiresAt === null) return;
         const left = expiresAt - Date.now();
         if (left <= 0) {
@@ -53,6 +62,12 @@ export function createTokenStreams(): TokenStreams {
         timer = setTimeout(arm, Math.min(left, maxTimerMs));
         timer.unref();
       };
+      const register = () => {
+        const set = byToken.get(tokenId) ?? new Set();
+        byToken.set(tokenId, set);
+        set.add(ac);
+        size++;
+      };
       const close = () => {
         clearTimeout(timer);
         const mine = byToken.get(tokenId);
@@ -61,8 +76,20 @@ export function createTokenStreams(): TokenStreams {
         if (mine.size === 0) byToken.delete(tokenId);
       };
       ac.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      register();
       arm();
-      return { signal: ac.signal, close };
+      return {
+        signal: ac.signal,
+        close,
+        handOver(nextTokenId, nextExpiresAt) {
+          if (ac.signal.aborted) return;
+          close();
+          tokenId = nextTokenId;
+          expiresAt = nextExpiresAt;
+          register();
+          arm();
+        },
+      };
     },
     revoke(tokenIds) {
       for (const id of tokenIds) end(id, new ConnectError("token revoked", Code.Unauthenticated));

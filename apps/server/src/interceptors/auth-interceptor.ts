@@ -4,7 +4,7 @@ import { Code, ConnectError, type Interceptor, type StreamRequest } from "@conne
 import type { Kysely } from "kysely";
 import { authorize } from "../auth/authorize.js";
 import { callerKey } from "../auth/caller.js";
-import type { TokenStream, TokenStreams } from "../auth/token-streams.js";
+import { type TokenStream, type TokenStreams, tokenStreamKey } from "../auth/token-streams.js";
 import { verifyToken } from "../auth/tokens.js";
 import type { Database } from "../store/schema.js";
 
@@ -51,7 +51,9 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
     authorize(method, policy, caller);
     req.contextValues.set(callerKey, caller);
     if (!req.stream) return next(req);
-    return holdWhileValid(options.streams.open(caller.tokenId, caller.expiresAt), req, next);
+    const hold = options.streams.open(caller.tokenId, caller.expiresAt);
+    req.contextValues.set(tokenStreamKey, hold);
+    return holdWhileValid(hold, req, next);
   };
 }
 
