@@ -3,12 +3,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
+import { type AuthFailureLimit, createAuthFailureLimiter } from "./auth/auth-failure-limiter.js";
 import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
 import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { listenApi } from "./http/listen-api.js";
+import { remoteAddressValues } from "./http/remote-address.js";
 import { createAuthInterceptor } from "./interceptors/auth-interceptor.js";
 import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
 import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js";
@@ -23,6 +25,8 @@ import { openStore, type Store } from "./store/open-store.js";
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
   logger?: Logger;
+  /** Failed authentications allowed per remote address and window; default 20 per minute. */
+  authFailureLimit?: AuthFailureLimit;
   /** How long close() lets in-flight requests finish before dropping connections. Default 5 s. */
   shutdownGraceMs?: number;
 }
@@ -45,7 +49,7 @@ const readMaxBytes = 32 * 1024 * 1024;
 
 /** Starts a Berth server: store, services, the API port (gRPC h2c + Connect + gRPC-Web), then subsystems. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { logger: givenLogger, shutdownGraceMs = 5000, ...serverOptions } = options;
+  const { logger: givenLogger, shutdownGraceMs = 5000, authFailureLimit, ...serverOptions } = options;
   const logger = givenLogger ?? pino({ name: "berth", level: process.env.BERTH_LOG_LEVEL ?? "info" });
   mkdirSync(serverOptions.dataDir, { recursive: true });
   const lock = lockDataDir(serverOptions.dataDir);
@@ -96,11 +100,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       interceptors: [
         createMetricsInterceptor(ctx.metrics),
         createErrorInterceptor(logger),
-        createAuthInterceptor({ db: store.db, streams: ctx.tokenStreams }),
+        createAuthInterceptor({
+          db: store.db,
+          streams: ctx.tokenStreams,
+          failures: createAuthFailureLimiter(authFailureLimit),
+        }),
         createValidationInterceptor(),
       ],
       shutdownSignal: force.signal,
       readMaxBytes,
+      contextValues: remoteAddressValues,
     });
     listener = await listenApi({
       host: serverOptions.host,

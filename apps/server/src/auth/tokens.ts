@@ -64,6 +64,16 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
   };
 }
 
+/** Whether a secret is one the server issued (even if revoked or expired since). */
+export async function isKnownSecret(db: Kysely<Database>, secret: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("tokens")
+    .select("id")
+    .where("hash", "=", hashSecret(secret))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Revokes a token by id: the one place tokens are revoked. Returns the revoked token, or undefined when
  * no such token exists. Its open streams end at once; its next request fails (verification reads the

@@ -2,16 +2,20 @@ import { type MethodPolicy, methodPolicies } from "@berth/proto";
 import { abortable } from "@berth/streams";
 import { Code, ConnectError, type Interceptor, type StreamRequest } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
+import type { AuthFailureLimiter } from "../auth/auth-failure-limiter.js";
 import { authorize } from "../auth/authorize.js";
 import { callerKey } from "../auth/caller.js";
 import { type TokenStream, type TokenStreams, tokenStreamKey } from "../auth/token-streams.js";
-import { verifyToken } from "../auth/tokens.js";
+import { isKnownSecret, verifyToken } from "../auth/tokens.js";
+import { remoteAddressKey } from "../http/remote-address.js";
 import type { Database } from "../store/schema.js";
 
 export interface AuthInterceptorOptions {
   db: Kysely<Database>;
   /** Where streaming calls register under their token, so revocation and expiry end them. */
   streams: TokenStreams;
+  /** Locks out addresses that send too many unknown tokens; none when omitted. */
+  failures?: AuthFailureLimiter;
   /** Defaults to the policy table in @berth/proto. */
   policies?: Readonly<Record<string, MethodPolicy>>;
 }
@@ -19,7 +23,7 @@ export interface AuthInterceptorOptions {
 /**
  * Authenticates the Bearer token of every call and enforces the method policy: no/unknown/revoked
  * token → Unauthenticated; wrong kind or too low a role → PermissionDenied; a method missing from the
- * table → PermissionDenied for everyone. Sets `callerKey` for handlers. A streaming call lives only as
+ * table → PermissionDenied for everyone; an address locked out by `failures` → ResourceExhausted. Sets `callerKey` for handlers. A streaming call lives only as
  * long as its token: revoking it or its expiry aborts the handler's signal and ends the call with
  * Unauthenticated.
  */
@@ -40,6 +44,14 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
       if (secret) req.contextValues.set(callerKey, await verifyToken(options.db, secret));
       return next(req);
     }
+    const address = req.contextValues.get(remoteAddressKey);
+    const lockedMs = options.failures?.lockedFor(address) ?? 0;
+    if (lockedMs > 0) {
+      throw new ConnectError(
+        `too many failed authentications from ${address}; try again in ${Math.ceil(lockedMs / 1000)} s`,
+        Code.ResourceExhausted,
+      );
+    }
     if (!secret) {
       throw new ConnectError(
         `${method} needs a token: send "Authorization: Bearer <token>" (see berth login)`,
@@ -47,7 +59,12 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
       );
     }
     const caller = await verifyToken(options.db, secret);
-    if (!caller) throw new ConnectError("the token is unknown, expired or revoked", Code.Unauthenticated);
+    if (!caller) {
+      // Guessing shows as unknown tokens; revoked and expired ones are real secrets and are not counted,
+      // so the BFF's expired sessions cannot lock out every dashboard user behind its address.
+      if (options.failures && !(await isKnownSecret(options.db, secret))) options.failures.fail(address);
+      throw new ConnectError("the token is unknown, expired or revoked", Code.Unauthenticated);
+    }
     authorize(method, policy, caller);
     req.contextValues.set(callerKey, caller);
     if (!req.stream) return next(req);
