@@ -1,14 +1,23 @@
 import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthService, type StartExecStreamRequest, StartExecStreamRequestSchema } from "@berth/proto";
+import {
+  AuthService,
+  EventService,
+  type RunnerJobStreamRequest,
+  RunnerJobStreamRequestSchema,
+  RunnerService,
+  type StartExecStreamRequest,
+  StartExecStreamRequestSchema,
+} from "@berth/proto";
 import { createPushQueue } from "@berth/streams";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../src/auth/tokens.js";
 import { entrypointRuntime } from "../src/entrypoint/entrypoint-runtime.js";
-import { clientFor } from "./helpers/api-client.js";
+import { engineOf } from "../src/lifecycle/engine.js";
+import { clientFor, errorOf } from "./helpers/api-client.js";
 import {
   entrypointToken,
   pollUntil,
@@ -152,6 +161,45 @@ describe("revoking a token", () => {
     otherFollower.stop();
     expect(await otherFollower.ended).toMatchObject({ code: Code.Canceled });
     exec.close();
+  });
+
+  it("ends a runner's job stream and an event watch, and the runner leaves the pool", async () => {
+    const db = server.ctx.store.db;
+    const admin = await issueToken(db, { kind: "login", role: "admin", name: "admin" });
+    const runner = await issueToken(db, { kind: "runner", name: "agent-1" });
+    const watcher = await issueToken(db, { kind: "login", role: "viewer", name: "watcher" });
+    const runnerInput = createPushQueue<RunnerJobStreamRequest>();
+    runnerInput.push(
+      create(RunnerJobStreamRequestSchema, {
+        msg: { case: "hello", value: { name: "agent-1", kind: "agent" } },
+      }),
+    );
+    const jobs = clientFor(server, RunnerService, runner.secret)
+      .runnerJobStream(runnerInput)
+      [Symbol.asyncIterator]();
+    const registered = (await jobs.next()).value?.msg;
+    expect(registered?.case).toBe("registered");
+    const runnerId = registered?.case === "registered" ? registered.value.runnerId : "";
+    const events = clientFor(server, EventService, watcher.secret).watchEvents({})[Symbol.asyncIterator]();
+    expect((await events.next()).value?.event.case).toBe("heartbeat");
+    const hub = engineOf(server.ctx).hub;
+    expect(hub.isConnected(runnerId)).toBe(true);
+
+    const auth = clientFor(server, AuthService, admin.secret);
+    await auth.revokeToken({ id: runner.info.id });
+    await auth.revokeToken({ id: watcher.info.id });
+    const drain = async (it: AsyncIterator<unknown>) => {
+      for (;;) if ((await it.next()).done) return;
+    };
+    const [runnerEnd, watchEnd] = await within(
+      1000,
+      Promise.all([errorOf(drain(jobs)), errorOf(drain(events))]),
+      "the end of the revoked runner's and watcher's streams",
+    );
+    expect(runnerEnd).toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
+    expect(watchEnd).toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
+    await pollUntil(() => !hub.isConnected(runnerId), 10_000);
+    runnerInput.end();
   });
 
   it("ends the session of a revoked entrypoint token; other sessions stay", async () => {
