@@ -25,8 +25,10 @@ import { openStore, type Store } from "./store/open-store.js";
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
   logger?: Logger;
-  /** Failed authentications allowed per remote address and window; default 20 per minute. */
+  /** Failed authentications allowed per client address and window; default 20 per minute. */
   authFailureLimit?: AuthFailureLimit;
+  /** Proxies whose X-Forwarded-For names the client (BERTH_TRUSTED_PROXIES); default: loopback. */
+  trustedProxies?: readonly string[];
   /** How long close() lets in-flight requests finish before dropping connections. Default 5 s. */
   shutdownGraceMs?: number;
 }
@@ -49,7 +51,13 @@ const readMaxBytes = 32 * 1024 * 1024;
 
 /** Starts a Berth server: store, services, the API port (gRPC h2c + Connect + gRPC-Web), then subsystems. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { logger: givenLogger, shutdownGraceMs = 5000, authFailureLimit, ...serverOptions } = options;
+  const {
+    logger: givenLogger,
+    shutdownGraceMs = 5000,
+    authFailureLimit,
+    trustedProxies,
+    ...serverOptions
+  } = options;
   const logger = givenLogger ?? pino({ name: "berth", level: process.env.BERTH_LOG_LEVEL ?? "info" });
   mkdirSync(serverOptions.dataDir, { recursive: true });
   const lock = lockDataDir(serverOptions.dataDir);
@@ -104,6 +112,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           db: store.db,
           streams: ctx.tokenStreams,
           failures: createAuthFailureLimiter(authFailureLimit),
+          trustedProxies,
         }),
         createValidationInterceptor(),
       ],

@@ -7,6 +7,7 @@ import { authorize } from "../auth/authorize.js";
 import { callerKey } from "../auth/caller.js";
 import { type TokenStream, type TokenStreams, tokenStreamKey } from "../auth/token-streams.js";
 import { isKnownSecret, verifyToken } from "../auth/tokens.js";
+import { clientAddress, defaultTrustedProxies } from "../http/client-address.js";
 import { remoteAddressKey } from "../http/remote-address.js";
 import type { Database } from "../store/schema.js";
 
@@ -16,6 +17,8 @@ export interface AuthInterceptorOptions {
   streams: TokenStreams;
   /** Locks out addresses that send too many unknown tokens; none when omitted. */
   failures?: AuthFailureLimiter;
+  /** Peers whose `X-Forwarded-For` names the client (default: loopback); see clientAddress(). */
+  trustedProxies?: readonly string[];
   /** Defaults to the policy table in @berth/proto. */
   policies?: Readonly<Record<string, MethodPolicy>>;
 }
@@ -44,8 +47,12 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
       if (secret) req.contextValues.set(callerKey, await verifyToken(options.db, secret));
       return next(req);
     }
-    const address = req.contextValues.get(remoteAddressKey);
-    const lockedMs = options.failures?.lockedFor(address) ?? 0;
+    const address = clientAddress(
+      req.contextValues.get(remoteAddressKey),
+      req.header.get("x-forwarded-for"),
+      options.trustedProxies ?? defaultTrustedProxies,
+    );
+    const lockedMs = address === undefined ? 0 : (options.failures?.lockedFor(address) ?? 0);
     if (lockedMs > 0) {
       throw new ConnectError(
         `too many failed authentications from ${address}; try again in ${Math.ceil(lockedMs / 1000)} s`,
@@ -62,7 +69,8 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
     if (!caller) {
       // Guessing shows as unknown tokens; revoked and expired ones are real secrets and are not counted,
       // so the BFF's expired sessions cannot lock out every dashboard user behind its address.
-      if (options.failures && !(await isKnownSecret(options.db, secret))) options.failures.fail(address);
+      if (address !== undefined && options.failures && !(await isKnownSecret(options.db, secret)))
+        options.failures.fail(address);
       throw new ConnectError("the token is unknown, expired or revoked", Code.Unauthenticated);
     }
     authorize(method, policy, caller);
