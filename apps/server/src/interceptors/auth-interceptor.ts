@@ -90,6 +90,8 @@ type Next = Parameters<Interceptor>[0];
  */
 async function holdWhileValid(hold: TokenStream, req: StreamRequest, next: Next) {
   const signal = AbortSignal.any([req.signal, hold.signal]);
+  // A call that ends early (client gone, shutdown) lets go of its token even if its stream is never drained.
+  req.signal.addEventListener("abort", () => hold.close(), { once: true });
   try {
     const res = await raceAbort(
       next({ ...req, signal, message: abortable(req.message, hold.signal) }),
