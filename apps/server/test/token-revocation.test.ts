@@ -114,6 +114,14 @@ const alive = (pid: number) => {
   }
 };
 
+/** The error a stream ends with (reading it to its end); fails if it ends cleanly. */
+const endOf = (it: AsyncIterator<unknown>) =>
+  errorOf(
+    (async () => {
+      for (;;) if ((await it.next()).done) return;
+    })(),
+  );
+
 /** Settles with the promise's value, or fails once `ms` passed. */
 function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -188,18 +196,24 @@ describe("revoking a token", () => {
     const auth = clientFor(server, AuthService, admin.secret);
     await auth.revokeToken({ id: runner.info.id });
     await auth.revokeToken({ id: watcher.info.id });
-    const drain = async (it: AsyncIterator<unknown>) => {
-      for (;;) if ((await it.next()).done) return;
-    };
     const [runnerEnd, watchEnd] = await within(
       1000,
-      Promise.all([errorOf(drain(jobs)), errorOf(drain(events))]),
+      Promise.all([endOf(jobs), endOf(events)]),
       "the end of the revoked runner's and watcher's streams",
     );
     expect(runnerEnd).toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
     expect(watchEnd).toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
     await pollUntil(() => !hub.isConnected(runnerId), 10_000);
     runnerInput.end();
+  });
+
+  it("ends the streams of a token that signs itself out (RevokeOwnToken)", async () => {
+    const session = await issueToken(server.ctx.store.db, { kind: "login", role: "viewer", name: "tab" });
+    const events = clientFor(server, EventService, session.secret).watchEvents({})[Symbol.asyncIterator]();
+    expect((await events.next()).value?.event.case).toBe("heartbeat");
+    await clientFor(server, AuthService, session.secret).revokeOwnToken({});
+    const end = await within(1000, endOf(events), "the end of the signed-out token's event watch");
+    expect(end).toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
   });
 
   it("ends the session of a revoked entrypoint token; other sessions stay", async () => {
