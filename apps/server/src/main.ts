@@ -1,7 +1,7 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
 // [--host H]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_APP_USER,
-// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST,
-// BERTH_LOG_MAX_BYTES. The CLI wraps
+// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES (comma-separated
+// addresses whose X-Forwarded-For names the client; default loopback, "" for none). The CLI wraps
 // this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -60,6 +60,9 @@ const server = await startServer({
     defaults.routerPort,
     "--router-port",
   ),
+  trustedProxies: process.env.BERTH_TRUSTED_PROXIES?.split(",")
+    .map((a) => a.trim())
+    .filter(Boolean),
 }).catch((e: unknown) => {
   // One readable line, not a stack trace: the usual causes are a busy port or an unwritable data dir.
   process.stderr.write(`berth: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { TokenStreams } from "./auth/token-streams.js";
 import type { EventBus } from "./events/event-bus.js";
 import type { ServerOptions } from "./server-options.js";
 import type { Store } from "./store/open-store.js";
@@ -27,6 +28,8 @@ export interface ServerContext {
   logger: Logger;
   /** The Prometheus registry served at /metrics; subsystems register their own metrics on it. */
   metrics: Registry;
+  /** The streams open under each token: revoking a token ends them (auth/tokens.ts `revokeToken`). */
+  tokenStreams: TokenStreams;
   /** Aborted when the server starts shutting down: long-lived streams and loops end on it. */
   shutdownSignal: AbortSignal;
   /** Registers a stop hook. Hooks run in reverse order after the API stops, before the store closes. */

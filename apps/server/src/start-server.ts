@@ -2,11 +2,14 @@ import { setMaxListeners } from "node:events";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
+import { type AuthFailureLimit, createAuthFailureLimiter } from "./auth/auth-failure-limiter.js";
 import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
+import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { listenApi } from "./http/listen-api.js";
+import { remoteAddressValues } from "./http/remote-address.js";
 import { createAuthInterceptor } from "./interceptors/auth-interceptor.js";
 import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
 import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js";
@@ -22,6 +25,10 @@ import { openStore, type Store } from "./store/open-store.js";
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
   logger?: Logger;
+  /** Failed authentications allowed per client address and window; default 20 per minute. */
+  authFailureLimit?: AuthFailureLimit;
+  /** Proxies whose X-Forwarded-For names the client (BERTH_TRUSTED_PROXIES); default: loopback. */
+  trustedProxies?: readonly string[];
   /** How long close() lets in-flight requests finish before dropping connections. Default 5 s. */
   shutdownGraceMs?: number;
 }
@@ -44,7 +51,13 @@ const readMaxBytes = 32 * 1024 * 1024;
 
 /** Starts a Berth server: store, services, the API port (gRPC h2c + Connect + gRPC-Web), then subsystems. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { logger: givenLogger, shutdownGraceMs = 5000, ...serverOptions } = options;
+  const {
+    logger: givenLogger,
+    shutdownGraceMs = 5000,
+    authFailureLimit,
+    trustedProxies,
+    ...serverOptions
+  } = options;
   const logger = givenLogger ?? pino({ name: "berth", level: process.env.BERTH_LOG_LEVEL ?? "info" });
   makeDataDirPrivate(serverOptions.dataDir);
   const lock = lockDataDir(serverOptions.dataDir);
@@ -68,6 +81,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     events: createEventBus(),
     logger,
     metrics: createMetricsRegistry(),
+    tokenStreams: createTokenStreams(),
     shutdownSignal: shutdown.signal,
     onClose: (hook) => void closeHooks.push(hook),
     apiUrl: "",
@@ -94,11 +108,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       interceptors: [
         createMetricsInterceptor(ctx.metrics),
         createErrorInterceptor(logger),
-        createAuthInterceptor({ db: store.db }),
+        createAuthInterceptor({
+          db: store.db,
+          streams: ctx.tokenStreams,
+          failures: createAuthFailureLimiter(authFailureLimit),
+          trustedProxies,
+        }),
         createValidationInterceptor(),
       ],
       shutdownSignal: force.signal,
       readMaxBytes,
+      contextValues: remoteAddressValues,
     });
     listener = await listenApi({
       host: serverOptions.host,

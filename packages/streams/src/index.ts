@@ -1,1 +1,2 @@
+export { abortable } from "./abortable.js";
 export { createPushQueue, type PushQueue, type PushQueueOptions } from "./push-queue.js";

@@ -13,6 +13,8 @@ export interface Caller {
   name: string;
   /** Only for entrypoint tokens: the deployment the token is scoped to. */
   deploymentId: string;
+  /** When the token expires (ms since epoch); undefined when it never does. */
+  expiresAt?: number;
 }
 
 export const callerKey = createContextKey<Caller | undefined>(undefined, {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../store/open-store.js";
 import { createLoginCode, loginCodeTtlMs, redeemLoginCode } from "./login-codes.js";
+import { createTokenStreams } from "./token-streams.js";
 import { issueToken, listTokens, revokeDeploymentTokens, revokeToken, verifyToken } from "./tokens.js";
 
 let store: Store;
@@ -38,7 +39,11 @@ describe("tokens", () => {
       role: "",
       deploymentId: "dep1",
     });
-    expect(await revokeDeploymentTokens(store.db, "dep1")).toBe(1);
+    const streams = createTokenStreams();
+    const caller = await verifyToken(store.db, secret);
+    const open = streams.open(caller!.tokenId);
+    expect(await revokeDeploymentTokens(store.db, streams, "dep1")).toBe(1);
+    expect(open.signal.aborted).toBe(true);
     expect(await verifyToken(store.db, secret)).toBeUndefined();
   });
 
@@ -48,9 +53,12 @@ describe("tokens", () => {
 
   it("stops verifying revoked and expired tokens", async () => {
     const revoked = await issueToken(store.db, { kind: "runner", name: "r" });
-    expect((await revokeToken(store.db, revoked.info.id))?.revokedAt).toBeDefined();
+    const streams = createTokenStreams();
+    const open = streams.open(revoked.info.id);
+    expect((await revokeToken(store.db, streams, revoked.info.id))?.revokedAt).toBeDefined();
+    expect(open.signal.reason).toMatchObject({ rawMessage: "token revoked" });
     expect(await verifyToken(store.db, revoked.secret)).toBeUndefined();
-    expect(await revokeToken(store.db, "nope")).toBeUndefined();
+    expect(await revokeToken(store.db, streams, "nope")).toBeUndefined();
 
     const expiring = await issueToken(store.db, { kind: "runner", name: "t", ttlMs: 60_000 });
     expect(await verifyToken(store.db, expiring.secret)).toBeDefined();
@@ -81,7 +89,13 @@ describe("derived tokens", () => {
     const sibling = await issueToken(store.db, { kind: "login", role: "admin", name: "other" });
     expect(await verifyToken(store.db, grandchild.secret)).toBeDefined();
 
-    await revokeToken(store.db, parent.info.id);
+    const streams = createTokenStreams();
+    const grandchildStream = streams.open(grandchild.info.id);
+    const siblingStream = streams.open(sibling.info.id);
+    await revokeToken(store.db, streams, parent.info.id);
+    // Revoking a parent ends the open streams of everything derived from it, and only those.
+    expect(grandchildStream.signal.aborted).toBe(true);
+    expect(siblingStream.signal.aborted).toBe(false);
     expect(await verifyToken(store.db, child.secret)).toBeUndefined();
     expect(await verifyToken(store.db, grandchild.secret)).toBeUndefined();
     expect(await verifyToken(store.db, sibling.secret)).toBeDefined();

@@ -5,6 +5,7 @@ import type { Database } from "../store/schema.js";
 import type { Caller, Role, TokenKind } from "./caller.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
 import { toTokenInfo } from "./token-info.js";
+import type { TokenStreams } from "./token-streams.js";
 
 export interface IssueTokenOptions {
   kind: TokenKind;
@@ -83,7 +84,18 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     role: row.role as Role | "",
     name: row.name,
     deploymentId: row.deployment_id,
+    expiresAt: row.expires_at ?? undefined,
   };
+}
+
+/** Whether a secret is one the server issued (even if revoked or expired since). */
+export async function isKnownSecret(db: Kysely<Database>, secret: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("tokens")
+    .select("id")
+    .where("hash", "=", hashSecret(secret))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The ids of a token and of every token derived from it, directly or not (the token first). */
@@ -105,11 +117,15 @@ export async function tokenFamily(db: Kysely<Database>, id: string): Promise<str
 }
 
 /**
- * Revokes a token by id, and every token derived from it (sessions' tokens). Returns the revoked token,
- * or undefined when no such token exists. Takes effect on the next request: verification reads the
- * store every time.
+ * Revokes a token by id, and every token derived from it (sessions' tokens): the one place tokens are
+ * revoked. Returns the revoked token, or undefined when no such token exists. Their open streams end at
+ * once; their next request fails (verification reads the store every time).
  */
-export async function revokeToken(db: Kysely<Database>, id: string): Promise<TokenInfo | undefined> {
+export async function revokeToken(
+  db: Kysely<Database>,
+  streams: TokenStreams,
+  id: string,
+): Promise<TokenInfo | undefined> {
   const family = await tokenFamily(db, id);
   if (family.length > 0) {
     await db
@@ -119,6 +135,7 @@ export async function revokeToken(db: Kysely<Database>, id: string): Promise<Tok
       .where("revoked_at", "is", null)
       .execute();
   }
+  streams.revoke(family);
   const row = await db.selectFrom("tokens").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toTokenInfo(row) : undefined;
 }
@@ -129,14 +146,20 @@ export async function listTokens(db: Kysely<Database>): Promise<TokenInfo[]> {
   return rows.map(toTokenInfo);
 }
 
-/** Revokes every entrypoint token of a deployment (when it is destroyed). Returns how many. */
-export async function revokeDeploymentTokens(db: Kysely<Database>, deploymentId: string): Promise<number> {
-  const result = await db
+/** Revokes every entrypoint token of a deployment (when it is destroyed) and ends their streams. Returns how many. */
+export async function revokeDeploymentTokens(
+  db: Kysely<Database>,
+  streams: TokenStreams,
+  deploymentId: string,
+): Promise<number> {
+  const rows = await db
     .updateTable("tokens")
     .set({ revoked_at: Date.now() })
     .where("kind", "=", "entrypoint")
     .where("deployment_id", "=", deploymentId)
     .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning("id")
+    .execute();
+  streams.revoke(rows.map((r) => r.id));
+  return rows.length;
 }

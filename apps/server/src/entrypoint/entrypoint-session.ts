@@ -9,6 +9,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { ulid } from "ulid";
 import { getCaller } from "../auth/caller.js";
+import { tokenStreamKey } from "../auth/token-streams.js";
 import { effectiveConfig } from "../config/effective-config.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
@@ -98,6 +99,8 @@ export async function* serveEntrypointSession(
     const renewal = await renewTokenIfDue(db, tokenId, caller.deploymentId);
     if (renewal) {
       tokenId = renewal.tokenId;
+      // The session lives on under the renewed token: the old one's expiry must not end it.
+      hctx.values.get(tokenStreamKey)?.handOver(renewal.tokenId, renewal.expiresAtMs);
       session.send({
         case: "token",
         value: { secret: renewal.secret, expiresAt: timestampFromMs(renewal.expiresAtMs) },

@@ -5,6 +5,7 @@ import {
   type StartExecStreamResponse,
   StartExecStreamResponseSchema,
 } from "@berth/proto";
+import { abortable } from "@berth/streams";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { ulid } from "ulid";
@@ -103,9 +104,11 @@ export async function* startExec(
         value: { sessionId, instanceId: session.instanceId, deploymentId: session.deploymentId },
       },
     });
+    // The call's signal (client gone, token revoked) ends the relay even while the command is silent.
+    const fromEntrypoint = abortable({ [Symbol.asyncIterator]: () => side.fromEntrypoint }, hctx.signal);
     for (;;) {
-      const r = await nextUnlessAborted(side.fromEntrypoint, hctx.signal).catch((err: unknown) => {
-        if (hctx.signal.aborted) throw err;
+      const r = await fromEntrypoint.next().catch((err: unknown) => {
+        if (hctx.signal.aborted) throw hctx.signal.reason;
         throw new ConnectError(
           "lost the connection to the instance's entrypoint",
           Code.Unavailable,
@@ -152,18 +155,6 @@ export async function* startExec(
       },
     }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
   }
-}
-
-/** The iterator's next result; rejects with Canceled as soon as `signal` aborts, without waiting for it. */
-function nextUnlessAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new ConnectError("the exec client went away", Code.Canceled));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    it.next()
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** Whether the deployment (or the one instance asked for) has an instance the platform runs or is starting. */

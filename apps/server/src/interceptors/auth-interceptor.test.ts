@@ -1,12 +1,15 @@
 import { AuthService, ConfigService, ProjectService } from "@berth/proto";
+import { Health, HealthCheckResponse_ServingStatus } from "@berth/proto/grpc/health";
 import { Code, createClient, createRouterTransport, type Interceptor } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerKey } from "../auth/caller.js";
+import { createTokenStreams } from "../auth/token-streams.js";
 import { issueToken, revokeToken } from "../auth/tokens.js";
 import { openStore, type Store } from "../store/open-store.js";
 import { bearerToken, createAuthInterceptor } from "./auth-interceptor.js";
 
 let store: Store;
+const streams = createTokenStreams();
 beforeAll(async () => {
   store = await openStore({ path: ":memory:" });
 });
@@ -33,7 +36,7 @@ function clients(secret: string | undefined) {
       router.service(AuthService, { redeemLoginCode: () => ({}), listTokens: () => ({}) });
     },
     {
-      router: { interceptors: [createAuthInterceptor({ db: store.db })] },
+      router: { interceptors: [createAuthInterceptor({ db: store.db, streams })] },
       transport: { interceptors: [withToken(secret)] },
     },
   );
@@ -63,7 +66,7 @@ describe("createAuthInterceptor", () => {
       code: Code.Unauthenticated,
     });
     const revoked = await issueToken(store.db, { kind: "login", role: "admin", name: "gone" });
-    await revokeToken(store.db, revoked.info.id);
+    await revokeToken(store.db, streams, revoked.info.id);
     await expect(clients(revoked.secret).projects.listProjects({})).rejects.toMatchObject({
       code: Code.Unauthenticated,
     });
@@ -102,12 +105,75 @@ describe("createAuthInterceptor", () => {
     const transport = createRouterTransport(
       (router) => router.service(ProjectService, { listProjects: () => ({}) }),
       {
-        router: { interceptors: [createAuthInterceptor({ db: store.db, policies: {} })] },
+        router: { interceptors: [createAuthInterceptor({ db: store.db, streams, policies: {} })] },
       },
     );
     await expect(createClient(ProjectService, transport).listProjects({})).rejects.toMatchObject({
       code: Code.PermissionDenied,
       rawMessage: expect.stringContaining("missing from the auth policy"),
+    });
+  });
+});
+
+describe("streams under a token", () => {
+  /** A Health.Watch that sends one message, then waits for its signal only (or, with `deaf`, for nothing). */
+  function watchClient(secret: string, opts: { deaf?: boolean } = {}) {
+    const handlerSignals: AbortSignal[] = [];
+    const transport = createRouterTransport(
+      (router) =>
+        router.service(Health, {
+          async *watch(_req, ctx) {
+            handlerSignals.push(ctx.signal);
+            yield { status: HealthCheckResponse_ServingStatus.SERVING };
+            await new Promise((resolve) => {
+              if (!opts.deaf) ctx.signal.addEventListener("abort", resolve);
+            });
+          },
+        }),
+      {
+        router: {
+          interceptors: [
+            createAuthInterceptor({
+              db: store.db,
+              streams,
+              policies: { "grpc.health.v1.Health/Watch": { kinds: ["login"] } },
+            }),
+          ],
+        },
+        transport: { interceptors: [withToken(secret)] },
+      },
+    );
+    const it = createClient(Health, transport).watch({})[Symbol.asyncIterator]();
+    return { it, handlerSignals };
+  }
+
+  it("ends a stream, even one whose handler ignores its signal, when its token is revoked", async () => {
+    const revoked = await issueToken(store.db, { kind: "login", role: "viewer", name: "leaver" });
+    const other = await issueToken(store.db, { kind: "login", role: "viewer", name: "stayer" });
+    const gone = watchClient(revoked.secret, { deaf: true });
+    const kept = watchClient(other.secret);
+    await gone.it.next();
+    await kept.it.next();
+    const ended = gone.it.next();
+    await revokeToken(store.db, streams, revoked.info.id);
+    await expect(ended).rejects.toMatchObject({ code: Code.Unauthenticated, rawMessage: "token revoked" });
+    expect(gone.handlerSignals[0]?.aborted).toBe(true);
+    expect(kept.handlerSignals[0]?.aborted).toBe(false);
+    await kept.it.return?.();
+  });
+
+  it("ends a stream when its token expires", async () => {
+    const expiring = await issueToken(store.db, {
+      kind: "login",
+      role: "viewer",
+      name: "brief",
+      ttlMs: 300,
+    });
+    const { it: stream } = watchClient(expiring.secret);
+    await stream.next();
+    await expect(stream.next()).rejects.toMatchObject({
+      code: Code.Unauthenticated,
+      rawMessage: "token expired",
     });
   });
 });

@@ -12,5 +12,5 @@ export async function stopInstancesForGood(
   deploymentId: string,
 ): Promise<void> {
   await engine.platform.destroy(deploymentId);
-  await revokeDeploymentTokens(ctx.store.db, deploymentId);
+  await revokeDeploymentTokens(ctx.store.db, ctx.tokenStreams, deploymentId);
 }

@@ -57,7 +57,7 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
     },
 
     async revokeToken(req, hctx) {
-      const revoked = await revokeToken(db, req.id);
+      const revoked = await revokeToken(db, ctx.tokenStreams, req.id);
       if (!revoked) throw new ConnectError(`token "${req.id}" not found`, Code.NotFound);
       await recordAudit(db, {
         actor: getCaller(hctx),
@@ -126,7 +126,7 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
 
     async revokeOwnToken(_req, hctx) {
       const caller = getCaller(hctx);
-      await revokeToken(db, caller.tokenId);
+      await revokeToken(db, ctx.tokenStreams, caller.tokenId);
       await recordAudit(db, {
         actor: caller,
         action: "token.revoke",
