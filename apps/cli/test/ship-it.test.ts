@@ -175,7 +175,8 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
       join(repo, "berth.hcl"),
       hcl
         .replace('path     = "/"', 'path     = "/nope"')
-        .replace('interval = "1s"', 'interval = "100ms"\n        start_timeout = "3s"'),
+        // Long enough for `npm start` to listen on a loaded machine, so the check fails on the 500, not on a refusal.
+        .replace('interval = "1s"', 'interval = "100ms"\n        start_timeout = "10s"'),
     );
     writeFileSync(
       join(repo, "server.js"),
@@ -188,7 +189,7 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     const up = await berth(["up"]);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(
-      /deploy error: v3 is unhealthy: health check did not pass within 3s: GET \/nope answered 500/,
+      /deploy error: v3 is unhealthy: health check did not pass within 10s: GET \/nope answered 500/,
     );
     const s = JSON.parse((await berth(["status", "--json"])).stdout) as {
       releasedSeq: number;
