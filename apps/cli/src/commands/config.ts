@@ -2,6 +2,7 @@ import { type ConfigRevision, ConfigScope, ConfigService, ConfigVarSchema } from
 import type { Command } from "commander";
 import { colors } from "../output/colors.js";
 import { printJsonList } from "../output/print-json.js";
+import { sanitizeText } from "../output/sanitize-text.js";
 import { renderTable } from "../output/table.js";
 import { resolveOptionalApp, resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -107,7 +108,8 @@ export function registerConfigCommand(program: Command): void {
         if (key) {
           const v = vars[0]!;
           if (v.masked) throw new Error(`"${key}" is a secret; add --reveal (admin only) to print it`);
-          process.stdout.write(`${v.value}\n`);
+          // A script gets the value as stored; a terminal gets it without control sequences.
+          process.stdout.write(`${process.stdout.isTTY ? sanitizeText(v.value) : v.value}\n`);
           return;
         }
         if (vars.length === 0) {
