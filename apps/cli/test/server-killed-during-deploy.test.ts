@@ -38,7 +38,18 @@ describe("server killed during a deploy", () => {
     new Promise<Ready>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [bin, "server", "run", "--data-dir", dataDir, "--port", "0", "--router-port", "0"],
+        [
+          bin,
+          "server",
+          "run",
+          "--data-dir",
+          dataDir,
+          "--port",
+          "0",
+          "--router-port",
+          "0",
+          "--print-token-json",
+        ],
         {
           env: { ...env, BERTH_LOG_LEVEL: "warn" },
           stdio: ["ignore", "pipe", "ignore"],

@@ -15,16 +15,19 @@ export interface BerthRun {
 
 /**
  * Runs the real binary with `args` and resolves with its exit code and output (it never rejects: tests assert the
- * code). Async, not spawnSync: a server under test in this process must keep serving meanwhile.
+ * code). Async, not spawnSync: a server under test in this process must keep serving meanwhile. Its stdin gets
+ * `input` (default: nothing) and is then closed, as a shell's `< file` would.
  */
 export function runBerth(
   args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number },
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number; input?: string },
 ): Promise<BerthRun> {
+  const { input, ...execOptions } = options;
   return new Promise((resolve) => {
-    execFile(process.execPath, [berthBin, ...args], options, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [berthBin, ...args], execOptions, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    child.stdin?.end(input ?? "");
   });
 }
