@@ -10,7 +10,6 @@ async function readPiped(input: NodeJS.ReadStream): Promise<string> {
 /** Prompts on stderr and reads one line from a terminal without echoing it; Ctrl-C or Ctrl-D aborts. */
 function readHidden(prompt: string, input: NodeJS.ReadStream, out: NodeJS.WriteStream): Promise<string> {
   return new Promise((resolve, reject) => {
-    out.write(prompt);
     let value = "";
     const finish = (error?: Error) => {
       input.setRawMode(false);
@@ -28,9 +27,11 @@ function readHidden(prompt: string, input: NodeJS.ReadStream, out: NodeJS.WriteS
         else if (ch >= " ") value += ch;
       }
     };
+    // Echo off before the prompt shows: whatever is typed once it is visible must not appear.
     input.setRawMode(true);
     input.resume();
     input.on("data", onData);
+    out.write(prompt);
   });
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The real `berth` binary. */
@@ -29,5 +29,35 @@ export function runBerth(
       resolve({ code, stdout, stderr });
     });
     child.stdin?.end(input ?? "");
+  });
+}
+
+/**
+ * Runs the real binary with its stdout piped into a reader that has already gone away (`berth status | head`
+ * once head has exited): every write to stdout fails with EPIPE.
+ */
+export function runBerthIntoClosedPipe(
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [berthBin, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`berth ${args.join(" ")} did not exit within ${options.timeout} ms:\n${stderr}`));
+    }, options.timeout);
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
   });
 }
