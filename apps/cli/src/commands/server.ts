@@ -55,6 +55,10 @@ export function registerServerCommand(program: Command): void {
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
 
+      // A server outlives whoever reads its stdout: a closed pipe there must not stop it (other commands exit).
+      process.stdout.removeAllListeners("error");
+      process.stdout.on("error", () => {});
+
       // Loaded here so other commands do not pay for the server's modules.
       const { defaultServerOptions, startServer } = await import("@berth/server");
       const dataDir = opts.dataDir ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
