@@ -1,5 +1,7 @@
 import { type ConfigRevision, ConfigScope, ConfigService, ConfigVarSchema } from "@berth/proto";
 import type { Command } from "commander";
+import { currentConfigRevision } from "../client/current-state.js";
+import { reportUnknownOutcome } from "../client/report-outcome.js";
 import { colors } from "../output/colors.js";
 import { printJsonList } from "../output/print-json.js";
 import { sanitizeText } from "../output/sanitize-text.js";
@@ -63,9 +65,12 @@ export function registerConfigCommand(program: Command): void {
     .action(async (pairs: string[], opts: ScopeFlags & { secret?: boolean }, cmd: Command) => {
       const set = pairs.map(parseAssignment).map(([name, value]) => ({ name, value, secret: !!opts.secret }));
       const target = await writeScope(opts);
-      const { revision } = await apiClientFor(cmd)
-        .client(ConfigService)
-        .setConfigVars({ ...target, set });
+      const api = apiClientFor(cmd);
+      const { revision } = await reportUnknownOutcome(
+        () => api.client(ConfigService).setConfigVars({ ...target, set }),
+        () => currentConfigRevision(api, target.project, target.app),
+        "see berth config history",
+      );
       process.stdout.write(
         describeRevision(revision, target.app ? `${target.project}/${target.app}` : target.project),
       );
@@ -76,9 +81,12 @@ export function registerConfigCommand(program: Command): void {
     .argument("<KEY...>", "variables to remove")
     .action(async (names: string[], opts: ScopeFlags, cmd: Command) => {
       const target = await writeScope(opts);
-      const { revision } = await apiClientFor(cmd)
-        .client(ConfigService)
-        .setConfigVars({ ...target, unset: names });
+      const api = apiClientFor(cmd);
+      const { revision } = await reportUnknownOutcome(
+        () => api.client(ConfigService).setConfigVars({ ...target, unset: names }),
+        () => currentConfigRevision(api, target.project, target.app),
+        "see berth config history",
+      );
       process.stdout.write(
         describeRevision(revision, target.app ? `${target.project}/${target.app}` : target.project),
       );
