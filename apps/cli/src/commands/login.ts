@@ -5,6 +5,7 @@ import { createApiTransport } from "../client/create-api-client.js";
 import { readContexts, saveContext } from "../contexts/context-store.js";
 import { readSecret } from "../input/read-secret.js";
 import { colors } from "../output/colors.js";
+import { sanitizeText } from "../output/sanitize-text.js";
 
 export const defaultServer = "http://127.0.0.1:9701";
 
@@ -99,7 +100,7 @@ export function registerLoginCommand(program: Command): void {
       saveContext({ name, server, token, dashboard: dashboard ?? previous?.dashboard });
       const role = who.token ? (Role[who.token.role] ?? "").toLowerCase() : "";
       process.stdout.write(
-        `Logged in to ${server} as ${colors.bold(who.token?.name ?? "?")}${role ? ` (${role})` : ""}; context "${name}" is now current.\n`,
+        `Logged in to ${server} as ${colors.bold(sanitizeText(who.token?.name ?? "?", { keepNewlines: false }))}${role ? ` (${role})` : ""}; context "${name}" is now current.\n`,
       );
     });
 }
