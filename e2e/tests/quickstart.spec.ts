@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,8 @@ interface Started {
   output: () => string;
   link: string;
   appUrl: string;
+  /** The printed CLI login line's arguments after `npx berth`. */
+  cliLogin: string[];
 }
 
 /** The README's first command, on free ports and a temp data dir, in its own process group (like a terminal). */
@@ -46,8 +48,25 @@ async function npmStart(dataDir: string): Promise<Started> {
   }
   const link = /Sign in\s+(http:\/\/\S+\/auth\/magic\/\S+)/.exec(out)?.[1];
   const appUrl = /App\s+(http:\/\/\S+)/.exec(out)?.[1];
-  if (!link || !appUrl) throw new Error(`no login link or app URL in:\n${out}`);
-  return { child, output: () => out, link, appUrl };
+  const cliLine = /CLI\s+npx berth (login [^\n]*--code \S+)/.exec(out)?.[1];
+  if (!link || !appUrl || !cliLine) throw new Error(`no login link, app URL or CLI line in:\n${out}`);
+  return { child, output: () => out, link, appUrl, cliLogin: cliLine.split(" ") };
+}
+
+/** `npx berth <args>` from the repository, as a newcomer types it (their own config dir). */
+function npxBerth(
+  args: string[],
+  configDir: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      "npx",
+      ["berth", ...args],
+      { cwd: repoRoot, env: { ...process.env, BERTH_CONFIG_DIR: configDir, NO_COLOR: "1" }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end();
+  });
 }
 
 /** Ctrl-C as a terminal sends it (to the whole foreground group); resolves once npm has exited. */
@@ -74,12 +93,15 @@ function processesUsing(dir: string): string[] {
 }
 
 let dataDir: string;
+let configDir: string;
 test.beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), "berth-quickstart-e2e-"));
+  configDir = mkdtempSync(join(tmpdir(), "berth-quickstart-cli-"));
 });
 test.afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(`${dataDir}-apps`, { recursive: true, force: true });
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it all; a rerun keeps history", async ({
@@ -94,7 +116,7 @@ test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it al
     // Both deployments run (2 instances each, entrypoint + app): what Ctrl-C must stop.
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(4);
 
-    // The one-time link signs the browser in and lands on the dashboard.
+    // The one-time link signs the browser in (through its interstitial) and lands on the dashboard.
     await signInWithLink(page, first.link);
     await page.getByRole("link", { name: "examples" }).first().click();
     await page.getByRole("link", { name: "hello-node" }).first().click();
@@ -106,6 +128,23 @@ test("npm start brings up a dashboard with the demo app live; Ctrl-C stops it al
     await page.goto(first.link);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.locator("body")).toContainText("expired or was already used");
+
+    // A way back in after signing out: the printed CLI line logs a newcomer's CLI in with a one-time code
+    // (no token on screen), and `berth login-link` prints a fresh dashboard link.
+    await page.goto(new URL("/", first.link).href);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    const login = await npxBerth(first.cliLogin, configDir);
+    expect(login.stderr, login.stderr).toBe("");
+    expect(login.stdout).toContain("(admin)");
+    const again = await npxBerth(first.cliLogin, configDir);
+    expect(again.code, "the printed code works once").toBe(1);
+    const linkRun = await npxBerth(["login-link"], configDir);
+    expect(linkRun.code, linkRun.stderr).toBe(0);
+    const fresh = linkRun.stdout.trim();
+    expect(fresh).toMatch(/\/auth\/magic\/berthc_\S+$/);
+    await signInWithLink(page, fresh);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   } finally {
     await ctrlC(first);
   }

@@ -1,6 +1,6 @@
 // `npm start`, after scripts/quickstart.mjs installed what is needed: starts Berth with embedded defaults,
-// ships the demo app twice on the first run, prints the dashboard login link and the app URL, and stops
-// everything (app processes included) on Ctrl-C.
+// ships the demo app twice on the first run, prints the dashboard login link, a one-time CLI login line and the
+// app URL, and stops everything (app processes included) on Ctrl-C.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -136,13 +136,16 @@ try {
   if (app && appUrl) await waitForHttp(appUrl, 15_000).catch(() => undefined);
   await waitForEntrypoints(stack.server, 15_000);
   const link = await stack.loginLink();
+  const cliCode = await stack.cliLoginCode();
   if (stopping) process.exit(0);
   console.log(`
 ${bold("Berth is running.")} ${dim(`(ready in ${((Date.now() - started) / 1000).toFixed(1)} s; data in ${dataDir})`)}
 
   Dashboard   ${stack.dashboardUrl}
   Sign in     ${bold(link)}   ${dim("(one-time link, valid 10 minutes)")}
-${app ? `  App         ${appUrl}   ${dim(`(${app.project}/${app.app}; each deployment also has its own URL)`)}\n` : ""}  API         ${stack.apiUrl}   ${dim("(berth login --server <API> --token <token>)")}
+${app ? `  App         ${appUrl}   ${dim(`(${app.project}/${app.app}; each deployment also has its own URL)`)}\n` : ""}  API         ${stack.apiUrl}
+  CLI         ${bold(`npx berth login --server ${stack.apiUrl} --dashboard ${stack.dashboardUrl} --code ${cliCode}`)}
+              ${dim("(one-time code, valid 10 minutes; signed out later? npx berth login-link prints a new sign-in link)")}
 
 Press Ctrl-C to stop. ${dim("npm start -- --fresh starts from nothing.")}`);
 } catch (e) {

@@ -46,6 +46,8 @@ export interface Stack {
   }>;
   /** A one-time link that signs the browser in (valid 10 minutes). */
   loginLink(): Promise<string>;
+  /** A one-time code for `berth login --code` (valid 10 minutes), so no long-lived token is shown. */
+  cliLoginCode(): Promise<string>;
   appUrl(project: string, app: string): string;
   deploymentUrl(project: string, app: string, seq: number): string;
   close(): Promise<void>;
@@ -103,6 +105,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return { id: issued.info.id, secret: issued.secret };
   };
 
+  /** A one-time admin login code, minted in-process (the bootstrap token is shown only on a first start). */
+  const adminLoginCode = async (name: string) => {
+    const minter = await loginToken({ name: "quickstart code minter", ttlMs: 60_000 });
+    return (await createLoginCode(db, { role: "admin", name, createdBy: minter.id })).code;
+  };
+
   let closing: Promise<void> | undefined;
   return {
     server,
@@ -112,14 +120,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     routerPort: server.routerPort,
     loginToken,
     async loginLink() {
-      const minter = await loginToken({ name: "quickstart link minter", ttlMs: 60_000 });
-      const { code } = await createLoginCode(db, {
-        role: "admin",
-        name: "you (quickstart)",
-        createdBy: minter.id,
-      });
-      return `${dashboardUrl}/auth/magic/${code}`;
+      return `${dashboardUrl}/auth/magic/${await adminLoginCode("you (quickstart)")}`;
     },
+    cliLoginCode: () => adminLoginCode("you (quickstart CLI)"),
     appUrl: (project, app) => appUrl(project, app, urlOptions()),
     deploymentUrl: (project, app, seq) => deploymentUrl(project, app, seq, urlOptions()),
     close() {

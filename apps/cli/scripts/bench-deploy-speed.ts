@@ -82,7 +82,18 @@ async function measure(dir: string) {
 
 const server = spawn(
   process.execPath,
-  [bin, "server", "run", "--data-dir", join(root, "data"), "--port", "0", "--router-port", "0"],
+  [
+    bin,
+    "server",
+    "run",
+    "--data-dir",
+    join(root, "data"),
+    "--port",
+    "0",
+    "--router-port",
+    "0",
+    "--print-token-json",
+  ],
   {
     env: { ...env, BERTH_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "ignore"],

@@ -2,6 +2,15 @@
 import { formatError } from "./output/format-error.js";
 import { createProgram } from "./program.js";
 
+// `berth status | head`: once the reader has gone, nobody is left to read more. Stop quietly, as Unix tools do
+// (Node ignores SIGPIPE, so a write fails with EPIPE instead; unhandled, that is a stack trace).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 let code = 0;
 try {
   await createProgram().parseAsync(process.argv);

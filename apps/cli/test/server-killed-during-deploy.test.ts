@@ -14,6 +14,7 @@ import { until as pollUntil } from "./helpers/until.js";
 
 interface Ready {
   apiUrl: string;
+  apiPort: number;
   routerPort: number;
   bootstrapToken?: string;
 }
@@ -29,16 +30,29 @@ describe("server killed during a deploy", () => {
     ...process.env,
     BERTH_CONFIG_DIR: configDir,
     BERTH_CACHE_DIR: join(dataDir, "cache"),
+    // How long the CLI tries to reach a lost server again: long enough for the restart below on a busy machine.
+    BERTH_RECONNECT_MS: "120000",
     NO_COLOR: "1",
   };
   let server: ChildProcess | undefined;
   const appPids: number[] = [];
 
-  const startServerProcess = () =>
+  const startServerProcess = (port = 0) =>
     new Promise<Ready>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [bin, "server", "run", "--data-dir", dataDir, "--port", "0", "--router-port", "0"],
+        [
+          bin,
+          "server",
+          "run",
+          "--data-dir",
+          dataDir,
+          "--port",
+          String(port),
+          "--router-port",
+          "0",
+          "--print-token-json",
+        ],
         {
           env: { ...env, BERTH_LOG_LEVEL: "warn" },
           stdio: ["ignore", "pipe", "ignore"],
@@ -112,12 +126,22 @@ describe("server killed during a deploy", () => {
     server!.removeAllListeners("exit");
     server!.kill("SIGKILL");
     await new Promise((r) => server!.once("exit", r));
-    expect((await deploying).code).toBe(1);
 
     // The server is gone; the released instance is not.
     expect(JSON.parse((await get(v1.port)).body).sha).toBe(sha1);
 
-    const second = await startServerProcess();
+    // Back on the same address: the waiting `berth up` finds it again and says what became of its job, instead
+    // of a stream error code.
+    const second = await startServerProcess(first.apiPort);
+    expect(second.apiUrl).toBe(first.apiUrl);
+    const interrupted = await deploying;
+    expect(interrupted.code).toBe(1);
+    expect(interrupted.stderr).not.toContain("canceled: http/2");
+    expect(interrupted.stderr).toMatch(
+      new RegExp(
+        `berth: the connection to the server at ${first.apiUrl} was lost while deploy job \\S+ was running \\(the server stopped, or the network failed: .+\\), so its outcome is unknown\\. Now: job \\S+ is error: interrupted: the server stopped while this job was running\\.\\n$`,
+      ),
+    );
     expect(second.bootstrapToken).toBeUndefined();
     expect((await berth(["login", "--server", second.apiUrl, "--token", first.bootstrapToken!])).code).toBe(
       0,

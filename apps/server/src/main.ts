@@ -1,8 +1,9 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
-// [--host H]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_APP_USER,
-// BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES (comma-separated
-// addresses whose X-Forwarded-For names the client; default loopback, "" for none). The CLI wraps
-// this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}.
+// [--host H] [--print-token-json]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR,
+// BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
+// (comma-separated addresses whose X-Forwarded-For names the client; default loopback, "" for none). The CLI
+// wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
+// (with "bootstrapToken" on a first start only when --print-token-json asks for it).
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     "api-port": { type: "string" },
     "router-port": { type: "string" },
     host: { type: "string" },
+    "print-token-json": { type: "boolean", default: false },
   },
 });
 
@@ -72,7 +74,7 @@ const server = await startServer({
 if (server.bootstrapToken) {
   process.stderr.write(
     `\nBootstrap admin token (shown only once; store it now):\n\n  ${server.bootstrapToken}\n\n` +
-      `Log in with: berth login --server ${server.apiUrl} --token ${server.bootstrapToken}\n\n`,
+      `Log in with (paste the token at its prompt): berth login --server ${server.apiUrl}\n\n`,
   );
 }
 
@@ -94,5 +96,5 @@ process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));
 
 process.stdout.write(
-  `${JSON.stringify({ event: "ready", apiUrl: server.apiUrl, apiPort: server.apiPort, routerPort: server.routerPort, bootstrapToken: server.bootstrapToken })}\n`,
+  `${JSON.stringify({ event: "ready", apiUrl: server.apiUrl, apiPort: server.apiPort, routerPort: server.routerPort, bootstrapToken: values["print-token-json"] ? server.bootstrapToken : undefined })}\n`,
 );

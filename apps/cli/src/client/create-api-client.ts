@@ -10,6 +10,7 @@ import {
 } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type CliContext, currentContext } from "../contexts/context-store.js";
+import { isConnectionLost, isMutating, neverSent, outcomeUnknownError } from "./connection-lost.js";
 
 export interface ApiTarget {
   server: string;
@@ -22,12 +23,17 @@ export function createApiTransport(target: ApiTarget): Transport {
     req.header.set("authorization", `Bearer ${target.token}`);
     return next(req);
   };
-  // An unreachable server is the most common first error: say which address was tried.
+  // An unreachable server is the most common first error: say which address was tried. A change whose
+  // request went out before the connection dropped is another matter: its outcome is unknown.
   const unreachable: Interceptor = (next) => async (req) => {
     try {
       return await next(req);
     } catch (e) {
       const err = ConnectError.from(e);
+      if (req.signal.aborted || !isConnectionLost(err)) throw err;
+      if (!neverSent(err) && isMutating(req.method)) {
+        throw outcomeUnknownError(`${req.method.parent.name}.${req.method.name} request`, target.server, err);
+      }
       if (err.code !== Code.Unavailable) throw err;
       throw new ConnectError(
         `cannot reach the server at ${target.server} (${err.rawMessage}); is it running?`,

@@ -1,7 +1,10 @@
 import { type ConfigRevision, ConfigScope, ConfigService, ConfigVarSchema } from "@berth/proto";
 import type { Command } from "commander";
+import { currentConfigRevision } from "../client/current-state.js";
+import { reportUnknownOutcome } from "../client/report-outcome.js";
 import { colors } from "../output/colors.js";
 import { printJsonList } from "../output/print-json.js";
+import { sanitizeText } from "../output/sanitize-text.js";
 import { renderTable } from "../output/table.js";
 import { resolveOptionalApp, resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -62,9 +65,12 @@ export function registerConfigCommand(program: Command): void {
     .action(async (pairs: string[], opts: ScopeFlags & { secret?: boolean }, cmd: Command) => {
       const set = pairs.map(parseAssignment).map(([name, value]) => ({ name, value, secret: !!opts.secret }));
       const target = await writeScope(opts);
-      const { revision } = await apiClientFor(cmd)
-        .client(ConfigService)
-        .setConfigVars({ ...target, set });
+      const api = apiClientFor(cmd);
+      const { revision } = await reportUnknownOutcome(
+        () => api.client(ConfigService).setConfigVars({ ...target, set }),
+        () => currentConfigRevision(api, target.project, target.app),
+        "see berth config history",
+      );
       process.stdout.write(
         describeRevision(revision, target.app ? `${target.project}/${target.app}` : target.project),
       );
@@ -75,9 +81,12 @@ export function registerConfigCommand(program: Command): void {
     .argument("<KEY...>", "variables to remove")
     .action(async (names: string[], opts: ScopeFlags, cmd: Command) => {
       const target = await writeScope(opts);
-      const { revision } = await apiClientFor(cmd)
-        .client(ConfigService)
-        .setConfigVars({ ...target, unset: names });
+      const api = apiClientFor(cmd);
+      const { revision } = await reportUnknownOutcome(
+        () => api.client(ConfigService).setConfigVars({ ...target, unset: names }),
+        () => currentConfigRevision(api, target.project, target.app),
+        "see berth config history",
+      );
       process.stdout.write(
         describeRevision(revision, target.app ? `${target.project}/${target.app}` : target.project),
       );
@@ -107,7 +116,8 @@ export function registerConfigCommand(program: Command): void {
         if (key) {
           const v = vars[0]!;
           if (v.masked) throw new Error(`"${key}" is a secret; add --reveal (admin only) to print it`);
-          process.stdout.write(`${v.value}\n`);
+          // A script gets the value as stored; a terminal gets it without control sequences.
+          process.stdout.write(`${process.stdout.isTTY ? sanitizeText(v.value) : v.value}\n`);
           return;
         }
         if (vars.length === 0) {

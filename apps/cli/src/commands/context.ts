@@ -23,7 +23,7 @@ export function registerContextCommand(program: Command): void {
         return;
       }
       if (file.contexts.length === 0) {
-        process.stdout.write("No contexts yet: run berth login --server <url> --token <token>\n");
+        process.stdout.write("No contexts yet: run berth login --server <url>\n");
         return;
       }
       const rows = file.contexts.map((c) => [

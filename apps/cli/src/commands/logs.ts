@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/parse-duration.js";
 import { colors } from "../output/colors.js";
 import { logGapNotices } from "../output/log-gap-notices.js";
+import { sanitizeText } from "../output/sanitize-text.js";
 import { apiClientFor } from "./command-context.js";
 import { addDeploymentTargetOptions, pickDeployment } from "./pick-deployment.js";
 
@@ -18,6 +19,7 @@ interface LogsFlags {
   tail?: number;
   follow?: boolean;
   timestamps?: boolean;
+  raw?: boolean;
 }
 
 /** "5m" (ago) or an ISO time → epoch ms. */
@@ -75,6 +77,10 @@ export function registerLogsCommand(program: Command): void {
     })
     .option("-f, --follow", "keep printing new lines")
     .option("--timestamps", "prefix each line with its time")
+    .option(
+      "--raw",
+      "print the app's bytes as they are (default: keep colours, strip other terminal controls)",
+    )
     .action(async (flags: LogsFlags, cmd: Command) => {
       const api = apiClientFor(cmd);
       const deploymentId = flags.instance ? "" : (await pickDeployment(api, flags)).id;
@@ -87,6 +93,11 @@ export function registerLogsCommand(program: Command): void {
         follow: !!flags.follow,
       };
       const logs = api.client(LogService);
+      // Lines are the app's own output: its colours are kept, but not links, titles, cursor moves or other
+      // controls that would act on the reader's terminal (--raw opts out, e.g. to save them as written).
+      const decoder = new TextDecoder();
+      const body = (data: Uint8Array) =>
+        flags.raw ? Buffer.from(data) : Buffer.from(sanitizeText(decoder.decode(data), { keepSgr: true }));
       let cursor = "";
       let attempt = 0;
       const ac = new AbortController();
@@ -103,7 +114,7 @@ export function registerLogsCommand(program: Command): void {
                 prefix = `${colors.dim(new Date(timestampMs(line.timestamp)).toISOString())} ${prefix}`;
               }
               if (line.stream === OutputStream.STDERR) prefix += colors.red("! ");
-              out.push(Buffer.from(prefix), Buffer.from(line.data), Buffer.from("\n"));
+              out.push(Buffer.from(prefix), body(line.data), Buffer.from("\n"));
             }
             if (out.length > 0) process.stdout.write(Buffer.concat(out));
             cursor = res.cursor;

@@ -11,6 +11,7 @@ import { registerExecCommand } from "./exec.js";
 import { registerInitCommand } from "./init.js";
 import { registerJobsCommands } from "./jobs.js";
 import { registerLoginCommand } from "./login.js";
+import { registerLoginLinkCommand } from "./login-link.js";
 import { registerLogsCommand } from "./logs.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
@@ -24,6 +25,7 @@ import { registerTokenCommands } from "./tokens.js";
 export function registerCommands(program: Command): void {
   registerServerCommand(program);
   registerLoginCommand(program);
+  registerLoginLinkCommand(program);
   registerContextCommand(program);
   registerProjectsCommand(program);
   registerAppsCommand(program);

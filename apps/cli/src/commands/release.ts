@@ -1,6 +1,8 @@
 import { DeploymentService, type Release, ReleaseSchema, ReleaseService } from "@berth/proto";
 import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
+import { currentRelease, releaseTargets } from "../client/current-state.js";
+import { reportUnknownOutcome } from "../client/report-outcome.js";
 import { colors } from "../output/colors.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -15,7 +17,7 @@ function printRelease(r: Release | undefined, json: boolean | undefined, verb: s
     );
     return;
   }
-  const targets = r.targets.map((t) => `v${t.seq}${r.targets.length > 1 ? ` ${t.weight}%` : ""}`).join(" + ");
+  const targets = releaseTargets(r);
   process.stdout.write(
     `${verb} ${colors.bold(`${r.project}/${r.app}`)} → ${targets} (release #${r.seq}${r.forced ? ", forced" : ""})\n`,
   );
@@ -55,13 +57,18 @@ export function registerReleaseCommands(program: Command): void {
           target = deployments[0]?.seq;
           if (!target) throw new Error(`${app.project}/${app.app} has no deployments; run berth up`);
         }
-        const { release } = await api.client(ReleaseService).release({
-          app,
-          seq: target,
-          canaryPercent: flags.canary ?? 0,
-          force: !!flags.force,
-          reason: flags.reason ?? "",
-        });
+        const { release } = await reportUnknownOutcome(
+          () =>
+            api.client(ReleaseService).release({
+              app,
+              seq: target,
+              canaryPercent: flags.canary ?? 0,
+              force: !!flags.force,
+              reason: flags.reason ?? "",
+            }),
+          () => currentRelease(api, app),
+          "see berth status",
+        );
         printRelease(release, flags.json, "Released");
       },
     );
@@ -75,9 +82,12 @@ export function registerReleaseCommands(program: Command): void {
     .action(
       async (flags: { project?: string; app?: string; reason?: string; json?: boolean }, cmd: Command) => {
         const app = await resolveApp(flags);
-        const { release } = await apiClientFor(cmd)
-          .client(ReleaseService)
-          .rollback({ app, reason: flags.reason ?? "" });
+        const api = apiClientFor(cmd);
+        const { release } = await reportUnknownOutcome(
+          () => api.client(ReleaseService).rollback({ app, reason: flags.reason ?? "" }),
+          () => currentRelease(api, app),
+          "see berth status",
+        );
         printRelease(release, flags.json, "Rolled back");
       },
     );

@@ -17,6 +17,7 @@ interface ServerRunFlags {
   port?: number;
   routerPort?: number;
   host?: string;
+  printTokenJson?: boolean;
 }
 
 /** `berth server run`: runs a server in the foreground until Ctrl-C. */
@@ -40,6 +41,10 @@ export function registerServerCommand(program: Command): void {
     .option("--port <port>", "API port (gRPC, gRPC-Web and Connect)", parsePort)
     .option("--router-port <port>", "URL router port", parsePort)
     .option("--host <host>", "address to listen on")
+    .option(
+      "--print-token-json",
+      "put the bootstrap token in the JSON ready line on stdout too (for scripts that start a fresh server)",
+    )
     .action(async (opts: ServerRunFlags) => {
       // Signal handlers go in before anything else: a signal that arrives before Node has a listener kills the
       // process outright, and a script may send one as soon as it reads the ready line.
@@ -60,6 +65,10 @@ export function registerServerCommand(program: Command): void {
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
 
+      // A server outlives whoever reads its stdout: a closed pipe there must not stop it (other commands exit).
+      process.stdout.removeAllListeners("error");
+      process.stdout.on("error", () => {});
+
       // Loaded here so other commands do not pay for the server's modules.
       const { defaultServerOptions, startServer } = await import("@berth/server");
       const dataDir = opts.dataDir ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
@@ -79,12 +88,14 @@ export function registerServerCommand(program: Command): void {
       if (running.bootstrapToken) {
         out.write(
           `\nBootstrap admin token (shown only this once; store it now):\n\n  ${colors.bold(running.bootstrapToken)}\n\n` +
-            `Log in with:\n\n  berth login --server ${running.apiUrl} --token ${running.bootstrapToken}\n\n`,
+            `Log in with (paste the token at its prompt):\n\n  berth login --server ${running.apiUrl}\n\n`,
         );
       }
-      // One machine-readable line for scripts and tests that start the server as a child process.
+      // One machine-readable line for scripts and tests that start the server as a child process. The token
+      // goes in only when asked: stdout is often a log file or a CI transcript.
+      const bootstrapToken = opts.printTokenJson ? running.bootstrapToken : undefined;
       process.stdout.write(
-        `${JSON.stringify({ event: "ready", apiUrl: running.apiUrl, apiPort: running.apiPort, routerPort: running.routerPort, bootstrapToken: running.bootstrapToken })}\n`,
+        `${JSON.stringify({ event: "ready", apiUrl: running.apiUrl, apiPort: running.apiPort, routerPort: running.routerPort, bootstrapToken })}\n`,
       );
 
       await stopRequested;

@@ -1,4 +1,4 @@
-// Saved login contexts ({ name, server, token }) in the user's config dir, readable only by the user.
+// Saved login contexts ({ name, server, token, dashboard? }) in the user's config dir, readable only by the user.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
@@ -8,6 +8,8 @@ export interface CliContext {
   /** The API's base URL, e.g. http://127.0.0.1:9701 */
   server: string;
   token: string;
+  /** The dashboard's base URL, for `berth login-link` (remembered from `berth login --dashboard`). */
+  dashboard?: string;
 }
 
 export interface ContextFile {
@@ -56,6 +58,16 @@ export function saveContext(context: CliContext): void {
   writeContexts({ current: context.name, contexts });
 }
 
+/** Remembers the dashboard's address in a saved context (the current one stays current); false if not saved. */
+export function rememberDashboard(name: string, dashboard: string): boolean {
+  const file = readContexts();
+  const found = file.contexts.find((c) => c.name === name);
+  if (!found) return false;
+  found.dashboard = dashboard;
+  writeContexts(file);
+  return true;
+}
+
 /** Makes a saved context current; an unknown name is an error listing the known ones. */
 export function useContext(name: string): CliContext {
   const file = readContexts();
@@ -79,7 +91,7 @@ export function currentContext(name?: string): CliContext {
   const wanted = name || file.current;
   const found = file.contexts.find((c) => c.name === wanted);
   if (!found) {
-    if (!wanted) throw new Error("not logged in: run berth login --server <url> --token <token>");
+    if (!wanted) throw new Error("not logged in: run berth login --server <url>");
     throw new Error(`no context named "${wanted}"; run berth context list`);
   }
   return found;

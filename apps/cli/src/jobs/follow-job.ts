@@ -1,7 +1,17 @@
-import { type Job, JobService, JobState } from "@berth/proto";
+import { type Job, JobKind, JobService, JobState } from "@berth/proto";
+import { ConnectError } from "@connectrpc/connect";
+import { isConnectionLost } from "../client/connection-lost.js";
 import type { ApiClient } from "../client/create-api-client.js";
+import { describeAfterReconnect } from "../client/report-outcome.js";
 import { enumName } from "../output/enum-name.js";
 import type { JobEventRenderer } from "./render-job-events.js";
+
+/** "job 01J… is failed: interrupted by a server restart". */
+async function jobNow(api: ApiClient, jobId: string): Promise<string> {
+  const { job } = await api.client(JobService).getJob({ id: jobId });
+  if (!job) return `job ${jobId} is gone`;
+  return `job ${jobId} is ${enumName(JobState, job.state)}${job.error ? `: ${job.error}` : ""}`;
+}
 
 /** Streams a job's output (replay, then live) into the renderer; resolves with the finished job. */
 export async function followJob(
@@ -16,6 +26,16 @@ export async function followJob(
       last = res.job;
       for (const ev of res.events) renderer?.render(ev);
     }
+  } catch (e) {
+    const err = ConnectError.from(e);
+    if (signal?.aborted || !isConnectionLost(err)) throw e;
+    // The server (or the network) went away mid-job: say so, and what became of the job, not a stream code.
+    const kind = last ? `${enumName(JobKind, last.kind)} job` : "job";
+    const sentence =
+      `the connection to the server at ${api.context.server} was lost while ${kind} ${jobId} was running ` +
+      `(the server stopped, or the network failed: ${err.rawMessage}), so its outcome is unknown`;
+    const now = await describeAfterReconnect(() => jobNow(api, jobId), `see berth job show ${jobId}`);
+    throw new Error(`${sentence}. ${now}`, { cause: err });
   } finally {
     renderer?.stop();
   }

@@ -1,6 +1,7 @@
 import { type JobEvent, OutputStream, StepStatus } from "@berth/proto";
 import { createSpinner } from "nanospinner";
 import { colors } from "../output/colors.js";
+import { sanitizeText } from "../output/sanitize-text.js";
 
 /** Formats milliseconds for humans: 840ms, 1.2s, 1m05s. */
 export function formatDuration(ms: number): string {
@@ -30,11 +31,11 @@ export function createJobEventRenderer(
     render(ev) {
       const e = ev.event;
       if (e.case === "stepStarted") {
-        title = e.value.title;
+        title = sanitizeText(e.value.title, { keepNewlines: false });
         if (tty) spinner = createSpinner(title, { stream: out }).start();
         else out.write(`  … ${title}\n`);
       } else if (e.case === "stepFinished") {
-        const text = `${title || e.value.step} ${colors.dim(formatDuration(e.value.durationMs))}${e.value.detail ? colors.dim(` · ${e.value.detail}`) : ""}`;
+        const text = `${title || e.value.step} ${colors.dim(formatDuration(e.value.durationMs))}${e.value.detail ? colors.dim(` · ${sanitizeText(e.value.detail)}`) : ""}`;
         const ok = e.value.status !== StepStatus.ERROR;
         if (spinner) {
           if (ok) spinner.success({ text });
@@ -43,7 +44,9 @@ export function createJobEventRenderer(
         } else out.write(`  ${ok ? "✔" : "✖"} ${text}\n`);
         title = "";
       } else if (e.case === "line" && showLines) {
-        const line = `    ${e.value.stream === OutputStream.STDERR ? colors.yellow(e.value.text) : colors.dim(e.value.text)}\n`;
+        // Build output keeps its colours but nothing else that would act on the terminal.
+        const text = sanitizeText(e.value.text, { keepSgr: true });
+        const line = `    ${e.value.stream === OutputStream.STDERR ? colors.yellow(text) : colors.dim(text)}\n`;
         if (spinner) spinner.clear();
         out.write(line);
         if (spinner) spinner.render();

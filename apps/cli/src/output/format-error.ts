@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { sanitizeText } from "./sanitize-text.js";
 
 /** Code names as gRPC tools print them: not_found, permission_denied... */
 export function codeName(code: Code): string {
@@ -7,9 +8,12 @@ export function codeName(code: Code): string {
   );
 }
 
-/** One line for any error: "<code>: <message>" for API errors, the message for others. Never a stack. */
+/**
+ * One line for any error: "<code>: <message>" for API errors, the message for others. Never a stack, and never
+ * a control sequence (messages may quote stored text).
+ */
 export function formatError(e: unknown): string {
-  if (e instanceof ConnectError) return `${codeName(e.code)}: ${e.rawMessage}`;
-  if (e instanceof Error) return e.message;
-  return String(e);
+  if (e instanceof ConnectError) return sanitizeText(`${codeName(e.code)}: ${e.rawMessage}`);
+  if (e instanceof Error) return sanitizeText(e.message);
+  return sanitizeText(String(e));
 }

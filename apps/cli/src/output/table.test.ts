@@ -24,3 +24,11 @@ describe("truncate", () => {
     expect(truncate("abcdefghij", 5)).toBe("abcd…");
   });
 });
+
+describe("renderTable with stored text", () => {
+  it("keeps colours but drops links, cursor moves and line breaks from cells", () => {
+    const evil = "\u001b]8;;https://evil.example/\u0007fix\u001b]8;;\u0007\u001b[1A\nmore";
+    const out = renderTable(["MESSAGE", "AGE"], [[evil, "1m"]]);
+    expect(out.split("\n")[1]).toBe("fix more  1m");
+  });
+});

@@ -20,11 +20,15 @@ export interface SpawnedServer {
 export async function spawnServer(dataDir: string): Promise<SpawnedServer> {
   // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that a SIGKILL of
   // the child would orphan.
-  const child = spawn(process.execPath, ["--import", "tsx", main, "--data-dir", dataDir, "--api-port", "0"], {
-    cwd: repoRoot,
-    env: { ...process.env, BERTH_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", main, "--data-dir", dataDir, "--api-port", "0", "--print-token-json"],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, BERTH_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {

@@ -10,10 +10,11 @@ import {
   type ReleaseRequest,
   ReleaseSchema,
   ReleaseService,
+  ReleaseTargetSchema,
   type RollbackRequest,
 } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
-import { createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { renderWithApp } from "../../test/render-with-app.js";
@@ -32,7 +33,18 @@ const dep = (seq: number, sha: string, configRevision: number, status = Deployme
     git: create(GitInfoSchema, { sha: sha.padEnd(40, "0"), message: `commit ${seq}` }),
   });
 
-function setup(mode: "release" | "rollback", target = dep(12, "9f8e7d6", 2)) {
+/** What the release RPCs do: answer, or lose the connection after the request (when `dropped` is set). */
+interface ServerBehaviour {
+  dropped?: ConnectError;
+  /** The release the server reports afterwards; undefined while it is not answering. */
+  latestSeq?: () => number | undefined;
+}
+
+function setup(
+  mode: "release" | "rollback",
+  target = dep(12, "9f8e7d6", 2),
+  behaviour: ServerBehaviour = {},
+) {
   const releases: ReleaseRequest[] = [];
   const rollbacks: RollbackRequest[] = [];
   const between: ListCommitsBetweenRequest[] = [];
@@ -49,11 +61,19 @@ function setup(mode: "release" | "rollback", target = dep(12, "9f8e7d6", 2)) {
     service(ReleaseService, {
       release(req) {
         releases.push(req);
+        if (behaviour.dropped) throw behaviour.dropped;
         return { release: create(ReleaseSchema, { id: "r1" }) };
       },
       rollback(req) {
         rollbacks.push(req);
+        if (behaviour.dropped) throw behaviour.dropped;
         return { release: create(ReleaseSchema, { id: "r2" }) };
+      },
+      listReleases() {
+        const seq = behaviour.latestSeq?.();
+        if (seq === undefined) throw new ConnectError("fetch failed", Code.Unavailable);
+        const targets = [create(ReleaseTargetSchema, { seq, weight: 100 })];
+        return { releases: [create(ReleaseSchema, { id: "r9", seq: 9, targets })] };
       },
     });
     service(ConfigService, {
@@ -144,5 +164,44 @@ describe("ReleaseDialog", () => {
     fireEvent.click(confirm);
     await waitFor(() => expect(releases).toHaveLength(1));
     expect(releases[0]!.force).toBe(true);
+  });
+
+  it("says a release's outcome is unknown after a dropped connection, with the release the server reports", async () => {
+    const { releases, onClose } = setup("release", undefined, {
+      dropped: new ConnectError("fetch failed", Code.Unavailable),
+      latestSeq: () => 12,
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Release v12" }));
+    const notice = await screen.findByTestId("release-outcome-unknown");
+    await waitFor(() => expect(notice.textContent).toContain("Outcome unknown — current release is v12"));
+    expect(notice.textContent).toContain("The connection dropped after the release was sent");
+    expect(screen.queryByText(/Release v12 failed/)).toBeNull();
+    expect(releases).toHaveLength(1);
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it("keeps asking for the current release while the server is not answering", async () => {
+    let answering = false;
+    setup("rollback", undefined, {
+      dropped: new ConnectError("upstream connection lost", Code.Unknown),
+      latestSeq: () => (answering ? 14 : undefined),
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Roll back to v12" }));
+    const notice = await screen.findByTestId("release-outcome-unknown");
+    await waitFor(() => expect(notice.textContent).toContain("the server is not answering yet"));
+    answering = true;
+    await waitFor(() => expect(notice.textContent).toContain("Outcome unknown — current release is v14"), {
+      timeout: 10_000,
+    });
+  });
+
+  it("shows a refusal from the server as a failure, not as an unknown outcome", async () => {
+    setup("release", undefined, {
+      dropped: new ConnectError("v12 is not healthy", Code.FailedPrecondition),
+      latestSeq: () => 14,
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Release v12" }));
+    expect(await screen.findByText(/Release v12 failed/)).toBeTruthy();
+    expect(screen.queryByTestId("release-outcome-unknown")).toBeNull();
   });
 });

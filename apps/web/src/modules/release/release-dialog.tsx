@@ -7,6 +7,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { CommitsBetween } from "./commits-between.js";
 import { ConfigChangeList, useConfigDiff } from "./config-diff.js";
+import { isOutcomeUnknown } from "./outcome-unknown.js";
+import { OutcomeUnknownNotice } from "./outcome-unknown-notice.js";
 import { artifactSizeChange, changeScope, releaseHeadline, versionLabel } from "./release-summary.js";
 
 export interface ReleaseDialogProps {
@@ -33,10 +35,13 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
     void queryClient.invalidateQueries();
     onClose();
   };
-  const release = useMutation(ReleaseService.method.release, { onSuccess });
-  const rollback = useMutation(ReleaseService.method.rollback, { onSuccess });
+  // A dropped connection may hide a release that happened: refresh the page's data either way.
+  const onError = () => void queryClient.invalidateQueries();
+  const release = useMutation(ReleaseService.method.release, { onSuccess, onError });
+  const rollback = useMutation(ReleaseService.method.rollback, { onSuccess, onError });
   const pending = release.isPending || rollback.isPending;
   const error = release.error ?? rollback.error;
+  const unknownOutcome = error ? isOutcomeUnknown(error) : false;
   const unhealthy = target.status !== DeploymentStatus.HEALTHY;
   const canaryPercent = mode === "release" && canary < 100 ? canary : 0;
   const headline = releaseHeadline(app, current, target, canaryPercent);
@@ -136,7 +141,11 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
       </label>
       {error ? (
         <div className="mt-3">
-          <ErrorState error={error} title={`${verb} failed`} />
+          {unknownOutcome ? (
+            <OutcomeUnknownNotice project={project} app={app} what={mode} />
+          ) : (
+            <ErrorState error={error} title={`${verb} failed`} />
+          )}
         </div>
       ) : null}
       <div className="mt-4 flex justify-end gap-2">
