@@ -1,12 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
 import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
+import { createRpcHandler } from "./http/create-rpc-handler.js";
 import { listenApi } from "./http/listen-api.js";
 import { createAuthInterceptor } from "./interceptors/auth-interceptor.js";
 import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
@@ -38,9 +38,6 @@ export interface RunningServer {
   /** Graceful shutdown: ends streams, stops listeners, runs close hooks, closes the store. Idempotent. */
   close(): Promise<void>;
 }
-
-/** Largest single message the API accepts (artifact uploads are streamed in smaller chunks). */
-const readMaxBytes = 32 * 1024 * 1024;
 
 /** Starts a Berth server: store, services, the API port (gRPC h2c + Connect + gRPC-Web), then subsystems. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
@@ -89,7 +86,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let listener: Awaited<ReturnType<typeof listenApi>> | undefined;
   try {
     const bootstrapToken = await ensureBootstrapToken(store.db);
-    const rpc = connectNodeAdapter({
+    const rpc = createRpcHandler({
       routes: (router) => registerServices(router, ctx),
       interceptors: [
         createMetricsInterceptor(ctx.metrics),
@@ -98,7 +95,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         createValidationInterceptor(),
       ],
       shutdownSignal: force.signal,
-      readMaxBytes,
+      // Strict JSON: an unknown field or enum name ({"role":"ROLE_GOD"}) is an error, not silently dropped.
+      jsonOptions: { ignoreUnknownFields: false },
+      logger,
     });
     listener = await listenApi({
       host: serverOptions.host,
