@@ -53,9 +53,7 @@ describe("check", () => {
     const revoke = invalid(() =>
       check(validator, RevokeTokenRequestSchema, create(RevokeTokenRequestSchema, { id: secret })),
     );
-    expect(revoke.rawMessage).toBe(
-      `field id: value length must be at most ${defaultStringMaxLen} characters`,
-    );
+    expect(revoke.rawMessage).toBe("field id: value length must be at most 64 characters");
     const status = invalid(() =>
       check(
         validator,
