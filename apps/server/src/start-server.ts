@@ -1,6 +1,5 @@
 import { setMaxListeners } from "node:events";
 import { join } from "node:path";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pino, { type Logger } from "pino";
 import { type AuthFailureLimit, createAuthFailureLimiter } from "./auth/auth-failure-limiter.js";
 import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
@@ -8,6 +7,7 @@ import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
+import { createRpcHandler } from "./http/create-rpc-handler.js";
 import { listenApi } from "./http/listen-api.js";
 import { remoteAddressValues } from "./http/remote-address.js";
 import { createAuthInterceptor } from "./interceptors/auth-interceptor.js";
@@ -45,9 +45,6 @@ export interface RunningServer {
   /** Graceful shutdown: ends streams, stops listeners, runs close hooks, closes the store. Idempotent. */
   close(): Promise<void>;
 }
-
-/** Largest single message the API accepts (artifact uploads are streamed in smaller chunks). */
-const readMaxBytes = 32 * 1024 * 1024;
 
 /** Starts a Berth server: store, services, the API port (gRPC h2c + Connect + gRPC-Web), then subsystems. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
@@ -103,7 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let listener: Awaited<ReturnType<typeof listenApi>> | undefined;
   try {
     const bootstrapToken = await ensureBootstrapToken(store.db);
-    const rpc = connectNodeAdapter({
+    const rpc = createRpcHandler({
       routes: (router) => registerServices(router, ctx),
       interceptors: [
         createMetricsInterceptor(ctx.metrics),
@@ -117,8 +114,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         createValidationInterceptor(),
       ],
       shutdownSignal: force.signal,
-      readMaxBytes,
       contextValues: remoteAddressValues,
+      // Strict JSON: an unknown field or enum name ({"role":"ROLE_GOD"}) is an error, not silently dropped.
+      jsonOptions: { ignoreUnknownFields: false },
+      logger,
     });
     listener = await listenApi({
       host: serverOptions.host,

@@ -102,12 +102,13 @@ describe("API guards over plain gRPC", () => {
       ),
     ).toEqual({
       code: grpc.status.INVALID_ARGUMENT,
-      message: "field page_size: must be less than or equal to 1000 (got 1000000000)",
+      message: "field page_size: must be less than or equal to 1000",
     });
     const badName = await failure(
       unary(deployments, "ListDeployments", { app: { project: "Bad Name", app: "web" } }, bearer(viewer)),
     );
     expect(badName.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(badName.message).toMatch(/^field app\.project: .*\(got "Bad Name"\)$/);
+    expect(badName.message).toMatch(/^field app\.project: a name is lowercase letters/);
+    expect(badName.message).not.toContain("Bad Name");
   });
 });

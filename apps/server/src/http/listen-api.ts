@@ -28,6 +28,10 @@ export interface ApiListener {
 // defaults a stream moves at most 64 KiB per round trip, which capped terminal output well below the PTY's rate.
 const streamWindowBytes = 1 << 20;
 const connectionWindowBytes = 8 << 20;
+// Request headers carry a method path, a token and a few gRPC fields: 16 KiB and 64 pairs are plenty.
+const maxHeaderBytes = 16 * 1024;
+const maxHeaderPairs = 64;
+const maxStreamsPerConnection = 1000;
 
 /**
  * Listens on one port for both gRPC over HTTP/2 cleartext and Connect/gRPC-Web over HTTP/1.1: Node's
@@ -35,8 +39,19 @@ const connectionWindowBytes = 8 << 20;
  * hands the socket to an http2 or an http server.
  */
 export async function listenApi(options: ListenApiOptions): Promise<ApiListener> {
-  const h1 = http.createServer(options.handler);
-  const h2 = http2.createServer({ settings: { initialWindowSize: streamWindowBytes } }, options.handler);
+  const h1 = http.createServer({ maxHeaderSize: maxHeaderBytes }, options.handler);
+  const h2 = http2.createServer(
+    {
+      settings: {
+        initialWindowSize: streamWindowBytes,
+        // Node allows 2^32-1 streams per connection by default; one BFF or CLI needs hundreds at most.
+        maxConcurrentStreams: maxStreamsPerConnection,
+        maxHeaderListSize: maxHeaderBytes,
+      },
+      maxHeaderListPairs: maxHeaderPairs,
+    },
+    options.handler,
+  );
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {

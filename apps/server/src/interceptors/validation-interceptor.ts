@@ -1,12 +1,14 @@
 import type { DescMessage, Message } from "@bufbuild/protobuf";
-import { createValidator, type Validator, violationsToProto } from "@bufbuild/protovalidate";
+import { createValidator, type Validator, type Violation, violationsToProto } from "@bufbuild/protovalidate";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { formatViolations } from "./format-violations.js";
+import { stringLengthViolations } from "./string-limits.js";
 
 /**
- * Validates every request message against the protovalidate rules in the .proto files (each message of
- * a client stream too). Violations → InvalidArgument naming field, rule and value, with the
- * buf.validate.Violations message attached as an error detail for programs.
+ * Validates every request message (each message of a client stream too): first every string's length
+ * (its `max_len` rule, else a default for all string fields), then the protovalidate rules in the .proto
+ * files. Violations → InvalidArgument naming the field and what it expects (never the rejected value),
+ * with the buf.validate.Violations message attached as an error detail for programs.
  */
 export function createValidationInterceptor(validator: Validator = createValidator()): Interceptor {
   return (next) => async (req) => {
@@ -31,6 +33,9 @@ async function* validateEach<T extends Message>(
 
 /** Throws InvalidArgument when the message breaks a rule. */
 export function check(validator: Validator, schema: DescMessage, message: Message): void {
+  // Lengths first: a megabyte string is refused at once, before any regex or CEL rule reads it.
+  const tooLong = stringLengthViolations(schema, message);
+  if (tooLong.length > 0) throw invalid(tooLong);
   const result = validator.validate(schema, message);
   if (result.kind === "valid") return;
   if (result.kind === "error") {
@@ -42,12 +47,16 @@ export function check(validator: Validator, schema: DescMessage, message: Messag
       result.error,
     );
   }
-  const [violations, desc] = violationsToProto(result.violations);
-  throw new ConnectError(
-    formatViolations(message, result.violations),
+  throw invalid(result.violations, result.error);
+}
+
+function invalid(violations: Violation[], cause?: unknown): ConnectError {
+  const [proto, desc] = violationsToProto(violations);
+  return new ConnectError(
+    formatViolations(violations),
     Code.InvalidArgument,
     undefined,
-    [{ desc, value: violations }],
-    result.error,
+    [{ desc, value: proto }],
+    cause,
   );
 }

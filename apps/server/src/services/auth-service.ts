@@ -58,7 +58,8 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
 
     async revokeToken(req, hctx) {
       const revoked = await revokeToken(db, ctx.tokenStreams, req.id);
-      if (!revoked) throw new ConnectError(`token "${req.id}" not found`, Code.NotFound);
+      // The id is not echoed: what was pasted may be a secret (`berth tokens` lists the ids).
+      if (!revoked) throw new ConnectError("field id: no token has this id", Code.NotFound);
       await recordAudit(db, {
         actor: getCaller(hctx),
         action: "token.revoke",

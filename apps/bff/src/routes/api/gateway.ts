@@ -46,6 +46,8 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
     grpcWeb: false,
     connect: true,
     readMaxBytes: config.bodyLimit,
+    // Strict JSON: an unknown field or enum name ({"role":"ROLE_GOD"}) is refused, not silently dropped.
+    jsonOptions: { ignoreUnknownFields: false },
     interceptors: [forgetRevokedSessions],
     // On close, give unary calls a moment, then end long-lived streams so shutdown is prompt.
     shutdownTimeoutMs: 250,
