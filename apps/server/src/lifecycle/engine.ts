@@ -71,6 +71,9 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   const engine = engineOf(ctx);
   const failed = await failInterruptedJobs(ctx.store, engine.queue);
   if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  const swept = await engine.artifacts.sweepUploads();
+  if (swept > 0)
+    ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
   ctx.onClose(() => engine.platform.close());
   await resumeDeployments(ctx, engine);
   const stopMonitor = startDeploymentMonitor(ctx, engine);
