@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { followBus } from "../events/follow-bus.js";
 import { createJobQueue, type JobQueue } from "../jobs/job-queue.js";
 import { failInterruptedJobs, startJobWatchdog } from "../jobs/job-watchdog.js";
 import type { InstanceView, Platform } from "../platforms/platform.js";
@@ -103,13 +104,14 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     sqlite: ctx.store.sqlite,
     instances: (id) => engine.platform.instances(id),
   });
-  void (async () => {
-    // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
-    for await (const e of ctx.events.subscribe({}, ctx.shutdownSignal)) {
+  // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
+  followBus(ctx.events, {}, ctx.shutdownSignal, {
+    event(e) {
       const kind = e.event.case;
       if (kind === "release" || kind === "deployment" || kind === "application") routes.invalidate();
-    }
-  })();
+    },
+    resync: () => routes.invalidate(),
+  }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));
   const router = await startUrlRouter({
     host: ctx.options.host,
     port: ctx.options.routerPort,
