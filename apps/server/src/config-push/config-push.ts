@@ -69,24 +69,36 @@ async function rollOut(
     [...byDeployment.values()].map(async (group) => {
       for (const wave of rolloutWaves(group.map((s) => s.instanceId))) {
         if (signal.aborted) return;
-        await Promise.all(
+        const failed = await Promise.all(
           wave.map(async (instanceId) => {
             const s = sessions.get(instanceId);
-            if (!s || s.report?.configRevision === config.revision) return;
+            if (!s || s.report?.configRevision === config.revision) return false;
             s.send({ case: "config", value: { env: config.env, revision: config.revision } });
             const ok = await sessions.waitForReport(
               instanceId,
-              (r) => r.configRevision === config.revision && r.appState === "running",
+              (r) =>
+                (r.configRevision === config.revision && r.appState === "running") ||
+                r.configErrorRevision === config.revision,
               { timeoutMs, signal },
             );
+            if (sessions.get(instanceId)?.report?.configErrorRevision === config.revision) return true;
             if (!ok && !signal.aborted) {
               ctx.logger.warn(
                 { instanceId, revision: config.revision },
                 "instance did not confirm the new config in time",
               );
             }
+            return false;
           }),
         );
+        // A config the app cannot start with would fail on every instance: stop before the next wave.
+        if (failed.includes(true)) {
+          ctx.logger.warn(
+            { project, app, revision: config.revision },
+            "config rollout stopped: an instance could not apply it and keeps its previous config",
+          );
+          return;
+        }
       }
     }),
   );

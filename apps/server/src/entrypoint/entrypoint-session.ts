@@ -13,7 +13,7 @@ import { effectiveConfig } from "../config/effective-config.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
 import { publishInstance } from "./publish-instance.js";
-import type { EntrypointSession, SessionRegistry } from "./session-registry.js";
+import type { AppReport, EntrypointSession, SessionRegistry } from "./session-registry.js";
 import { renewTokenIfDue } from "./token-renewal.js";
 
 /** Protocol versions this server speaks with entrypoints. */
@@ -153,21 +153,29 @@ export async function* serveEntrypointSession(
 async function recordStatus(
   deps: EntrypointSessionDeps,
   session: EntrypointSession,
-  status: { appState: string; appPid: number; exitCode: number; configRevision: number; restarts: number },
+  status: AppReport,
 ): Promise<void> {
-  const changed = session.report?.configRevision !== status.configRevision;
+  const before = session.report;
   deps.sessions.report(session.instanceId, {
     appState: status.appState,
     appPid: status.appPid,
     exitCode: status.exitCode,
     configRevision: status.configRevision,
     restarts: status.restarts,
+    configError: status.configError,
+    configErrorRevision: status.configErrorRevision,
   });
-  if (!changed) return;
-  await deps.ctx.store.db
-    .updateTable("instances")
-    .set({ config_revision: status.configRevision })
-    .where("id", "=", session.instanceId)
-    .execute();
+  if (status.configError && before?.configError !== status.configError)
+    deps.ctx.logger.warn(
+      { instanceId: session.instanceId, revision: status.configErrorRevision, error: status.configError },
+      "an instance could not apply a config push",
+    );
+  if (before?.configRevision !== status.configRevision) {
+    await deps.ctx.store.db
+      .updateTable("instances")
+      .set({ config_revision: status.configRevision })
+      .where("id", "=", session.instanceId)
+      .execute();
+  } else if (before?.configError === status.configError) return;
   await publishInstance(deps.ctx, deps.sessions, session.instanceId);
 }

@@ -90,6 +90,7 @@ export async function publishInstance(
     startedAt: v.startedAt ? timestampFromMs(v.startedAt) : undefined,
     configRevision,
     connected: session !== undefined,
+    configError: session?.report?.configError ?? "",
     lastHealthError: v.lastHealthError,
     lastHealthAt: timestampFromMs(Date.now()),
   });
