@@ -100,7 +100,13 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
     const appDir = join(root, "app");
     if (!existsSync(join(root, ".unpacked"))) {
       await rm(appDir, { recursive: true, force: true });
-      await unpackArchive(spec.artifactPath, appDir);
+      try {
+        await unpackArchive(spec.artifactPath, appDir);
+      } catch (err) {
+        // A half-extracted tree is no deployment: leave nothing behind that takes disk or looks runnable.
+        await rm(root, { recursive: true, force: true });
+        throw err;
+      }
       await mkdir(join(root, "logs"), { recursive: true });
       await writeFile(join(root, ".unpacked"), "");
     }
