@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { type Job, type JobResult, StepStatus } from "@berth/proto";
 import { createArchiveBuilder, type JobReporter } from "@berth/server/runner-kit";
 import type { ApiClient } from "../client/create-api-client.js";
-import { listWorkingTreeFiles } from "../git/read-git-info.js";
+import { listBuildFiles } from "../git/list-build-files.js";
 import { uploadArtifact } from "./upload-artifact.js";
 
 /** Where this machine keeps build scratch space and the node_modules cache. */
@@ -25,10 +25,21 @@ export async function runBuildJob(
   signal: AbortSignal,
 ): Promise<Partial<JobResult>> {
   const configJson = job.params.case === "build" ? job.params.value.configJson : "{}";
-  const app = JSON.parse(configJson || "{}") as { path?: string; build?: { command?: string } };
+  const app = JSON.parse(configJson || "{}") as {
+    path?: string;
+    build?: { command?: string; exclude?: string[] };
+  };
   const sourceDir = resolve(rootDir, app.path ?? ".");
   const cache = runnerCacheDir();
-  const files = await listWorkingTreeFiles(sourceDir, signal);
+  reporter.step("files", "Select source files");
+  const { files, inRepository, excluded } = await listBuildFiles(sourceDir, app.build?.exclude ?? [], signal);
+  if (!inRepository)
+    reporter.line(
+      "files",
+      "stderr",
+      `warning: ${sourceDir} is not in a git repository, so this build records no commit (provenance is missing); files its .gitignore lists are still left out`,
+    );
+  reporter.stepDone("files", `${files.length} files${excluded ? `, ${excluded} excluded by berth.hcl` : ""}`);
   const artifact = await createArchiveBuilder().build({
     sourceDir,
     files,
