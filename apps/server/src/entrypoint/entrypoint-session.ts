@@ -112,8 +112,10 @@ export async function* serveEntrypointSession(
     }
     session.send({ case: "heartbeat", value: timestampFromMs(Date.now()) });
   }, heartbeatMs);
-  const renewal = setInterval(() => void renew().catch(() => {}), deps.renewalCheckMs ?? 60_000);
-  void renew().catch((err) => ctx.logger.error({ err }, "entrypoint token renewal failed"));
+  const renewFailed = (err: unknown) =>
+    ctx.logger.error({ err, instanceId: session.instanceId }, "entrypoint token renewal failed");
+  const renewal = setInterval(() => void renew().catch(renewFailed), deps.renewalCheckMs ?? 60_000);
+  void renew().catch(renewFailed);
 
   const pump = (async () => {
     for await (const m of { [Symbol.asyncIterator]: () => it }) {
@@ -138,15 +140,25 @@ export async function* serveEntrypointSession(
     })
     .finally(() => out.end());
 
+  // A server stop ends the session at once; the entrypoint reconnects (its app keeps serving meanwhile).
+  const endOnShutdown = () => out.end();
+  ctx.shutdownSignal.addEventListener("abort", endOnShutdown, { once: true });
+  if (ctx.shutdownSignal.aborted) out.end();
   try {
     for await (const m of out) yield m;
   } finally {
+    ctx.shutdownSignal.removeEventListener("abort", endOnShutdown);
     clearInterval(beat);
     clearInterval(renewal);
     remove();
     out.end();
     void pump;
-    await publishInstance(ctx, sessions, hello.instanceId).catch(() => {});
+    await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
+      ctx.logger.warn(
+        { err, instanceId: hello.instanceId },
+        "publishing the instance's disconnection failed",
+      ),
+    );
   }
 }
 
