@@ -31,26 +31,30 @@ export async function runBuildJob(
   };
   const sourceDir = resolve(rootDir, app.path ?? ".");
   const cache = runnerCacheDir();
-  reporter.step("files", "Select source files");
   const { files, inRepository, excluded } = await listBuildFiles(sourceDir, app.build?.exclude ?? [], signal);
+  const notes: string[] = [];
   if (!inRepository)
-    reporter.line(
-      "files",
-      "stderr",
+    notes.push(
       `warning: ${sourceDir} is not in a git repository, so this build records no commit (provenance is missing); files its .gitignore lists are still left out`,
     );
-  reporter.stepDone("files", `${files.length} files${excluded ? `, ${excluded} excluded by berth.hcl` : ""}`);
+  if (excluded > 0) notes.push(`berth.hcl exclude left out ${excluded} file(s)`);
+  let step = "copy";
   const artifact = await createArchiveBuilder().build({
     sourceDir,
     files,
+    notes,
     options: { command: app.build?.command ?? "" },
     env: { BERTH_GIT_SHA: job.git?.sha ?? "", BERTH_APP: job.app, BERTH_PROJECT: job.project },
     workDir: join(cache, "work"),
     cacheDir: cache,
     output: {
-      step: (name, title) => reporter.step(name, title),
+      step: (name, title) => {
+        step = name;
+        reporter.step(name, title);
+      },
       stepDone: (name, detail) => reporter.stepDone(name, detail),
-      line: (stream, text) => reporter.line("command", stream, text),
+      // A line belongs to the step that is running (the command's output, or a note of the copy step).
+      line: (stream, text) => reporter.line(step, stream, text),
     },
     signal,
   });

@@ -27,6 +27,7 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
   await mkdir(dir, { recursive: true });
   try {
     output.step("copy", "Copy source files");
+    for (const note of input.notes ?? []) output.line("stderr", note);
     const files = input.files ?? (await listAllFiles(input.sourceDir, ["node_modules", ".git"]));
     const shipped = files.filter((f) => !f.startsWith("node_modules/") && !f.startsWith(".git/"));
     await checkTreeLinks(input.sourceDir, shipped, "the source tree");
