@@ -1,5 +1,6 @@
 import { ConfigScope, DeploymentService, type LogLine } from "@berth/proto";
 import { describe, expect, it } from "vitest";
+import { setConfigVars } from "../src/config/config-store.js";
 import { entrypointRuntime } from "../src/entrypoint/entrypoint-runtime.js";
 import { clientFor } from "./helpers/api-client.js";
 import { loginToken, pollUntil, runtimeClients, seedDeployment } from "./helpers/runtime-fixture.js";
@@ -139,5 +140,32 @@ describe("live config", () => {
     expect(applied.configError).toBe("");
     expect(entry!.child.exitCode).toBeNull();
     expect(entry!.stderr()).toContain(`config revision ${badRev} could not be applied`);
+  });
+
+  it("catches up with a config change it missed when the event bus overflowed", async () => {
+    const { server } = rt;
+    const db = server.ctx.store.db;
+    const d = await seedDeployment(db, { count: 1 });
+    await rt.spawnAll(d, () => "exec sleep 1000");
+    const instanceId = d.instanceIds[0]!;
+    const { sessions } = entrypointRuntime(server.ctx);
+    await pollUntil(() => sessions.get(instanceId)?.report?.appState === "running", 10_000);
+
+    // A change stored without its event, then a burst the config push cannot keep up with: it misses events
+    // (its own included, had there been one) and must resync from the store.
+    const { revision } = await setConfigVars(db, {
+      project: d.project,
+      app: d.app,
+      set: [{ name: "GREETING", value: "caught up", secret: false }],
+      unset: [],
+      actor: { tokenId: "", name: "test" },
+    });
+    for (let n = 0; n < 1100; n++)
+      server.ctx.events.publish({
+        project: "elsewhere",
+        app: "",
+        event: { case: "heartbeat", value: false },
+      });
+    await pollUntil(() => sessions.get(instanceId)?.report?.configRevision === revision!.revision, 15_000);
   });
 });
