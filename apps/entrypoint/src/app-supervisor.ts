@@ -12,6 +12,10 @@ export interface AppStatus {
   configRevision: number;
   /** Restarts done by this entrypoint (config changes). */
   restarts: number;
+  /** Why the last pushed config could not be applied (the app runs on configRevision); empty once one applied. */
+  configError: string;
+  /** The revision configError is about. */
+  configErrorRevision: number;
 }
 
 export interface AppExit {
@@ -44,7 +48,11 @@ export interface AppSupervisorOptions {
 
 export interface AppSupervisor {
   start(): void;
-  /** Restarts the app with a new config (env overlay) and revision. */
+  /**
+   * Restarts the app with a new config (env overlay) and revision. When the app cannot start with it (an
+   * environment the kernel refuses), the app is restarted on its previous config, status.configError says why,
+   * and the returned promise rejects.
+   */
   applyConfig(vars: Record<string, string>, revision: number): Promise<void>;
   /** Whether `vars` differ from the config the app runs with (a new revision may change nothing here). */
   configDiffers(vars: Record<string, string>): boolean;
@@ -57,6 +65,15 @@ export interface AppSupervisor {
   readonly status: AppStatus;
   /** Resolves when the app exits by itself (not when this supervisor restarts it). */
   readonly exited: Promise<AppExit>;
+}
+
+/** Why a spawn failed, in words an app owner can act on. */
+function startErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "E2BIG")
+    return "the environment is too large for the operating system (each variable must stay under 128 KiB)";
+  if (code === "ERR_INVALID_ARG_VALUE") return "a config value contains a NUL byte";
+  return (err as Error).message;
 }
 
 /** Runs the app as a child process, captures its output line by line, restarts it on config change. */
@@ -73,6 +90,8 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
     exitCode: 0,
     configRevision: options.configRevision,
     restarts: 0,
+    configError: "",
+    configErrorRevision: 0,
   };
   let resolveExited!: (e: AppExit) => void;
   const exited = new Promise<AppExit>((r) => {
@@ -144,6 +163,7 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
   return {
     start,
     async applyConfig(vars, revision) {
+      const previous = { env, configKeys, revision: status.configRevision };
       const next = { ...env };
       for (const k of configKeys) delete next[k];
       Object.assign(next, vars, { BERTH_CONFIG_REVISION: String(revision) });
@@ -157,7 +177,19 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
       }
       status.restarts++;
       status.configRevision = revision;
-      start();
+      try {
+        start();
+        status.configError = "";
+        status.configErrorRevision = 0;
+      } catch (err) {
+        // The new config cannot even start the app: keep serving on the one it ran with.
+        ({ env, configKeys } = previous);
+        status.configRevision = previous.revision;
+        status.configError = `config revision ${revision} could not be applied: ${startErrorText(err)}`;
+        status.configErrorRevision = revision;
+        start();
+        throw err;
+      }
     },
     configDiffers(vars) {
       for (const [k, v] of Object.entries(vars)) if (env[k] !== v) return true;
@@ -168,6 +200,8 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
       configKeys = new Set(Object.keys(vars));
       env = { ...env, BERTH_CONFIG_REVISION: String(revision) };
       status.configRevision = revision;
+      status.configError = "";
+      status.configErrorRevision = 0;
       report();
     },
     kill(signal) {

@@ -1,4 +1,10 @@
-import { EntrypointService, LogLineSchema, OutputStream, UploadLogsRequestSchema } from "@berth/proto";
+import {
+  type EntrypointConfig,
+  EntrypointService,
+  LogLineSchema,
+  OutputStream,
+  UploadLogsRequestSchema,
+} from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
@@ -63,6 +69,21 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
   });
   let configChain = Promise.resolve();
   const execs = new Set<Promise<void>>();
+  const applyConfig = async (config: EntrypointConfig) => {
+    const { configRevision, configErrorRevision } = supervisor.status;
+    if (config.revision === configRevision || config.revision === configErrorRevision) {
+      // Already running it, or already known not to start: a reconnect's Welcome must not restart the app.
+      session.reportStatus(supervisor.status);
+      return;
+    }
+    if (!supervisor.configDiffers(config.env)) {
+      // Another app's change bumped the project's revision: nothing to restart for.
+      supervisor.adoptRevision(config.env, config.revision);
+      return;
+    }
+    options.log(`config revision ${config.revision}: restarting the app`);
+    await supervisor.applyConfig(config.env, config.revision);
+  };
   const session = startSessionLoop({
     client,
     instanceId: settings.instanceId,
@@ -74,19 +95,12 @@ export function connectToServer(options: ConnectToServerOptions): ServerConnecti
     onConnected: () => uploader.kick(),
     log: options.log,
     onConfig(config) {
-      configChain = configChain.then(async () => {
-        if (config.revision === supervisor.status.configRevision) {
-          session.reportStatus(supervisor.status);
-          return;
-        }
-        if (!supervisor.configDiffers(config.env)) {
-          // Another app's change bumped the project's revision: nothing to restart for.
-          supervisor.adoptRevision(config.env, config.revision);
-          return;
-        }
-        options.log(`config revision ${config.revision}: restarting the app`);
-        await supervisor.applyConfig(config.env, config.revision);
-      });
+      // Each apply stands alone: a failed one is reported (in the status) and the next push still runs.
+      configChain = configChain
+        .then(() => applyConfig(config))
+        .catch((err: unknown) =>
+          options.log(`config revision ${config.revision} could not be applied: ${(err as Error).message}`),
+        );
     },
     onExec(request, connection) {
       const exec = runExecChannel({

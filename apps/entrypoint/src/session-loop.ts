@@ -61,6 +61,8 @@ export function startSessionLoop(options: SessionLoopOptions): SessionLoop {
           exitCode: s.exitCode,
           configRevision: s.configRevision,
           restarts: s.restarts,
+          configError: s.configError.slice(0, 1024),
+          configErrorRevision: s.configErrorRevision,
         },
       },
     });

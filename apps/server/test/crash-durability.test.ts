@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthService, Role, TokenKind } from "@berth/proto";
+import { ArtifactService, AuthService, Role, TokenKind } from "@berth/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientFor } from "./helpers/api-client.js";
+import { pollUntil } from "./helpers/runtime-fixture.js";
 import { type SpawnedServer, spawnServer } from "./helpers/spawn-server.js";
 
 const dirs: string[] = [];
@@ -63,5 +64,49 @@ describe("berth server process", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toEqual([0, null]);
     expect(second.stderr()).not.toContain("Bootstrap admin token");
+  });
+
+  it("removes the partial upload of a push that a SIGKILL interrupted when it starts again", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "berth-crash-"));
+    dirs.push(dataDir);
+    const first = await spawnServer(dataDir);
+    children.push(first);
+    const secret = first.bootstrapToken!;
+    const partials = () =>
+      readdirSync(join(dataDir, "artifacts"), { withFileTypes: true })
+        .filter((e) => e.name.startsWith(".upload-"))
+        .map((e) => e.name);
+
+    // A push that sends its first 64 KiB of a declared 1 MiB and then stalls until the server dies.
+    let stalled: () => void = () => {};
+    const stall = new Promise<void>((resolve) => {
+      stalled = resolve;
+    });
+    async function* stallingPush() {
+      yield { digest: `sha256:${"a".repeat(64)}`, sizeBytes: BigInt(1 << 20) };
+      yield { chunk: new Uint8Array(64 * 1024) };
+      await stall;
+    }
+    const push = clientFor({ apiUrl: first.apiUrl }, ArtifactService, secret)
+      .uploadArtifact(stallingPush())
+      .catch(() => "interrupted");
+    await pollUntil(() => {
+      try {
+        return partials().length > 0;
+      } catch {
+        return false;
+      }
+    }, 30_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    stalled();
+    expect(await push).toBe("interrupted");
+    expect(partials()).toHaveLength(1);
+
+    const second = await spawnServer(dataDir);
+    children.push(second);
+    expect(partials()).toEqual([]);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toEqual([0, null]);
   });
 });

@@ -67,7 +67,15 @@ describe("instance events from the platform", () => {
       app: "web",
       connectedAt: Date.now(),
       connectionId: "test",
-      report: { appState: "running", appPid: 4243, exitCode: 0, configRevision: 5, restarts: 1 },
+      report: {
+        appState: "running",
+        appPid: 4243,
+        exitCode: 0,
+        configRevision: 5,
+        restarts: 1,
+        configError: "",
+        configErrorRevision: 0,
+      },
       send: () => {},
       close: () => {},
     });

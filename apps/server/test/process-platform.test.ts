@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Header } from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import { packDirectory } from "../src/builders/pack-directory.js";
 import { upsertApplication } from "../src/catalog/projects.js";
@@ -72,7 +75,44 @@ function start(
   return platform;
 }
 
+/** A tar.gz whose first file unpacks and whose second entry (a hard link to nothing) fails mid-extraction. */
+function halfExtractable(): Buffer {
+  const header = (o: ConstructorParameters<typeof Header>[0]) => {
+    const h = Buffer.alloc(512);
+    new Header(o).encode(h, 0);
+    return h;
+  };
+  const body = Buffer.concat([Buffer.from("ok"), Buffer.alloc(510)]);
+  return gzipSync(
+    Buffer.concat([
+      header({ path: "server.js", mode: 0o644, size: 2, type: "File", mtime: new Date(0) }),
+      body,
+      header({
+        path: "b.js",
+        mode: 0o644,
+        size: 0,
+        type: "Link",
+        linkpath: "missing.js",
+        mtime: new Date(0),
+      }),
+      Buffer.alloc(1024),
+    ]),
+  );
+}
+
 describe("process platform", () => {
+  it("removes a deployment whose artifact fails halfway through unpacking", async () => {
+    const spec = await setup(app);
+    const artifactPath = join(dir, "half.tar.gz");
+    await writeFile(artifactPath, halfExtractable());
+    const p = start();
+    const err = await p
+      .deploy({ ...spec, artifactPath }, new AbortController().signal)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(existsSync(join(dir, "deployments", spec.deploymentId))).toBe(false);
+  });
+
   it("runs count instances, restarts a killed one, and stops them on close", async () => {
     const spec = await setup(app);
     const p = start();

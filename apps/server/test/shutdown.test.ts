@@ -1,8 +1,27 @@
 import { connect } from "node:net";
+import {
+  JobService,
+  type RunnerJobStreamRequest,
+  RunnerJobStreamRequestSchema,
+  RunnerService,
+} from "@berth/proto";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "@berth/proto/grpc/health";
+import { createPushQueue } from "@berth/streams";
+import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
+import { entrypointRuntime } from "../src/entrypoint/entrypoint-runtime.js";
+import { engineOf } from "../src/lifecycle/engine.js";
+import { clientFor } from "./helpers/api-client.js";
+import {
+  entrypointToken,
+  loginToken,
+  pollUntil,
+  seedDeployment,
+  spawnEntrypoint,
+  stopEntrypoint,
+} from "./helpers/runtime-fixture.js";
 import { startTestServer } from "./helpers/test-server.js";
 
 describe("graceful shutdown", () => {
@@ -59,5 +78,60 @@ describe("graceful shutdown", () => {
     await closedByServer;
     expect(Date.now() - started).toBeLessThan(10_000);
     await server.dispose();
+  });
+
+  it("ends job follow streams, runner streams and entrypoint sessions at once instead of waiting out the grace period", async () => {
+    // A two-minute grace: were any stream left to run out the clock, close() would outlast this test's bound.
+    const server = await startTestServer({ shutdownGraceMs: 120_000 });
+    const db = server.ctx.store.db;
+    const d = await seedDeployment(db, { count: 1 });
+    const entry = spawnEntrypoint({
+      apiUrl: server.apiUrl,
+      token: await entrypointToken(db, d.deploymentId),
+      deploymentId: d.deploymentId,
+      instanceId: d.instanceIds[0]!,
+      command: "exec sleep 1000",
+    });
+    try {
+      const { sessions } = entrypointRuntime(server.ctx);
+      await pollUntil(() => sessions.isConnected(d.instanceIds[0]!), 15_000);
+      // A build job no runner takes: its output stream follows until the job ends, which it never does.
+      const job = await engineOf(server.ctx).queue.queue({
+        kind: "build",
+        project: d.project,
+        app: d.app,
+        params: { case: undefined },
+      });
+      // A runner agent waiting for work: its job stream stays open until the runner or the server leaves.
+      const outbox = createPushQueue<RunnerJobStreamRequest>();
+      outbox.push(
+        create(RunnerJobStreamRequestSchema, {
+          msg: { case: "hello", value: { name: "idle", kind: "agent" } },
+        }),
+      );
+      const runner = clientFor(server, RunnerService, await loginToken(db, "admin"))
+        .runnerJobStream(outbox)
+        [Symbol.asyncIterator]();
+      expect((await runner.next()).value?.msg.case).toBe("registered");
+      // Like a real agent, it closes its side once the server ended the stream (and would then reconnect).
+      const runnerEnded = (async () => {
+        for (;;) if ((await runner.next()).done) return "ended";
+      })()
+        .catch(() => "ended")
+        .finally(() => outbox.end());
+      const jobs = clientFor(server, JobService, await loginToken(db, "viewer"));
+      const stream = jobs.getJobStream({ id: job.id })[Symbol.asyncIterator]();
+      expect((await stream.next()).done).toBe(false);
+      const ended = (async () => {
+        for (;;) if ((await stream.next()).done) return "ended";
+      })().catch(() => "ended");
+
+      await server.close();
+      expect(await ended).toBe("ended");
+      expect(await runnerEnded).toBe("ended");
+    } finally {
+      await stopEntrypoint(entry);
+      await server.dispose();
+    }
   });
 });

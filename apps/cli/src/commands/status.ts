@@ -74,7 +74,13 @@ export function registerStatusCommand(program: Command): void {
             d.url,
           ]),
         );
-        process.stdout.write(`${table.replace(/^/gm, "  ")}\n\n`);
+        process.stdout.write(`${table.replace(/^/gm, "  ")}\n`);
+        // A config push an instance could not apply: it keeps running its previous revision.
+        for (const { instances } of rows)
+          for (const i of instances)
+            if (i.configError)
+              process.stdout.write(colors.red(`  instance ${i.id.slice(-8)}: ${i.configError}\n`));
+        process.stdout.write("\n");
       }
       if (flags.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     });

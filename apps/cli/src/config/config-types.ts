@@ -22,7 +22,8 @@ export interface AppConfig {
   /** The app's directory, relative to berth.hcl ("." by default). */
   path: string;
   labels: Record<string, string>;
-  build: { use: "archive"; command: string };
+  /** `exclude`: gitignore-style patterns of files left out of the build, on top of .gitignore. */
+  build: { use: "archive"; command: string; exclude: string[] };
   registry: { use: "server" };
   deploy: { use: "process"; command: string; count: number; health: HealthCheckConfig };
   release: { use: "router" };

@@ -47,7 +47,7 @@ describe("parseBerthConfig", () => {
     const web = config.apps[0]!;
     expect(web.name).toBe("web");
     expect(web.labels).toEqual({ team: "storefront" });
-    expect(web.build).toEqual({ use: "archive", command: "npm ci --omit=dev" });
+    expect(web.build).toEqual({ use: "archive", command: "npm ci --omit=dev", exclude: [] });
     expect(web.registry.use).toBe("server");
     expect(web.deploy.command).toBe("node server.js --rev 0123456");
     expect(web.deploy.count).toBe(2);
@@ -95,6 +95,27 @@ describe("parseBerthConfig", () => {
       'unexpected "cuont" in deploy "process"; expected one of: command, count, health',
     );
     expect(err.message).toContain('unknown function "gitsha()"; known: gitrefpretty(), gitrefhash()');
+  });
+
+  it("reads build exclude patterns and points at a bad one", async () => {
+    const withExclude = good.replace(
+      'command = "npm ci --omit=dev"',
+      'command = "npm ci --omit=dev"\n      exclude = ["*.log", "fixtures/", "!keep.log"]',
+    );
+    const config = await parseBerthConfig("berth.hcl", withExclude, refs);
+    expect(config.apps[0]?.build).toEqual({
+      use: "archive",
+      command: "npm ci --omit=dev",
+      exclude: ["*.log", "fixtures/", "!keep.log"],
+    });
+    const climbing = await errorOf(withExclude.replace('"fixtures/"', '"../secrets"'));
+    expect(climbing.message).toBe(
+      'berth.hcl:8:27: exclude pattern "../secrets" climbs out of the app\'s directory with ".."',
+    );
+    const notList = await errorOf(withExclude.replace('["*.log", "fixtures/", "!keep.log"]', '"*.log"'));
+    expect(notList.message).toBe(
+      'berth.hcl:8:7: "exclude" must be a list of patterns like ["*.log", "fixtures/"], got string "*.log"',
+    );
   });
 
   it("reports malformed JSON with a position", async () => {

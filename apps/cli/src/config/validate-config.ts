@@ -123,6 +123,31 @@ function health(c: Checker, raw: Raw | undefined, path: string[]): HealthCheckCo
   return result;
 }
 
+const maxExcludes = 1000;
+
+/** `exclude = ["*.log", "fixtures/"]`: gitignore-style patterns, relative to the app's directory. */
+function excludePatterns(c: Checker, v: unknown, path: string[]): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) {
+    c.fail(path, `"exclude" must be a list of patterns like ["*.log", "fixtures/"], got ${describe(v)}`);
+    return [];
+  }
+  if (v.length > maxExcludes) c.fail(path, `"exclude" has ${v.length} patterns; at most ${maxExcludes}`);
+  const out: string[] = [];
+  for (const p of v.slice(0, maxExcludes)) {
+    if (typeof p !== "string") c.fail(path, `"exclude" patterns must be strings, got ${describe(p)}`);
+    else if (p.trim() === "" || p.length > 1024 || /[\0\r\n]/.test(p))
+      c.fail(
+        [...path, p],
+        `exclude pattern ${JSON.stringify(p)} must be one non-empty line of at most 1024 characters`,
+      );
+    else if (p.replace(/^!/, "").split("/").includes(".."))
+      c.fail([...path, p], `exclude pattern "${p}" climbs out of the app's directory with ".."`);
+    else out.push(p);
+  }
+  return out;
+}
+
 function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const path = ["app", name];
   if (!namePattern.test(name) || name.length > 63)
@@ -140,8 +165,9 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   if (!build || !deploy || !registry || !release) return undefined;
 
   const buildPath = [...path, "build", "use", build.name];
-  c.unknownKeys(build.options, ["command"], buildPath, `build "${build.name}"`);
+  c.unknownKeys(build.options, ["command", "exclude"], buildPath, `build "${build.name}"`);
   const buildCommand = c.string(build.options, "command", buildPath, false) ?? "";
+  const exclude = excludePatterns(c, build.options.exclude, [...buildPath, "exclude"]);
 
   const deployPath = [...path, "deploy", "use", deploy.name];
   c.unknownKeys(deploy.options, ["command", "count", "health"], deployPath, `deploy "${deploy.name}"`);
@@ -159,7 +185,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     name,
     path: appPath,
     labels,
-    build: { use: "archive", command: buildCommand },
+    build: { use: "archive", command: buildCommand, exclude },
     registry: { use: "server" },
     deploy: { use: "process", command, count, health: healthCheck },
     release: { use: "router" },

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { type Job, type JobResult, StepStatus } from "@berth/proto";
 import { createArchiveBuilder, type JobReporter } from "@berth/server/runner-kit";
 import type { ApiClient } from "../client/create-api-client.js";
-import { listWorkingTreeFiles } from "../git/read-git-info.js";
+import { listBuildFiles } from "../git/list-build-files.js";
 import { uploadArtifact } from "./upload-artifact.js";
 
 /** Where this machine keeps build scratch space and the node_modules cache. */
@@ -25,21 +25,36 @@ export async function runBuildJob(
   signal: AbortSignal,
 ): Promise<Partial<JobResult>> {
   const configJson = job.params.case === "build" ? job.params.value.configJson : "{}";
-  const app = JSON.parse(configJson || "{}") as { path?: string; build?: { command?: string } };
+  const app = JSON.parse(configJson || "{}") as {
+    path?: string;
+    build?: { command?: string; exclude?: string[] };
+  };
   const sourceDir = resolve(rootDir, app.path ?? ".");
   const cache = runnerCacheDir();
-  const files = await listWorkingTreeFiles(sourceDir, signal);
+  const { files, inRepository, excluded } = await listBuildFiles(sourceDir, app.build?.exclude ?? [], signal);
+  const notes: string[] = [];
+  if (!inRepository)
+    notes.push(
+      `warning: ${sourceDir} is not in a git repository, so this build records no commit (provenance is missing); files its .gitignore lists are still left out`,
+    );
+  if (excluded > 0) notes.push(`berth.hcl exclude left out ${excluded} file(s)`);
+  let step = "copy";
   const artifact = await createArchiveBuilder().build({
     sourceDir,
     files,
+    notes,
     options: { command: app.build?.command ?? "" },
     env: { BERTH_GIT_SHA: job.git?.sha ?? "", BERTH_APP: job.app, BERTH_PROJECT: job.project },
     workDir: join(cache, "work"),
     cacheDir: cache,
     output: {
-      step: (name, title) => reporter.step(name, title),
+      step: (name, title) => {
+        step = name;
+        reporter.step(name, title);
+      },
       stepDone: (name, detail) => reporter.stepDone(name, detail),
-      line: (stream, text) => reporter.line("command", stream, text),
+      // A line belongs to the step that is running (the command's output, or a note of the copy step).
+      line: (stream, text) => reporter.line(step, stream, text),
     },
     signal,
   });

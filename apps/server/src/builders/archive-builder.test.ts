@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { list } from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import { createArchiveBuilder } from "./archive-builder.js";
 import type { BuildInput } from "./builder.js";
-import { withoutInstallSteps } from "./node-modules-cache.js";
+import { UnsafeLinksError } from "./check-tree-links.js";
+import { restoreNodeModules, saveNodeModules, withoutInstallSteps } from "./node-modules-cache.js";
 
 let dir = "";
 afterEach(async () => {
@@ -65,5 +66,60 @@ describe("archive builder", () => {
     const second = await builder.build(input());
     expect(steps.some((s) => s.startsWith("cache:hit"))).toBe(true);
     expect(second.digest).toBe(first.digest);
+  });
+});
+
+describe("build inputs", () => {
+  const quietOutput = (steps: string[]): BuildInput["output"] => ({
+    step: (name) => steps.push(name),
+    stepDone: () => {},
+    line: () => {},
+  });
+
+  it("refuses a chain of symlinks that leads outside the tree before running the build command", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const src = join(dir, "src");
+    await mkdir(join(src, "a"), { recursive: true });
+    await writeFile(join(src, "server.js"), "");
+    // Each link's text stays inside ("l1/.." is "a" by text); followed, l11 is ten levels above the tree.
+    await symlink("..", join(src, "a", "l1"));
+    for (let i = 2; i <= 11; i++) await symlink(`l${i - 1}/..`, join(src, "a", `l${i}`));
+    const steps: string[] = [];
+    const err = await createArchiveBuilder()
+      .build({
+        sourceDir: src,
+        files: ["server.js", ...Array.from({ length: 11 }, (_, i) => `a/l${i + 1}`)],
+        options: { command: "touch ran" },
+        env: {},
+        workDir: join(dir, "work"),
+        cacheDir: join(dir, "cache"),
+        output: quietOutput(steps),
+        signal: new AbortController().signal,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsafeLinksError);
+    expect(String(err)).toContain('symlink "a/l2" -> "l1/.." resolves outside the tree');
+    expect(steps).not.toContain("command");
+  });
+
+  it("never shares the node_modules cache through links a build can write through", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const first = join(dir, "first");
+    const second = join(dir, "second");
+    await mkdir(join(first, "node_modules", "dep"), { recursive: true });
+    await mkdir(second);
+    await writeFile(join(first, "node_modules", "dep", "index.js"), "module.exports = 1;\n");
+    await saveNodeModules(join(dir, "cache"), "k", first);
+    // The first build goes on writing into its own node_modules after the save…
+    await writeFile(join(first, "node_modules", "dep", "index.js"), "tampered by build 1\n");
+    expect(await restoreNodeModules(join(dir, "cache"), "k", second)).toBe(true);
+    expect(await readFile(join(second, "node_modules", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
+    // …and a build that restored from the cache writes into its copy: neither reaches the cache.
+    await writeFile(join(second, "node_modules", "dep", "index.js"), "tampered by build 2\n");
+    expect(await readFile(join(dir, "cache", "node_modules", "k", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
+import { checkTreeLinks } from "./check-tree-links.js";
 import { copyFiles, listAllFiles } from "./copy-tree.js";
 import {
   nodeModulesKey,
@@ -26,8 +27,10 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
   await mkdir(dir, { recursive: true });
   try {
     output.step("copy", "Copy source files");
+    for (const note of input.notes ?? []) output.line("stderr", note);
     const files = input.files ?? (await listAllFiles(input.sourceDir, ["node_modules", ".git"]));
     const shipped = files.filter((f) => !f.startsWith("node_modules/") && !f.startsWith(".git/"));
+    await checkTreeLinks(input.sourceDir, shipped, "the source tree");
     const count = await copyFiles(input.sourceDir, dir, shipped);
     output.stepDone("copy", `${count} files`);
 
@@ -48,6 +51,8 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
 
     output.step("pack", "Pack artifact");
     signal.throwIfAborted();
+    // The build command may have made links of its own: refuse them here rather than at the push.
+    await checkTreeLinks(dir, await listAllFiles(dir), "the built app");
     const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
     output.stepDone("pack", `${artifact.digest.slice(0, 19)} ${artifact.sizeBytes} bytes`);
     return artifact;

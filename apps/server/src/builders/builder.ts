@@ -10,6 +10,8 @@ export interface BuildInput {
   sourceDir: string;
   /** Files to ship, relative to sourceDir (git-tracked + untracked-not-ignored); undefined: everything. */
   files: string[] | undefined;
+  /** Lines about the inputs to show in the copy step (a missing commit, files left out by `exclude`). */
+  notes?: string[];
   /** Builder options from berth.hcl (`build { use "archive" { ... } }`). */
   options: Record<string, unknown>;
   /** Extra environment for the build command. */

@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { cp, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 
-const exec = promisify(execFile);
 const lockfiles = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"];
 /** Install commands that only (re)create node_modules from the lockfile, so a cache hit can skip them. */
 const installCommand = /^\s*(npm\s+(ci|install|i)|yarn(\s+install)?|pnpm\s+(install|i))(\s|$)/;
@@ -42,11 +40,25 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Copies a cached node_modules into dir (hard links: fast, and the cache is never written through). */
+/**
+ * Copies a tree as its own files: a reflink (copy-on-write clone) where the filesystem offers one, else a
+ * byte copy. Never hard links: a build writing into its node_modules must not change the cache (or the
+ * next build that restores from it).
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  await cp(from, to, {
+    recursive: true,
+    verbatimSymlinks: true,
+    preserveTimestamps: true,
+    mode: constants.COPYFILE_FICLONE,
+  });
+}
+
+/** Copies a cached node_modules into dir (its own copy: the build cannot write through to the cache). */
 export async function restoreNodeModules(cacheDir: string, key: string, dir: string): Promise<boolean> {
   const cached = join(cacheDir, "node_modules", key);
   if (!(await exists(cached))) return false;
-  await exec("cp", ["-al", cached, join(dir, "node_modules")]);
+  await copyTree(cached, join(dir, "node_modules"));
   return true;
 }
 
@@ -58,6 +70,6 @@ export async function saveNodeModules(cacheDir: string, key: string, dir: string
   await mkdir(join(cacheDir, "node_modules"), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
-  await exec("cp", ["-al", source, tmp]);
+  await copyTree(source, tmp);
   await rename(tmp, target).catch(() => rm(tmp, { recursive: true, force: true }));
 }

@@ -223,8 +223,11 @@ export function toReleaseProto(
   });
 }
 
-/** An instance row as an Instance; `connected` is known only to the entrypoint session registry. */
-export function toInstanceProto(row: InstanceTable, connected = false): Instance {
+/** An instance row as an Instance; `connected` and `configError` are known only to the entrypoint session registry. */
+export function toInstanceProto(
+  row: InstanceTable,
+  live: { connected: boolean; configError: string } = { connected: false, configError: "" },
+): Instance {
   return create(InstanceSchema, {
     id: row.id,
     deploymentId: row.deployment_id,
@@ -235,8 +238,9 @@ export function toInstanceProto(row: InstanceTable, connected = false): Instance
     restarts: row.restarts,
     startedAt: optionalTimestamp(row.started_at),
     configRevision: row.config_revision,
-    connected,
+    connected: live.connected,
     lastHealthError: row.last_health_error,
+    configError: live.configError,
     lastHealthAt: optionalTimestamp(row.last_health_at),
   });
 }

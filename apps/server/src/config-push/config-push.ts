@@ -1,5 +1,6 @@
 import { effectiveConfig } from "../config/effective-config.js";
 import type { EntrypointSession, SessionRegistry } from "../entrypoint/session-registry.js";
+import { followBus } from "../events/follow-bus.js";
 import type { ServerContext } from "../server-context.js";
 import { rolloutWaves } from "./rollout-waves.js";
 
@@ -19,25 +20,35 @@ export function startConfigPush(
   options: ConfigPushOptions = {},
 ): void {
   const rollouts = new Map<string, AbortController>();
-  const run = async () => {
-    for await (const e of ctx.events.subscribe({}, ctx.shutdownSignal)) {
-      if (e.event.case !== "config") continue;
-      const { project, app } = e.event.value;
-      const apps = app ? [app] : [...new Set(sessions.list({ project }).map((s) => s.app))];
-      for (const name of apps) {
-        const key = `${project}/${name}`;
-        rollouts.get(key)?.abort();
-        const ac = new AbortController();
-        rollouts.set(key, ac);
-        const signal = AbortSignal.any([ac.signal, ctx.shutdownSignal]);
-        rollOut(ctx, sessions, project, name, signal, options.instanceTimeoutMs ?? 60_000)
-          .catch((err) => ctx.logger.error({ err, project, app: name }, "config rollout failed"))
-          .finally(() => {
-            if (rollouts.get(key) === ac) rollouts.delete(key);
-          });
-      }
+  const push = (project: string, apps: string[]) => {
+    for (const name of apps) {
+      const key = `${project}/${name}`;
+      rollouts.get(key)?.abort();
+      const ac = new AbortController();
+      rollouts.set(key, ac);
+      const signal = AbortSignal.any([ac.signal, ctx.shutdownSignal]);
+      rollOut(ctx, sessions, project, name, signal, options.instanceTimeoutMs ?? 60_000)
+        .catch((err) => ctx.logger.error({ err, project, app: name }, "config rollout failed"))
+        .finally(() => {
+          if (rollouts.get(key) === ac) rollouts.delete(key);
+        });
     }
   };
+  const appsOf = (project: string) => [...new Set(sessions.list({ project }).map((s) => s.app))];
+  const run = () =>
+    followBus(ctx.events, {}, ctx.shutdownSignal, {
+      event(e) {
+        if (e.event.case !== "config") return;
+        const { project, app } = e.event.value;
+        push(project, app ? [app] : appsOf(project));
+      },
+      resync() {
+        // A config event may be among those missed: check every connected app (up-to-date instances are skipped).
+        ctx.logger.warn("config push fell behind the event bus; checking every connected app");
+        const projects = new Set(sessions.list({}).map((s) => s.project));
+        for (const project of projects) push(project, appsOf(project));
+      },
+    });
   run().catch((err) => ctx.logger.error({ err }, "config push stopped"));
 }
 
@@ -58,24 +69,36 @@ async function rollOut(
     [...byDeployment.values()].map(async (group) => {
       for (const wave of rolloutWaves(group.map((s) => s.instanceId))) {
         if (signal.aborted) return;
-        await Promise.all(
+        const failed = await Promise.all(
           wave.map(async (instanceId) => {
             const s = sessions.get(instanceId);
-            if (!s || s.report?.configRevision === config.revision) return;
+            if (!s || s.report?.configRevision === config.revision) return false;
             s.send({ case: "config", value: { env: config.env, revision: config.revision } });
             const ok = await sessions.waitForReport(
               instanceId,
-              (r) => r.configRevision === config.revision && r.appState === "running",
+              (r) =>
+                (r.configRevision === config.revision && r.appState === "running") ||
+                r.configErrorRevision === config.revision,
               { timeoutMs, signal },
             );
+            if (sessions.get(instanceId)?.report?.configErrorRevision === config.revision) return true;
             if (!ok && !signal.aborted) {
               ctx.logger.warn(
                 { instanceId, revision: config.revision },
                 "instance did not confirm the new config in time",
               );
             }
+            return false;
           }),
         );
+        // A config the app cannot start with would fail on every instance: stop before the next wave.
+        if (failed.includes(true)) {
+          ctx.logger.warn(
+            { project, app, revision: config.revision },
+            "config rollout stopped: an instance could not apply it and keeps its previous config",
+          );
+          return;
+        }
       }
     }),
   );

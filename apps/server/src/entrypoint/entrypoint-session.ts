@@ -14,7 +14,7 @@ import { effectiveConfig } from "../config/effective-config.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
 import { publishInstance } from "./publish-instance.js";
-import type { EntrypointSession, SessionRegistry } from "./session-registry.js";
+import type { AppReport, EntrypointSession, SessionRegistry } from "./session-registry.js";
 import { renewTokenIfDue } from "./token-renewal.js";
 
 /** Protocol versions this server speaks with entrypoints. */
@@ -115,8 +115,10 @@ export async function* serveEntrypointSession(
     }
     session.send({ case: "heartbeat", value: timestampFromMs(Date.now()) });
   }, heartbeatMs);
-  const renewal = setInterval(() => void renew().catch(() => {}), deps.renewalCheckMs ?? 60_000);
-  void renew().catch((err) => ctx.logger.error({ err }, "entrypoint token renewal failed"));
+  const renewFailed = (err: unknown) =>
+    ctx.logger.error({ err, instanceId: session.instanceId }, "entrypoint token renewal failed");
+  const renewal = setInterval(() => void renew().catch(renewFailed), deps.renewalCheckMs ?? 60_000);
+  void renew().catch(renewFailed);
 
   const pump = (async () => {
     for await (const m of { [Symbol.asyncIterator]: () => it }) {
@@ -141,36 +143,54 @@ export async function* serveEntrypointSession(
     })
     .finally(() => out.end());
 
+  // A server stop ends the session at once; the entrypoint reconnects (its app keeps serving meanwhile).
+  const endOnShutdown = () => out.end();
+  ctx.shutdownSignal.addEventListener("abort", endOnShutdown, { once: true });
+  if (ctx.shutdownSignal.aborted) out.end();
   try {
     for await (const m of out) yield m;
   } finally {
+    ctx.shutdownSignal.removeEventListener("abort", endOnShutdown);
     clearInterval(beat);
     clearInterval(renewal);
     remove();
     out.end();
     void pump;
-    await publishInstance(ctx, sessions, hello.instanceId).catch(() => {});
+    await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
+      ctx.logger.warn(
+        { err, instanceId: hello.instanceId },
+        "publishing the instance's disconnection failed",
+      ),
+    );
   }
 }
 
 async function recordStatus(
   deps: EntrypointSessionDeps,
   session: EntrypointSession,
-  status: { appState: string; appPid: number; exitCode: number; configRevision: number; restarts: number },
+  status: AppReport,
 ): Promise<void> {
-  const changed = session.report?.configRevision !== status.configRevision;
+  const before = session.report;
   deps.sessions.report(session.instanceId, {
     appState: status.appState,
     appPid: status.appPid,
     exitCode: status.exitCode,
     configRevision: status.configRevision,
     restarts: status.restarts,
+    configError: status.configError,
+    configErrorRevision: status.configErrorRevision,
   });
-  if (!changed) return;
-  await deps.ctx.store.db
-    .updateTable("instances")
-    .set({ config_revision: status.configRevision })
-    .where("id", "=", session.instanceId)
-    .execute();
+  if (status.configError && before?.configError !== status.configError)
+    deps.ctx.logger.warn(
+      { instanceId: session.instanceId, revision: status.configErrorRevision, error: status.configError },
+      "an instance could not apply a config push",
+    );
+  if (before?.configRevision !== status.configRevision) {
+    await deps.ctx.store.db
+      .updateTable("instances")
+      .set({ config_revision: status.configRevision })
+      .where("id", "=", session.instanceId)
+      .execute();
+  } else if (before?.configError === status.configError) return;
   await publishInstance(deps.ctx, deps.sessions, session.instanceId);
 }

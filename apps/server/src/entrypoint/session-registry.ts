@@ -8,6 +8,10 @@ export interface AppReport {
   exitCode: number;
   configRevision: number;
   restarts: number;
+  /** Why the last config push could not be applied; empty once one applied. */
+  configError: string;
+  /** The revision configError is about. */
+  configErrorRevision: number;
 }
 
 /** One connected entrypoint: the control channel of one instance. */
@@ -55,6 +59,15 @@ export interface SessionRegistry {
     match: (r: AppReport) => boolean,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<boolean>;
+}
+
+/** What only a connected entrypoint knows about its instance, as live views show it. */
+export function instanceLiveState(
+  sessions: SessionRegistry,
+  instanceId: string,
+): { connected: boolean; configError: string } {
+  const session = sessions.get(instanceId);
+  return { connected: session !== undefined, configError: session?.report?.configError ?? "" };
 }
 
 /** Creates the registry of connected entrypoints of one server. */

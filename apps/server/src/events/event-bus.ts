@@ -15,11 +15,25 @@ export interface EventFilter {
 /** In-process fan-out of catalog changes to WatchEvents streams. */
 export interface EventBus {
   publish(event: BusEvent): void;
-  /** Events matching the filter until the signal aborts. A subscriber that falls 1,000 events behind loses the oldest. */
+  /**
+   * Events matching the filter until the signal aborts. A subscriber that falls 1,000 events behind is ended
+   * with {@link EventsMissedError}: it must refetch what it shows and subscribe again.
+   */
   subscribe(filter: EventFilter, signal: AbortSignal): AsyncIterable<BusEvent>;
 }
 
 const maxQueued = 1000;
+
+/**
+ * A subscriber fell too far behind and events were dropped (Coder's ErrDroppedMessages): what it built
+ * from the stream is stale, so it must resync (refetch) and subscribe again.
+ */
+export class EventsMissedError extends Error {
+  override name = "EventsMissedError";
+  constructor() {
+    super(`the subscriber fell more than ${maxQueued} events behind and missed events; resync`);
+  }
+}
 
 /** Creates an event bus for one server. */
 export function createEventBus(): EventBus {
@@ -30,12 +44,18 @@ export function createEventBus(): EventBus {
     },
     async *subscribe(filter, signal) {
       const queue: BusEvent[] = [];
+      let missed = false;
       let wake: (() => void) | undefined;
       const deliver = (e: BusEvent) => {
+        if (missed) return;
         if (filter.project && e.project && e.project !== filter.project) return;
         if (filter.app && e.app && e.app !== filter.app) return;
         queue.push(e);
-        if (queue.length > maxQueued) queue.shift();
+        if (queue.length > maxQueued) {
+          // The reader must resync anyway: the queued events are of no use to it, so free them now.
+          missed = true;
+          queue.length = 0;
+        }
         wake?.();
       };
       const onAbort = () => wake?.();
@@ -43,6 +63,7 @@ export function createEventBus(): EventBus {
       signal.addEventListener("abort", onAbort);
       try {
         while (!signal.aborted) {
+          if (missed) throw new EventsMissedError();
           const next = queue.shift();
           if (next) {
             yield next;

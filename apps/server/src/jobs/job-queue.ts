@@ -90,12 +90,15 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
   const hooks = new Map<string, JobHooks>();
 
   const getRow = sqlite.prepare<[string], JobTable>("SELECT * FROM jobs WHERE id = ?");
-  const claimStmt = sqlite.prepare<[number, number, string, string, string, string, string], JobTable>(
-    `UPDATE jobs SET state = 'running', started_at = ?, heartbeat_at = ?
+  // One statement: no moment exists (for another connection or a crash) where a job runs without its runner.
+  const claimStmt = sqlite.prepare<
+    [string, number, number, string, string, string, string, string],
+    JobTable
+  >(
+    `UPDATE jobs SET state = 'running', runner_id = ?, started_at = ?, heartbeat_at = ?
      WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND ${eligibility} ORDER BY queued_at, id LIMIT 1)
      RETURNING *`,
   );
-  const setRunner = sqlite.prepare<[string, string], void>("UPDATE jobs SET runner_id = ? WHERE id = ?");
   const insertEvent = sqlite.prepare<[string, string, number, Buffer], { seq: number }>(
     `INSERT INTO job_events (job_id, seq, time, event)
      VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?), ?, ?) RETURNING seq`,
@@ -158,10 +161,7 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
     get,
     claim(runner) {
       const now = Date.now();
-      const row = claimStmt.get(now, now, runner.kind, runner.kind, runner.id, runner.kind, runner.id);
-      if (!row) return undefined;
-      setRunner.run(runner.id, row.id);
-      return { ...row, runner_id: runner.id };
+      return claimStmt.get(runner.id, now, now, runner.kind, runner.kind, runner.id, runner.kind, runner.id);
     },
     async started(job) {
       const extra = await hooks.get(job.kind)?.started?.(job);

@@ -44,15 +44,24 @@ export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () =
     await publishDeployment(ctx, deploymentId);
   }
 
-  return engine.platform.onChange((deploymentId) => {
+  const timers = new Set<NodeJS.Timeout>();
+  const unsubscribe = engine.platform.onChange((deploymentId) => {
     if (pending.has(deploymentId)) return;
     pending.add(deploymentId);
     // Coalesce a burst of instance changes into one status update.
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
       pending.delete(deploymentId);
       update(deploymentId).catch((err) =>
         ctx.logger.warn({ err, deploymentId }, "updating deployment status failed"),
       );
     }, 20);
+    timers.add(timer);
   });
+  return () => {
+    unsubscribe();
+    // A stop must not leave an update to run against a store that is closing.
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+  };
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { followBus } from "../events/follow-bus.js";
 import { createJobQueue, type JobQueue } from "../jobs/job-queue.js";
 import { failInterruptedJobs, startJobWatchdog } from "../jobs/job-watchdog.js";
 import type { InstanceView, Platform } from "../platforms/platform.js";
@@ -75,6 +76,9 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   const engine = engineOf(ctx);
   const failed = await failInterruptedJobs(ctx.store, engine.queue);
   if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  const swept = await engine.artifacts.sweepUploads();
+  if (swept > 0)
+    ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
   ctx.onClose(() => engine.platform.close());
   await resumeDeployments(ctx, engine);
   const stopMonitor = startDeploymentMonitor(ctx, engine);
@@ -104,13 +108,14 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     sqlite: ctx.store.sqlite,
     instances: (id) => engine.platform.instances(id),
   });
-  void (async () => {
-    // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
-    for await (const e of ctx.events.subscribe({}, ctx.shutdownSignal)) {
+  // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
+  followBus(ctx.events, {}, ctx.shutdownSignal, {
+    event(e) {
       const kind = e.event.case;
       if (kind === "release" || kind === "deployment" || kind === "application") routes.invalidate();
-    }
-  })();
+    },
+    resync: () => routes.invalidate(),
+  }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));
   const router = await startUrlRouter({
     host: ctx.options.host,
     port: ctx.options.routerPort,

@@ -54,7 +54,10 @@ export async function publishRelease(ctx: ServerContext, releaseId: string): Pro
       parseReleaseTargets(json).map((t) => t.deploymentId),
     ),
   );
-  for (const id of ids) await publishDeployment(ctx, id).catch(() => {});
+  for (const id of ids)
+    await publishDeployment(ctx, id).catch((err) =>
+      ctx.logger.warn({ err, deploymentId: id }, "publishing a deployment's released flag failed"),
+    );
 }
 
 /**
@@ -90,6 +93,7 @@ export async function publishInstance(
     startedAt: v.startedAt ? timestampFromMs(v.startedAt) : undefined,
     configRevision,
     connected: session !== undefined,
+    configError: session?.report?.configError ?? "",
     lastHealthError: v.lastHealthError,
     lastHealthAt: timestampFromMs(Date.now()),
   });

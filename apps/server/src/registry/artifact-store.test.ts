@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -38,5 +39,33 @@ describe("artifact store limits", () => {
       rawMessage: "artifact is larger than the declared 50 bytes (limit 100)",
     });
     expect((await artifacts.has(digest)).present).toBe(false);
+  });
+});
+
+describe("artifact store write errors", () => {
+  it("fails an upload whose file cannot be written (disk full) with a clear error and leaves nothing behind", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-artifact-store-"));
+    store = await openStore({ path: join(dir, "berth.db") });
+    // /dev/full fails every write with ENOSPC: the kernel's own full disk.
+    const artifacts = createArtifactStore({
+      dir: join(dir, "artifacts"),
+      db: store.db,
+      maxBytes: 1 << 20,
+      openUpload: () => createWriteStream("/dev/full"),
+    });
+    const bytes = Buffer.alloc(200_000, 7);
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    async function* slices() {
+      for (let i = 0; i < bytes.length; i += 16_384) yield bytes.subarray(i, i + 16_384);
+    }
+    const err = await artifacts
+      .receive(digest, bytes.length, slices())
+      .catch((e: unknown) => ConnectError.from(e));
+    expect(err).toMatchObject({
+      code: Code.ResourceExhausted,
+      rawMessage: `the server has no disk space left to store artifact ${digest}`,
+    });
+    expect((await artifacts.has(digest)).present).toBe(false);
+    expect((await readdir(join(dir, "artifacts"))).filter((n) => n.startsWith(".upload-"))).toEqual([]);
   });
 });

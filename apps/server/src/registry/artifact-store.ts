@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
@@ -13,6 +15,8 @@ export interface ArtifactStoreOptions {
   db: Kysely<Database>;
   /** Largest artifact accepted, in bytes. */
   maxBytes: number;
+  /** Opens the file an upload is written to; tests inject a failing stream. Default: a new file. */
+  openUpload?: (path: string) => Writable;
 }
 
 export interface ReceivedArtifact {
@@ -31,10 +35,15 @@ export interface ArtifactStore {
     chunks: AsyncIterable<Uint8Array>,
     signal?: AbortSignal,
   ): Promise<ReceivedArtifact>;
+  /** Removes the partial uploads a killed server left behind; returns how many. Call before serving. */
+  sweepUploads(): Promise<number>;
   /** Path of a stored artifact's file. */
   pathOf(digest: string): string;
   open(digest: string): NodeJS.ReadableStream;
 }
+
+/** Partial uploads are written next to the store as `.upload-<hex>-<pid>-<ms>` and renamed when verified. */
+const uploadPrefix = ".upload-";
 
 const digestPattern = /^sha256:([0-9a-f]{64})$/;
 
@@ -44,9 +53,38 @@ function hexOf(digest: string): string {
   return m[1]!;
 }
 
+/** A sink for deduplicated uploads: the bytes are hashed and counted, not stored. */
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+/** A failed upload as the client sees it: our own errors as they are, a failed write as a clear storage error. */
+function storeError(err: unknown, digest: string): ConnectError {
+  if (err instanceof ConnectError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ABORT_ERR")
+    return new ConnectError("artifact upload was cancelled", Code.Canceled, undefined, undefined, err);
+  if (code === "ENOSPC" || code === "EDQUOT")
+    return new ConnectError(
+      `the server has no disk space left to store artifact ${digest}`,
+      Code.ResourceExhausted,
+      undefined,
+      undefined,
+      err,
+    );
+  return new ConnectError(
+    `the server could not store artifact ${digest}`,
+    Code.Internal,
+    undefined,
+    undefined,
+    err,
+  );
+}
+
 /** Creates the artifact store over a directory and the artifacts table. */
 export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStore {
   const { dir, db, maxBytes } = options;
+  const openUpload = options.openUpload ?? ((path: string) => createWriteStream(path, { flags: "wx" }));
   const pathOf = (digest: string) => join(dir, "sha256", `${hexOf(digest)}.tar.gz`);
 
   async function has(digest: string) {
@@ -68,13 +106,11 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
       );
     const existing = await has(digest);
     await mkdir(join(dir, "sha256"), { recursive: true });
-    const tmp = join(dir, `.upload-${hex}-${process.pid}-${Date.now()}`);
+    const tmp = join(dir, `${uploadPrefix}${hex}-${process.pid}-${Date.now()}`);
     const hash = createHash("sha256");
-    const out = existing.present ? undefined : createWriteStream(tmp);
     let received = 0;
-    try {
-      for await (const chunk of chunks) {
-        signal?.throwIfAborted();
+    async function* verified(source: AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
         received += chunk.byteLength;
         if (received > maxBytes || received > sizeBytes)
           throw new ConnectError(
@@ -82,12 +118,15 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
             Code.InvalidArgument,
           );
         hash.update(chunk);
-        if (out && !out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+        yield chunk;
       }
-      if (out)
-        await new Promise<void>((resolve, reject) =>
-          out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
+    }
+    try {
+      // pipeline() listens for the file's errors (a full disk) and ends every stage on any failure.
+      const sink = existing.present ? discard() : openUpload(tmp);
+      await pipeline(chunks, verified, sink, signal ? { signal } : {}).catch((err: unknown) => {
+        throw storeError(err, digest);
+      });
       if (received !== sizeBytes)
         throw new ConnectError(
           `artifact has ${received} bytes, but ${sizeBytes} were declared`,
@@ -99,7 +138,7 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
           `artifact digest mismatch: declared sha256:${hex}, received sha256:${actual}`,
           Code.InvalidArgument,
         );
-      if (out) {
+      if (!existing.present) {
         // Refuse at the door what no platform may unpack ("../", absolute paths, escaping links).
         await checkArchive(tmp).catch((err: unknown) => {
           throw new ConnectError((err as Error).message, Code.InvalidArgument, undefined, undefined, err);
@@ -113,10 +152,16 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
         .execute();
       return { digest, sizeBytes, deduplicated: existing.present };
     } finally {
-      out?.destroy();
       await rm(tmp, { force: true });
     }
   }
 
-  return { has, receive, pathOf, open: (digest) => createReadStream(pathOf(digest)) };
+  async function sweepUploads(): Promise<number> {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const stale = names.filter((n) => n.startsWith(uploadPrefix));
+    await Promise.all(stale.map((n) => rm(join(dir, n), { force: true })));
+    return stale.length;
+  }
+
+  return { has, receive, sweepUploads, pathOf, open: (digest) => createReadStream(pathOf(digest)) };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create as createTar } from "tar";
@@ -38,5 +38,21 @@ describe("unpackArchive", () => {
     const err = await unpackArchive(join(dir, "bad.tar.gz"), join(dir, "out2")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsafeArchiveError);
     expect(String(err)).toContain('symlink "evil" escapes to "../../outside"');
+  });
+
+  it("refuses a chain of symlinks that climbs out one level per link (a/l11/etc/passwd is the host's)", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-unpack-"));
+    const src = join(dir, "src");
+    await mkdir(join(src, "a"), { recursive: true });
+    await writeFile(join(src, "ok.txt"), "hello");
+    await symlink("..", join(src, "a", "l1"));
+    for (let i = 2; i <= 11; i++) await symlink(`l${i - 1}/..`, join(src, "a", `l${i}`));
+    const names = ["ok.txt", "a", ...Array.from({ length: 11 }, (_, i) => `a/l${i + 1}`)];
+    await createTar({ cwd: src, file: join(dir, "chain.tar.gz"), gzip: true, noDirRecurse: true }, names);
+    const out = join(dir, "out");
+    const err = await unpackArchive(join(dir, "chain.tar.gz"), out).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsafeArchiveError);
+    expect(String(err)).toContain('symlink "a/l2" -> "l1/.." resolves outside the tree');
+    expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 });

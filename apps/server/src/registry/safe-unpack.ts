@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { isAbsolute, posix } from "node:path";
 import { extract, list } from "tar";
+import { type TreeEntry, unsafeLinks } from "./tree-links.js";
 
 /** Why an entry of an archive may not be unpacked, or undefined when it is safe. */
 export function unsafeEntryReason(
@@ -32,9 +33,13 @@ export class UnsafeArchiveError extends Error {
   override name = "UnsafeArchiveError";
 }
 
-/** Reads every entry of a tar.gz and throws UnsafeArchiveError if any could land outside its target. */
+/**
+ * Reads every entry of a tar.gz and throws UnsafeArchiveError if any could land outside its target: on its
+ * own ("../", absolute) or together with the archive's other links (a chain like `l2 -> l1/..`).
+ */
 export async function checkArchive(file: string): Promise<void> {
   const problems: string[] = [];
+  const entries: TreeEntry[] = [];
   try {
     await list({
       file,
@@ -42,6 +47,8 @@ export async function checkArchive(file: string): Promise<void> {
       onReadEntry: (entry) => {
         const reason = unsafeEntryReason(entry.path, entry.type, entry.linkpath);
         if (reason && problems.length < 5) problems.push(reason);
+        const kind = entry.type === "SymbolicLink" ? "symlink" : entry.type === "Link" ? "hardlink" : "other";
+        entries.push({ path: entry.path, kind, target: entry.linkpath });
       },
     });
   } catch (err) {
@@ -49,6 +56,7 @@ export async function checkArchive(file: string): Promise<void> {
       cause: err,
     });
   }
+  if (problems.length === 0) problems.push(...unsafeLinks(entries));
   if (problems.length > 0) throw new UnsafeArchiveError(`artifact refused: ${problems.join("; ")}`);
 }
 

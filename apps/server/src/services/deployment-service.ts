@@ -6,6 +6,7 @@ import { deploymentStatusToRow } from "../catalog/statuses.js";
 import { toInstanceProto } from "../catalog/to-proto.js";
 import { urlOptionsOf } from "../catalog/urls.js";
 import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
+import { instanceLiveState } from "../entrypoint/session-registry.js";
 import { listCommitsBetween } from "../history/commit-history.js";
 import { getDeploymentRow, getDeploymentRowBySeq } from "../history/get-history.js";
 import { deploymentProto, deploymentProtos } from "../history/history-protos.js";
@@ -49,9 +50,9 @@ export function createDeploymentService(ctx: ServerContext): ServiceImpl<typeof 
         .where("deployment_id", "=", req.deploymentId)
         .orderBy("idx")
         .execute();
-      // `connected` comes from the entrypoint session registry (which instances hold a session now).
+      // `connected` and `configError` come from the entrypoint session registry (what connected entrypoints report).
       const { sessions } = entrypointRuntime(ctx);
-      return { instances: rows.map((r) => toInstanceProto(r, sessions.isConnected(r.id))) };
+      return { instances: rows.map((r) => toInstanceProto(r, instanceLiveState(sessions, r.id))) };
     },
 
     async listCommitsBetween(req) {

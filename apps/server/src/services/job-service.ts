@@ -80,7 +80,9 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
       };
     },
     async *getJobStream(req, hctx) {
-      for await (const batch of engine().queue.follow(req.id, req.afterSeq, hctx.signal))
+      // A server stop ends the follow at once: the reader resumes from its last seq on another connection.
+      const signal = AbortSignal.any([hctx.signal, ctx.shutdownSignal]);
+      for await (const batch of engine().queue.follow(req.id, req.afterSeq, signal))
         yield { job: toJobProto(batch.job), events: batch.events };
     },
   };

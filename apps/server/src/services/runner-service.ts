@@ -87,12 +87,14 @@ export function createRunnerService(ctx: ServerContext): ServiceImpl<typeof Runn
       })();
       const beat = setInterval(() => send({ case: "heartbeat", value: timestampNow() }), heartbeatMs);
       const onAbort = () => out.close();
-      hctx.signal.addEventListener("abort", onAbort);
+      // On a server stop too: the runner reconnects to the next server instead of holding this one open.
+      const signal = AbortSignal.any([hctx.signal, ctx.shutdownSignal]);
+      signal.addEventListener("abort", onAbort);
       try {
         for await (const msg of out) yield msg;
       } finally {
         clearInterval(beat);
-        hctx.signal.removeEventListener("abort", onAbort);
+        signal.removeEventListener("abort", onAbort);
         // Jobs still held fail through the watchdog once their heartbeats stop (the runner may be gone).
         disconnect();
         void reading;

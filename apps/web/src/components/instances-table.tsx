@@ -4,7 +4,7 @@ import { RelativeTime } from "@berth/ui/relative-time";
 import { healthWord, instanceStateWord, instanceTone } from "../lib/format.js";
 import { tsMs } from "../lib/proto-time.js";
 
-/** Instances with state, health, restarts, port and start time; health errors in the row's title. */
+/** Instances with state, health, restarts, port, config and start time; health and config errors shown inline. */
 export function InstancesTable({ instances }: { instances: readonly Instance[] }) {
   if (instances.length === 0)
     return <p className="text-sm text-zinc-500 dark:text-zinc-400">No instances.</p>;
@@ -50,7 +50,14 @@ export function InstancesTable({ instances }: { instances: readonly Instance[] }
             </td>
             <td className="py-1 pr-3 tabular-nums">{i.restarts}</td>
             <td className="py-1 pr-3 tabular-nums">{i.port || "—"}</td>
-            <td className="py-1 pr-3">rev {i.configRevision}</td>
+            <td className="py-1 pr-3">
+              rev {i.configRevision}
+              {i.configError ? (
+                <span role="alert" className="ml-1 text-xs text-red-600">
+                  ({i.configError})
+                </span>
+              ) : null}
+            </td>
             <td className="py-1">
               <RelativeTime ms={tsMs(i.startedAt)} />
             </td>

@@ -132,7 +132,13 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       await rm(appDir, { recursive: true, force: true });
       await mkdir(root, { recursive: true, mode: 0o711 });
       await chmod(root, 0o711);
-      await unpackArchive(spec.artifactPath, appDir);
+      try {
+        await unpackArchive(spec.artifactPath, appDir);
+      } catch (err) {
+        // A half-extracted tree is no deployment: leave nothing behind that takes disk or looks runnable.
+        await rm(root, { recursive: true, force: true });
+        throw err;
+      }
       if (user) await giveToAppUser(appDir, user);
       // Instance logs are the server's: the app writes them through its entrypoint only.
       await mkdir(join(root, "logs"), { recursive: true, mode: 0o700 });

@@ -1,0 +1,31 @@
+import { InstanceSchema } from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { InstancesTable } from "./instances-table.js";
+
+describe("InstancesTable", () => {
+  it("shows why a config push could not be applied next to the revision the instance still runs", () => {
+    const error =
+      "config revision 7 could not be applied: the environment is too large for the operating system";
+    render(
+      <InstancesTable
+        instances={[
+          create(InstanceSchema, {
+            id: "inst-0000aaaa",
+            connected: true,
+            configRevision: 6,
+            configError: error,
+          }),
+          create(InstanceSchema, { id: "inst-0000bbbb", connected: true, configRevision: 7 }),
+        ]}
+      />,
+    );
+    expect(screen.getByRole("alert").textContent).toBe(`(${error})`);
+    expect(screen.getAllByRole("row").map((r) => r.textContent)).toEqual([
+      expect.any(String),
+      expect.stringContaining(`rev 6(${error})`),
+      expect.stringContaining("rev 7"),
+    ]);
+  });
+});
