@@ -1,6 +1,7 @@
 import { connect } from "node:net";
 import {
   JobService,
+  LogService,
   type RunnerJobStreamRequest,
   RunnerJobStreamRequestSchema,
   RunnerService,
@@ -80,7 +81,7 @@ describe("graceful shutdown", () => {
     await server.dispose();
   });
 
-  it("ends job follow streams, runner streams and entrypoint sessions at once instead of waiting out the grace period", async () => {
+  it("ends job follow streams, log follows, runner streams and entrypoint sessions at once instead of waiting out the grace period", async () => {
     // A two-minute grace: were any stream left to run out the clock, close() would outlast this test's bound.
     const server = await startTestServer({ shutdownGraceMs: 120_000 });
     const db = server.ctx.store.db;
@@ -126,9 +127,19 @@ describe("graceful shutdown", () => {
         for (;;) if ((await stream.next()).done) return "ended";
       })().catch(() => "ended");
 
+      // A log follower of the running instance: it waits for lines that never come.
+      const follower = clientFor(server, LogService, await loginToken(db, "viewer"))
+        .getLogStream({ deploymentId: d.deploymentId, follow: true })
+        [Symbol.asyncIterator]();
+      expect((await follower.next()).done).toBe(false);
+      const followerEnded = (async () => {
+        for (;;) if ((await follower.next()).done) return "ended";
+      })().catch(() => "ended");
+
       await server.close();
       expect(await ended).toBe("ended");
       expect(await runnerEnded).toBe("ended");
+      expect(await followerEnded).toBe("ended");
     } finally {
       await stopEntrypoint(entry);
       await server.dispose();

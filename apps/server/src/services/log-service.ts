@@ -40,7 +40,8 @@ export function createLogService(ctx: ServerContext): ServiceImpl<typeof LogServ
           follow: req.follow,
           cursor,
         },
-        hctx.signal,
+        // A follow ends with the call or with the server (a stop must not wait for it).
+        AbortSignal.any([hctx.signal, ctx.shutdownSignal]),
       );
       for await (const chunk of chunks) yield toLogStreamResponse(chunk);
     },
