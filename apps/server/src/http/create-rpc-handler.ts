@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { refuseMalformedMessages } from "@berth/connect-guards";
 import {
   Code,
   ConnectError,
@@ -15,7 +16,6 @@ import {
 } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { RequestHandler } from "./listen-api.js";
-import { refuseMalformedMessages } from "./refuse-malformed-messages.js";
 import { readMaxBytesOf } from "./request-limits.js";
 
 export interface RpcHandlerOptions extends Partial<UniversalHandlerOptions> {
@@ -32,13 +32,14 @@ export interface RpcHandlerOptions extends Partial<UniversalHandlerOptions> {
  */
 export function createRpcHandler(options: RpcHandlerOptions): RequestHandler {
   const { routes, logger, contextValues, ...handlerOptions } = options;
-  const router = createConnectRouter({
-    acceptCompression: [compressionGzip, compressionBrotli],
-    ...handlerOptions,
-  });
+  const acceptCompression = handlerOptions.acceptCompression ?? [compressionGzip, compressionBrotli];
+  const router = createConnectRouter({ ...handlerOptions, acceptCompression });
   routes(limitReads(router));
   const paths = new Map(
-    router.handlers.map((h) => [h.requestPath, refuseMalformedMessages(h, readMaxBytesOf(h.service))]),
+    router.handlers.map((h) => [
+      h.requestPath,
+      refuseMalformedMessages(h, { readMaxBytes: readMaxBytesOf(h.service), acceptCompression }),
+    ]),
   );
   return (req, res) => {
     const handler = paths.get(req.url?.split("?", 1)[0] ?? "");

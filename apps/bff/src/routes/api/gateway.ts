@@ -1,5 +1,7 @@
+import { refuseMalformedMessages } from "@berth/connect-guards";
 import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import type { FastifyInstance } from "fastify";
 import { registerDashboardService } from "../../gateway/dashboard-service.js";
 import { registerForwarders } from "../../gateway/forward-methods.js";
@@ -41,11 +43,15 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
     }
   };
 
+  const messageChecks = {
+    readMaxBytes: config.bodyLimit,
+    acceptCompression: [compressionGzip, compressionBrotli],
+  };
   await fastify.register(fastifyConnectPlugin, {
     grpc: false,
     grpcWeb: false,
     connect: true,
-    readMaxBytes: config.bodyLimit,
+    ...messageChecks,
     // Strict JSON: an unknown field or enum name ({"role":"ROLE_GOD"}) is refused, not silently dropped.
     jsonOptions: { ignoreUnknownFields: false },
     interceptors: [forgetRevokedSessions],
@@ -57,6 +63,11 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
     routes(router) {
       registerForwarders(router, { upstream, metrics });
       registerDashboardService(router, upstream);
+      // A request message that does not decode is InvalidArgument, not Internal, and is never quoted
+      // back. connect-fastify serves router.handlers as they are once routes() returns, so each is
+      // wrapped in place.
+      const handlers = router.handlers.map((h) => refuseMalformedMessages(h, messageChecks));
+      router.handlers.splice(0, handlers.length, ...handlers);
     },
   });
 }

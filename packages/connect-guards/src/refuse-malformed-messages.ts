@@ -10,12 +10,14 @@ import {
   type UniversalHandler,
   type UniversalServerRequest,
 } from "@connectrpc/connect/protocol";
-import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 
-const compressions = new Map<string, Compression>([
-  [compressionGzip.name, compressionGzip],
-  [compressionBrotli.name, compressionBrotli],
-]);
+/** What the check needs to know of the router it guards. */
+export interface MessageCheckOptions {
+  /** The most bytes one request message may have; past it the read fails with ResourceExhausted. */
+  readMaxBytes: number;
+  /** The compressions the router accepts: a request in one of these is decompressed and checked. */
+  acceptCompression: readonly Compression[];
+}
 
 interface Framing {
   /** gRPC, gRPC-Web and Connect streams prefix each message with flags and a length. */
@@ -47,7 +49,10 @@ function framingOf(contentType: string | null): Framing | undefined {
  * quote the offending value, which may be a secret pasted into the wrong field. So each message is
  * decoded here first (strict JSON: unknown fields and enum names are errors) before connect-es parses it.
  */
-export function refuseMalformedMessages(handler: UniversalHandler, readMaxBytes: number): UniversalHandler {
+export function refuseMalformedMessages(
+  handler: UniversalHandler,
+  { readMaxBytes, acceptCompression }: MessageCheckOptions,
+): UniversalHandler {
   const input = handler.method.input;
   const checked = (req: UniversalServerRequest) => {
     const framing = framingOf(req.header.get("content-type"));
@@ -55,7 +60,8 @@ export function refuseMalformedMessages(handler: UniversalHandler, readMaxBytes:
     if (!framing || req.method !== "POST" || !isBytes(body)) return handler(req);
     const encoding = req.header.get(framing.encodingHeader);
     // An encoding we do not offer is connect-es's to refuse (Unimplemented, naming what we accept).
-    const compression = encoding && encoding !== "identity" ? compressions.get(encoding) : null;
+    const compression =
+      encoding && encoding !== "identity" ? acceptCompression.find((c) => c.name === encoding) : null;
     if (compression === undefined) return handler(req);
     const checkedBody = framing.enveloped
       ? checkEnvelopes(body, input, framing.json, compression, readMaxBytes)

@@ -1,0 +1,1 @@
+export { type MessageCheckOptions, refuseMalformedMessages } from "./refuse-malformed-messages.js";
