@@ -207,6 +207,7 @@ describe("berth CLI", () => {
     const bot = JSON.parse(listAll.stdout).find((t: { id: string }) => t.id === id);
     expect(bot.revokedAt).toBeTruthy();
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('token "01NOSUCHTOKEN" not found');
+    expect(again.stderr).toContain("no token has this id");
+    expect(again.stderr, "an id that may be a pasted secret is not echoed").not.toContain("01NOSUCHTOKEN");
   });
 });

@@ -40,6 +40,8 @@ export async function startServerProcess(options: {
   env: NodeJS.ProcessEnv;
 }): Promise<ServerProcess> {
   const args = ["server", "run", "--data-dir", options.dataDir, "--port", String(options.apiPort)];
+  // A first start names its bootstrap admin token on the ready line only when asked to.
+  args.push("--print-token-json");
   args.push("--router-port", String(options.routerPort));
   const child = spawn(process.execPath, [berthBin, ...args], {
     env: { ...options.env, BERTH_LOG_LEVEL: "warn" },
