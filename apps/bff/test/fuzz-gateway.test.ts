@@ -5,9 +5,10 @@
 import { gzipSync } from "node:zlib";
 import { DashboardService, DeploymentService, ProjectService } from "@berth/proto";
 import { type DescMethod, type Message, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callOnce } from "../../server/test/helpers/call-once.js";
 import { messageArbitrary } from "../../server/test/helpers/message-arbitrary.js";
 import { envelope } from "../../server/test/helpers/raw-rpc.js";
 import { browserMethods } from "../src/gateway/browser-services.js";
@@ -42,28 +43,7 @@ function jsonEncodable(method: DescMethod, message: Message): boolean {
 }
 
 async function call(method: DescMethod, message: Message): Promise<Code | "ok"> {
-  const transport = apiTransport(tab);
-  const stop = AbortSignal.timeout(1000);
-  try {
-    if (method.methodKind === "unary") {
-      await transport.unary(method as never, stop, 5000, undefined, message as never);
-    } else {
-      const res = await transport.stream(
-        method as never,
-        stop,
-        5000,
-        undefined,
-        (async function* () {
-          yield message as never;
-        })(),
-      );
-      for await (const _ of res.message) break;
-    }
-    return "ok";
-  } catch (e) {
-    const err = ConnectError.from(e);
-    return stop.aborted && err.code === Code.Canceled ? "ok" : err.code;
-  }
+  return callOnce(apiTransport(tab), method, message);
 }
 
 describe("fuzzing the BFF's Connect gateway", () => {

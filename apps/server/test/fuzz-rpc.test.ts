@@ -1,11 +1,12 @@
 import * as api from "@berth/proto";
 import { methodPolicy } from "@berth/proto";
 import { type DescMethod, type DescService, type Message, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../src/auth/tokens.js";
+import { callOnce } from "./helpers/call-once.js";
 import { messageArbitrary } from "./helpers/message-arbitrary.js";
 import { type RawProtocol, rawCall } from "./helpers/raw-rpc.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
@@ -59,28 +60,7 @@ async function call(method: DescMethod, message: Message): Promise<Code | "ok"> 
   const header = new Headers();
   const token = tokenFor(method);
   if (token) header.set("authorization", `Bearer ${token}`);
-  const stop = AbortSignal.timeout(1000);
-  try {
-    if (method.methodKind === "unary") {
-      await transport.unary(method as never, stop, 5000, header, message as never);
-    } else {
-      const res = await transport.stream(
-        method as never,
-        stop,
-        5000,
-        header,
-        (async function* () {
-          yield message as never;
-        })(),
-      );
-      for await (const _ of res.message) break;
-    }
-    return "ok";
-  } catch (e) {
-    const err = ConnectError.from(e);
-    // Our own bound on a stream that keeps going (events, logs) is not the server's answer.
-    return stop.aborted && err.code === Code.Canceled ? "ok" : err.code;
-  }
+  return callOnce(transport, method, message, header);
 }
 
 describe("fuzzing every RPC over gRPC", () => {
