@@ -36,7 +36,7 @@ export interface LogBuffer {
   readonly droppedTotal: bigint;
   /** Dropped lines not yet reported to the server. */
   readonly droppedUnreported: bigint;
-  /** Called after each push (the uploader uses it to start its flush window). */
+  /** Called after each push (an idle uploader uses it to send at once). */
   onPush?: () => void;
 }
 

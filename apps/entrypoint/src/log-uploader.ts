@@ -5,10 +5,6 @@ export interface LogUploaderOptions {
   buffer: LogBuffer;
   /** Sends one batch; resolves once the server accepted it. */
   upload(batch: LogBatch, signal: AbortSignal): Promise<void>;
-  /** How long the first line of a batch waits for company (Nomad's window is 200 ms; we aim far below). */
-  windowMs?: number;
-  /** Buffered bytes that flush at once, without waiting for the window. */
-  flushBytes?: number;
   /** Largest batch (a backlog after an outage or a burst goes in big batches). */
   maxBatchBytes?: number;
   maxBatchLines?: number;
@@ -24,25 +20,24 @@ export interface LogUploader {
   done: Promise<void>;
 }
 
-/** Uploads buffered lines in batches: one batch in flight at a time, acknowledged before removal. */
+/**
+ * Uploads buffered lines in batches, one batch in flight at a time, acknowledged before removal. Nagle-style, with
+ * no timer: a line written while nothing is in flight goes out at once; lines written during a call wait for its
+ * ack and then leave together as the next batch (a burst written in one tick is one batch anyway).
+ */
 export function createLogUploader(options: LogUploaderOptions): LogUploader {
   const { buffer, signal } = options;
-  const windowMs = options.windowMs ?? 10;
-  const flushBytes = options.flushBytes ?? 64 * 1024;
   const maxBatchBytes = options.maxBatchBytes ?? 1024 * 1024;
   const maxBatchLines = options.maxBatchLines ?? 10_000;
   let wakePush: (() => void) | undefined;
   let kickRetry: AbortController | undefined;
   const drainWaiters = new Set<() => void>();
 
-  buffer.onPush = () => {
-    if (wakePush && (buffer.bytes >= flushBytes || buffer.lines === 1)) wakePush();
-  };
-  const waitPush = (ms?: number) =>
+  // Only an idle loop listens: during a call, pushes just accumulate for the next batch.
+  buffer.onPush = () => wakePush?.();
+  const waitPush = () =>
     new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(done, ms);
       function done() {
-        if (timer) clearTimeout(timer);
         wakePush = undefined;
         signal.removeEventListener("abort", done);
         resolve();
@@ -61,8 +56,6 @@ export function createLogUploader(options: LogUploaderOptions): LogUploader {
         for (const w of drainWaiters) w();
         await waitPush();
         if (signal.aborted) break;
-        // First line of a batch: give the others the window to join it.
-        if (buffer.bytes < flushBytes) await waitPush(windowMs);
       }
       const batch = buffer.take(maxBatchBytes, maxBatchLines);
       inFlight = batch;

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeLogCursor } from "./log-cursor.js";
 import { createLogStore, type LogStore } from "./log-store.js";
 import { type ReadLogsChunk, type ReadLogsRequest, readLogs } from "./read-logs.js";
@@ -174,18 +175,136 @@ describe("log store memory", () => {
 });
 
 describe("following several instances", () => {
-  it("orders lines across instances whose batches arrive out of order", async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sends a line of one instance at once, without waiting on a timer for the others", async () => {
+    // Fake timers: a hold of any length (the old 30 ms merge window) would never end.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     put("a", 1, "a0");
     put("b", 2, "b0");
     const ac = new AbortController();
-    const it = readLogs(store, req({ follow: true }), ac.signal, { reorderMs: 50 })[Symbol.asyncIterator]();
+    const it = readLogs(store, req({ follow: true }), ac.signal)[Symbol.asyncIterator]();
     expect(texts([(await it.next()).value as ReadLogsChunk])).toEqual(["a0", "b0"]);
-    const next = it.next();
+    let got: ReadLogsChunk | undefined;
+    void it.next().then((r) => {
+      got = r.value as ReadLogsChunk;
+    });
     put("a", 200, "a at 200");
-    setTimeout(() => put("b", 100, "b at 100"), 10);
-    expect(texts([(await next).value as ReadLogsChunk])).toEqual(["b at 100", "a at 200"]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(got && texts([got])).toEqual(["a at 200"]);
+    expect(vi.getTimerCount()).toBe(0);
     ac.abort();
     await it.return?.(undefined);
+  });
+
+  it("sends live lines by arrival, each instance's in its own order even when its clock steps back", async () => {
+    const ac = new AbortController();
+    const it = readLogs(store, req({ follow: true }), ac.signal)[Symbol.asyncIterator]();
+    expect((await it.next()).value?.backfillDone).toBe(true);
+    put("a", 200, "a1");
+    put("b", 100, "b1");
+    put("a", 150, "a2");
+    expect(texts([(await it.next()).value as ReadLogsChunk])).toEqual(["a1", "b1", "a2"]);
+    ac.abort();
+    await it.return?.(undefined);
+  });
+
+  it("resumes with a live cursor and still gets an instance's line older than one already sent", async () => {
+    put("a", 1, "a0");
+    const ac = new AbortController();
+    const it = readLogs(store, req({ follow: true }), ac.signal)[Symbol.asyncIterator]();
+    (await it.next()).value as ReadLogsChunk;
+    const next = it.next();
+    put("a", 200, "a at 200");
+    const cursor = decodeLogCursor(((await next).value as ReadLogsChunk).cursor);
+    // c's first line was written earlier but arrives later, and the reader goes away before it is sent.
+    put("c", 100, "c at 100");
+    ac.abort();
+    await it.return?.(undefined);
+    put("a", 300, "a at 300");
+    expect(texts(await collect(req({ cursor })))).toEqual(["c at 100", "a at 300"]);
+  });
+
+  it("delivers every live line exactly once and in each instance's order, across reconnects with the cursor", async () => {
+    const write = fc.record({
+      instance: fc.constantFrom("a", "b", "c"),
+      timeMs: fc.integer({ min: 0, max: 1000 }),
+      lines: fc.integer({ min: 1, max: 3 }),
+      // Whether the reader takes what is queued before the next write (else it may leave with lines unsent).
+      read: fc.boolean(),
+      reconnect: fc.boolean(),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 25 }), async (writes) => {
+        const deploymentId = `p${run++}`;
+        const written = new Map<string, string[]>();
+        const received = new Map<string, string[]>();
+        let cursor: string | undefined;
+        let ac = new AbortController();
+        let it: AsyncIterator<ReadLogsChunk> | undefined;
+        let unread = false;
+        // Entrypoint clocks: around now, each free to step back (the writes' times are in no order).
+        const base = Date.now();
+        const take = (c: ReadLogsChunk) => {
+          cursor = c.cursor;
+          expect(c.skipped).toBe(0);
+          for (const l of c.lines) {
+            const list = received.get(l.instanceId) ?? [];
+            received.set(l.instanceId, list);
+            list.push(Buffer.from(l.data).toString());
+          }
+        };
+        const connect = async () => {
+          ac = new AbortController();
+          const r = req({ deploymentId, follow: true, cursor: cursor ? decodeLogCursor(cursor) : undefined });
+          it = readLogs(store, r, ac.signal)[Symbol.asyncIterator]();
+          for (;;) {
+            const c = (await it.next()).value as ReadLogsChunk;
+            take(c);
+            if (c.backfillDone) break;
+          }
+          unread = false;
+        };
+        await connect();
+        for (const w of writes) {
+          if (w.reconnect) {
+            ac.abort();
+            await it!.return?.(undefined);
+            await connect();
+          }
+          // Instance ids are global in the store: one set per run.
+          const instanceId = `${deploymentId}${w.instance}`;
+          const list = written.get(instanceId) ?? [];
+          written.set(instanceId, list);
+          const texts = Array.from({ length: w.lines }, (_, k) => `${instanceId} ${list.length + k}`);
+          list.push(...texts);
+          store.append(
+            deploymentId,
+            instanceId,
+            texts.map((t) => ({
+              timeMs: base + w.timeMs,
+              stream: 1,
+              data: Buffer.from(t),
+              clientSeq: ++clientSeq,
+            })),
+            0,
+          );
+          unread = true;
+          if (w.read) {
+            take((await it!.next()).value as ReadLogsChunk);
+            unread = false;
+          }
+        }
+        if (unread) take((await it!.next()).value as ReadLogsChunk);
+        ac.abort();
+        await it!.return?.(undefined);
+        expect(received).toEqual(written);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { encodeLogCursor, type LogCursor } from "./log-cursor.js";
 import type { LogStore } from "./log-store.js";
 import { mergeLines } from "./merge-lines.js";
-import { compareLines, lineOverheadBytes, type StoredLine } from "./stored-line.js";
+import { lineOverheadBytes, type StoredLine } from "./stored-line.js";
 
 export interface ReadLogsRequest {
   /** One of deploymentId (all its instances, merged) or instanceId. */
@@ -32,17 +32,16 @@ export interface ReadLogsOptions {
   maxQueuedBytes?: number;
   maxChunkLines?: number;
   maxChunkBytes?: number;
-  /**
-   * When following several instances, new lines wait this long for the other instances' batches so each
-   * message is in time order across them (entrypoints batch for ~20 ms each, independently). Default 30 ms.
-   */
-  reorderMs?: number;
 }
 
 const defaultTail = 500;
 const maxBackfill = 100_000;
 
-/** Backfill then (optionally) follow: the body of GetLogStream. Ends when `signal` aborts; frees its queue. */
+/**
+ * Backfill then (optionally) follow: the body of GetLogStream. Ends when `signal` aborts; frees its queue.
+ * The backfill is merged by time; live lines go out as they arrive (each instance's in its own order), never held
+ * back to wait for another instance's batch.
+ */
 export async function* readLogs(
   store: LogStore,
   request: ReadLogsRequest,
@@ -53,7 +52,6 @@ export async function* readLogs(
   const maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
   const maxChunkLines = options.maxChunkLines ?? 1000;
   const maxChunkBytes = options.maxChunkBytes ?? 1024 * 1024;
-  const reorderMs = request.instanceId ? 0 : (options.reorderMs ?? 30);
   const { cursor, sinceMs, untilMs } = request;
   const pos = new Map(cursor?.seqs ?? []);
   let lastTimeMs = cursor?.timeMs ?? Date.now();
@@ -95,15 +93,26 @@ export async function* readLogs(
   signal.addEventListener("abort", onAbort);
 
   let sentAny = cursor !== undefined;
-  const seenInstances = new Set(pos.keys());
+  // Per instance, the last seq the backfill covered (sent, or left out of the tail on purpose).
+  const covered = new Map<string, number>();
+  let complete = false;
   const chunk = (lines: StoredLine[], backfillDone: boolean): ReadLogsChunk => {
     dropped += lines[0]?.droppedBefore ?? 0;
     for (const l of lines) {
       pos.set(l.instanceId, l.seq);
-      seenInstances.add(l.instanceId);
+      if (complete) continue;
       // Without a cursor the start time is a placeholder (request time) until a line is sent.
       lastTimeMs = sentAny ? Math.max(lastTimeMs, l.timeMs) : l.timeMs;
       sentAny = true;
+    }
+    // The cursor's time bounds a resume for the instances it does not name: right while the backfill goes out in
+    // time order. Once it is done the cursor names every instance that had lines, so any other one is new since
+    // and is read in full (time 0) — live lines arrive out of time order across instances, and an instance's
+    // first line may be older than one already sent.
+    if (backfillDone && untilMs === undefined) {
+      for (const [id, seq] of covered) if (seq > (pos.get(id) ?? 0)) pos.set(id, seq);
+      complete = true;
+      lastTimeMs = 0;
     }
     const cursorText = encodeLogCursor({ timeMs: lastTimeMs, seqs: pos });
     const out = { lines, skipped, dropped, cursor: cursorText, backfillDone };
@@ -123,6 +132,8 @@ export async function* readLogs(
     const lists = instances.map((id) => {
       const { firstSeq, lastSeq } = store.extent(id);
       lastSeqs += lastSeq;
+      // Lines after `until` are not covered: a resume without it must still get them.
+      if (untilMs === undefined && lastSeq > 0) covered.set(id, lastSeq);
       const at = pos.get(id);
       let lines: StoredLine[];
       if (at !== undefined) {
@@ -160,8 +171,6 @@ export async function* readLogs(
           wake = resolve;
         });
         wake = undefined;
-        // Only worth waiting for when several instances actually write.
-        if (reorderMs > 0 && seenInstances.size > 1 && !signal.aborted) await sleep(reorderMs, signal);
         continue;
       }
       const fresh: StoredLine[] = [];
@@ -180,7 +189,7 @@ export async function* readLogs(
         head = 0;
       }
       if (fresh.length === 0 && skipped === 0 && dropped === 0) continue;
-      fresh.sort(compareLines);
+      // Arrival order: each batch is one instance's lines in seq order, so each instance's order holds.
       if (fresh.length === 0) yield chunk(fresh, false);
       for (let i = 0; i < fresh.length; ) {
         const part = takeChunk(fresh, i, fresh.length, Number.POSITIVE_INFINITY);
@@ -207,16 +216,4 @@ function takeChunk(lines: StoredLine[], from: number, maxLines: number, maxBytes
     to++;
   }
   return lines.slice(from, to);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
