@@ -1,6 +1,14 @@
 // `berth up` twice on the same tree: the real binary in a temp git repo holding a copy of examples/hello-node,
 // against a real server (built-in runner, process platform) in this process. The second run queues nothing.
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningServer } from "@berth/server";
@@ -67,7 +75,7 @@ describe("berth up on an unchanged tree (real processes)", { timeout: 240_000 },
     for (const dir of [dataDir, configDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reports nothing changed for the released commit and config; --force, a new commit, a dirty tree, a config change, another released deployment or a changed ignored berth.hcl deploy", async () => {
+  it("reports nothing changed for the released commit and config; --force, a new commit, a dirty tree, a config change, another released deployment, a changed ignored berth.hcl or a missing artifact deploy", async () => {
     expect(await upDeploys()).toBe(1);
     await upUnchanged(1);
 
@@ -107,5 +115,17 @@ describe("berth up on an unchanged tree (real processes)", { timeout: 240_000 },
     expect(gitIn(repo, "status", "--porcelain")).toBe("");
     expect(await upDeploys()).toBe(8);
     await upUnchanged(8);
+
+    // Its artifact gone from the server's store: up builds and pushes it again.
+    const { artifact_digest } = await server.ctx.store.db
+      .selectFrom("deployments")
+      .select("artifact_digest")
+      .where("seq", "=", 8)
+      .executeTakeFirstOrThrow();
+    const stored = join(dataDir, "artifacts", "sha256", `${artifact_digest?.replace("sha256:", "")}.tar.gz`);
+    expect(existsSync(stored)).toBe(true);
+    rmSync(stored);
+    expect(await upDeploys()).toBe(9);
+    await upUnchanged(9);
   });
 });
