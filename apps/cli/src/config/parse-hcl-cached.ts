@@ -55,7 +55,7 @@ async function readEntry(path: string, key: string): Promise<unknown> {
 async function writeEntry(dir: string, path: string, entry: CacheEntry): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, path);
   } catch {
