@@ -1,6 +1,7 @@
 // Times `berth up` for examples/hello-node as a user runs it (the real binary, a real server child process):
-// cold (fresh server and runner cache), warm (a new commit), unchanged (same tree again), and the same three
-// for a variant with one npm dependency to show the node_modules cache. Prints JSON.
+// cold (fresh server and runner cache), warm (a new commit), unchanged (same tree again: "nothing changed", no
+// jobs), forced (same tree with --force: a full redeploy, the artifact deduplicated), and the same four for a
+// variant with one npm dependency to show the node_modules cache. Prints JSON.
 // Run: npx tsx apps/cli/scripts/bench-deploy-speed.ts
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -58,15 +59,17 @@ function repo(name: string, withDependency: boolean): string {
 }
 
 async function measure(dir: string) {
-  const run = async () => {
-    const r = await berth(dir, ["up", "--json"]);
+  const run = async (...flags: string[]) => {
+    const r = await berth(dir, ["up", "--json", ...flags]);
     const [result] = JSON.parse(r.stdout) as {
-      artifactSizeBytes: number;
+      artifactSizeBytes?: number;
+      unchanged?: { seq: number };
       timings: { phase: string; ms: number }[];
     }[];
     return {
       wallMs: Math.round(r.ms),
-      artifactBytes: result!.artifactSizeBytes,
+      nothingChanged: !!result!.unchanged,
+      artifactBytes: result!.artifactSizeBytes ?? 0,
       phasesMs: Object.fromEntries(result!.timings.map((t) => [t.phase, t.ms])),
     };
   };
@@ -77,7 +80,8 @@ async function measure(dir: string) {
   });
   const warm = await run();
   const unchanged = await run();
-  return { cold, warm, unchanged };
+  const forced = await run("--force");
+  return { cold, warm, unchanged, forced };
 }
 
 const server = spawn(

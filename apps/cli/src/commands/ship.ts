@@ -60,7 +60,8 @@ async function ship(phases: Phase[], flags: ShipFlags, cmd: Command): Promise<vo
       git: project.git,
       phases,
       buildId: flags.build,
-      release: { canaryPercent: flags.canary, force: flags.force, reason: flags.reason },
+      skipUnchanged: !flags.force,
+      release: { canaryPercent: flags.canary, reason: flags.reason },
       onJob: (id) => {
         currentJob = id;
       },
@@ -73,7 +74,14 @@ async function ship(phases: Phase[], flags: ShipFlags, cmd: Command): Promise<vo
         : undefined,
     });
     results.push({ ...r, app: app.name });
-    if (human) {
+    if (human && r.unchanged) {
+      const lines = [
+        `  nothing changed (v${r.unchanged.seq} already serves ${r.unchanged.sha.slice(0, 7)} with this config)`,
+        r.appUrl && `  App URL:        ${colors.bold(r.appUrl)}`,
+        colors.dim("  use --force to deploy anyway"),
+      ].filter(Boolean);
+      process.stdout.write(`${lines.join("\n")}\n`);
+    } else if (human) {
       const lines = [
         r.artifactDigest &&
           `  Artifact:       ${r.artifactDigest.slice(0, 19)}… ${r.artifactSizeBytes} bytes`,
@@ -95,6 +103,10 @@ export function registerShipCommands(program: Command): void {
     .option("--app <name>", "only this app")
     .option("--canary <percent>", "release as a canary taking this share of traffic", parsePercent)
     .option("--reason <text>", "why (recorded with the release)")
+    .option(
+      "--force",
+      "build and deploy even if the released deployment already serves this commit and config",
+    )
     .option("-q, --quiet", "hide build command output")
     .option("--json", "print the results as JSON")
     .action((flags: ShipFlags, cmd: Command) => ship(["build", "deploy", "release"], flags, cmd));

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-error.js";
 import { detectApp, renderBerthHcl } from "./init-config.js";
 import { formatHclDiagnostics, parseBerthConfig } from "./parse-berth-config.js";
@@ -30,6 +33,19 @@ app "web" {
   }
 }
 `;
+
+// Parses go through the HCL cache: keep its entries in a temp dir, not the user's cache.
+let cacheDir: string;
+const savedCacheDir = process.env.BERTH_CACHE_DIR;
+beforeAll(() => {
+  cacheDir = mkdtempSync(join(tmpdir(), "berth-parse-cache-"));
+  process.env.BERTH_CACHE_DIR = cacheDir;
+});
+afterAll(() => {
+  if (savedCacheDir === undefined) delete process.env.BERTH_CACHE_DIR;
+  else process.env.BERTH_CACHE_DIR = savedCacheDir;
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 async function errorOf(source: string, file = "berth.hcl"): Promise<ConfigError> {
   const err = await parseBerthConfig(file, source, refs).then(
@@ -136,8 +152,6 @@ describe("formatHclDiagnostics", () => {
 describe("berth init", () => {
   it("writes a config that parses for a Node app", async () => {
     const { mkdtemp, writeFile } = await import("node:fs/promises");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
     const dir = await mkdtemp(join(tmpdir(), "berth-init-"));
     await writeFile(join(dir, "package.json"), JSON.stringify({ name: "Hello_Node", main: "server.js" }));
     const detected = await detectApp(dir);

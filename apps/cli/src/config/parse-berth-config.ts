@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { parse as parseHcl } from "@cdktf/hcl2json";
 import { ConfigError } from "./config-error.js";
 import type { BerthConfig } from "./config-types.js";
 import type { GitRefs } from "./git-functions.js";
+import { type HclCacheOptions, parseHclCached } from "./parse-hcl-cached.js";
 import { positionAt } from "./source-locator.js";
 import { validateConfig } from "./validate-config.js";
 
@@ -26,8 +26,16 @@ export function formatHclDiagnostics(message: string): string[] {
   });
 }
 
-/** Parses berth.hcl (or berth.json) text into a validated config. Throws ConfigError naming file:line:col. */
-export async function parseBerthConfig(file: string, source: string, refs: GitRefs): Promise<BerthConfig> {
+/**
+ * Parses berth.hcl (or berth.json) text into a validated config. Throws ConfigError naming file:line:col.
+ * The HCL step is cached by content hash (see parseHclCached); validation runs every time.
+ */
+export async function parseBerthConfig(
+  file: string,
+  source: string,
+  refs: GitRefs,
+  hclCache?: HclCacheOptions,
+): Promise<BerthConfig> {
   const name = basename(file);
   let raw: unknown;
   if (name.endsWith(".json")) {
@@ -42,7 +50,7 @@ export async function parseBerthConfig(file: string, source: string, refs: GitRe
     }
   } else {
     try {
-      raw = await parseHcl(name, source);
+      raw = await parseHclCached(name, source, hclCache);
     } catch (err) {
       throw new ConfigError(name, formatHclDiagnostics(String((err as Error).message ?? err)), {
         cause: err,
@@ -58,11 +66,12 @@ export async function parseBerthConfig(file: string, source: string, refs: GitRe
 export async function loadBerthConfig(
   dir: string,
   refs: GitRefs,
+  hclCache?: HclCacheOptions,
 ): Promise<{ file: string; config: BerthConfig }> {
   for (const candidate of configFileNames) {
     const file = join(dir, candidate);
     const source = await readFile(file, "utf8").catch(() => undefined);
-    if (source !== undefined) return { file, config: await parseBerthConfig(file, source, refs) };
+    if (source !== undefined) return { file, config: await parseBerthConfig(file, source, refs, hclCache) };
   }
   throw new ConfigError("berth.hcl", [
     `no berth.hcl or berth.json in ${dir}; run "berth init" to create one`,

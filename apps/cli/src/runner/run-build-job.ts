@@ -1,17 +1,10 @@
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Job, type JobResult, StepStatus } from "@berth/proto";
 import { createArchiveBuilder, type JobReporter } from "@berth/server/runner-kit";
+import { cliCacheDir } from "../cache/cli-cache-dir.js";
 import type { ApiClient } from "../client/create-api-client.js";
 import { listBuildFiles } from "../git/list-build-files.js";
 import { uploadArtifact } from "./upload-artifact.js";
-
-/** Where this machine keeps build scratch space and the node_modules cache. */
-export function runnerCacheDir(): string {
-  return (
-    process.env.BERTH_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "berth")
-  );
-}
 
 /**
  * Runs a build job on this machine: the archive builder over the working tree in `rootDir` (plus the
@@ -30,7 +23,7 @@ export async function runBuildJob(
     build?: { command?: string; exclude?: string[] };
   };
   const sourceDir = resolve(rootDir, app.path ?? ".");
-  const cache = runnerCacheDir();
+  const cache = cliCacheDir();
   const { files, inRepository, excluded } = await listBuildFiles(sourceDir, app.build?.exclude ?? [], signal);
   const notes: string[] = [];
   if (!inRepository)

@@ -18,6 +18,7 @@ import type { GitProvenance } from "../git/read-git-info.js";
 import { assertJobSucceeded, followJob } from "../jobs/follow-job.js";
 import type { JobEventRenderer } from "../jobs/render-job-events.js";
 import { startRunnerSession } from "../runner/runner-session.js";
+import { findUnchangedDeployment } from "./find-unchanged-deployment.js";
 
 export type Phase = "build" | "deploy" | "release";
 
@@ -31,6 +32,11 @@ export interface ShipOptions {
   phases: Phase[];
   /** Deploy this build instead of the one just built (or the latest). */
   buildId?: string;
+  /**
+   * With all three phases: when the released deployment already serves this clean commit with this config
+   * (see findUnchangedDeployment), queue nothing and return it as `unchanged`.
+   */
+  skipUnchanged?: boolean;
   release?: { canaryPercent?: number; force?: boolean; reason?: string };
   /** A renderer per phase for live output; undefined renders nothing. */
   renderer?: (phase: Phase) => JobEventRenderer | undefined;
@@ -41,6 +47,8 @@ export interface ShipOptions {
 }
 
 export interface ShipResult {
+  /** Set when nothing was queued because the released deployment (deploymentId, vN) already serves this tree. */
+  unchanged?: { seq: number; sha: string };
   buildId?: string;
   buildJobId?: string;
   artifactDigest?: string;
@@ -86,13 +94,30 @@ function toGitCommits(commits: readonly AncestorCommit[]): GitCommit[] {
 export async function shipApp(o: ShipOptions): Promise<ShipResult> {
   const ref = { project: o.project, app: o.app.name };
   const result: ShipResult = { timings: [] };
+  const configJson = JSON.stringify(o.app);
+  if (o.skipUnchanged && (["build", "deploy", "release"] as const).every((p) => o.phases.includes(p))) {
+    const same = await findUnchangedDeployment({
+      api: o.api,
+      app: ref,
+      git: o.git,
+      configJson,
+      signal: o.signal,
+    });
+    if (same)
+      return {
+        ...result,
+        unchanged: { seq: same.seq, sha: same.sha },
+        deploymentId: same.deploymentId,
+        deploymentUrl: same.deploymentUrl,
+        appUrl: same.appUrl,
+      };
+  }
   const git = toGitInfo(o.git);
   // Sent with each job so the server can list the commits between deployments; never fails the run.
   const ancestry =
     o.git.sha && (o.phases.includes("build") || o.phases.includes("deploy"))
       ? toGitCommits(await readGitAncestry(o.rootDir, o.signal).catch(() => []))
       : [];
-  const configJson = JSON.stringify(o.app);
   const jobs = o.api.client(JobService);
   await o.api
     .client(ProjectService)
