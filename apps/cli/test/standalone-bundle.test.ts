@@ -1,7 +1,16 @@
 // The built `berth` and `berth-entrypoint` run outside the monorepo: their dist/ directories are copied to a temp dir
 // with only the packages they must find at run time, and run there (no tsx, no workspace packages, no hoisting).
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,6 +105,15 @@ describe("the bundles outside the monorepo", () => {
       env,
     );
     expect(r).toMatchObject({ code: 0, stdout: "from the app\n" });
+  });
+
+  it("the bundles are readable by any user (the process platform may run the entrypoint for an app user)", () => {
+    for (const dist of ["apps/cli/dist", "apps/entrypoint/dist"]) {
+      expect(statSync(join(repo, dist)).mode & 0o555, dist).toBe(0o555);
+      for (const file of readdirSync(join(repo, dist))) {
+        expect(statSync(join(repo, dist, file)).mode & 0o444, `${dist}/${file}`).toBe(0o444);
+      }
+    }
   });
 
   it("a bin whose bundle is missing says to build, in one line, and exits 1", async () => {
