@@ -14,6 +14,8 @@ export default defineConfig({
           ],
           exclude: ["apps/web/**", "packages/ui/**", "**/node_modules/**"],
           environment: "node",
+          // Tests spawn the real bins, which run the esbuild bundles: build them when missing or stale.
+          globalSetup: ["scripts/bundle/vitest-global-setup.mjs"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

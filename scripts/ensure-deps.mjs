@@ -41,15 +41,20 @@ export function ensureSystemPackages(commands = { chromium: "chromium", protoc: 
   });
 }
 
-/** Newest modification time under the given paths (files or directories), skipping node_modules and dist. */
-function newestMtime(paths) {
+/**
+ * Newest modification time under the given paths (files or directories), skipping node_modules and dist (and the
+ * files `skip` names: tests are not part of a bundle).
+ */
+function newestMtime(paths, skip = () => false) {
   let newest = 0;
   const visit = (p) => {
     if (!existsSync(p)) return;
     const st = statSync(p);
     if (st.isDirectory()) {
-      for (const name of readdirSync(p)) if (name !== "node_modules" && name !== "dist") visit(join(p, name));
-    } else newest = Math.max(newest, st.mtimeMs);
+      for (const name of readdirSync(p))
+        if (name !== "node_modules" && name !== "dist" && !name.startsWith(".dist-new-"))
+          visit(join(p, name));
+    } else if (!skip(p)) newest = Math.max(newest, st.mtimeMs);
   };
   for (const p of paths) visit(p);
   return newest;
@@ -71,5 +76,37 @@ export function ensureWebBuild() {
   if (r.status !== 0) {
     process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}`);
     throw new Error("building the dashboard failed (npm run build -w @berth/web)");
+  }
+}
+
+/** What each bundle of scripts/bundle/build-bundles.mjs is built from (its workspace, the code it bundles, the builder). */
+const bundleSources = {
+  cli: ["apps/cli/src", "apps/cli/package.json", "apps/server/src", "packages"],
+  entrypoint: ["apps/entrypoint/src", "packages"],
+};
+
+/**
+ * Builds the `berth` and `berth-entrypoint` bundles (apps/cli/dist, apps/entrypoint/dist) that are missing or older
+ * than a source they are built from: an mtime walk, cheap enough to run before every test run.
+ */
+export function ensureBundles() {
+  const isTest = (p) => p.endsWith(".test.ts") || p.endsWith(".test.tsx");
+  const stale = Object.entries(bundleSources).filter(([name, sources]) => {
+    const main = join(root, "apps", name, "dist", name === "cli" ? "berth.js" : "berth-entrypoint.js");
+    const paths = [...sources, "scripts/bundle/build-bundles.mjs"].map((p) => join(root, p));
+    return !existsSync(main) || statSync(main).mtimeMs < newestMtime(paths, isTest);
+  });
+  if (stale.length === 0) return;
+  const r = spawnSync(
+    process.execPath,
+    ["scripts/bundle/build-bundles.mjs", ...stale.map(([name]) => name)],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}`);
+    throw new Error(`bundling ${stale.map(([n]) => n).join(" and ")} failed (npm run build)`);
   }
 }

@@ -1,13 +1,14 @@
 // The README's first command (`npm start`): installs what is missing on a fresh clone (npm packages, the
-// dashboard build), then runs the quickstart driver (scripts/quickstart/main.ts) with tsx.
+// dashboard build, the CLI and entrypoint bundles), then runs the quickstart driver (scripts/quickstart/main.ts) with tsx.
 // Only Node built-ins before ensureNodeModules(): node_modules may not exist yet.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { ensureNodeModules, ensureWebBuild, root } from "./ensure-deps.mjs";
+import { ensureBundles, ensureNodeModules, ensureWebBuild, root } from "./ensure-deps.mjs";
 
 try {
   ensureNodeModules();
   ensureWebBuild();
+  ensureBundles();
 } catch (e) {
   console.error(`quickstart: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

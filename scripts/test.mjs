@@ -100,6 +100,16 @@ await parallelChecks(
   })),
 );
 
+// The bins the tests spawn run these bundles (the vitest globalSetup would build them too, less visibly).
+check("build the CLI and entrypoint bundles (esbuild)", "npm", [
+  "run",
+  "build",
+  "-w",
+  "@berth/cli",
+  "-w",
+  "@berth/entrypoint",
+]);
+
 const webBuilt = workspacesWith("build").includes("apps/web")
   ? check("build the dashboard (vite)", "npm", ["run", "build", "-w", "@berth/web"])
   : false;

@@ -5,9 +5,11 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureWebBuild, root } from "../../scripts/ensure-deps.mjs";
+import { ensureBundles, ensureWebBuild, root } from "../../scripts/ensure-deps.mjs";
 
 export default function globalSetup() {
+  // The stacks run apps through berth-entrypoint and journeys may run `berth`: both run their bundles.
+  ensureBundles();
   if (process.env.BERTH_WEB_DIST) return;
   ensureWebBuild();
   const snapshot = mkdtempSync(join(tmpdir(), "berth-e2e-web-"));

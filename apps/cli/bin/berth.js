@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The `berth` binary: runs the TypeScript sources through tsx, from any cwd (paths resolve from this file).
-import { register } from "tsx/esm/api";
+// The `berth` binary: runs the esbuild bundle in ../dist (built by `npm run build`), from any cwd.
+import { existsSync } from "node:fs";
 
-register();
-await import(new URL("../src/main.ts", import.meta.url).href);
+const bundle = new URL("../dist/berth.js", import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write("berth: apps/cli/dist/berth.js is missing: run `npm run build` first\n");
+  process.exit(1);
+}
+await import(bundle.href);

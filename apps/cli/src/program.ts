@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
+// Inlined by the bundle: the built `berth` needs no package.json next to it.
+import packageJson from "../package.json" with { type: "json" };
 import { registerCommands } from "./commands/register-commands.js";
 
 /** The `berth` command tree. */
 export function createProgram(): Command {
-  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
+  const { version } = packageJson;
   const program = new Command("berth")
     .version(version, "-v, --version", "print the berth version")
     .description(
