@@ -45,27 +45,6 @@ const serverThroughTsx = {
 };
 
 /**
- * The HCL parser starts its Go-WASM runtime as soon as it is imported (reads, gunzips and instantiates 5 MB): in the
- * bundle it loads on the first parse instead, so commands that read no berth.hcl (`--version`, `logs`) skip it.
- */
-const lazyHclParser = {
-  name: "lazy-hcl-parser",
-  setup(b) {
-    b.onResolve({ filter: /^@cdktf\/hcl2json$/ }, (args) =>
-      args.namespace === "berth"
-        ? { path: args.path, external: true }
-        : { path: "lazy-hcl2json", namespace: "berth" },
-    );
-    b.onLoad({ filter: /^lazy-hcl2json$/, namespace: "berth" }, () => ({
-      contents:
-        'export async function parse(file, source) {\n  return (await import("@cdktf/hcl2json")).parse(file, source);\n}\n',
-      loader: "js",
-      resolveDir: root,
-    }));
-  },
-};
-
-/**
  * Builds one bundle into apps/<name>/dist. Built next to it and swapped in, so a bin started meanwhile (a dev stack,
  * another test run) finds the old bundle or the new one, never half of one.
  */
@@ -87,7 +66,8 @@ export async function buildBundle(name) {
       target: "node20",
       sourcemap: "linked",
       external: spec.external,
-      plugins: name === "cli" ? [serverThroughTsx, lazyHclParser] : [],
+      // The CLI imports the HCL parser (whose import starts a Go-WASM runtime) dynamically, on a cache miss only.
+      plugins: name === "cli" ? [serverThroughTsx] : [],
       // Bundled CommonJS dependencies call require() for Node built-ins: give ESM output one.
       banner: {
         js: 'import { createRequire as __berthRequire } from "node:module";\nconst require = __berthRequire(import.meta.url);',
