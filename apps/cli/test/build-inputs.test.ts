@@ -53,7 +53,9 @@ describe("build inputs outside a git repository (real processes)", { timeout: 12
 
   afterAll(async () => {
     await server?.close();
-    for (const dir of [dataDir, configDir, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+    const appsDir = server?.ctx.options.appsDir;
+    for (const dir of [dataDir, appsDir, configDir, project])
+      if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("leaves out what .gitignore and exclude list, and warns that provenance is missing", async () => {
@@ -73,7 +75,7 @@ describe("build inputs outside a git repository (real processes)", { timeout: 12
     expect(up.stderr + up.stdout).toContain("is not in a git repository, so this build records no commit");
     expect(up.code).toBe(0);
 
-    const deployments = join(dataDir, "deployments");
+    const deployments = server.ctx.options.appsDir;
     const [deployment] = readdirSync(deployments);
     const shipped = join(deployments, deployment!, "app");
     expect(existsSync(join(shipped, "server.js"))).toBe(true);
