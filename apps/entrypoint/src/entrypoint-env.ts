@@ -21,7 +21,7 @@ export interface RunAs {
 }
 
 /** Names the entrypoint reads for itself and does not pass on to the app. */
-const ownNames = new Set(["BERTH_ENTRYPOINT_TOKEN", "BERTH_ENTRYPOINT_TOKEN_FD"]);
+const ownNames = new Set(["BERTH_ENTRYPOINT_TOKEN", "BERTH_ENTRYPOINT_HANDOVER_FD"]);
 
 function runAs(env: NodeJS.ProcessEnv): RunAs | undefined {
   if (env.BERTH_APP_UID === undefined) return undefined;

@@ -1,13 +1,18 @@
-import { readToken } from "./read-token.js";
+import { readHandover } from "./read-handover.js";
 import { runEntrypoint } from "./run-entrypoint.js";
 
 const log = (message: string) => process.stderr.write(`berth-entrypoint: ${message}\n`);
 
 try {
+  // We keep root to watch over an app that runs as another user: root's supplementary groups must not reach
+  // the app's terminal sessions (node-pty sets uid and gid but not the group list).
+  if (process.env.BERTH_APP_UID !== undefined && process.getuid?.() === 0) process.setgroups?.([]);
+  const handover = readHandover(process.env);
   const running = runEntrypoint({
     argv: process.argv.slice(2),
     env: process.env,
-    token: readToken(process.env),
+    token: handover.token,
+    appEnv: handover.appEnv,
     cwd: process.cwd(),
     log,
     echo: { stdout: process.stdout, stderr: process.stderr },

@@ -7,8 +7,10 @@ import type { SessionLoop } from "./session-loop.js";
 export interface RunEntrypointOptions {
   argv: string[];
   env: NodeJS.ProcessEnv;
-  /** The token, when it came from elsewhere than `env` (an inherited pipe: see read-token.ts). */
+  /** The token, when it came from elsewhere than `env` (an inherited pipe: see read-handover.ts). */
   token?: string;
+  /** The app's environment, when it came from elsewhere than `env` (the handover); else `env` minus our own. */
+  appEnv?: Record<string, string>;
   cwd: string;
   /** Diagnostics of the entrypoint itself (not the app's output). */
   log(message: string): void;
@@ -37,7 +39,7 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
   const supervisor = createAppSupervisor({
     command,
     cwd: options.cwd,
-    env: appEnv(options.env),
+    env: options.appEnv ?? appEnv(options.env),
     user: settings.user,
     configRevision: settings.configRevision,
     configKeys: settings.configKeys,

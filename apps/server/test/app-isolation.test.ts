@@ -2,10 +2,15 @@
 // process platform, and a deployer's exec'd command tries to read the server's databases, its environment
 // and the entrypoint's token. The suite runs as root, so the app-user path is the one exercised.
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type StartExecStreamRequest, StartExecStreamRequestSchema } from "@berth/proto";
+import {
+  ConfigScope,
+  ConfigService,
+  type StartExecStreamRequest,
+  StartExecStreamRequestSchema,
+} from "@berth/proto";
 import { createPushQueue } from "@berth/streams";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +29,7 @@ import type { DeploymentSpec } from "../src/platforms/platform.js";
 import { isAlive } from "../src/platforms/process/instance-supervisor.js";
 import { createProcessPlatform } from "../src/platforms/process/process-platform.js";
 import { resolveAppUser } from "../src/sandbox/app-user.js";
+import { clientFor } from "./helpers/api-client.js";
 import { loginToken, pollUntil, runtimeClients } from "./helpers/runtime-fixture.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -153,6 +159,61 @@ describe("an app and its exec'd commands", () => {
     expect(lines).toContain("BUILD_VAR=1");
     expect(lines.some((l) => l.startsWith("PATH="))).toBe(true);
     expect(lines.join("\n")).not.toContain(cloudSecret);
+  });
+});
+
+describe("config a deployer sets", () => {
+  it("never runs in the entrypoint: loader variables like NODE_OPTIONS reach the app (as the app user) only", async () => {
+    // A probe any Node process loads through NODE_OPTIONS, recording the uid it runs as.
+    const probeDir = await mkdtemp(join(tmpdir(), "berth-probe-"));
+    await chmod(probeDir, 0o777);
+    const record = join(probeDir, "uids");
+    await writeFile(
+      join(probeDir, "probe.cjs"),
+      `require("node:fs").appendFileSync(${JSON.stringify(record)}, process.getuid() + "\\n");`,
+    );
+    await chmod(join(probeDir, "probe.cjs"), 0o644);
+    await writeFile(record, "");
+    await chmod(record, 0o666);
+    try {
+      const db = server.ctx.store.db;
+      const appRow = await upsertApplication(db, {
+        project: "shop",
+        app: "probe",
+        labels: {},
+        configJson: "",
+      });
+      await clientFor(server, ConfigService, await loginToken(db, "admin")).setConfigVars({
+        scope: ConfigScope.APP,
+        project: "shop",
+        app: "probe",
+        set: [{ name: "NODE_OPTIONS", value: `--require ${join(probeDir, "probe.cjs")}` }],
+      });
+      const dep = await insertDeployment(db, { appId: appRow.id, status: "healthy" });
+      const probeSpec: DeploymentSpec = {
+        ...spec,
+        deploymentId: dep.id,
+        app: "probe",
+        seq: dep.seq,
+        count: 1,
+      };
+      await engineOf(server.ctx).platform.deploy(probeSpec, new AbortController().signal);
+      const [instance] = engineOf(server.ctx).platform.instances(dep.id);
+      await pollUntil(() => connected(instance!.id)?.report?.appState === "running", 20_000).catch((e) => {
+        throw new Error(
+          `${e}: ${readFileSync(join(server.ctx.options.appsDir, dep.id, "logs", `${instance!.id}.log`), "utf8").slice(-2000)}`,
+        );
+      });
+      // The app (node server.js) loaded the probe, so it was active; no process ran it as root.
+      const uids = await pollUntil(async () => {
+        const text = await readFile(record, "utf8").catch(() => "");
+        return text.trim() ? text.trim().split("\n") : undefined;
+      }, 20_000);
+      expect(uids.length).toBeGreaterThan(0);
+      expect(uids).not.toContain("0");
+    } finally {
+      await rm(probeDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,8 +14,11 @@ export interface SupervisorOptions {
   argv: (command: string) => [string, string[]];
   /** Environment of each start (config, BERTH_* facts, PORT). */
   env: (port: number) => Promise<Record<string, string>>;
-  /** The entrypoint's token for a start, written to the child's fd 3 (never put in an environment). */
-  token?: () => Promise<string>;
+  /**
+   * For a start through an entrypoint: the entrypoint's own environment (in place of the app's) and what is
+   * written to its fd 3 (its token and the app's environment: never in the entrypoint's environment).
+   */
+  handover?: (appEnv: Record<string, string>) => Promise<{ env: Record<string, string>; fd3: string }>;
   /** uid/gid of the spawned process (when it is the app itself, not an entrypoint that drops to them). */
   spawnAs?: { uid: number; gid: number };
   /** Time a stopped instance gets between SIGTERM and SIGKILL. */
@@ -85,8 +88,10 @@ export class InstanceSupervisor {
   async start(): Promise<void> {
     if (this.stopping) return;
     const port = await freePort();
-    const env = await this.options.env(port);
-    const token = await this.options.token?.();
+    const appEnv = await this.options.env(port);
+    const launch = this.options.handover
+      ? await this.options.handover(appEnv)
+      : { env: appEnv, fd3: undefined };
     // Stopped while the token was minted: starting now would leave a process nobody stops.
     if (this.stopping) return;
     const [file, args] = this.options.argv(this.options.command);
@@ -94,16 +99,16 @@ export class InstanceSupervisor {
     try {
       const child = spawn(file, args, {
         cwd: this.view.cwd,
-        env,
+        env: launch.env,
         detached: true,
-        stdio: token === undefined ? ["ignore", log, log] : ["ignore", log, log, "pipe"],
+        stdio: launch.fd3 === undefined ? ["ignore", log, log] : ["ignore", log, log, "pipe"],
         ...this.options.spawnAs,
       });
       child.unref();
-      if (token !== undefined) {
+      if (launch.fd3 !== undefined) {
         const pipe = child.stdio[3] as Writable;
         pipe.on("error", () => {}); // a child that died at once: its exit is handled below
-        pipe.end(token);
+        pipe.end(launch.fd3);
       }
       this.child = child;
       child.on("error", (err) => this.options.onError(err));

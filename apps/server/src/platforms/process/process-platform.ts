@@ -52,6 +52,20 @@ function toRow(v: InstanceView): InstanceTable {
   };
 }
 
+/**
+ * The environment the entrypoint itself starts with: the server's allow-listed variables, Berth's facts about
+ * the instance (set by the server, never by a deployer: config cannot override BERTH_*), the port, and where to
+ * find the handover (fd 3) and whom to run the app as.
+ */
+function entrypointEnv(appEnv: Record<string, string>, user: AppUser | undefined): Record<string, string> {
+  const own: Record<string, string> = { PORT: appEnv.PORT ?? "", BERTH_ENTRYPOINT_HANDOVER_FD: "3" };
+  for (const [k, v] of Object.entries(appEnv))
+    if (k.startsWith("BERTH_") && !k.startsWith("BERTH_APP_") && !k.startsWith("BERTH_ENTRYPOINT_"))
+      own[k] = v;
+  if (user) Object.assign(own, { BERTH_APP_UID: String(user.uid), BERTH_APP_GID: String(user.gid) });
+  return childEnv(own);
+}
+
 /** The `process` platform: instances as supervised child processes on the server's host. */
 export function createProcessPlatform(options: ProcessPlatformOptions): Platform {
   const { db } = options;
@@ -110,11 +124,16 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
           ...(user && { HOME: view.cwd, USER: user.name, LOGNAME: user.name }),
           ...(await options.envFor(spec, view)),
           PORT: String(port),
-          // The entrypoint keeps the server's user (the app cannot read or trace it) and drops the app to these.
-          ...(wrapped && user && { BERTH_APP_UID: String(user.uid), BERTH_APP_GID: String(user.gid) }),
-          ...(tokenFor && { BERTH_ENTRYPOINT_TOKEN_FD: "3" }),
         }),
-      token: tokenFor && (() => tokenFor(spec, view)),
+      // The entrypoint is a Node process that keeps the server's user: its environment is the server's
+      // allow-list and Berth's own facts only, never the app's config (NODE_OPTIONS or LD_PRELOAD set by a
+      // deployer would run as that user). The app's environment and the token travel on fd 3.
+      handover: wrapped
+        ? async (appEnv) => ({
+            env: entrypointEnv(appEnv, user),
+            fd3: JSON.stringify({ token: tokenFor ? await tokenFor(spec, view) : "", env: appEnv }),
+          })
+        : undefined,
       spawnAs: wrapped ? undefined : user,
       onChange: (v) => {
         persist(v);
