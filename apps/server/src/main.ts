@@ -1,7 +1,7 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
 // [--host H] [--print-token-json]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR,
 // BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
-// (comma-separated addresses whose X-Forwarded-For names the client; default loopback, "" for none). The CLI
+// (comma-separated addresses whose X-Forwarded-For names the client; none by default). The CLI
 // wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
 // (with "bootstrapToken" on a first start only when --print-token-json asks for it).
 import { homedir } from "node:os";

@@ -27,7 +27,7 @@ export interface StartServerOptions extends ServerOptions {
   logger?: Logger;
   /** Failed authentications allowed per client address and window; default 20 per minute. */
   authFailureLimit?: AuthFailureLimit;
-  /** Proxies whose X-Forwarded-For names the client (BERTH_TRUSTED_PROXIES); default: loopback. */
+  /** Proxies whose X-Forwarded-For names the client (BERTH_TRUSTED_PROXIES); default: none. */
   trustedProxies?: readonly string[];
   /** How long close() lets in-flight requests finish before dropping connections. Default 5 s. */
   shutdownGraceMs?: number;

@@ -1,5 +1,8 @@
-/** Loopback: a BFF or TLS proxy on the server's own host. */
-export const defaultTrustedProxies: readonly string[] = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+/**
+ * None: every process on the server's host (apps included) connects from loopback, so trusting loopback would
+ * let an app speak for any client. A TLS proxy that forwards for others is named in BERTH_TRUSTED_PROXIES.
+ */
+export const defaultTrustedProxies: readonly string[] = [];
 
 /**
  * Whom a call comes from, for per-client limits. A direct caller is its TCP peer. A trusted proxy (the

@@ -52,12 +52,17 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
       req.header.get("x-forwarded-for"),
       options.trustedProxies ?? defaultTrustedProxies,
     );
-    const lockedMs = address === undefined ? 0 : (options.failures?.lockedFor(address) ?? 0);
-    if (lockedMs > 0) {
-      throw new ConnectError(
-        `too many failed authentications from ${address}; try again in ${Math.ceil(lockedMs / 1000)} s`,
-        Code.ResourceExhausted,
-      );
+    // A valid token always passes: the lock-out only answers failures, so nobody can lock a user out by
+    // failing in their name (from a shared address, or a spoofed X-Forwarded-For).
+    const caller = secret ? await verifyToken(options.db, secret) : undefined;
+    if (!caller) {
+      const lockedMs = address === undefined ? 0 : (options.failures?.lockedFor(address) ?? 0);
+      if (lockedMs > 0) {
+        throw new ConnectError(
+          `too many failed authentications from ${address}; try again in ${Math.ceil(lockedMs / 1000)} s`,
+          Code.ResourceExhausted,
+        );
+      }
     }
     if (!secret) {
       throw new ConnectError(
@@ -65,7 +70,6 @@ export function createAuthInterceptor(options: AuthInterceptorOptions): Intercep
         Code.Unauthenticated,
       );
     }
-    const caller = await verifyToken(options.db, secret);
     if (!caller) {
       // Guessing shows as unknown tokens; revoked and expired ones are real secrets and are not counted,
       // so the BFF's expired sessions cannot lock out every dashboard user behind its address.
