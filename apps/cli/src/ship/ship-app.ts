@@ -19,6 +19,7 @@ import { assertJobSucceeded, followJob } from "../jobs/follow-job.js";
 import type { JobEventRenderer } from "../jobs/render-job-events.js";
 import { startRunnerSession } from "../runner/runner-session.js";
 import { findUnchangedDeployment } from "./find-unchanged-deployment.js";
+import { sourceInProjectTree } from "./source-in-project-tree.js";
 
 export type Phase = "build" | "deploy" | "release";
 
@@ -95,7 +96,11 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
   const ref = { project: o.project, app: o.app.name };
   const result: ShipResult = { timings: [] };
   const configJson = JSON.stringify(o.app);
-  if (o.skipUnchanged && (["build", "deploy", "release"] as const).every((p) => o.phases.includes(p))) {
+  if (
+    o.skipUnchanged &&
+    (["build", "deploy", "release"] as const).every((p) => o.phases.includes(p)) &&
+    (await sourceInProjectTree(o.rootDir, o.app.path, o.signal))
+  ) {
     const same = await findUnchangedDeployment({
       api: o.api,
       app: ref,
