@@ -15,10 +15,11 @@ export function run(cmd, args, options = {}) {
 
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 
-/** npm ci when node_modules is missing or older than the lockfile. */
+/** npm ci when node_modules is missing or older than the lockfile (a pull that changed dependencies). */
 export function ensureNodeModules() {
   const marker = join(root, "node_modules/.package-lock.json");
-  if (existsSync(marker)) return;
+  const lock = join(root, "package-lock.json");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   console.log("Installing npm packages (npm ci)…");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
@@ -81,8 +82,8 @@ export function ensureWebBuild() {
 
 /** What each bundle of scripts/bundle/build-bundles.mjs is built from (its workspace, the code it bundles, the builder). */
 const bundleSources = {
-  cli: ["apps/cli/src", "apps/cli/package.json", "apps/server/src", "packages"],
-  entrypoint: ["apps/entrypoint/src", "packages"],
+  cli: ["apps/cli/src", "apps/cli/package.json", "apps/server/src", "packages", "package-lock.json"],
+  entrypoint: ["apps/entrypoint/src", "apps/entrypoint/package.json", "packages", "package-lock.json"],
 };
 
 /**

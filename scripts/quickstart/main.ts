@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { defaultServerOptions } from "@berth/server";
 import { deployDemo, repoRoot } from "./demo-app.js";
 import { latestApp, waitForEntrypoints, waitForHttp } from "./demo-status.js";
 import { stopLeftoverApps } from "./leftover-apps.js";
@@ -80,7 +81,9 @@ if (values.fresh && existsSync(dataDir)) {
     dim(`Deleting ${dataDir} (--fresh)${stopped ? `; stopped ${stopped} leftover app process(es)` : ""}`),
   );
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(`${dataDir}-apps`, { recursive: true, force: true }); // where the server unpacked the apps
+  // Where the server unpacked the apps (beside the data dir, or under /var/lib/berth-apps for a root server in a
+  // private home).
+  rmSync(defaultServerOptions(dataDir).appsDir, { recursive: true, force: true });
 }
 
 const stack = await startStack({

@@ -129,7 +129,8 @@ describe("kill matrix", () => {
 
   afterAll(async () => {
     if (server) await killProcess(server, "SIGTERM");
-    for (const dir of [dataDir, configDir, repo]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, repo])
+      rmSync(dir, { recursive: true, force: true });
   });
 
   it("SIGKILL during a build: the build job ends as interrupted, nothing stays running", async () => {

@@ -109,7 +109,8 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
 
   afterAll(async () => {
     await server?.close();
-    for (const dir of [dataDir, configDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, repo])
+      if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("up ships both apps; the HTTP one serves through the router, the TCP one passes its connect check", async () => {

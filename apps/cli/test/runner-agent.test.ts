@@ -51,7 +51,8 @@ describe("berth runner agent", () => {
     agent?.kill("SIGTERM");
     if (agent && agent.exitCode === null) await new Promise((r) => agent!.once("exit", r));
     await server?.close();
-    for (const dir of [dataDir, configDir, src]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, src])
+      rmSync(dir, { recursive: true, force: true });
   });
 
   it("builds an untargeted job from its directory and reports it", async () => {

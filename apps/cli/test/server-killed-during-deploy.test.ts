@@ -80,7 +80,8 @@ describe("server killed during a deploy", () => {
         // already stopped by the server
       }
     }
-    for (const dir of [dataDir, configDir, repo]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, repo])
+      rmSync(dir, { recursive: true, force: true });
   });
 
   it("fails the interrupted job with a reason, keeps v1 serving and re-adopts it", async () => {

@@ -86,6 +86,7 @@ describe("berth server run", () => {
     } finally {
       rmSync(configDir, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-apps`, { recursive: true, force: true });
     }
   });
 });

@@ -60,7 +60,8 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
 
   afterAll(async () => {
     await server?.close();
-    for (const dir of [dataDir, configDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, repo])
+      if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("init + up serves the commit at the deployment URL; up again releases v2 and keeps v1; rollback; --sha finds each", async () => {

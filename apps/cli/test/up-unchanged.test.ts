@@ -72,7 +72,8 @@ describe("berth up on an unchanged tree (real processes)", { timeout: 240_000 },
 
   afterAll(async () => {
     await server?.close();
-    for (const dir of [dataDir, configDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-apps`, configDir, repo])
+      if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("reports nothing changed for the released commit and config; --force, a new commit, a dirty tree, a config change, another released deployment, a changed ignored berth.hcl or a missing artifact deploy", async () => {

@@ -1,4 +1,5 @@
 import { defaultAppUser } from "./sandbox/app-user.js";
+import { defaultAppsDir } from "./sandbox/default-apps-dir.js";
 
 /** Everything a server instance is configured with (flags and env in `berth server run`). */
 export interface ServerOptions {
@@ -22,11 +23,11 @@ export interface ServerOptions {
   logMaxBytes: number;
 }
 
-/** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` as user `berth-app`. */
+/** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` (see defaultAppsDir) as `berth-app`. */
 export function defaultServerOptions(dataDir: string): ServerOptions {
   return {
     dataDir,
-    appsDir: `${dataDir.replace(/\/+$/, "")}-apps`,
+    appsDir: defaultAppsDir(dataDir),
     appUser: defaultAppUser,
     host: "127.0.0.1",
     apiPort: 9701,
