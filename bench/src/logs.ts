@@ -9,8 +9,9 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { signIn } from "./lib/bff-tab.js";
 import { deployBenchApp } from "./lib/deploy-bench-app.js";
 import { httpGet } from "./lib/http-get.js";
+import { cpuMeter } from "./lib/proc-cpu.js";
 import { type BenchStack, startBenchStack } from "./lib/stack.js";
-import { nowMs, type Percentiles, percentiles, sleep } from "./lib/stats.js";
+import { nowMs, type Percentiles, percentiles, round, sleep } from "./lib/stats.js";
 
 type LogClient = Client<typeof LogService>;
 
@@ -18,7 +19,8 @@ interface Follower {
   /** Arrival latencies (ms) of lines with this tag. */
   latencies(tag: string): number[];
   received(tag: string): number;
-  sawEnd(tag: string): boolean;
+  /** Whether `n` "end" lines of this tag arrived (one per writing instance). */
+  sawEnd(tag: string, n?: number): boolean;
   skipped(): number;
   stop(): void;
   done: Promise<void>;
@@ -29,7 +31,7 @@ function follow(client: LogClient, deploymentId: string): Follower {
   const ac = new AbortController();
   const lat = new Map<string, number[]>();
   const count = new Map<string, number>();
-  const ends = new Set<string>();
+  const ends = new Map<string, number>();
   let skipped = 0;
   const done = (async () => {
     try {
@@ -46,7 +48,7 @@ function follow(client: LogClient, deploymentId: string): Follower {
           if (!m) continue;
           const tag = m[1]!;
           if (m[2] === "end") {
-            ends.add(tag);
+            ends.set(tag, (ends.get(tag) ?? 0) + 1);
             continue;
           }
           count.set(tag, (count.get(tag) ?? 0) + 1);
@@ -65,17 +67,22 @@ function follow(client: LogClient, deploymentId: string): Follower {
   return {
     latencies: (tag) => lat.get(tag) ?? [],
     received: (tag) => count.get(tag) ?? 0,
-    sawEnd: (tag) => ends.has(tag),
+    sawEnd: (tag, n = 1) => (ends.get(tag) ?? 0) >= n,
     skipped: () => skipped,
     stop: () => ac.abort(),
     done,
   };
 }
 
-async function untilEnd(followers: Follower[], tag: string, timeoutMs: number): Promise<boolean> {
+async function untilEnd(
+  followers: Follower[],
+  tag: string,
+  timeoutMs: number,
+  writers = 1,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (followers.every((f) => f.sawEnd(tag))) return true;
+    if (followers.every((f) => f.sawEnd(tag, writers))) return true;
     await sleep(50);
   }
   return false;
@@ -88,11 +95,24 @@ export interface RateStage {
   skipped: number;
   deliveredLinesPerSecond: number;
   latency: Percentiles;
+  /** CPU µs per delivered line: the stack process (server + BFF) and its descendants (entrypoint + app). */
+  cpuUsPerLine: { stack: number; entrypointAndApp: number };
+}
+
+/** Write → gRPC follower latency at 10 lines/s per instance with `instances` instances writing at once. */
+export interface InstancesLatency {
+  instances: number;
+  seconds: number;
+  latency: Percentiles;
+  allReceived: boolean;
 }
 
 export interface LogsResult {
   method: string;
   at10LinesPerSecond: { grpc: Percentiles; bff: Percentiles };
+  /** The same figure with 1, 2 and 4 instances (separate deployments of the logger). */
+  byInstances?: InstancesLatency[];
+  stageSeconds?: number;
   stages: RateStage[];
   sustainedLinesPerSecond: number;
   flood: {
@@ -148,17 +168,21 @@ export async function benchLogs(options: { quick: boolean }): Promise<LogsResult
     bff.stop();
 
     // 2. Rising rates until the follower is told lines were skipped (or not all arrive).
-    const rates = q ? [1000, 20_000] : [1000, 5000, 10_000, 20_000, 50_000, 100_000];
-    const stageSeconds = q ? 1 : 2;
+    // Steps of 10 s (2 s in a quick run), few and coarse, so the section's time stays bounded.
+    const rates = q ? [1000, 20_000] : [2000, 20_000, 50_000];
+    const stageSeconds = q ? 2 : 10;
     const stages: RateStage[] = [];
     let sustained = 0;
     for (const rate of rates) {
       const tag = `r${rate}`;
       const skippedBefore = grpc.skipped();
       const t0 = nowMs();
+      const cpu = cpuMeter(stack.pid);
       await emit(tag, rate, stageSeconds);
       const ended = await untilEnd([grpc], tag, stageSeconds * 1000 + 20_000);
       const written = rate * stageSeconds;
+      const used = cpu.stop();
+      const perLine = (cpuMs: number) => round((cpuMs * 1000) / Math.max(1, grpc.received(tag)), 1);
       const stage: RateStage = {
         requestedLinesPerSecond: rate,
         written,
@@ -166,6 +190,7 @@ export async function benchLogs(options: { quick: boolean }): Promise<LogsResult
         skipped: grpc.skipped() - skippedBefore,
         deliveredLinesPerSecond: Math.round(grpc.received(tag) / ((nowMs() - t0) / 1000)),
         latency: percentiles(grpc.latencies(tag)),
+        cpuUsPerLine: { stack: perLine(used.self), entrypointAndApp: perLine(used.children) },
       };
       stages.push(stage);
       if (ended && stage.skipped === 0 && stage.received === written) sustained = rate;
@@ -211,6 +236,35 @@ export async function benchLogs(options: { quick: boolean }): Promise<LogsResult
     clearInterval(s2);
     for (const f of many) f.stop();
     const linesEach = 10 * manySeconds;
+
+    // 5. Latency at 10 lines/s per instance with 1, 2 and 4 instances: a deployment each, followed as a whole.
+    const byInstances: InstancesLatency[] = [];
+    const perInstanceSeconds = q ? 3 : 10;
+    for (const count of [1, 2, 4]) {
+      // The first deployment already has one instance (an unchanged tree would not be redeployed).
+      const dn = count === 1 ? d : await deployBenchApp(stack, count, "logger");
+      const follower = follow(stack.clients.logs, dn.up.deploymentId ?? "");
+      await sleep(500);
+      const tag = `i${count}`;
+      await Promise.all(
+        dn.instancePorts.map((port) =>
+          httpGet(`http://127.0.0.1:${port}/emit?rate=10&seconds=${perInstanceSeconds}&tag=${tag}`),
+        ),
+      );
+      const ended = await untilEnd(
+        [follower],
+        tag,
+        perInstanceSeconds * 1000 + 20_000,
+        dn.instancePorts.length,
+      );
+      follower.stop();
+      byInstances.push({
+        instances: dn.instancePorts.length,
+        seconds: perInstanceSeconds,
+        latency: percentiles(follower.latencies(tag)),
+        allReceived: ended && follower.received(tag) === 10 * perInstanceSeconds * dn.instancePorts.length,
+      });
+    }
     return {
       method:
         "bench/apps/logger deployed with `berth up` (one instance under the real entrypoint, process platform) writes " +
@@ -218,10 +272,15 @@ export async function benchLogs(options: { quick: boolean }): Promise<LogsResult
         "(follow, from now) and subtract the write time on arrival (same machine clock). grpc = @connectrpc/connect-node " +
         "gRPC client like the CLI; bff = Connect protocol over HTTP/1.1 through the BFF with a session cookie like the " +
         `dashboard. Latency at 10 lines/s over ${slowSeconds} s. Rate steps of ${stageSeconds} s each; sustained = the ` +
-        `highest step with every line delivered and nothing skipped. Memory: VmRSS of the stack process (server + BFF) ` +
+        "highest step with every line delivered and nothing skipped; CPU per line = utime + stime from /proc of the " +
+        "stack process (server + BFF) and, separately, of its descendants (the entrypoint and the app) over the step, " +
+        "divided by the lines delivered. By instances: a deployment of the logger with 1, 2 and 4 instances, each " +
+        `writing 10 lines/s for ${perInstanceSeconds} s, one gRPC follower of the deployment (one run each). Memory: VmRSS of the stack process (server + BFF) ` +
         `sampled every 100 ms while the app writes ${floodRate.toLocaleString("en")} lines/s for ${floodSeconds} s. ` +
         `${n} followers: 10 HTTP/2 connections × ${n / 10} streams, ${manySeconds} s at 10 lines/s.`,
       at10LinesPerSecond: at10,
+      byInstances,
+      stageSeconds,
       stages,
       sustainedLinesPerSecond: sustained,
       flood,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchDashboard } from "./dashboard.js";
 import { benchDeploySpeed } from "./deploy-speed.js";
+import { benchGrpcPeer } from "./grpc-peer.js";
 import { benchHistory } from "./history-at-scale.js";
 import { machine } from "./lib/machine.js";
 import { repoRoot } from "./lib/stack.js";
@@ -37,6 +38,7 @@ const modules: { name: string; run: () => Promise<unknown> }[] = [
   { name: "deploySpeed", run: () => benchDeploySpeed({ quick }) },
   { name: "logs", run: () => benchLogs({ quick }) },
   { name: "router", run: () => benchRouter({ quick }) },
+  { name: "grpcPeer", run: () => benchGrpcPeer({ quick }) },
   { name: "terminal", run: () => benchTerminal({ quick }) },
   { name: "scale", run: () => benchScale({ quick }) },
   { name: "dashboard", run: () => benchDashboard({ quick }) },
