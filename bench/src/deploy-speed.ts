@@ -1,6 +1,7 @@
-// Deploy speed: `berth up` of examples/hello-node, cold (fresh server, nothing cached) and warm (a new commit on
-// the same server), per phase from the CLI and from the jobs' step timings; then release and roll back, timed
-// from the RPC to the URL router answering with the other deployment.
+// Deploy speed: `berth up` of examples/hello-node and of bench/apps/express (Heroku-style, ~5 MB of
+// node_modules), cold (fresh server, nothing cached) and warm (a new commit on the same server), per phase from the
+// CLI and from the jobs' step timings; then release and roll back, timed from the RPC to the URL router answering
+// with the other deployment.
 import { join } from "node:path";
 import { ReleaseService } from "@berth/proto";
 import { signIn } from "./lib/bff-tab.js";
@@ -8,6 +9,7 @@ import { httpGet } from "./lib/http-get.js";
 import { berthUp, commitAll, editFile, gitWorkTree, jobSteps } from "./lib/ship.js";
 import { type BenchStack, repoRoot, startBenchStack } from "./lib/stack.js";
 import { median, round, waitFor } from "./lib/stats.js";
+import { vendorNodeModules } from "./lib/vendor-node-modules.js";
 
 export interface UpFigures {
   totalMs: number;
@@ -21,14 +23,22 @@ export interface DeploySpeedResult {
   method: string;
   cold: UpFigures;
   warm: UpFigures & { runs: number };
+  /** The same for bench/apps/express (absent in results from before it was added). */
+  express?: { cold: UpFigures; warm: UpFigures & { runs: number }; vendoredPackages: number };
   releaseMs: { median: number; samples: number[] };
   rollbackMs: { median: number; samples: number[] };
   releaseViaBffMs: { median: number; samples: number[] };
   rollbackViaBffMs: { median: number; samples: number[] };
-  reference: { dockerBuildpack: { seconds: number; mb: number }; pkgBinary: { seconds: number; mb: number } };
+  /** Cited, not measured: the talk's figures for the Heroku getting-started app, and where they come from. */
+  reference: {
+    dockerBuildpack: { seconds: number; mb: number };
+    pkgBinary: { seconds: number; mb: number };
+    source?: string;
+  };
 }
 
 const exampleDir = join(repoRoot, "examples/hello-node");
+const expressDir = join(repoRoot, "bench/apps/express");
 
 async function up(
   stack: BenchStack,
@@ -53,6 +63,42 @@ function medianOf(runs: Record<string, number>[]): Record<string, number> {
   return Object.fromEntries([...keys].map((k) => [k, Math.round(median(runs.map((r) => r[k] ?? 0)))]));
 }
 
+/** A cold `up` of a fresh work tree, then `runs` warm ones of new commits (version 2.0.<i>). */
+async function coldAndWarm(
+  stack: BenchStack,
+  tree: { dir: string },
+  runs: number,
+): Promise<{ cold: Awaited<ReturnType<typeof up>>; warmRuns: Awaited<ReturnType<typeof up>>[] }> {
+  const cold = await up(stack, tree.dir);
+  const warmRuns: Awaited<ReturnType<typeof up>>[] = [];
+  for (let i = 0; i < runs; i++) {
+    editFile(tree.dir, "package.json", /"version": "[^"]+"/, `"version": "2.0.${i}"`);
+    commitAll(tree.dir, `bench: warm ${i}`);
+    warmRuns.push(await up(stack, tree.dir));
+  }
+  return { cold, warmRuns };
+}
+
+const pick = (u: UpFigures): UpFigures => ({
+  totalMs: u.totalMs,
+  phasesMs: u.phasesMs,
+  buildStepsMs: u.buildStepsMs,
+  deployStepsMs: u.deployStepsMs,
+  artifactBytes: u.artifactBytes,
+});
+
+/** Medians over the warm runs (the artifact size is the last run's). */
+function warmMedians(warmRuns: UpFigures[]): UpFigures & { runs: number } {
+  return {
+    runs: warmRuns.length,
+    totalMs: Math.round(median(warmRuns.map((r) => r.totalMs))),
+    phasesMs: medianOf(warmRuns.map((r) => r.phasesMs)),
+    buildStepsMs: medianOf(warmRuns.map((r) => r.buildStepsMs)),
+    deployStepsMs: medianOf(warmRuns.map((r) => r.deployStepsMs)),
+    artifactBytes: warmRuns.at(-1)?.artifactBytes ?? 0,
+  };
+}
+
 /** Times from `act()` until the app URL answers with `version` (polled over keep-alive HTTP, ~1 ms apart). */
 async function timeSwitch(appUrl: string, version: string, act: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -69,21 +115,16 @@ async function timeSwitch(appUrl: string, version: string, act: () => Promise<un
   return round(performance.now() - t0);
 }
 
-/** Runs the deploy-speed figures; `quick` does one warm run and two release/rollback cycles. */
+/** Runs the deploy-speed figures; `quick` does one warm run per app and two release/rollback cycles. */
 export async function benchDeploySpeed(options: { quick: boolean }): Promise<DeploySpeedResult> {
   const stack = await startBenchStack();
   const tree = gitWorkTree(exampleDir, (dir) =>
     editFile(dir, "package.json", /"version": "[^"]+"/, '"version": "1.0.0"'),
   );
+  let expressTree: { remove(): void } | undefined;
   try {
-    const cold = await up(stack, tree.dir);
-    const warmRuns: Awaited<ReturnType<typeof up>>[] = [];
-    const warmCount = options.quick ? 1 : 3;
-    for (let i = 0; i < warmCount; i++) {
-      editFile(tree.dir, "package.json", /"version": "[^"]+"/, `"version": "2.0.${i}"`);
-      commitAll(tree.dir, `bench: warm ${i}`);
-      warmRuns.push(await up(stack, tree.dir));
-    }
+    const warmCount = options.quick ? 1 : 5;
+    const { cold, warmRuns } = await coldAndWarm(stack, tree, warmCount);
     const last = warmRuns.at(-1)!;
     const lastVersion = `2.0.${warmCount - 1}`;
     const app = { project: "examples", app: "hello-node" };
@@ -112,38 +153,42 @@ export async function benchDeploySpeed(options: { quick: boolean }): Promise<Dep
       );
       bffRollback.push(await timeSwitch(last.appUrl, lastVersion, () => viaBff.rollback({ app })));
     }
-    const pick = (u: Awaited<ReturnType<typeof up>>): UpFigures => ({
-      totalMs: u.totalMs,
-      phasesMs: u.phasesMs,
-      buildStepsMs: u.buildStepsMs,
-      deployStepsMs: u.deployStepsMs,
-      artifactBytes: u.artifactBytes,
+    // The Express app, on the same server after hello-node.
+    let vendoredPackages = 0;
+    const eTree = gitWorkTree(expressDir, (dir) => {
+      vendoredPackages = vendorNodeModules(repoRoot, dir);
     });
+    expressTree = eTree;
+    const express = await coldAndWarm(stack, eTree, warmCount);
     return {
       method:
         "the real CLI (`berth up --json`) in a git work tree copied from examples/hello-node (count = 2, HTTP health " +
-        "check every 1 s), against a server + BFF in a child process on 127.0.0.1; cold = first `up` on a fresh data dir, " +
+        "check every 1 s), and of bench/apps/express (Express 5 with a package-lock.json and ~5 MB of node_modules, " +
+        "count = 2; its locked packages are copied from the monorepo's node_modules into the work tree, as the " +
+        "machine has no registry access, and its build command moves them into node_modules), against a server + " +
+        "BFF in a child process on 127.0.0.1; cold = first `up` of each app on the server (one run), " +
         `warm = median of ${warmCount} further \`up\`s of new commits; phases from the CLI, steps from the jobs' ` +
         "StepFinished events. Release/rollback: ReleaseService.Release / Rollback until the app URL (through the router) " +
         "answers with the other deployment's version, polled every ~1 ms; once over gRPC (CLI) and once from a " +
         "browser session through the BFF (the dashboard's button).",
       cold: pick(cold),
-      warm: {
-        runs: warmCount,
-        totalMs: Math.round(median(warmRuns.map((r) => r.totalMs))),
-        phasesMs: medianOf(warmRuns.map((r) => r.phasesMs)),
-        buildStepsMs: medianOf(warmRuns.map((r) => r.buildStepsMs)),
-        deployStepsMs: medianOf(warmRuns.map((r) => r.deployStepsMs)),
-        artifactBytes: last.artifactBytes,
-      },
+      warm: warmMedians(warmRuns),
+      express: { cold: pick(express.cold), warm: warmMedians(express.warmRuns), vendoredPackages },
       releaseMs: { median: round(median(releaseSamples)), samples: releaseSamples },
       rollbackMs: { median: round(median(rollbackSamples)), samples: rollbackSamples },
       releaseViaBffMs: { median: round(median(bffRelease)), samples: bffRelease },
       rollbackViaBffMs: { median: round(median(bffRollback)), samples: bffRollback },
-      reference: { dockerBuildpack: { seconds: 55.5, mb: 1075 }, pkgBinary: { seconds: 4.67, mb: 46 } },
+      reference: {
+        dockerBuildpack: { seconds: 55.5, mb: 1075 },
+        pkgBinary: { seconds: 4.67, mb: 46 },
+        source:
+          'Michael Lange, "I Just Want to Ship My Code: Waypoint, Nomad, and Other Things" (talk, 2021-02-18), ' +
+          "slide 16, for heroku/node-js-getting-started",
+      },
     };
   } finally {
     tree.remove();
+    expressTree?.remove();
     await stack.close();
   }
 }

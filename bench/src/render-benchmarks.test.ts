@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type BenchResults, renderBenchmarks } from "./render-benchmarks.js";
+import { type BenchResults, renderBenchmarks, runsLabel } from "./render-benchmarks.js";
 
 const machine = { cpus: 2, model: "Test CPU", memGiB: 24, node: "v20", loadAvg1m: 1 };
+const stamp = { date: "2026-11-23T14:00:00.000Z", machine, seconds: 10 };
+const up = (build: number) => ({
+  totalMs: 1000,
+  phasesMs: { build, deploy: 500, release: 10 },
+  buildStepsMs: {},
+  deployStepsMs: {},
+  artifactBytes: 2048,
+});
 
 describe("renderBenchmarks", () => {
   it("renders every section, saying which were not measured and why", () => {
@@ -14,11 +22,110 @@ describe("renderBenchmarks", () => {
       figures: {},
       errors: { router: "Error: wrk exited with 1\n    at stack" },
     });
-    for (const n of [1, 2, 3, 4, 5, 6, 7]) expect(md).toMatch(new RegExp(`^## ${n}\\. `, "m"));
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) expect(md).toMatch(new RegExp(`^## ${n}\\. `, "m"));
     expect(md).toContain("1 min 15 s in total");
     expect(md).toContain("quick smoke run");
     expect(md).toContain("Not measured in this run: `Error: wrk exited with 1`");
     expect(md).not.toContain("at stack");
+  });
+
+  it("calls a figure a median only over 5 runs or more, and says 'one run' for one", () => {
+    expect(runsLabel(5)).toBe("median of 5 runs");
+    expect(runsLabel(1)).toBe("one run");
+    expect(runsLabel(3)).not.toContain("median");
+    const samples = (n: number) => ({ median: 40, samples: Array.from({ length: n }, () => 40) });
+    const md = renderBenchmarks({
+      date: stamp.date,
+      quick: false,
+      totalSeconds: 300,
+      machine,
+      figures: {
+        deploySpeed: {
+          ...stamp,
+          method: "m",
+          cold: up(300),
+          warm: { ...up(150), runs: 5 },
+          express: { cold: up(900), warm: { ...up(400), runs: 5 }, vendoredPackages: 70 },
+          releaseMs: samples(5),
+          rollbackMs: samples(5),
+          releaseViaBffMs: samples(1),
+          rollbackViaBffMs: samples(5),
+          reference: {
+            dockerBuildpack: { seconds: 55.5, mb: 1075 },
+            pkgBinary: { seconds: 4.67, mb: 46 },
+            source: "a talk",
+          },
+        },
+      },
+      errors: {},
+    });
+    expect(md).toContain("hello-node, warm (median of 5 runs)");
+    expect(md).toContain("Express app, warm (median of 5 runs)");
+    expect(md).toContain("hello-node, cold (one run)");
+    expect(md).toContain("release 40.0 ms (one run: 40.0 ms)");
+    // The talk's figures are cited with their source, never presented as this run's.
+    expect(md).toContain("source: a talk");
+    expect(md).not.toMatch(/same run\)/);
+    expect(md).toMatch(/cited, not this run: buildpack 55\.5 s/);
+    for (const line of md
+      .split("\n")
+      .filter((l) => /median/.test(l) && !/median of ([5-9]|\d\d+) runs/.test(l)))
+      expect(line).toMatch(/^Berth measured|^\*\*Method\.\*\*/);
+  });
+
+  it("shows CPU per line next to the log rates, and latency by instance count", () => {
+    const pct = { n: 100, p50: 10, p99: 20, max: 30 };
+    const md = renderBenchmarks({
+      date: stamp.date,
+      quick: false,
+      totalSeconds: 300,
+      machine,
+      figures: {
+        logs: {
+          ...stamp,
+          method: "m",
+          at10LinesPerSecond: { grpc: pct, bff: pct },
+          byInstances: [1, 2, 4].map((instances) => ({
+            instances,
+            seconds: 10,
+            latency: pct,
+            allReceived: true,
+          })),
+          stageSeconds: 10,
+          stages: [
+            {
+              requestedLinesPerSecond: 20_000,
+              written: 200_000,
+              received: 200_000,
+              skipped: 0,
+              deliveredLinesPerSecond: 19_900,
+              latency: pct,
+              cpuUsPerLine: { stack: 31.5, entrypointAndApp: 12 },
+            },
+          ],
+          sustainedLinesPerSecond: 20_000,
+          flood: {
+            seconds: 10,
+            requestedLinesPerSecond: 200_000,
+            rssBeforeMb: 1,
+            rssPeakMb: 2,
+            rssAfterMb: 1,
+            received: 1,
+            skipped: 1,
+          },
+          followers100: { followers: 100, linesEach: 100, allReceived: true, latency: pct, rssDuringMb: 3 },
+        },
+      },
+      errors: {},
+    });
+    expect(md).toContain(
+      "| 20,000 | 200,000 | 200,000 | 0 | 19,900 | 10.0 ms | 20.0 ms | 31.5 µs | 12.0 µs |",
+    );
+    expect(md).toContain("**Sustained: 20,000 lines/s** for 10 s");
+    expect(md).toMatch(/\| 4 \| 10\.0 ms \| 20\.0 ms \|/);
+    expect(md).toContain("4 instances × 10 lines/s");
+    // No fixed prose about the code (the entrypoint's old batching window, a dated CPU profile).
+    expect(md).not.toMatch(/windowMs|--cpu-prof|log-uploader/);
   });
 
   it("renders the committed results without placeholders leaking", () => {
@@ -28,5 +135,6 @@ describe("renderBenchmarks", () => {
     const md = renderBenchmarks(results);
     expect(md).not.toMatch(/\$\{|\$[a-z]+\(|undefined|NaN/);
     expect(md).toContain("## Summary");
+    expect(md).not.toMatch(/windowMs|--cpu-prof|same run\)/);
   });
 });

@@ -1,7 +1,8 @@
 // Renders bench/results/benchmarks.json as docs/benchmarks.md: a summary of the headline figures and ratios, then
 // one section per figure with its conditions, method, numbers and what limits it. Edit here, not the markdown.
 import type { DashboardResult } from "./dashboard.js";
-import type { DeploySpeedResult } from "./deploy-speed.js";
+import type { DeploySpeedResult, UpFigures } from "./deploy-speed.js";
+import type { GrpcPeerResult, PeerSample } from "./grpc-peer.js";
 import type { Machine } from "./lib/machine.js";
 import type { LogsResult } from "./logs.js";
 import type { RouterResult } from "./router.js";
@@ -39,6 +40,7 @@ export interface BenchResults {
     router?: RouterResult & Stamped;
     history?: HistoryResult & Stamped;
     dashboard?: DashboardResult & Stamped;
+    grpcPeer?: GrpcPeerResult & Stamped;
   };
   errors: Record<string, string>;
 }
@@ -54,6 +56,11 @@ const times = (x: number | undefined): string =>
   x === undefined || !Number.isFinite(x) ? "—" : `${num(x, 2)}×`;
 const pct = (x: number | undefined): string =>
   x === undefined || !Number.isFinite(x) ? "—" : `${Math.round(x * 100)} %`;
+const us = (x: number | undefined): string =>
+  x === undefined || !Number.isFinite(x) ? "—" : `${num(x, x >= 100 ? 0 : 1)} µs`;
+/** "median of N runs" for N ≥ 5 (the page's promise), otherwise what the figure really is. */
+export const runsLabel = (n: number): string =>
+  n >= 5 ? `median of ${n} runs` : n === 1 ? "one run" : `middle of ${n} runs`;
 const kb = (bytes: number | undefined): string => (bytes === undefined ? "—" : `${num(bytes / 1024, 1)} KiB`);
 
 function conditions(f: Stamped): string {
@@ -85,6 +92,7 @@ function logsSection(r: BenchResults): string {
   let s = "## 1. Log latency and throughput\n\n";
   if (!f) return s + missing("logs", r);
   s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  s += "Write → visible at 10 lines/s (one run; percentiles over its lines):\n\n";
   s += table(
     ["write → visible", "p50", "p99", "max", "lines"],
     [
@@ -107,7 +115,21 @@ function logsSection(r: BenchResults): string {
   const page = r.figures.dashboard?.logLineOnPageMs;
   if (page)
     s += `\n\nIn a real browser (Chromium on the dashboard's log page, through the BFF; section 7): p50 ${ms(page.p50)}, p99 ${ms(page.p99)} from the write to the line in the DOM.`;
-  s += "\n\nRising write rates, one follower over gRPC:\n\n";
+  if (f.byInstances?.length) {
+    s += "\n\nWrite → gRPC follower with several instances writing 10 lines/s each (one run per count):\n\n";
+    s += table(
+      ["instances", "p50", "p99", "max", "lines", "all delivered"],
+      f.byInstances.map((b) => [
+        b.instances,
+        ms(b.latency.p50),
+        ms(b.latency.p99),
+        ms(b.latency.max),
+        b.latency.n,
+        b.allReceived ? "yes" : "**no**",
+      ]),
+    );
+  }
+  s += `\n\nRising write rates, one follower over gRPC (one run; ${f.stageSeconds ? `${f.stageSeconds} s per step` : "step length in the method"}):\n\n`;
   s += table(
     [
       "written lines/s",
@@ -117,6 +139,8 @@ function logsSection(r: BenchResults): string {
       "delivered lines/s",
       "latency p50",
       "latency p99",
+      "CPU per line: server + BFF",
+      "entrypoint + app",
     ],
     f.stages.map((st) => [
       num(st.requestedLinesPerSecond),
@@ -126,29 +150,14 @@ function logsSection(r: BenchResults): string {
       num(st.deliveredLinesPerSecond),
       ms(st.latency.p50),
       ms(st.latency.p99),
+      us(st.cpuUsPerLine?.stack),
+      us(st.cpuUsPerLine?.entrypointAndApp),
     ]),
   );
-  s += `\n\n- **Sustained: ${num(f.sustainedLinesPerSecond)} lines/s** with every line delivered and nothing skipped (the highest step that passed${f.stages.length === 0 ? "" : f.sustainedLinesPerSecond === f.stages.at(-1)?.requestedLinesPerSecond ? "; the top step passed, so the limit is higher" : ""}).\n`;
-  s += `- **Memory under a flood** (${num(f.flood.requestedLinesPerSecond)} lines/s asked for ${f.flood.seconds} s): the stack process (server + BFF) went from ${f.flood.rssBeforeMb} MB to a peak of ${f.flood.rssPeakMb} MB and ended at ${f.flood.rssAfterMb} MB; the follower received ${num(f.flood.received)} lines and was told ${num(f.flood.skipped)} were skipped. Bounded: the server keeps a fixed window per instance and a slow follower skips ahead (and is told how many it missed) instead of buffering.\n`;
+  s += `\n\n- **Sustained: ${num(f.sustainedLinesPerSecond)} lines/s** for ${f.stageSeconds ? `${f.stageSeconds} s` : "one step"} with every line delivered and nothing skipped (the highest step that passed${f.stages.length === 0 ? "" : f.sustainedLinesPerSecond === f.stages.at(-1)?.requestedLinesPerSecond ? "; the top step passed, so the limit is higher" : ""}).\n`;
+  s += `- **Memory under a flood** (${num(f.flood.requestedLinesPerSecond)} lines/s asked for ${f.flood.seconds} s): the stack process (server + BFF) went from ${f.flood.rssBeforeMb} MB to a peak of ${f.flood.rssPeakMb} MB and ended at ${f.flood.rssAfterMb} MB; the follower received ${num(f.flood.received)} lines and was told ${num(f.flood.skipped)} were skipped.\n`;
   s += `- **${f.followers100.followers} concurrent followers** of one deployment (Loki's default allows 10 tails): ${f.followers100.allReceived ? "every follower received every line" : "NOT every follower received every line"}; latency p50 ${ms(f.followers100.latency.p50)}, p99 ${ms(f.followers100.latency.p99)}; stack RSS ${f.followers100.rssDuringMb} MB.\n\n`;
-  s +=
-    "**Why these numbers.** At 10 lines/s the floor is the entrypoint's batching: it ships stdout in batches with " +
-    "a short window (`windowMs`, 10 ms, in `apps/entrypoint/src/log-uploader.ts`; fewer, larger messages under " +
-    "load), so a lone line waits up to that long before it leaves the instance; the rest is two gRPC hops " +
-    "(entrypoint → server → follower) plus one more through the BFF, each delayed by scheduling on a shared " +
-    "2-core machine. " +
-    `The BFF hop adds ${ms(f.at10LinesPerSecond.bff.p50 - f.at10LinesPerSecond.grpc.p50)} at p50 over the gRPC follower. ` +
-    "To close it: send a line at once when no batch is in flight and batch only while one is (Nagle-style), " +
-    "which keeps the large-batch throughput and removes the fixed window. " +
-    "At high rates the server's CPU is the limit, and the machine's load decides where skipping starts (in three " +
-    "full runs on the same day the highest clean step was 5,000, 20,000 and 50,000 lines/s as the load average " +
-    "moved between ~20 and ~5). A CPU profile of the stack at 20,000 lines/s (`--cpu-prof`, 2026-11-23) puts " +
-    "about a quarter of its busy time in persisting the window to SQLite (better-sqlite3 transactions, Kysely, " +
-    "`log-persistence.ts`), about a tenth in protovalidate's CEL rules run on every uploaded batch, another tenth " +
-    "in protobuf encoding/decoding, ~4 % in gzip of the follower's stream (the CLI's transport still accepts " +
-    "gzip) and ~12 % in GC — roughly 40 µs of server CPU per line. To raise it: persist in larger, less frequent " +
-    "batches (or append-only segment files), validate the entrypoint's batches with cheap size checks instead of " +
-    "per-field CEL, and drop gzip for followers next to the server.\n";
+  s += `The BFF hop adds ${ms(f.at10LinesPerSecond.bff.p50 - f.at10LinesPerSecond.grpc.p50)} at p50 over the gRPC follower in this run.\n`;
   return s;
 }
 
@@ -171,7 +180,14 @@ function terminalSection(r: BenchResults): string {
   const t = f.terminals;
   s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
   s += table(
-    ["terminal", "keystroke → echo p50", "p99", "`cat` throughput", "bytes lost", "Ctrl-C → prompt (median)"],
+    [
+      "terminal",
+      "keystroke → echo p50",
+      "p99",
+      "`cat` throughput (one run)",
+      "bytes lost",
+      `Ctrl-C → prompt (${runsLabel(t.berth?.ctrlCToPromptMs.samples.length ?? 0)})`,
+    ],
     [
       termRow("**Berth**: browser WebSocket → BFF → server → entrypoint → PTY", t.berth),
       termRow("Berth without the BFF (gRPC), gzip accepted", t.berthGrpc),
@@ -186,29 +202,10 @@ function terminalSection(r: BenchResults): string {
   s += "\n\n";
   const gzipGain =
     (t.berthGrpcNoGzip?.cat.mbPerSecond ?? Number.NaN) / (t.berthGrpc?.cat.mbPerSecond ?? Number.NaN);
-  const ctrlCGain =
-    (t.berthGrpcNoGzip?.ctrlCToPromptMs.median ?? Number.NaN) /
-    (t.berthGrpc?.ctrlCToPromptMs.median ?? Number.NaN);
   s +=
-    "**Why, and what would close it.** Every keystroke crosses three processes and two gRPC hops more than the " +
-    `bare server, so its p50 is about ${ms(t.berth?.keystrokeMs.p50)}: far below what a person notices (wetty, ` +
-    `which batches output every 2 ms, answers in ${ms(t.wetty?.keystrokeMs.p50)}). The \`cat\` moves ` +
-    `${num(t.berth?.cat.mbPerSecond, 1)} MB/s through our hops with no byte lost — ` +
-    `${(t.berth?.cat.mbPerSecond ?? 0) >= 30 ? "above" : "below"} the 30 MB/s we aim for, ` +
-    `${pct(f.ratios.catBerthToBare)} of the bare limit and ${pct(f.ratios.catBerthToWetty)} of wetty. ` +
-    "Gzip was the first thing in the way: an earlier run of this suite, with a CPU profile of the server + BFF " +
-    "process during the `cat` (`--cpu-prof`: mostly idle, zlib its biggest CPU item), showed the server " +
-    "gzipping every stream message of 1 KiB or more for the BFF next to it; the BFF ⇄ server and entrypoint ⇄ " +
-    "server transports now refuse compression (`acceptCompression: []`), which roughly doubled throughput. " +
-    "The CLI's transport refuses compression too: with gzip the same exec moves " +
-    `${times(1 / gzipGain)} the bytes per second and its Ctrl-C takes ${times(1 / ctrlCGain)} the time. The server ` +
-    "now opens 1 MiB stream and 8 MiB connection HTTP/2 receive windows (Node's default is 64 KiB, so a stream moved " +
-    "at most 64 KiB per round trip): that about doubled the gRPC row's `cat`. The browser row does not gain from it: " +
-    "there the BFF and the server share one Node process here (the quickstart's layout), whose event loop relays " +
-    "every chunk twice (gRPC in, WebSocket out) and is the bottleneck on this 2-core machine; widening the BFF's " +
-    "receive windows too made no measurable difference. To close the rest: run the BFF in its own process (or " +
-    "relay exec on a worker thread), coalesce PTY output into larger messages, and lower the in-flight high-water " +
-    "mark for interactive sessions so Ctrl-C stops sooner.\n";
+    `\`cat\` through Berth's browser path: ${num(t.berth?.cat.mbPerSecond, 1)} MB/s ` +
+    `(${(t.berth?.cat.mbPerSecond ?? 0) >= 30 ? "at or above" : "below"} the 30 MB/s goal); over gRPC without ` +
+    `gzip ${times(gzipGain)} the rate with gzip accepted.\n`;
   return s;
 }
 
@@ -221,9 +218,28 @@ function deploySection(r: BenchResults): string {
     Object.entries(x)
       .map(([k, v]) => `${k} ${ms(v)}`)
       .join(", ") || "—";
+  const row = (label: string, u: UpFigures): (string | number)[] => [
+    label,
+    secs(u.totalMs),
+    ms(u.phasesMs.build),
+    ms(u.phasesMs.deploy),
+    ms(u.phasesMs.release),
+    steps(u.buildStepsMs),
+    steps(u.deployStepsMs),
+    `${num(u.artifactBytes / 1024, 1)} KiB`,
+  ];
+  const rows = [
+    row("hello-node, cold (one run)", f.cold),
+    row(`hello-node, warm (${runsLabel(f.warm.runs)})`, f.warm),
+  ];
+  if (f.express)
+    rows.push(
+      row("Express app, cold (one run)", f.express.cold),
+      row(`Express app, warm (${runsLabel(f.express.warm.runs)})`, f.express.warm),
+    );
   s += table(
     [
-      "`berth up` (hello-node)",
+      "`berth up`",
       "total (CLI wall time)",
       "build & push",
       "deploy (→ healthy)",
@@ -232,62 +248,44 @@ function deploySection(r: BenchResults): string {
       "deploy job steps",
       "artifact",
     ],
-    [
-      [
-        "cold",
-        secs(f.cold.totalMs),
-        ms(f.cold.phasesMs.build),
-        ms(f.cold.phasesMs.deploy),
-        ms(f.cold.phasesMs.release),
-        steps(f.cold.buildStepsMs),
-        steps(f.cold.deployStepsMs),
-        `${num(f.cold.artifactBytes)} B`,
-      ],
-      [
-        `warm (median of ${f.warm.runs})`,
-        secs(f.warm.totalMs),
-        ms(f.warm.phasesMs.build),
-        ms(f.warm.phasesMs.deploy),
-        ms(f.warm.phasesMs.release),
-        steps(f.warm.buildStepsMs),
-        steps(f.warm.deployStepsMs),
-        `${num(f.warm.artifactBytes)} B`,
-      ],
-    ],
+    rows,
   );
-  const dockerS = f.reference.dockerBuildpack.seconds * 1000;
-  const pkgS = f.reference.pkgBinary.seconds * 1000;
-  const buildWarm = f.warm.phasesMs.build ?? Number.NaN;
+  const ref = f.reference;
   s +=
-    "\n\nAgainst the seed talk's figures for a comparable Express app (reference numbers from that talk, not measured here):\n\n";
+    "\n\n**Cited, not measured here:** the figures a talk published for heroku/node-js-getting-started (an " +
+    `Express app) built with a Docker buildpack and with \`pkg\` — source: ${ref.source ?? 'Michael Lange, "I Just Want to Ship My Code: Waypoint, Nomad, and Other Things" (talk, 2021-02-18), slide 16'}. ` +
+    "They come from another machine and another year; the Berth rows are this run's.\n\n";
   s += table(
-    ["", "build time", "artifact"],
+    ["", "build time", "artifact", "source"],
     [
       [
-        "Docker buildpack (talk)",
-        `${f.reference.dockerBuildpack.seconds} s`,
-        `${num(f.reference.dockerBuildpack.mb)} MB`,
+        "Docker buildpack",
+        `${ref.dockerBuildpack.seconds} s`,
+        `${num(ref.dockerBuildpack.mb)} MB`,
+        "cited (talk)",
       ],
-      ["`pkg` single binary (talk)", `${f.reference.pkgBinary.seconds} s`, `${f.reference.pkgBinary.mb} MB`],
+      ["`pkg` single binary", `${ref.pkgBinary.seconds} s`, `${ref.pkgBinary.mb} MB`, "cited (talk)"],
       [
-        "Berth archive build + push (warm, measured)",
-        ms(buildWarm),
+        `Berth, hello-node, build & push (warm, ${runsLabel(f.warm.runs)})`,
+        ms(f.warm.phasesMs.build),
         `${num(f.warm.artifactBytes / 1024, 1)} KiB`,
+        "this run",
       ],
+      ...(f.express
+        ? [
+            [
+              `Berth, Express app, build & push (warm, ${runsLabel(f.express.warm.runs)})`,
+              ms(f.express.warm.phasesMs.build),
+              `${num(f.express.warm.artifactBytes / 1024, 1)} KiB`,
+              "this run",
+            ],
+          ]
+        : []),
     ],
   );
-  s += `\n\nBerth's build + push is ${num(dockerS / buildWarm)}× faster than the buildpack and ${num(pkgS / buildWarm)}× faster than \`pkg\` (hello-node has no dependencies; an app with a lockfile adds its install, cached by lockfile hash). `;
-  s += `**Release** (Release RPC → the router serving the other deployment): median ${ms(f.releaseMs.median)} (${f.releaseMs.samples.map(ms).join(", ")}); **rollback**: median ${ms(f.rollbackMs.median)} (${f.rollbackMs.samples.map(ms).join(", ")}); from the dashboard (through the BFF): release ${ms(f.releaseViaBffMs?.median)}, rollback ${ms(f.rollbackViaBffMs?.median)}. The router caches its lookups and drops the cache on the release's event, which is published before the RPC returns, so the very next request goes to the new deployment; the time is the RPC itself (auth, a transaction with synchronous=FULL, audit row).\n\n`;
-  s +=
-    "**Where the time goes.** Deploy is mostly the `health` step: a starting instance is probed every 100 ms " +
-    "until its first pass, so that step is the time to start two Node processes — the entrypoint (TypeScript " +
-    "compiled at start through tsx) and then the app — and for the app to listen; a precompiled entrypoint " +
-    "would cut most of it. " +
-    `The build job's own steps (copy, pack, push) take ${ms(Object.values(f.warm.buildStepsMs).reduce((a, b) => a + b, 0))}: ` +
-    "the artifact is a tar.gz of the tracked files (content-addressed, deduplicated on push); the rest of the " +
-    "build phase is the CLI registering itself as the build runner and the job's round trips (queue, take, " +
-    "stream the output, finish). The CLI's wall time also includes starting Node and compiling the CLI's TypeScript " +
-    "through tsx (`apps/cli/bin/berth.js`), about a second on this machine; a bundled CLI would remove most of it.\n";
+  const rel = (x: { median: number; samples: number[] } | undefined) =>
+    x ? `${ms(x.median)} (${runsLabel(x.samples.length)}: ${x.samples.map(ms).join(", ")})` : "—";
+  s += `\n\n**Release** (Release RPC → the router serving the other deployment): ${rel(f.releaseMs)}; **rollback**: ${rel(f.rollbackMs)}; from the dashboard (through the BFF): release ${rel(f.releaseViaBffMs)}, rollback ${rel(f.rollbackViaBffMs)}.\n`;
   return s;
 }
 
@@ -328,11 +326,7 @@ function scaleSection(r: BenchResults): string {
   s +=
     `\n\nRound robin over healthy instances spreads requests ${f.spread.minPerInstance === f.spread.maxPerInstance ? "exactly evenly" : `${f.spread.minPerInstance}-${f.spread.maxPerInstance} per instance`}. ` +
     `Throughput across ${f.count} instances is ${router ? pct(f.router.requestsPerSecond / router.targets.router.requestsPerSecond) : "—"} of the ` +
-    "one-instance figure: the same requests are now spread over many app processes, each woken for a few dozen " +
-    "requests a second (cold caches, no batching of work per wake-up, far more context switches on 2 cores), next " +
-    "to their entrypoints and a health probe per instance per second; the router itself does the same work per " +
-    "request. Time to healthy grows with the count because the instances (and their entrypoints) start in " +
-    "parallel on 2 cores and each waits for its health probe.\n";
+    "one-instance figure (section 5).\n";
   return s;
 }
 
@@ -373,21 +367,7 @@ function routerSection(r: BenchResults): string {
   const perRound = f.samples.router.map((x, i) =>
     pct(x.requestsPerSecond / (f.samples.nginx[i]?.requestsPerSecond ?? Number.NaN)),
   );
-  s += `\n\n**Berth's router reaches ${pct(f.ratios.routerToNginx)} of one-worker nginx** in this run (per round: ${perRound.join(", ")}; for scale, the issue's earlier measurements on this machine: the best plain Node proxy ~45 %, \`@fastify/http-proxy\` ~33 %).\n\n`;
-  s +=
-    "**Why, and what would close it.** The router now answers host lookups from memory (cleared by release and " +
-    "deployment events), so a CPU profile of the server process under this load (`--cpu-prof`, 2026-11-23 " +
-    "14:05) no longer shows the route table: about half of its busy time is the socket writes themselves " +
-    "(`writeLatin1String` for each request forwarded to the app, `writev` for each response back — one syscall " +
-    "per message on each side of Node's http stack) and most of the rest is http bookkeeping (agent, parser, " +
-    "listeners; even a bodiless GET is proxied with `req.pipe(upstream)` and `up.pipe(res)`, so every request " +
-    "adds and removes stream listeners — `_addListener`/`removeListener` show in the profile). We are below the " +
-    "~45 % measured earlier for the best plain Node proxy, so part of the gap is ours, not Node's. nginx does the same syscalls from C with an event loop of its own, while our router shares its " +
-    "one event loop with the API server and the other subsystems. To close it: end bodiless requests with " +
-    "`upstream.end()` and answer small responses (known content-length) with one `res.end(body)` instead of " +
-    "pipes, run the router in its own " +
-    "process, with `node:cluster` workers on machines with more cores; for heavy traffic, let the route table " +
-    "drive a native proxy (nginx/Envoy/Caddy reloaded on release) — the nginx row is that ceiling.\n";
+  s += `\n\n**Berth's router reaches ${pct(f.ratios.routerToNginx)} of one-worker nginx** in this run (${runsLabel(f.rounds)}; per round: ${perRound.join(", ")}).\n`;
   return s;
 }
 
@@ -417,14 +397,7 @@ function historySection(r: BenchResults): string {
       api ? ms(f.bffMs?.[api]) : "—",
     ]),
   );
-  s +=
-    "\n\nEvery listing is an index search, never a table scan (the bench records SQLite's query plans in the JSON): " +
-    "newest-first pages walk the `(app_id, seq)` index from the page token's seq (no OFFSET, so page 1,000 costs " +
-    'what page 1 costs); a SHA prefix becomes the range `[prefix, prefix + "g")` on `(app_id, git_sha)`; a branch ' +
-    "uses `(app_id, git_branch, seq)`. The store answers in well under a millisecond; most of the API time is the " +
-    "gRPC round trip and protobuf encoding of 50 deployments, and the BFF adds one more HTTP hop (Connect over " +
-    "HTTP/1.1, session lookup, CSRF check) and re-encoding. On this loaded machine single calls vary by several " +
-    "milliseconds from run to run.\n";
+  s += "\n\nSQLite's query plan of each listing is in the JSON (`queryPlans`).\n";
   return s;
 }
 
@@ -455,7 +428,7 @@ function dashboardSection(r: BenchResults): string {
       ],
       [
         "time to deployment list interactive (cold cache)",
-        `**${ms(f.deploymentListMs.median)}** median (${f.deploymentListMs.samples.map(ms).join(", ")})`,
+        `**${ms(f.deploymentListMs.median)}** (${runsLabel(f.deploymentListMs.samples.length)}: ${f.deploymentListMs.samples.map(ms).join(", ")})`,
       ],
       [
         "log line write → shown in the log view (10 lines/s, Chromium through the BFF)",
@@ -472,27 +445,48 @@ function dashboardSection(r: BenchResults): string {
     ],
   );
   const saved = 1 - f.bundle.gzipBytes / f.bundle.rawBytes;
-  s +=
-    "\n\nEvery page is a lazy chunk, so the first load is the shell (React, the wouter router, TanStack Query, the " +
-    "Connect client and the generated protobuf descriptors) plus the route's own chunks. The router was react-router " +
-    "v7 until its ~28 KiB gz put app deep links over the 170 KB budget (up to 187 KiB); wouter is ~2 KiB. React DOM " +
-    "(~60 KiB gz) and the protobuf runtime with its descriptors (~28 KiB) are most of what is left. The BFF serves " +
-    "brotli/gzip variants precompressed at build time, which is why the browser fetches less than the gzip -9 " +
-    `figures (compression saves about ${pct(saved)} of the raw JS). Most of the time to ` +
-    "interactive on this machine is Chromium creating a fresh context and parsing the shell; the data calls " +
-    "take milliseconds (section 6).";
-  if (f.logView)
-    s +=
-      ` While 5,000 lines/s arrive, the log view renders ${f.logView.fps} frames/s (60 is the display's rate): ` +
-      "lines are appended to a buffer and only the visible rows are rendered (a virtual list), so the work per " +
-      "frame does not grow with the line count; the long frames coincide with large batches of a busy stream " +
-      "and with the machine's noise.";
+  s += `\n\ngzip -9 saves ${pct(saved)} of the first-load JS's raw bytes.`;
   s += "\n";
   return s;
 }
 
+function grpcPeerSection(r: BenchResults): string {
+  const f = r.figures.grpcPeer;
+  let s = "## 8. connect-node vs grpc-js\n\n";
+  if (!f) return s + missing("grpcPeer", r);
+  s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  const row = (label: string, x: PeerSample, unit: string): (string | number)[] => [
+    label,
+    `${num(x.perSecond)} ${unit}/s`,
+    us(x.serverCpuUs),
+    us(x.clientCpuUs),
+  ];
+  s += table(
+    [
+      "server (same proto, same client)",
+      `throughput (${runsLabel(f.rounds)})`,
+      "server CPU per call/message",
+      "client CPU per call/message",
+    ],
+    [
+      row("unary Check: **connect-node** (Berth's server library)", f.medians.unary.connect, "calls"),
+      row("unary Check: grpc-js (peer)", f.medians.unary["grpc-js"], "calls"),
+      row("streaming Watch: **connect-node**", f.medians.streaming.connect, "messages"),
+      row("streaming Watch: grpc-js", f.medians.streaming["grpc-js"], "messages"),
+    ],
+  );
+  const perRound = (k: "unary" | "streaming") =>
+    f.samples[k].connect
+      .map((x, i) => pct(x.perSecond / (f.samples[k]["grpc-js"][i]?.perSecond ?? Number.NaN)))
+      .join(", ");
+  s +=
+    `\n\n**connect-node reaches ${pct(f.ratios.unaryConnectToGrpcJs)} of grpc-js on unary calls** (per round: ${perRound("unary")}; the goal is ≥ 67 %) ` +
+    `and ${pct(f.ratios.streamingConnectToGrpcJs)} on streamed messages (per round: ${perRound("streaming")}).\n`;
+  return s;
+}
+
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard } = r.figures;
+  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer } = r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
@@ -515,7 +509,22 @@ function summary(r: BenchResults): string {
       "—",
       "—",
     ],
-    ["log lines/s sustained with nothing skipped", logs ? num(logs.sustainedLinesPerSecond) : "—", "—", "—"],
+    ...(logs?.byInstances ?? [])
+      .filter((b) => b.instances > 1)
+      .map((b) => [
+        `log line write → follower (gRPC), ${b.instances} instances × 10 lines/s, p50 / p99`,
+        `${ms(b.latency.p50)} / ${ms(b.latency.p99)}`,
+        "—",
+        "—",
+      ]),
+    [
+      `log lines/s sustained ${logs?.stageSeconds ? `${logs.stageSeconds} s ` : ""}with nothing skipped (server + BFF CPU per line)`,
+      logs
+        ? `${num(logs.sustainedLinesPerSecond)} (${us(logs.stages.find((st) => st.requestedLinesPerSecond === logs.sustainedLinesPerSecond)?.cpuUsPerLine?.stack)})`
+        : "—",
+      "—",
+      "—",
+    ],
     [
       `concurrent log followers of one deployment`,
       logs
@@ -541,15 +550,23 @@ function summary(r: BenchResults): string {
     [
       "`berth up` hello-node, warm: build + push / total",
       deploySpeed ? `${ms(deploySpeed.warm.phasesMs.build)} / ${secs(deploySpeed.warm.totalMs)}` : "—",
-      "buildpack 55.5 s, `pkg` 4.67 s (talk)",
-      deploySpeed
-        ? `${num(55_500 / (deploySpeed.warm.phasesMs.build ?? 1))}× / ${num(4670 / (deploySpeed.warm.phasesMs.build ?? 1))}× faster build`
-        : "—",
+      "cited, not this run: buildpack 55.5 s, `pkg` 4.67 s (section 3)",
+      "—",
     ],
     [
-      "artifact size",
-      deploySpeed ? `${num(deploySpeed.warm.artifactBytes / 1024, 1)} KiB` : "—",
-      "1,075 MB / 46 MB (talk)",
+      "`berth up` Express app (~5 MB node_modules), warm: build + push / total",
+      deploySpeed?.express
+        ? `${ms(deploySpeed.express.warm.phasesMs.build)} / ${secs(deploySpeed.express.warm.totalMs)}`
+        : "—",
+      "—",
+      "—",
+    ],
+    [
+      "artifact size: hello-node / Express app",
+      deploySpeed
+        ? `${num(deploySpeed.warm.artifactBytes / 1024, 1)} KiB / ${deploySpeed.express ? `${num(deploySpeed.express.warm.artifactBytes / 1024, 1)} KiB` : "—"}`
+        : "—",
+      "cited, not this run: 1,075 MB / 46 MB (section 3)",
       "—",
     ],
     [
@@ -582,6 +599,16 @@ function summary(r: BenchResults): string {
       "—",
       "—",
     ],
+    [
+      "gRPC unary calls/s: connect-node (server CPU per call)",
+      grpcPeer
+        ? `${num(grpcPeer.medians.unary.connect.perSecond)} (${us(grpcPeer.medians.unary.connect.serverCpuUs)})`
+        : "—",
+      grpcPeer
+        ? `grpc-js ${num(grpcPeer.medians.unary["grpc-js"].perSecond)} (${us(grpcPeer.medians.unary["grpc-js"].serverCpuUs)})`
+        : "—",
+      grpcPeer ? pct(grpcPeer.ratios.unaryConnectToGrpcJs) : "—",
+    ],
     ["dashboard first-load JS, gzipped", dashboard ? kb(dashboard.bundle.gzipBytes) : "—", "—", "—"],
     [
       "deployment list interactive (Chromium, cold)",
@@ -590,7 +617,7 @@ function summary(r: BenchResults): string {
       "—",
     ],
   ];
-  return table(["figure", "Berth", "limit / peer (same run)", "ratio"], rows);
+  return table(["figure", "Berth", "limit / peer (this run unless marked cited)", "ratio"], rows);
 }
 
 /** The whole markdown page. */
@@ -607,8 +634,10 @@ export function renderBenchmarks(r: BenchResults): string {
       `${Math.floor(r.totalSeconds / 60)} min ${r.totalSeconds % 60} s in total. **Machine:** ${m.cpus} cores ` +
       `(${m.model}), ${m.memGiB} GiB RAM, Node ${m.node}, shared with other work and noisy (load average ` +
       `${m.loadAvg1m} at the end of the run). Absolute numbers move from run to run; **ratios measured in the same ` +
-      "run are what count**. Each figure is the median of several runs unless it says otherwise; every section " +
-      "states its method. Everything talks to 127.0.0.1 only.",
+      "run, and CPU per request or line, are what count**. Every figure on this page was measured in this run, " +
+      "except those marked **cited**, which name their source. Each figure says how many runs it comes from: a " +
+      'median is of 5 runs or more, and a figure from a single run says "one run"; every section states its ' +
+      "method. Everything talks to 127.0.0.1 only.",
     "",
     `Rerun: \`npm run bench\` (about ${Math.max(1, Math.ceil(r.totalSeconds / 60))} minutes on this machine; ` +
       "`npm run bench -- --quick` for a smoke run, `-- --sections=logs,router` for some sections — the others keep " +
@@ -632,5 +661,6 @@ export function renderBenchmarks(r: BenchResults): string {
     routerSection(r),
     historySection(r),
     dashboardSection(r),
+    grpcPeerSection(r),
   ].join("\n");
 }
