@@ -184,7 +184,7 @@ function terminalSection(r: BenchResults): string {
       "terminal",
       "keystroke → echo p50",
       "p99",
-      "`cat` throughput (one run)",
+      `\`cat\` throughput (${runsLabel(t.berth?.cat.mbPerSecondSamples?.length ?? 1)})`,
       "bytes lost",
       `Ctrl-C → prompt (${runsLabel(t.berth?.ctrlCToPromptMs.samples.length ?? 0)})`,
     ],

@@ -1,6 +1,7 @@
-// Terminal round trip: keystroke → echo, `cat` of a 50 MB file (bytes counted), and Ctrl-C → prompt while `yes`
-// floods. Three terminals in one run, driven by the same client code: Berth (WebSocket → BFF → server → entrypoint
-// → PTY), the limit (bare WebSocket ⇄ node-pty, pty-echo-server.ts) and the peer wetty (socket.io ⇄ node-pty).
+// Terminal round trip: keystroke → echo, `cat` of a 10 MB file (bytes counted), and Ctrl-C → prompt while `yes`
+// floods. Every terminal is started first, then sessions run in interleaved rounds (A B C … A B C …) so a busy
+// moment on the shared machine hits them alike. Driven by the same client code: Berth (WebSocket → BFF → server →
+// entrypoint → PTY), the limit (bare WebSocket ⇄ node-pty, pty-echo-server.ts) and the peer wetty.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +21,8 @@ import {
 } from "./lib/terminal-clients.js";
 
 const shellScript = "/tmp/berth-bench-shell.sh";
-const bigFile = "/tmp/berth-bench-50mb.dat";
+// Named by size, so a quick run and a full one never rewrite each other's file.
+const bigFile = (bytes: number) => `/tmp/berth-bench-${bytes / 1e6}mb.dat`;
 const PROMPT = "READY> ";
 
 type TerminalName = "berth" | "berthGrpc" | "berthGrpcNoGzip" | "bare" | "wetty";
@@ -33,13 +35,17 @@ export interface TerminalFigures {
     fillerBytesSeen: number;
     lostBytes: number;
     seconds: number;
+    /** Median over the rounds (one `cat` per round). */
     mbPerSecond: number;
+    /** Each round's rate (absent in results from before rounds). */
+    mbPerSecondSamples?: number[];
   };
   ctrlCToPromptMs: { median: number; samples: number[] };
 }
 
 export interface TerminalResult {
   method: string;
+  rounds?: number;
   terminals: Partial<Record<TerminalName, TerminalFigures>>;
   errors: Record<string, string>;
   ratios: {
@@ -54,10 +60,10 @@ export interface TerminalResult {
 function prepareFiles(bytes: number): void {
   writeFileSync(shellScript, `#!/bin/sh\nexport PS1='${PROMPT}'\nexec /bin/sh -i\n`);
   chmodSync(shellScript, 0o755);
-  if (existsSync(bigFile) && statSync(bigFile).size === bytes) return;
+  if (existsSync(bigFile(bytes)) && statSync(bigFile(bytes)).size === bytes) return;
   const line = Buffer.from(`${"x".repeat(99)}\n`);
   const block = Buffer.concat(Array.from({ length: 10_000 }, () => line));
-  const fd = openSync(bigFile, "w");
+  const fd = openSync(bigFile(bytes), "w");
   for (let written = 0; written < bytes; written += block.length)
     writeSync(fd, block, 0, Math.min(block.length, bytes - written));
   closeSync(fd);
@@ -90,10 +96,17 @@ function until(t: TermClient, marker: string, timeoutMs: number) {
   return done;
 }
 
+/** One session's raw figures. */
+interface Session {
+  keys: number[];
+  cat: Omit<TerminalFigures["cat"], "mbPerSecondSamples">;
+  ctrlC: number[];
+}
+
 async function measure(
   t: TermClient,
   o: { keystrokes: number; catBytes: number; ctrlC: number },
-): Promise<TerminalFigures> {
+): Promise<Session> {
   // A fresh prompt first (the shell may still be starting).
   const prompt = until(t, PROMPT, 10_000);
   t.send("\r");
@@ -114,7 +127,7 @@ async function measure(
   // No output post-processing during the cat (no \n → \r\n), so bytes on the wire equal bytes in the file.
   const catDone = until(t, "END-42", 180_000);
   const c0 = performance.now();
-  t.send(`stty -opost; cat ${bigFile}; stty opost; echo END-$((6*7))\r`);
+  t.send(`stty -opost; cat ${bigFile(o.catBytes)}; stty opost; echo END-$((6*7))\r`);
   const seen = await catDone;
   const seconds = (performance.now() - c0) / 1000;
   const expected = (o.catBytes / 100) * 99;
@@ -133,7 +146,7 @@ async function measure(
     ctrlC.push(round(performance.now() - t0));
   }
   return {
-    keystrokeMs: percentiles(keys),
+    keys,
     cat: {
       bytes: seen.bytes,
       expectedFillerBytes: expected,
@@ -141,6 +154,26 @@ async function measure(
       lostBytes: expected - seen.xs,
       seconds: round(seconds),
       mbPerSecond: round(o.catBytes / 1e6 / seconds, 1),
+    },
+    ctrlC,
+  };
+}
+
+/** One terminal's figures over its sessions: keystrokes pooled, `cat` rate and Ctrl-C as medians. */
+function aggregate(sessions: Session[]): TerminalFigures {
+  const sum = (f: (x: Session) => number) => sessions.reduce((n, x) => n + f(x), 0);
+  const rates = sessions.map((x) => x.cat.mbPerSecond);
+  const ctrlC = sessions.flatMap((x) => x.ctrlC);
+  return {
+    keystrokeMs: percentiles(sessions.flatMap((x) => x.keys)),
+    cat: {
+      bytes: sum((x) => x.cat.bytes),
+      expectedFillerBytes: sum((x) => x.cat.expectedFillerBytes),
+      fillerBytesSeen: sum((x) => x.cat.fillerBytesSeen),
+      lostBytes: sum((x) => x.cat.lostBytes),
+      seconds: round(median(sessions.map((x) => x.cat.seconds))),
+      mbPerSecond: round(median(rates), 1),
+      mbPerSecondSamples: rates,
     },
     ctrlCToPromptMs: { median: round(median(ctrlC)), samples: ctrlC },
   };
@@ -161,14 +194,15 @@ async function stopChild(c: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** Runs the terminal figures (`quick`: 200 keystrokes, a 10 MB file, 2 Ctrl-Cs). */
+/** Runs the terminal figures: 5 interleaved rounds (`quick`: one round, 2 Ctrl-Cs). */
 export async function benchTerminal(options: { quick: boolean }): Promise<TerminalResult> {
-  const o = options.quick
-    ? { keystrokes: 200, catBytes: 10_000_000, ctrlC: 2 }
-    : { keystrokes: 1000, catBytes: 50_000_000, ctrlC: 5 };
+  const rounds = options.quick ? 1 : 5;
+  // Per session; a full run pools 5 rounds: 1,000 keystrokes, 5 `cat`s of 10 MB and 5 Ctrl-Cs per terminal.
+  const o = { keystrokes: 200, catBytes: 10_000_000, ctrlC: options.quick ? 2 : 1 };
   prepareFiles(o.catBytes);
-  const terminals: TerminalResult["terminals"] = {};
+  const sessions: Partial<Record<TerminalName, Session[]>> = {};
   const errors: Record<string, string> = {};
+  const connectors: [TerminalName, () => Promise<TermClient>][] = [];
   const record = async (name: TerminalName, connect: () => Promise<TermClient>) => {
     let t: TermClient | undefined;
     try {
@@ -181,7 +215,10 @@ export async function benchTerminal(options: { quick: boolean }): Promise<Termin
           await new Promise<void>((r) => setTimeout(r, 1000));
         }
       }
-      terminals[name] = await measure(t, o);
+      const session = await measure(t, o);
+      const list = sessions[name] ?? [];
+      sessions[name] = list;
+      list.push(session);
     } catch (e) {
       errors[name] = e instanceof Error ? e.message : String(e);
     } finally {
@@ -189,78 +226,90 @@ export async function benchTerminal(options: { quick: boolean }): Promise<Termin
     }
   };
 
-  // The limit.
-  const bare = child(process.execPath, [
-    "--import",
-    "tsx",
-    fileURLToPath(new URL("pty-echo-server.ts", import.meta.url)),
-  ]);
+  const stops: (() => Promise<void>)[] = [];
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    // The limit.
+    const bare = child(process.execPath, [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("pty-echo-server.ts", import.meta.url)),
+    ]);
+    stops.push(() => stopChild(bare));
+    const barePort = await new Promise<number>((resolve, reject) => {
       createInterface({ input: bare.stdout! }).once("line", (l) =>
         resolve((JSON.parse(l) as { port: number }).port),
       );
       bare.once("exit", (code) => reject(new Error(`pty-echo-server exited with ${code}`)));
     });
-    await record("bare", () => connectBare(port, shellScript));
-  } finally {
-    await stopChild(bare);
-  }
+    connectors.push(["bare", () => connectBare(barePort, shellScript)]);
 
-  // Berth.
-  const stack = await startBenchStack();
-  try {
+    // Berth.
+    const stack = await startBenchStack();
+    stops.push(() => stack.close());
     const d = await deployBenchApp(stack, 1);
     const tab = await signIn(stack.dashboardUrl, stack.token);
     const id = d.up.deploymentId ?? "";
-    await record("berth", () => connectBerth(stack.dashboardUrl, tab.cookie, id, shellScript));
+    connectors.push(["berth", () => connectBerth(stack.dashboardUrl, tab.cookie, id, shellScript)]);
     // The same exec without the BFF hop, as `berth exec -t` runs it; and once more without gzip on the stream.
-    await record("berthGrpc", () => connectGrpc(stack.apiUrl, stack.token, id, shellScript, true));
-    await record("berthGrpcNoGzip", () => connectGrpc(stack.apiUrl, stack.token, id, shellScript, false));
-  } finally {
-    await stack.close();
-  }
-
-  // The peer: wetty from npm (runs `env <command>` in a node-pty as root on localhost, no ssh).
-  const wettyBin = join(repoRoot, "node_modules/wetty/build/main.js");
-  if (existsSync(wettyBin)) {
-    const port = await freePort();
-    const wetty = child(process.execPath, [
-      wettyBin,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--base",
-      "/wetty",
-      "--command",
-      shellScript,
-      "--log-level",
-      "error",
+    connectors.push(["berthGrpc", () => connectGrpc(stack.apiUrl, stack.token, id, shellScript, true)]);
+    connectors.push([
+      "berthGrpcNoGzip",
+      () => connectGrpc(stack.apiUrl, stack.token, id, shellScript, false),
     ]);
-    try {
-      await waitFor(
-        "wetty to listen",
-        async () => (await fetch(`http://127.0.0.1:${port}/wetty/`).catch(() => undefined))?.ok,
-        20_000,
-        100,
-      );
-      await record("wetty", () => connectWetty(port));
-    } catch (e) {
-      errors.wetty = e instanceof Error ? e.message : String(e);
-    } finally {
-      await stopChild(wetty);
-    }
-  } else errors.wetty = "wetty is not installed (npm install wetty -w @berth/bench)";
+
+    // The peer: wetty from npm (runs `env <command>` in a node-pty as root on localhost, no ssh).
+    const wettyBin = join(repoRoot, "node_modules/wetty/build/main.js");
+    if (existsSync(wettyBin)) {
+      const port = await freePort();
+      const wetty = child(process.execPath, [
+        wettyBin,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--base",
+        "/wetty",
+        "--command",
+        shellScript,
+        "--log-level",
+        "error",
+      ]);
+      stops.push(() => stopChild(wetty));
+      try {
+        await waitFor(
+          "wetty to listen",
+          async () => (await fetch(`http://127.0.0.1:${port}/wetty/`).catch(() => undefined))?.ok,
+          20_000,
+          100,
+        );
+        connectors.push(["wetty", () => connectWetty(port)]);
+      } catch (e) {
+        errors.wetty = e instanceof Error ? e.message : String(e);
+      }
+    } else errors.wetty = "wetty is not installed (npm install wetty -w @berth/bench)";
+
+    // A B C … A B C …: a terminal that failed once is left out of the later rounds.
+    for (let r = 0; r < rounds; r++)
+      for (const [name, connect] of connectors) if (!errors[name]) await record(name, connect);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+  const terminals: TerminalResult["terminals"] = {};
+  for (const [name, list] of Object.entries(sessions) as [TerminalName, Session[]][])
+    if (!errors[name]) terminals[name] = aggregate(list);
 
   const b = terminals.berth;
   return {
+    rounds,
     method:
       "One interactive /bin/sh (PS1 set, in a PTY, TERM=xterm-256color) per terminal, driven by the same Node client. " +
-      `Keystrokes: ${o.keystrokes} single letters, each timed from send to its echo (canonical-mode PTY echo). ` +
+      `Every terminal is started first; then ${rounds} interleaved round(s), each one session per terminal in turn ` +
+      "(bare, berth, berthGrpc, berthGrpcNoGzip, wetty, bare, …). Per session: " +
+      `${o.keystrokes} single letters, each timed from send to its echo (canonical-mode PTY echo; percentiles over ` +
+      "all rounds' keystrokes). " +
       `cat: \`stty -opost; cat <${o.catBytes / 1e6} MB file>\` (lines of 99 "x" + newline), timed from the command to ` +
-      "an end marker; every filler byte counted. Ctrl-C: `yes` floods for 300 ms, then ^C is sent, timed until the " +
-      `prompt is back (the pipeline's buffered output drains first), ${o.ctrlC} times. berth = WebSocket to the BFF's ` +
+      "an end marker; every filler byte counted; the rate is the median over the rounds. Ctrl-C: `yes` floods for 300 ms, then ^C is sent, timed until the " +
+      `prompt is back (the pipeline's buffered output drains first), ${o.ctrlC} time(s) per session, the median over all. berth = WebSocket to the BFF's ` +
       "/api/exec (session cookie) → gRPC exec stream to the server → entrypoint of an instance deployed with `berth up` " +
       "→ node-pty; berthGrpc = the same without the BFF (gRPC exec stream from the client to the server) accepting gzip, " +
       "berthGrpcNoGzip = that with response compression off (acceptCompression: []), as `berth exec -t` does; bare = bench/src/pty-echo-server.ts (WebSocket ⇄ node-pty, same machine, no hops); wetty = wetty " +
