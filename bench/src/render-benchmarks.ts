@@ -156,7 +156,7 @@ function logsSection(r: BenchResults): string {
   );
   s += `\n\n- **Sustained: ${num(f.sustainedLinesPerSecond)} lines/s** for ${f.stageSeconds ? `${f.stageSeconds} s` : "one step"} with every line delivered and nothing skipped (the highest step that passed${f.stages.length === 0 ? "" : f.sustainedLinesPerSecond === f.stages.at(-1)?.requestedLinesPerSecond ? "; the top step passed, so the limit is higher" : ""}).\n`;
   s += `- **Memory under a flood** (${num(f.flood.requestedLinesPerSecond)} lines/s asked for ${f.flood.seconds} s): the stack process (server + BFF) went from ${f.flood.rssBeforeMb} MB to a peak of ${f.flood.rssPeakMb} MB and ended at ${f.flood.rssAfterMb} MB; the follower received ${num(f.flood.received)} lines and was told ${num(f.flood.skipped)} were skipped.\n`;
-  s += `- **${f.followers100.followers} concurrent followers** of one deployment (Loki's default allows 10 tails): ${f.followers100.allReceived ? "every follower received every line" : "NOT every follower received every line"}; latency p50 ${ms(f.followers100.latency.p50)}, p99 ${ms(f.followers100.latency.p99)}; stack RSS ${f.followers100.rssDuringMb} MB.\n\n`;
+  s += `- **${f.followers100.followers} concurrent followers** of one deployment (for scale, cited: Grafana Loki's \`max_concurrent_tail_requests\` defaults to 10): ${f.followers100.allReceived ? "every follower received every line" : "NOT every follower received every line"}; latency p50 ${ms(f.followers100.latency.p50)}, p99 ${ms(f.followers100.latency.p99)}; stack RSS ${f.followers100.rssDuringMb} MB.\n\n`;
   s += `The BFF hop adds ${ms(f.at10LinesPerSecond.bff.p50 - f.at10LinesPerSecond.grpc.p50)} at p50 over the gRPC follower in this run.\n`;
   return s;
 }
@@ -530,7 +530,7 @@ function summary(r: BenchResults): string {
       logs
         ? `${logs.followers100.followers}, all lines: ${logs.followers100.allReceived ? "yes" : "no"}`
         : "—",
-      "Loki default: 10 tails",
+      "cited, not this run: Loki's default, 10 tails",
       "—",
     ],
     [
@@ -634,7 +634,8 @@ export function renderBenchmarks(r: BenchResults): string {
       `${Math.floor(r.totalSeconds / 60)} min ${r.totalSeconds % 60} s in total. **Machine:** ${m.cpus} cores ` +
       `(${m.model}), ${m.memGiB} GiB RAM, Node ${m.node}, shared with other work and noisy (load average ` +
       `${m.loadAvg1m} at the end of the run). Absolute numbers move from run to run; **ratios measured in the same ` +
-      "run, and CPU per request or line, are what count**. Every figure on this page was measured in this run, " +
+      "run, and CPU per request or line, are what count**. Every figure on this page was measured by the bench " +
+      "(each section gives its own date and conditions: `--sections` reruns some and keeps the others), " +
       "except those marked **cited**, which name their source. Each figure says how many runs it comes from: a " +
       'median is of 5 runs or more, and a figure from a single run says "one run"; every section states its ' +
       "method. Everything talks to 127.0.0.1 only.",
