@@ -274,7 +274,8 @@ export async function benchLogs(options: { quick: boolean }): Promise<LogsResult
         `dashboard. Latency at 10 lines/s over ${slowSeconds} s. Rate steps of ${stageSeconds} s each; sustained = the ` +
         "highest step with every line delivered and nothing skipped; CPU per line = utime + stime from /proc of the " +
         "stack process (server + BFF) and, separately, of its descendants (the entrypoint and the app) over the step, " +
-        "divided by the lines delivered. By instances: a deployment of the logger with 1, 2 and 4 instances, each " +
+        "divided by the lines delivered (it includes the processes' idle work over the step, which dominates at low " +
+        "rates). By instances: a deployment of the logger with 1, 2 and 4 instances, each " +
         `writing 10 lines/s for ${perInstanceSeconds} s, one gRPC follower of the deployment (one run each). Memory: VmRSS of the stack process (server + BFF) ` +
         `sampled every 100 ms while the app writes ${floodRate.toLocaleString("en")} lines/s for ${floodSeconds} s. ` +
         `${n} followers: 10 HTTP/2 connections × ${n / 10} streams, ${manySeconds} s at 10 lines/s.`,
