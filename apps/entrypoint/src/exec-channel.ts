@@ -1,13 +1,12 @@
 import {
-  type EntrypointExecRequest,
   EntrypointExecRequestSchema,
   type EntrypointService,
   type EntrypointSessionResponse_ExecRequest,
 } from "@berth/proto";
-import { createPushQueue } from "@berth/streams";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
 import type { RunAs } from "./entrypoint-env.js";
+import { createExecOutputQueue } from "./exec-output-queue.js";
 import { type ExecProcess, startExecProcess } from "./exec-process.js";
 
 export interface ExecChannelOptions {
@@ -36,17 +35,14 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
   const high = options.highWaterMark ?? (request.tty ? 128 * 1024 : 512 * 1024);
   const low = options.lowWaterMark ?? high / 4;
   let proc: ExecProcess | undefined;
-  let paused = false;
   let running = false;
-  const up = createPushQueue<EntrypointExecRequest>({
-    sizeOf: (m) => (m.msg.case === "output" ? m.msg.value.data.byteLength : 0),
-    onTake(pending) {
-      if (paused && pending <= low) {
-        paused = false;
-        proc?.resume();
-      }
-    },
+  const out = createExecOutputQueue({
+    highWaterMark: high,
+    lowWaterMark: low,
+    pause: () => proc?.pause(),
+    resume: () => proc?.resume(),
   });
+  const up = out.messages;
   const send = (msg: MessageInitShape<typeof EntrypointExecRequestSchema>["msg"]) =>
     up.push(create(EntrypointExecRequestSchema, { msg }));
   send({ case: "sessionId", value: request.sessionId });
@@ -59,24 +55,7 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
       cwd: options.cwd,
       env: options.env,
       user: options.user,
-      onData(data, stderr) {
-        // While the stream is behind, chunks still queued are joined (up to 256 KB): far fewer messages.
-        up.pushOrMerge(
-          create(EntrypointExecRequestSchema, { msg: { case: "output", value: { data, stderr } } }),
-          (last, next) => {
-            if (last.msg.case !== "output" || next.msg.case !== "output") return undefined;
-            if (last.msg.value.stderr !== next.msg.value.stderr) return undefined;
-            if (last.msg.value.data.byteLength + next.msg.value.data.byteLength > 256 * 1024)
-              return undefined;
-            last.msg.value.data = Buffer.concat([last.msg.value.data, next.msg.value.data]);
-            return last;
-          },
-        );
-        if (!paused && up.pendingBytes > high) {
-          paused = true;
-          proc?.pause();
-        }
-      },
+      onData: out.output,
       onExit(code, signal) {
         running = false;
         send({ case: "exit", value: { code, signal } });
