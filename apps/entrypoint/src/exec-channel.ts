@@ -42,9 +42,8 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
     pause: () => proc?.pause(),
     resume: () => proc?.resume(),
   });
-  const up = out.messages;
   const send = (msg: MessageInitShape<typeof EntrypointExecRequestSchema>["msg"]) =>
-    up.push(create(EntrypointExecRequestSchema, { msg }));
+    out.push(create(EntrypointExecRequestSchema, { msg }));
   send({ case: "sessionId", value: request.sessionId });
   try {
     proc = startExecProcess({
@@ -59,16 +58,16 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
       onExit(code, signal) {
         running = false;
         send({ case: "exit", value: { code, signal } });
-        up.end();
+        out.end();
       },
     });
     running = true;
   } catch (err) {
     send({ case: "error", value: `cannot run ${request.args[0] ?? "(no command)"}: ${String(err)}` });
-    up.end();
+    out.end();
   }
   try {
-    for await (const m of options.client.entrypointExec(up, { signal: options.signal })) {
+    for await (const m of options.client.entrypointExec(out.messages, { signal: options.signal })) {
       if (!proc) continue;
       switch (m.msg.case) {
         case "stdin":
@@ -87,7 +86,7 @@ export async function runExecChannel(options: ExecChannelOptions): Promise<void>
     }
   } finally {
     // The server (or the person) went away: a command nobody reads from must not linger, nor its children.
-    up.end();
+    out.end();
     if (running) await proc?.end(options.endGraceMs ?? 2_000);
   }
 }

@@ -1,18 +1,21 @@
-import type { EntrypointExecRequest } from "@berth/proto";
+import { type EntrypointExecRequest, EntrypointExecRequestSchema } from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createExecOutputQueue } from "./exec-output-queue.js";
 
 const text = (m: EntrypointExecRequest) =>
   m.msg.case === "output"
     ? `${m.msg.value.stderr ? "err:" : ""}${Buffer.from(m.msg.value.data)}`
-    : m.msg.case;
+    : (m.msg.case ?? "");
 
-function queue(o: { high?: number; low?: number; maxMessageBytes?: number } = {}) {
+function queue(o: { high?: number; low?: number; maxMessageBytes?: number; now?: () => number } = {}) {
   const calls: string[] = [];
   const q = createExecOutputQueue({
-    highWaterMark: o.high ?? 1024,
+    highWaterMark: o.high ?? 1 << 20,
     lowWaterMark: o.low ?? 256,
     maxMessageBytes: o.maxMessageBytes,
+    // A clock that stands still unless a test moves it: "streaming" depends on it, never on the machine's speed.
+    now: o.now ?? (() => 0),
     pause: () => calls.push("pause"),
     resume: () => calls.push("resume"),
   });
@@ -43,7 +46,7 @@ describe("createExecOutputQueue", () => {
     q.output(Buffer.from("a"), false);
     q.output(Buffer.from("b"), false);
     q.output(Buffer.from("c"), false);
-    expect(q.messages.pendingBytes).toBe(3);
+    expect(q.pendingBytes).toBe(3);
     expect(await take()).toBe("abc");
   });
 
@@ -57,9 +60,43 @@ describe("createExecOutputQueue", () => {
   });
 
   it("bounds a joined message by maxMessageBytes", async () => {
-    const { q, take } = queue({ high: 1 << 20, maxMessageBytes: 8 });
+    const { q, take } = queue({ maxMessageBytes: 8 });
     for (const s of ["abcd", "efgh", "ijkl", "m"]) q.output(Buffer.from(s), false);
     expect([await take(), await take()]).toEqual(["abcdefgh", "ijklm"]);
+  });
+
+  it("holds output that streams (large messages back to back) for at most the window, then sends it joined", async () => {
+    vi.useFakeTimers();
+    const { q, take } = queue();
+    const full = Buffer.alloc(4096, "x");
+    q.output(full, false);
+    expect((await take()).length).toBe(4096); // idle: sent at once
+    const next = take();
+    let taken = false;
+    void next.then(() => {
+      taken = true;
+    });
+    q.output(Buffer.from("a"), false);
+    q.output(Buffer.from("b"), false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(taken).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(next).resolves.toBe("ab");
+  });
+
+  it("never holds a small echo after small output, and sends held output before an exit", async () => {
+    vi.useFakeTimers();
+    const { q, take } = queue();
+    q.output(Buffer.from("a"), false);
+    expect(await take()).toBe("a");
+    q.output(Buffer.from("b"), false); // right after a small message: not streaming
+    expect(await take()).toBe("b");
+    expect(vi.getTimerCount()).toBe(0);
+    q.output(Buffer.alloc(4096, "x"), false);
+    await take();
+    q.output(Buffer.from("tail"), false); // held: streaming
+    q.push(create(EntrypointExecRequestSchema, { msg: { case: "exit", value: { code: 0, signal: "" } } }));
+    expect([await take(), await take()]).toEqual(["tail", "exit"]);
   });
 
   it("pauses the command above the high-water mark and resumes it at the low one", async () => {
