@@ -16,6 +16,8 @@ export interface RunEntrypointOptions {
   log(message: string): void;
   /** Where the app's output is echoed when there is no server (or BERTH_ENTRYPOINT_ECHO=1). */
   echo?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /** Called once the gRPC client's modules are loaded (connected mode). */
+  onClientLoaded?(): void;
 }
 
 export interface RunningEntrypoint {
@@ -62,6 +64,7 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
   // The gRPC, protobuf and API modules load after the app started: they are most of our startup time.
   const connection = connectedMode
     ? import("./connect-to-server.js").then(({ connectToServer }) => {
+        options.onClientLoaded?.();
         const c = connectToServer({
           settings,
           buffer,
