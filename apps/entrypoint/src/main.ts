@@ -1,8 +1,12 @@
 import { setFlagsFromString } from "node:v8";
+import { installLightHeaders } from "./light-headers.js";
 import { readHandover } from "./read-handover.js";
 import { runEntrypoint } from "./run-entrypoint.js";
 
 const log = (message: string) => process.stderr.write(`berth-entrypoint: ${message}\n`);
+
+// Before the gRPC client loads: Node's own Headers would load undici (see light-headers.ts).
+installLightHeaders();
 
 try {
   // We keep root to watch over an app that runs as another user: root's supplementary groups must not reach
