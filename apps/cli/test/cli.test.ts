@@ -185,7 +185,8 @@ describe("berth CLI", () => {
     ]);
     const row = list.stdout.split("\n").find((l) => l.startsWith(id!));
     // Created moments ago: on a loaded machine the CLI runs may take seconds between create and list.
-    expect(row).toMatch(/ci bot\s+login\s+deployer\s+(just now|\d+s ago)\s+in 29d\s+active/);
+    // A 30-day token listed within half a second of its creation rounds to "in 1mo", later to "in 29d".
+    expect(row).toMatch(/ci bot\s+login\s+deployer\s+(just now|\d+s ago)\s+in (29d|1mo)\s+active/);
     expect(list.stdout).not.toContain(secret);
     expect(list.stdout).toMatch(/agent-1\s+runner\s+-\s+(just now|\d+s ago)\s+never\s+active/);
     expect(works.code).toBe(0);
