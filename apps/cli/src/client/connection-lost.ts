@@ -6,7 +6,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 
 // Errors of connecting at all: the request cannot have been sent.
 const connectFailures = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const transportCodes = new Set([Code.Unavailable, Code.Canceled, Code.Unknown, Code.Internal]);
+// connect-node reports a reset connection (ECONNRESET, e.g. a server restarting on the same port) as Aborted.
+const transportCodes = new Set([Code.Unavailable, Code.Canceled, Code.Unknown, Code.Internal, Code.Aborted]);
 // Methods that only read; everything else unary may change something.
 const readOnlyName = /^(Get|List|Who|Watch|Search|Check|Find|Count)/;
 
