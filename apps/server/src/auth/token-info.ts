@@ -7,6 +7,7 @@ import type { TokenKind as KindName, Role } from "./caller.js";
 
 const kindToEnum: Record<KindName, TokenKind> = {
   login: TokenKind.LOGIN,
+  router: TokenKind.ROUTER,
   runner: TokenKind.RUNNER,
   entrypoint: TokenKind.ENTRYPOINT,
 };

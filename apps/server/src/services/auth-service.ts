@@ -28,9 +28,9 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
     async createToken(req, hctx) {
       const caller = getCaller(hctx);
       const kind = kindFromEnum(req.kind);
-      if (kind !== "login" && kind !== "runner") {
+      if (kind !== "login" && kind !== "runner" && kind !== "router") {
         throw new ConnectError(
-          `field kind: must be login or runner, got ${TokenKind[req.kind]}`,
+          `field kind: must be login, runner or router, got ${TokenKind[req.kind]}`,
           Code.InvalidArgument,
         );
       }

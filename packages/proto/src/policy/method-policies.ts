@@ -3,7 +3,7 @@
  * read from, and docs/security.md is checked against.
  */
 
-export type TokenKindName = "login" | "runner" | "entrypoint";
+export type TokenKindName = "login" | "runner" | "entrypoint" | "router";
 export type RoleName = "viewer" | "deployer" | "admin";
 
 /** Who may call a method. Methods missing from the policy are denied to everyone. */
@@ -94,6 +94,8 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.EntrypointService/EntrypointSession": { kinds: ["entrypoint"] },
   "berth.v1.EntrypointService/UploadLogs": { kinds: ["entrypoint"] },
   "berth.v1.EntrypointService/EntrypointExec": { kinds: ["entrypoint"] },
+
+  "berth.v1.RouterService/WatchRoutes": { kinds: ["router"] },
 
   "berth.v1.EventService/WatchEvents": browserViewer,
   "berth.v1.AuditService/ListAuditEvents": browserViewer,
