@@ -13,8 +13,13 @@ export interface ServerOptions {
   host: string;
   /** The berth.v1 API port (gRPC, gRPC-Web and Connect on one port). 0 picks a free one. */
   apiPort: number;
-  /** The URL router port. 0 picks a free one. */
+  /**
+   * The URL router port: where the embedded router listens (0 picks a free one), or with `router: "none"`
+   * the port app URLs name (separate `berth router run` processes listen there).
+   */
   routerPort: number;
+  /** "embedded": a router inside the server (the smallest setup); "none": routers run as their own processes. */
+  router: "embedded" | "none";
   /** Base domain of per-deployment URLs: `<app>--v<N>.<project>.<baseDomain>`. */
   baseDomain: string;
   /** Run the built-in runner inside the server. */
@@ -32,6 +37,7 @@ export function defaultServerOptions(dataDir: string): ServerOptions {
     host: "127.0.0.1",
     apiPort: 9701,
     routerPort: 9702,
+    router: "embedded",
     baseDomain: "localhost",
     builtinRunner: true,
     logMaxBytes: 512 * 1024 * 1024,

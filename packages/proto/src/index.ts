@@ -14,7 +14,7 @@ export * from "./gen/berth/v1/job_service_pb.js";
 export * from "./gen/berth/v1/log_service_pb.js";
 export * from "./gen/berth/v1/project_service_pb.js";
 export * from "./gen/berth/v1/release_service_pb.js";
-export * from "./gen/berth/v1/runner_service_pb.js";
 export * from "./gen/berth/v1/router_service_pb.js";
+export * from "./gen/berth/v1/runner_service_pb.js";
 export * from "./policy/method-policies.js";
 export * from "./policy/policy-access.js";

@@ -15,6 +15,7 @@ import { registerLoginLinkCommand } from "./login-link.js";
 import { registerLogsCommand } from "./logs.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
+import { registerRouterCommand } from "./router.js";
 import { registerRunnerCommands } from "./runner.js";
 import { registerServerCommand } from "./server.js";
 import { registerShipCommands } from "./ship.js";
@@ -24,6 +25,7 @@ import { registerTokenCommands } from "./tokens.js";
 /** Every `berth` command, one line each, in the order `berth --help` lists them. */
 export function registerCommands(program: Command): void {
   registerServerCommand(program);
+  registerRouterCommand(program);
   registerLoginCommand(program);
   registerLoginLinkCommand(program);
   registerContextCommand(program);

@@ -16,6 +16,7 @@ interface ServerRunFlags {
   appUser?: string;
   port?: number;
   routerPort?: number;
+  router?: "embedded" | "none";
   host?: string;
   printTokenJson?: boolean;
 }
@@ -39,7 +40,16 @@ export function registerServerCommand(program: Command): void {
       "user apps run as when the server is root (default: $BERTH_APP_USER or berth-app)",
     )
     .option("--port <port>", "API port (gRPC, gRPC-Web and Connect)", parsePort)
-    .option("--router-port <port>", "URL router port", parsePort)
+    .option("--router-port <port>", "URL router port (the port app URLs name)", parsePort)
+    .option(
+      "--router <mode>",
+      "embedded: serve app URLs from this process; none: leave it to `berth router run` processes",
+      (value: string) => {
+        if (value !== "embedded" && value !== "none")
+          throw new InvalidArgumentError("must be embedded or none");
+        return value;
+      },
+    )
     .option("--host <host>", "address to listen on")
     .option(
       "--print-token-json",
@@ -82,9 +92,12 @@ export function registerServerCommand(program: Command): void {
         host: opts.host ?? defaults.host,
         apiPort: opts.port ?? defaults.apiPort,
         routerPort: opts.routerPort ?? defaults.routerPort,
+        router: opts.router ?? defaults.router,
       });
       out.write(`\n${colors.bold("Berth server")} listening on ${running.apiUrl} (data in ${dataDir})\n`);
-      if (running.routerPort) out.write(`URL router on port ${running.routerPort}\n`);
+      if (opts.router === "none")
+        out.write(`App URLs name port ${running.routerPort}: run \`berth router run\` there\n`);
+      else if (running.routerPort) out.write(`URL router on port ${running.routerPort}\n`);
       if (running.bootstrapToken) {
         out.write(
           `\nBootstrap admin token (shown only this once; store it now):\n\n  ${colors.bold(running.bootstrapToken)}\n\n` +

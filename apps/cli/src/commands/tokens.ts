@@ -41,19 +41,30 @@ export function registerTokenCommands(program: Command): void {
     .requiredOption("--name <name>", "who or what it is for (shown in the audit trail)")
     .option("--role <role>", "viewer, deployer or admin (login tokens; default: deployer)", parseRole)
     .option("--runner", "a runner token for `berth runner agent` instead of a login token")
+    .option(
+      "--router",
+      "a router token for `berth router run` (it can read the route table and nothing else)",
+    )
     .option("--ttl <duration>", "lifetime, e.g. 12h or 30d (default: no expiry)", parseTtl)
     .option("--json", "print JSON (the token and its secret)")
     .action(
       async (
-        flags: { name: string; role?: Role; runner?: boolean; ttl?: number; json?: boolean },
+        flags: {
+          name: string;
+          role?: Role;
+          runner?: boolean;
+          router?: boolean;
+          ttl?: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const role = flags.role ?? Role.DEPLOYER;
         const res = await apiClientFor(cmd)
           .client(AuthService)
           .createToken({
-            kind: flags.runner ? TokenKind.RUNNER : TokenKind.LOGIN,
-            role: flags.runner ? Role.UNSPECIFIED : role,
+            kind: flags.router ? TokenKind.ROUTER : flags.runner ? TokenKind.RUNNER : TokenKind.LOGIN,
+            role: flags.runner || flags.router ? Role.UNSPECIFIED : role,
             name: flags.name,
             ttlSeconds: flags.ttl ?? 0,
           });
@@ -63,7 +74,11 @@ export function registerTokenCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }
-        const what = flags.runner ? "runner token" : `${enumName(Role, role)} token`;
+        const what = flags.router
+          ? "router token"
+          : flags.runner
+            ? "runner token"
+            : `${enumName(Role, role)} token`;
         process.stderr.write(
           `Created ${what} ${info?.id ?? ""} for "${flags.name}". The secret is shown only now:\n`,
         );

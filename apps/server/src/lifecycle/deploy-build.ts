@@ -10,6 +10,7 @@ import { insertDeployment } from "../history/insert-history.js";
 import type { JobReporter } from "../jobs/job-events.js";
 import { paramsFromJson } from "../jobs/job-rows.js";
 import { aggregateHealth } from "../platforms/process/health-state.js";
+import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { BuildTable, JobTable } from "../store/schema.js";
 import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
@@ -167,6 +168,8 @@ export async function deployBuild(
     .where("status", "=", "deploying")
     .execute();
   await publishDeployment(ctx, row.id);
+  // Its URL answers once the job says healthy: routers have been sent a table with its instances.
+  await routesSettled(ctx);
   reporter.stepDone("health", `v${row.seq} healthy`);
   return result;
 }

@@ -5,8 +5,9 @@ import { failInterruptedJobs, startJobWatchdog } from "../jobs/job-watchdog.js";
 import type { InstanceView, Platform } from "../platforms/platform.js";
 import { createProcessPlatform } from "../platforms/process/process-platform.js";
 import { type ArtifactStore, createArtifactStore } from "../registry/artifact-store.js";
-import { createRouteTable } from "../router/route-table.js";
-import { startUrlRouter } from "../router/url-router.js";
+import { startEmbeddedRouter } from "../route-feed/embedded-router.js";
+import { createRouteFeed, type RouteFeed } from "../route-feed/route-feed.js";
+import { setRouteFeed } from "../route-feed/routes-settled.js";
 import { startBuiltinRunner } from "../runners/builtin-runner.js";
 import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
 import { resolveAppUser } from "../sandbox/app-user.js";
@@ -24,6 +25,8 @@ export interface Engine {
   hub: RunnerHub;
   artifacts: ArtifactStore;
   platform: Platform;
+  /** The route table routers follow (RouterService.WatchRoutes and the embedded router). */
+  routes: RouteFeed;
 }
 
 const engines = new WeakMap<ServerContext, Engine>();
@@ -57,7 +60,17 @@ export function engineOf(ctx: ServerContext): Engine {
     graceMs: envNumber("BERTH_STOP_GRACE_MS", 5000),
     onError: (err) => ctx.logger.warn({ err }, "process platform"),
   });
-  engine = { queue, hub: createRunnerHub(ctx.store, queue, ctx.events), artifacts, platform };
+  const routes = createRouteFeed(
+    {
+      db: ctx.store.db,
+      baseDomain: ctx.options.baseDomain,
+      instances: (id) => platform.instances(id),
+    },
+    (err) => ctx.logger.error({ err }, "building the route table failed"),
+  );
+  platform.onChange(() => routes.changed());
+  setRouteFeed(ctx, routes);
+  engine = { queue, hub: createRunnerHub(ctx.store, queue, ctx.events), artifacts, platform, routes };
   queue.setHooks("build", buildRecordHooks(ctx, artifacts));
   engines.set(ctx, engine);
   return engine;
@@ -104,24 +117,16 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     ctx.onClose(() => runner.stop());
   }
 
-  const routes = createRouteTable({
-    sqlite: ctx.store.sqlite,
-    instances: (id) => engine.platform.instances(id),
-  });
-  // Subscribers run in the publish's microtask checkpoint: the cache is clear before the next request.
+  // Routes follow releases, deployments and apps from the bus, instances from the platform (onChange above).
   followBus(ctx.events, {}, ctx.shutdownSignal, {
     event(e) {
       const kind = e.event.case;
-      if (kind === "release" || kind === "deployment" || kind === "application") routes.invalidate();
+      if (kind === "release" || kind === "deployment" || kind === "application") engine.routes.changed();
     },
-    resync: () => routes.invalidate(),
+    resync: () => engine.routes.changed(),
   }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));
-  const router = await startUrlRouter({
-    host: ctx.options.host,
-    port: ctx.options.routerPort,
-    baseDomain: ctx.options.baseDomain,
-    route: routes.route,
-  });
-  ctx.routerPort = router.port;
-  ctx.onClose(() => router.close());
+  // Only now: before the platform re-adopted running instances, a table would send routers an empty one.
+  engine.routes.open();
+  if (ctx.options.router === "embedded") await startEmbeddedRouter(ctx, engine.routes);
+  else ctx.routerPort = ctx.options.routerPort;
 }

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
 import { parseTimings } from "../catalog/stored-timings.js";
 import { parseReleaseTargets, type StoredReleaseTarget } from "../catalog/to-proto.js";
+import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { ApplicationTable, DeploymentTable, ReleaseTable } from "../store/schema.js";
 import { withReleasePhase } from "./phase-timings.js";
@@ -125,6 +126,7 @@ export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput)
     },
   });
   await publishRelease(ctx, row.id);
+  await routesSettled(ctx);
   return row;
 }
 

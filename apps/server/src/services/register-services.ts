@@ -12,6 +12,7 @@ import {
   LogService,
   ProjectService,
   ReleaseService,
+  RouterService,
   RunnerService,
 } from "@berth/proto";
 import type { ConnectRouter } from "@connectrpc/connect";
@@ -33,6 +34,7 @@ import { createJobService } from "./job-service.js";
 import { createLogService } from "./log-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
+import { createRouterService } from "./router-service.js";
 import { createRunnerService } from "./runner-service.js";
 
 /** Registers every berth.v1 service (and gRPC health + reflection) on the router. One line per service. */
@@ -50,6 +52,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(EntrypointService, createEntrypointService(ctx));
   router.service(JobService, createJobService(ctx));
   router.service(RunnerService, createRunnerService(ctx));
+  router.service(RouterService, createRouterService(ctx));
   router.service(ArtifactService, createArtifactService(ctx));
 
   // Keep these last: they describe whatever was registered above.

@@ -16,6 +16,7 @@ export const callerClasses: readonly CallerClass[] = [
   { label: "admin", kind: "login", role: "admin" },
   { label: "runner", kind: "runner" },
   { label: "entrypoint", kind: "entrypoint" },
+  { label: "router", kind: "router" },
 ];
 
 const roleRank: Record<RoleName, number> = { viewer: 1, deployer: 2, admin: 3 };

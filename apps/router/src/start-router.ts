@@ -1,0 +1,178 @@
+import type { IncomingMessage } from "node:http";
+import type { RouteTable } from "@berth/proto";
+import { loadRouteSnapshot, saveRouteSnapshot } from "./feed/route-snapshot.js";
+import { watchRoutes } from "./feed/watch-routes.js";
+import { startNodeProxy } from "./proxy/node-proxy.js";
+import { createEndpointEjections } from "./routing/endpoint-ejections.js";
+import { parseHost } from "./routing/parse-host.js";
+import { indexRouteTable, type Resolution, type RouteIndex } from "./routing/route-index.js";
+
+/** Where route tables come from: a server's RouterService, or (embedded in the server) its feed directly. */
+export type RouteSource =
+  | {
+      /** The server's API, e.g. http://127.0.0.1:9701. */
+      serverUrl: string;
+      /** A router-kind token (`berth token create --router`). */
+      token: string;
+      /** Names this router in the server's logs. */
+      name?: string;
+    }
+  | {
+      /** Calls back with the current table and each new one; returns the unsubscribe. */
+      subscribe(onTable: (table: RouteTable) => void): () => void;
+    };
+
+export interface RouterOptions {
+  source: RouteSource;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Where the last table is kept between runs; none for a router embedded in the server. */
+  snapshotPath?: string;
+  /** One line per notable event (connected, lost, snapshot problems). */
+  log?: (message: string) => void;
+}
+
+export interface RunningRouter {
+  port: number;
+  /** The table being served (undefined until one arrived or was loaded). */
+  table(): RouteTable | undefined;
+  /** Resolves once a table from the server is being served. */
+  waitForServerTable(signal?: AbortSignal): Promise<RouteTable>;
+  /** Stops; requests in flight get `graceMs` to finish. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A router: serves app hosts from the route table the server streams (RouterService.WatchRoutes), keeps the
+ * last table on disk, and goes on serving it while the server is away: it never needs the server to answer
+ * a request.
+ */
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const log = options.log ?? (() => {});
+  const stop = new AbortController();
+  const ejections = createEndpointEjections();
+  let index: RouteIndex | undefined;
+  let fromServer = false;
+  const waiters = new Set<() => void>();
+
+  const serve = (table: RouteTable) => {
+    index = indexRouteTable(table);
+    ejections.retain(index.endpoints());
+  };
+
+  if (options.snapshotPath) {
+    try {
+      const table = await loadRouteSnapshot(options.snapshotPath);
+      if (table) {
+        serve(table);
+        log(`serving the saved route table (version ${table.version}) until the server sends one`);
+      }
+    } catch (err) {
+      log(`ignoring the saved route table: ${(err as Error).message}; waiting for the server's`);
+    }
+  }
+
+  // Snapshots are written one at a time, each time the newest table: a burst of changes costs one write.
+  let saving: Promise<void> | undefined;
+  let pending: RouteTable | undefined;
+  const save = (table: RouteTable) => {
+    const path = options.snapshotPath;
+    if (!path) return;
+    pending = table;
+    saving ??= (async () => {
+      while (pending) {
+        const next = pending;
+        pending = undefined;
+        await saveRouteSnapshot(path, next).catch((err: Error) =>
+          log(`cannot save the route table to ${path}: ${err.message}`),
+        );
+      }
+      saving = undefined;
+    })();
+  };
+
+  const resolve = (req: IncomingMessage): Resolution => {
+    if (!index)
+      return {
+        ok: false,
+        status: 503,
+        message: "this router has no route table yet: it is waiting for the Berth server",
+      };
+    const baseDomain = index.table.baseDomain;
+    const target = parseHost(req.headers.host, baseDomain);
+    if (!target)
+      return {
+        ok: false,
+        status: 404,
+        message: `"${req.headers.host ?? ""}" is not an app host; use <app>.<project>.${baseDomain} or <app>--v<N>.<project>.${baseDomain}`,
+      };
+    return index.resolve(target, ejections.usable);
+  };
+
+  const proxy = await startNodeProxy({
+    host: options.host,
+    port: options.port,
+    resolve,
+    onRefused: (endpoint) => ejections.eject(endpoint),
+  });
+
+  const onTable = (table: RouteTable) => {
+    serve(table);
+    fromServer = true;
+    save(table);
+    for (const wake of [...waiters]) wake();
+  };
+  const { source } = options;
+  let watching: Promise<void>;
+  if ("subscribe" in source) {
+    const unsubscribe = source.subscribe(onTable);
+    watching = new Promise((done) =>
+      stop.signal.addEventListener("abort", () => {
+        unsubscribe();
+        done();
+      }),
+    );
+  } else {
+    watching = watchRoutes({
+      serverUrl: source.serverUrl,
+      token: source.token,
+      routerName: source.name ?? "",
+      signal: stop.signal,
+      onTable,
+      onState(state) {
+        if (state.connected) log(`following the route table of ${source.serverUrl}`);
+        else
+          log(`lost the server (${state.error}); serving the last table, retrying in ${state.retryInMs} ms`);
+      },
+    });
+  }
+
+  return {
+    port: proxy.port,
+    table: () => index?.table,
+    waitForServerTable(signal) {
+      return new Promise((ok, fail) => {
+        const check = () => {
+          if (fromServer && index) {
+            waiters.delete(check);
+            ok(index.table);
+          }
+        };
+        signal?.addEventListener("abort", () => {
+          waiters.delete(check);
+          fail(signal.reason);
+        });
+        waiters.add(check);
+        check();
+      });
+    },
+    async close(graceMs) {
+      stop.abort();
+      ejections.close();
+      await proxy.close(graceMs);
+      await watching;
+      await saving;
+    },
+  };
+}

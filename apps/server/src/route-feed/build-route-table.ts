@@ -1,0 +1,94 @@
+import {
+  type DeploymentRoute,
+  DeploymentRouteSchema,
+  RouteEndpointSchema,
+  type RouteTable,
+  RouteTableSchema,
+} from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { Kysely } from "kysely";
+import { parseReleaseTargets } from "../catalog/to-proto.js";
+import type { InstanceView } from "../platforms/platform.js";
+import type { Database } from "../store/schema.js";
+
+export interface RouteTableSources {
+  db: Kysely<Database>;
+  baseDomain: string;
+  /** Live instances of a deployment (the platform's view). */
+  instances(deploymentId: string): InstanceView[];
+}
+
+/** Deployment statuses whose instances may be running (failed and destroyed ones have none). */
+const liveStatuses = ["deploying", "healthy", "unhealthy"];
+
+function healthPath(specJson: string): string {
+  try {
+    const path = (JSON.parse(specJson) as { health?: { path?: unknown } }).health?.path;
+    return typeof path === "string" ? path : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The whole route table from the store and the platform: every app with its current release's targets, and
+ * every deployment that may have instances (live, or a release target) with where its instances listen.
+ */
+export async function buildRouteTable(sources: RouteTableSources, version: bigint): Promise<RouteTable> {
+  const { db } = sources;
+  const apps = await db
+    .selectFrom("applications as a")
+    .leftJoin("releases as r", "r.id", "a.current_release_id")
+    .select(["a.project", "a.name", "r.targets_json"])
+    .execute();
+  const targetIds = new Set(
+    apps.flatMap((a) =>
+      a.targets_json ? parseReleaseTargets(a.targets_json).map((t) => t.deploymentId) : [],
+    ),
+  );
+  const deployments = await db
+    .selectFrom("deployments as d")
+    .innerJoin("applications as a", "a.id", "d.app_id")
+    .select(["d.id", "d.seq", "d.status", "d.spec_json", "a.project", "a.name"])
+    .where((eb) =>
+      eb.or([
+        eb("d.status", "in", liveStatuses),
+        ...(targetIds.size > 0 ? [eb("d.id", "in", [...targetIds])] : []),
+      ]),
+    )
+    .execute();
+  const routes: DeploymentRoute[] = deployments
+    .filter((d) => d.status !== "destroyed")
+    .map((d) =>
+      create(DeploymentRouteSchema, {
+        id: d.id,
+        project: d.project,
+        app: d.name,
+        seq: d.seq,
+        healthPath: healthPath(d.spec_json),
+        endpoints: sources
+          .instances(d.id)
+          .filter((i) => i.state === "running" && i.port > 0)
+          .map((i) =>
+            create(RouteEndpointSchema, {
+              instanceId: i.id,
+              host: "127.0.0.1",
+              port: i.port,
+              healthy: i.health === "healthy",
+            }),
+          ),
+      }),
+    );
+  return create(RouteTableSchema, {
+    version,
+    baseDomain: sources.baseDomain,
+    apps: apps.map((a) => ({
+      project: a.project,
+      app: a.name,
+      targets: a.targets_json ? parseReleaseTargets(a.targets_json) : [],
+    })),
+    deployments: routes,
+    generatedAt: timestampFromMs(Date.now()),
+  });
+}
