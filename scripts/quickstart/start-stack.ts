@@ -1,5 +1,6 @@
-// One local Berth: the server (API, built-in runner, process platform, URL router) and the BFF serving the
-// dashboard, in this process. The quickstart and the e2e tests both start Berth through here.
+// One local Berth: the server (API, built-in runner, process platform) and the BFF serving the dashboard, in this
+// process, and the URL router as its own child process (`berth router run`), as production runs it. The
+// quickstart and the e2e tests both start Berth through here.
 import { once } from "node:events";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import {
   startServer,
 } from "@berth/server";
 import pino from "pino";
+import { freePort, type RouterChild, startRouterProcess } from "./start-router-process.js";
 
 export interface StackOptions {
   dataDir: string;
@@ -63,15 +65,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // pino flushes on exit, which throws if the file is not open yet (a busy port fails start-up fast).
   await once(destination, "ready");
   const logger = pino({ name: "berth", level: logLevel }, destination);
+  // App URLs name the router's port, so it is chosen before the server starts.
+  const routerPort = options.routerPort === 0 ? await freePort(host) : (options.routerPort ?? 9702);
   const server = await startServer({
     ...defaultServerOptions(options.dataDir),
     host,
     apiPort: options.apiPort ?? 9701,
-    routerPort: options.routerPort ?? 9702,
+    routerPort,
+    router: "none",
     logger,
     shutdownGraceMs: options.fastShutdown ? 500 : 3000,
   });
   let bff: RunningBff;
+  let router: RouterChild;
+  try {
+    const routerToken = await issueToken(server.ctx.store.db, { kind: "router", name: "quickstart router" });
+    router = await startRouterProcess({
+      serverUrl: server.apiUrl,
+      host,
+      port: routerPort,
+      token: routerToken.secret,
+      stateDir: join(options.dataDir, "router"),
+      logDir,
+    });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   try {
     const webDistDir =
       options.webDistDir && existsSync(join(options.webDistDir, "index.html"))
@@ -86,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       shutdownGraceMs: options.fastShutdown ? 300 : 3000,
     });
   } catch (e) {
+    await router.stop();
     await server.close();
     throw e;
   }
@@ -128,6 +149,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     close() {
       closing ??= (async () => {
         await bff.close().catch(() => {});
+        await router.stop();
         await server.close();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();

@@ -26,6 +26,7 @@ const kindNames: Record<TokenKind, string> = {
   [TokenKind.LOGIN]: "login",
   [TokenKind.RUNNER]: "runner",
   [TokenKind.ENTRYPOINT]: "entrypoint",
+  [TokenKind.ROUTER]: "router",
 };
 
 /** The proto role for a session role (for GetViewer). */

@@ -38,11 +38,13 @@ export async function startServerProcess(options: {
   apiPort: number;
   routerPort: number;
   env: NodeJS.ProcessEnv;
+  /** More flags for `berth server run` (e.g. `--router none`). */
+  extraArgs?: string[];
 }): Promise<ServerProcess> {
   const args = ["server", "run", "--data-dir", options.dataDir, "--port", String(options.apiPort)];
   // A first start names its bootstrap admin token on the ready line only when asked to.
   args.push("--print-token-json");
-  args.push("--router-port", String(options.routerPort));
+  args.push("--router-port", String(options.routerPort), ...(options.extraArgs ?? []));
   const child = spawn(process.execPath, [berthBin, ...args], {
     env: { ...options.env, BERTH_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
