@@ -65,6 +65,7 @@ export function engineOf(ctx: ServerContext): Engine {
       db: ctx.store.db,
       baseDomain: ctx.options.baseDomain,
       instances: (id) => platform.instances(id),
+      liveDeployments: () => platform.liveDeployments(),
     },
     (err) => ctx.logger.error({ err }, "building the route table failed"),
   );

@@ -52,6 +52,8 @@ export interface Platform {
   destroy(deploymentId: string): Promise<void>;
   /** Instances of a deployment, as last observed. */
   instances(deploymentId: string): InstanceView[];
+  /** The deployments this platform runs instances of now (what the route table lists). */
+  liveDeployments(): string[];
   /** After a server start: re-adopt live instances and restart the others of these deployments. */
   resume(specs: DeploymentSpec[]): Promise<void>;
   /** Graceful shutdown: stops every instance (SIGTERM, then SIGKILL after the grace period). */

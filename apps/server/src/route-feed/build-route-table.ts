@@ -17,10 +17,9 @@ export interface RouteTableSources {
   baseDomain: string;
   /** Live instances of a deployment (the platform's view). */
   instances(deploymentId: string): InstanceView[];
+  /** The deployments the platform runs now. */
+  liveDeployments(): string[];
 }
-
-/** Deployment statuses whose instances may be running (failed and destroyed ones have none). */
-const liveStatuses = ["deploying", "healthy", "unhealthy"];
 
 function healthPath(specJson: string): string {
   try {
@@ -33,7 +32,7 @@ function healthPath(specJson: string): string {
 
 /**
  * The whole route table from the store and the platform: every app with its current release's targets, and
- * every deployment that may have instances (live, or a release target) with where its instances listen.
+ * every deployment the platform runs or a release targets, with where its instances listen.
  */
 export async function buildRouteTable(sources: RouteTableSources, version: bigint): Promise<RouteTable> {
   const { db } = sources;
@@ -47,17 +46,18 @@ export async function buildRouteTable(sources: RouteTableSources, version: bigin
       a.targets_json ? parseReleaseTargets(a.targets_json).map((t) => t.deploymentId) : [],
     ),
   );
-  const deployments = await db
-    .selectFrom("deployments as d")
-    .innerJoin("applications as a", "a.id", "d.app_id")
-    .select(["d.id", "d.seq", "d.status", "d.spec_json", "a.project", "a.name"])
-    .where((eb) =>
-      eb.or([
-        eb("d.status", "in", liveStatuses),
-        ...(targetIds.size > 0 ? [eb("d.id", "in", [...targetIds])] : []),
-      ]),
-    )
-    .execute();
+  // Deployments the platform runs and release targets, by primary key: the store may hold 100,000 finished
+  // deployments, and a rebuild must not read them.
+  const ids = [...new Set([...sources.liveDeployments(), ...targetIds])];
+  const deployments =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom("deployments as d")
+          .innerJoin("applications as a", "a.id", "d.app_id")
+          .select(["d.id", "d.seq", "d.status", "d.spec_json", "a.project", "a.name"])
+          .where("d.id", "in", ids)
+          .execute();
   const routes: DeploymentRoute[] = deployments
     .filter((d) => d.status !== "destroyed")
     .map((d) =>

@@ -220,6 +220,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
     instances(deploymentId) {
       return (deployments.get(deploymentId) ?? []).map((s) => ({ ...s.view }));
     },
+    liveDeployments: () => [...deployments.keys()],
     async resume(specs) {
       for (const spec of specs) {
         const root = await prepare(spec);
