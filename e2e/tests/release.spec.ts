@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { pollApp } from "../support/app-poller.js";
 import { appPath, screenshot, signIn } from "../support/dashboard.js";
 import { eventually, getApp, useStack } from "../support/stack.js";
 
@@ -20,11 +21,15 @@ async function act(page: Page, seq: number, action: "Release" | "Roll back", con
   await expect(dialog).toBeHidden();
 }
 
-test("roll back, release and roll back again in the UI; the app URL follows at once", async ({ page }) => {
+test("roll back, release and roll back again in the UI; the app URL follows at once, no request fails", async ({
+  page,
+}) => {
   const [v1, v2] = stack().commits;
   if (!v1 || !v2) throw new Error("the demo should have two commits");
   expect(await servedVersion()).toBe(v2.version);
   await signIn(page, stack());
+  // A visitor polling every 20 ms through all three clicks.
+  const visitor = pollApp(stack().appUrl);
 
   await act(page, 2, "Roll back", "Roll back to v1");
   await eventually(async () => expect(await servedVersion()).toBe(v1.version));
@@ -36,6 +41,9 @@ test("roll back, release and roll back again in the UI; the app URL follows at o
   await eventually(async () => expect(await servedVersion()).toBe(v1.version));
   const body = JSON.parse((await getApp(stack().appUrl)).body) as { sha: string };
   expect(body.sha).toBe(v1.sha);
+  const seen = await visitor.stop();
+  expect(seen.failures).toEqual([]);
+  expect(seen.ok).toBeGreaterThan(10);
 
   await page.goto(`${appPath(stack())}/releases`);
   const releases = page.getByRole("table", { name: "Releases" });
