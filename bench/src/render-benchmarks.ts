@@ -1,6 +1,7 @@
 // Renders bench/results/benchmarks.json as docs/benchmarks.md: a summary of the headline figures and ratios, then
 // one section per figure with its conditions, method, numbers and what limits it. Edit here, not the markdown.
 import type { DashboardResult } from "./dashboard.js";
+import type { DataPlaneResult } from "./data-plane.js";
 import type { DeploySpeedResult, UpFigures } from "./deploy-speed.js";
 import type { GrpcPeerResult, PeerSample } from "./grpc-peer.js";
 import type { Machine } from "./lib/machine.js";
@@ -41,6 +42,7 @@ export interface BenchResults {
     history?: HistoryResult & Stamped;
     dashboard?: DashboardResult & Stamped;
     grpcPeer?: GrpcPeerResult & Stamped;
+    dataPlane?: DataPlaneResult & Stamped;
   };
   errors: Record<string, string>;
 }
@@ -485,8 +487,39 @@ function grpcPeerSection(r: BenchResults): string {
   return s;
 }
 
+function dataPlaneSection(r: BenchResults): string {
+  const f = r.figures.dataPlane;
+  let s = "## 9. Data plane under change\n\n";
+  if (!f) return s + missing("dataPlane", r);
+  s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  const row = (label: string, c: DataPlaneResult["changes"]["release"]): (string | number)[] => [
+    label,
+    num(c.requests),
+    c.failed,
+    c.examples.length > 0 ? c.examples.join("; ") : "—",
+  ];
+  s += table(
+    [
+      "change under a steady load (one run each)",
+      "requests in the window",
+      "failed (goal 0)",
+      "first failures",
+    ],
+    [
+      row("rollback", f.changes.rollback),
+      row("release", f.changes.release),
+      row("three config changes in a row", f.changes.config),
+    ],
+  );
+  s +=
+    `\n\n**Router killed (SIGKILL) → the app URL answers again through its restarted process:** median ` +
+    `${ms(f.routerRecoveryMedianMs)} (${runsLabel(f.routerRecoveryMs.length)}: ${f.routerRecoveryMs.map((x) => ms(x)).join(", ")}; the goal is < 1 s). ` +
+    "The restarted router serves its saved route table before it has reached the server.\n";
+  return s;
+}
+
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer } = r.figures;
+  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane } = r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
@@ -592,6 +625,20 @@ function summary(r: BenchResults): string {
       router ? `${pct(router.ratios.routerToDirect)} / ${pct(router.ratios.routerToNginx)}` : "—",
     ],
     [
+      "failed requests at 200 req/s during rollback / release / 3 config changes",
+      dataPlane
+        ? `${dataPlane.changes.rollback.failed} / ${dataPlane.changes.release.failed} / ${dataPlane.changes.config.failed}`
+        : "—",
+      "goal 0",
+      "—",
+    ],
+    [
+      "router SIGKILLed → app URL answers again (supervisor restart)",
+      dataPlane ? ms(dataPlane.routerRecoveryMedianMs) : "—",
+      "goal < 1 s",
+      "—",
+    ],
+    [
       `history newest page, ${num(history?.deployments)} deployments: store / API / BFF`,
       history
         ? `${ms(history.serverSideMs.newestPage)} / ${ms(history.apiMs.newestPage)} / ${ms(history.bffMs?.newestPage)}`
@@ -663,5 +710,6 @@ export function renderBenchmarks(r: BenchResults): string {
     historySection(r),
     dashboardSection(r),
     grpcPeerSection(r),
+    dataPlaneSection(r),
   ].join("\n");
 }

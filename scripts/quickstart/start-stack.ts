@@ -41,6 +41,8 @@ export interface Stack {
   dashboardUrl: string;
   apiUrl: string;
   routerPort: number;
+  /** The supervised router process (its pid changes when it is restarted). */
+  router: RouterChild;
   /** Mints a login token in-process (the bootstrap token is shown only on the first start). */
   loginToken(options?: { role?: "viewer" | "deployer" | "admin"; name?: string; ttlMs?: number }): Promise<{
     id: string;
@@ -139,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dashboardUrl,
     apiUrl: server.apiUrl,
     routerPort: server.routerPort,
+    router,
     loginToken,
     async loginLink() {
       return `${dashboardUrl}/auth/magic/${await adminLoginCode("you (quickstart)")}`;
