@@ -120,13 +120,27 @@ export async function benchDataPlane(options: { quick: boolean }): Promise<DataP
       await stack.clients.releases.release({ app, deploymentId: v2.up.deploymentId ?? "", reason: "bench" });
     });
     changes.config = await underLoad(async () => {
+      let revision = 0;
       for (let n = 1; n <= 3; n++)
-        await config.setConfigVars({
-          scope: ConfigScope.APP,
-          project: app.project,
-          app: app.app,
-          set: [{ name: "BENCH_N", value: String(n) }],
-        });
+        revision =
+          (
+            await config.setConfigVars({
+              scope: ConfigScope.APP,
+              project: app.project,
+              app: app.app,
+              set: [{ name: "BENCH_N", value: String(n) }],
+            })
+          ).revision?.revision ?? 0;
+      // The window ends after the rollout did: every instance of the released deployment runs the last revision.
+      const deploymentId = v2.up.deploymentId ?? "";
+      const deadline = performance.now() + 60_000;
+      for (;;) {
+        const { instances } = await stack.clients.deployments.listInstances({ deploymentId });
+        if (instances.length > 0 && instances.every((i) => i.configRevision >= revision)) break;
+        if (performance.now() > deadline)
+          throw new Error(`the config rollout to revision ${revision} did not finish in 60 s`);
+        await sleep(50);
+      }
     });
 
     const routerRecoveryMs: number[] = [];
@@ -145,7 +159,7 @@ export async function benchDataPlane(options: { quick: boolean }): Promise<DataP
         "not waiting for answers, keep-alive, up to 32 connections) against its app URL through the bench stack's " +
         `router process for ${windowSeconds} s per change plus the time the change takes, the change made halfway: a rollback ` +
         "(ReleaseService.Rollback), a release (ReleaseService.Release of v2), and three config changes in a row " +
-        "(ConfigService.SetConfigVars, each rolled out to both instances). A failure is any answer but 200 or any " +
+        "(ConfigService.SetConfigVars; the window goes on until both instances run the last revision). A failure is any answer but 200 or any " +
         `request error. Router recovery: SIGKILL of the router process, then a GET every 5 ms on a new connection ` +
         `until one answers 200 through the router its supervisor started again (${recoveryRuns} runs).`,
       ratePerSecond: rate,
