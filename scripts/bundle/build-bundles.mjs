@@ -16,13 +16,15 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export const lockPath = join(root, "node_modules/.cache/berth/bundle-build.lock");
 
 /**
- * What each bundle leaves to node_modules at run time: native addons (better-sqlite3 for the server, node-pty for
- * exec) and packages that read their own files next to their code (the HCL parser's Go-WASM module and its loader).
+ * What each bundle leaves to node_modules at run time (`external`): native addons (better-sqlite3 for the server,
+ * node-pty for exec) and packages that read their own files next to their code (the HCL parser's Go-WASM module and
+ * its loader). `sourceUrls`: code in it finds repository files relative to its source (see source-url-plugin.mjs);
+ * not the entrypoint, which must not depend on the repository's layout (platforms copy it into containers).
  */
 export const bundles = {
-  cli: { entry: "apps/cli/src/main.ts", external: ["@cdktf/hcl2json", "better-sqlite3"] },
-  entrypoint: { entry: "apps/entrypoint/src/main.ts", external: ["node-pty"] },
-  bff: { entry: "apps/bff/src/main.ts", external: [] },
+  cli: { entry: "apps/cli/src/main.ts", external: ["@cdktf/hcl2json", "better-sqlite3"], sourceUrls: true },
+  entrypoint: { entry: "apps/entrypoint/src/main.ts", external: ["node-pty"], sourceUrls: false },
+  bff: { entry: "apps/bff/src/main.ts", external: [], sourceUrls: true },
 };
 
 /**
@@ -63,7 +65,7 @@ export async function buildBundle(name) {
       target: "node20",
       sourcemap: "linked",
       external: spec.external,
-      plugins: [serverStaysLazy, sourceUrlPlugin(dist)],
+      plugins: [serverStaysLazy, ...(spec.sourceUrls ? [sourceUrlPlugin(dist)] : [])],
       // Bundled CommonJS dependencies call require() for Node built-ins: give ESM output one.
       banner: {
         js: 'import { createRequire as __berthRequire } from "node:module";\nconst require = __berthRequire(import.meta.url);',
