@@ -1,9 +1,10 @@
 // Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium and protoc.
 // Only Node built-ins here: this runs before node_modules exists.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newestMtime, staleBundles } from "./bundle/stale-bundles.mjs";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -42,25 +43,6 @@ export function ensureSystemPackages(commands = { chromium: "chromium", protoc: 
   });
 }
 
-/**
- * Newest modification time under the given paths (files or directories), skipping node_modules and dist (and the
- * files `skip` names: tests are not part of a bundle).
- */
-function newestMtime(paths, skip = () => false) {
-  let newest = 0;
-  const visit = (p) => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p))
-        if (name !== "node_modules" && name !== "dist" && !name.startsWith(".dist-new-"))
-          visit(join(p, name));
-    } else if (!skip(p)) newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const p of paths) visit(p);
-  return newest;
-}
-
 /** Builds apps/web when dist is missing or older than any source it is built from. */
 export function ensureWebBuild() {
   const index = join(root, "apps/web/dist/index.html");
@@ -80,34 +62,20 @@ export function ensureWebBuild() {
   }
 }
 
-/** What each bundle of scripts/bundle/build-bundles.mjs is built from (its workspace, the code it bundles, the builder). */
-const bundleSources = {
-  cli: ["apps/cli/src", "apps/cli/package.json", "apps/server/src", "packages", "package-lock.json"],
-  entrypoint: ["apps/entrypoint/src", "apps/entrypoint/package.json", "packages", "package-lock.json"],
-};
-
 /**
- * Builds the `berth` and `berth-entrypoint` bundles (apps/cli/dist, apps/entrypoint/dist) that are missing or older
- * than a source they are built from: an mtime walk, cheap enough to run before every test run.
+ * Builds the `berth`, `berth-entrypoint` and `berth-bff` bundles (apps/{cli,entrypoint,bff}/dist) that are missing or
+ * older than a source they are built from. The builder re-checks under its lock: a concurrent run may have just
+ * built them.
  */
 export function ensureBundles() {
-  const isTest = (p) => p.endsWith(".test.ts") || p.endsWith(".test.tsx");
-  const stale = Object.entries(bundleSources).filter(([name, sources]) => {
-    const main = join(root, "apps", name, "dist", name === "cli" ? "berth.js" : "berth-entrypoint.js");
-    const paths = [...sources, "scripts/bundle/build-bundles.mjs"].map((p) => join(root, p));
-    return !existsSync(main) || statSync(main).mtimeMs < newestMtime(paths, isTest);
-  });
+  const stale = staleBundles();
   if (stale.length === 0) return;
-  const r = spawnSync(
-    process.execPath,
-    ["scripts/bundle/build-bundles.mjs", ...stale.map(([name]) => name)],
-    {
-      cwd: root,
-      encoding: "utf8",
-    },
-  );
+  const r = spawnSync(process.execPath, ["scripts/bundle/build-bundles.mjs", "--if-stale", ...stale], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (r.status !== 0) {
     process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}`);
-    throw new Error(`bundling ${stale.map(([n]) => n).join(" and ")} failed (npm run build)`);
+    throw new Error(`bundling ${stale.join(", ")} failed (npm run build)`);
   }
 }

@@ -5,6 +5,8 @@
 import { join } from "node:path";
 import { ReleaseService } from "@berth/proto";
 import { signIn } from "./lib/bff-tab.js";
+import { type CliStartFigures, timeCliStart } from "./lib/cli-start.js";
+import { type EntrypointSample, newestEntrypoints } from "./lib/entrypoint-footprint.js";
 import { httpGet } from "./lib/http-get.js";
 import { berthUp, commitAll, editFile, gitWorkTree, jobSteps } from "./lib/ship.js";
 import { type BenchStack, repoRoot, startBenchStack } from "./lib/stack.js";
@@ -25,6 +27,20 @@ export interface DeploySpeedResult {
   warm: UpFigures & { runs: number };
   /** The same for bench/apps/express (absent in results from before it was added). */
   express?: { cold: UpFigures; warm: UpFigures & { runs: number }; vendoredPackages: number };
+  /** `berth --version` against `node -e 0` (absent in results from before it was added). */
+  cliStart?: CliStartFigures;
+  /**
+   * The entrypoints of each warm hello-node deployment, read from /proc as soon as `berth up` returned (every
+   * instance healthy): resident memory, and CPU since start, i.e. start-up plus a health check or two.
+   */
+  entrypoint?: {
+    /** Warm deployments sampled, each with `perRun` entrypoints. */
+    runs: number;
+    perRun: number;
+    samples: number;
+    rssMb: { median: number; max: number };
+    startCpuMs: { median: number; max: number };
+  };
   releaseMs: { median: number; samples: number[] };
   rollbackMs: { median: number; samples: number[] };
   releaseViaBffMs: { median: number; samples: number[] };
@@ -68,6 +84,7 @@ async function coldAndWarm(
   stack: BenchStack,
   tree: { dir: string },
   runs: number,
+  afterWarmUp: () => void = () => {},
 ): Promise<{ cold: Awaited<ReturnType<typeof up>>; warmRuns: Awaited<ReturnType<typeof up>>[] }> {
   const cold = await up(stack, tree.dir);
   const warmRuns: Awaited<ReturnType<typeof up>>[] = [];
@@ -75,8 +92,25 @@ async function coldAndWarm(
     editFile(tree.dir, "package.json", /"version": "[^"]+"/, `"version": "2.0.${i}"`);
     commitAll(tree.dir, `bench: warm ${i}`);
     warmRuns.push(await up(stack, tree.dir));
+    afterWarmUp();
   }
   return { cold, warmRuns };
+}
+
+/** hello-node's instance count (examples/hello-node/berth.hcl): how many entrypoints each deployment starts. */
+const helloNodeCount = 2;
+
+function entrypointFigures(samples: EntrypointSample[], runs: number): DeploySpeedResult["entrypoint"] {
+  if (samples.length === 0) return undefined;
+  const rss = samples.map((x) => x.rssMb);
+  const cpu = samples.map((x) => x.cpuMs);
+  return {
+    runs,
+    perRun: helloNodeCount,
+    samples: samples.length,
+    rssMb: { median: round(median(rss), 1), max: round(Math.max(...rss), 1) },
+    startCpuMs: { median: round(median(cpu)), max: round(Math.max(...cpu)) },
+  };
 }
 
 const pick = (u: UpFigures): UpFigures => ({
@@ -117,6 +151,8 @@ async function timeSwitch(appUrl: string, version: string, act: () => Promise<un
 
 /** Runs the deploy-speed figures; `quick` does one warm run per app and two release/rollback cycles. */
 export async function benchDeploySpeed(options: { quick: boolean }): Promise<DeploySpeedResult> {
+  // Before the stack starts, so nothing else runs on the machine's cores but what the bench has already left.
+  const cliStart = await timeCliStart(options.quick ? 5 : 11);
   const stack = await startBenchStack();
   const tree = gitWorkTree(exampleDir, (dir) =>
     editFile(dir, "package.json", /"version": "[^"]+"/, '"version": "1.0.0"'),
@@ -124,7 +160,10 @@ export async function benchDeploySpeed(options: { quick: boolean }): Promise<Dep
   let expressTree: { remove(): void } | undefined;
   try {
     const warmCount = options.quick ? 1 : 5;
-    const { cold, warmRuns } = await coldAndWarm(stack, tree, warmCount);
+    const entrypoints: EntrypointSample[] = [];
+    const { cold, warmRuns } = await coldAndWarm(stack, tree, warmCount, () =>
+      entrypoints.push(...newestEntrypoints(helloNodeCount)),
+    );
     const last = warmRuns.at(-1)!;
     const lastVersion = `2.0.${warmCount - 1}`;
     const app = { project: "examples", app: "hello-node" };
@@ -170,9 +209,14 @@ export async function benchDeploySpeed(options: { quick: boolean }): Promise<Dep
         `warm = median of ${warmCount} further \`up\`s of new commits; phases from the CLI, steps from the jobs' ` +
         "StepFinished events. Release/rollback: ReleaseService.Release / Rollback until the app URL (through the router) " +
         "answers with the other deployment's version, polled every ~1 ms; once over gRPC (CLI) and once from a " +
-        "browser session through the BFF (the dashboard's button).",
+        "browser session through the BFF (the dashboard's button). `berth --version`: the bundle (apps/cli/bin/berth.js) " +
+        "spawned by Node and timed to its exit, interleaved with `node -e 0`, before the stack starts. Entrypoints: " +
+        `VmRSS and utime+stime from /proc of the ${helloNodeCount} newest berth-entrypoint processes right after each ` +
+        "warm hello-node `up` returned (instances healthy).",
       cold: pick(cold),
       warm: warmMedians(warmRuns),
+      cliStart,
+      entrypoint: entrypointFigures(entrypoints, warmCount),
       express: { cold: pick(express.cold), warm: warmMedians(express.warmRuns), vendoredPackages },
       releaseMs: { median: round(median(releaseSamples)), samples: releaseSamples },
       rollbackMs: { median: round(median(rollbackSamples)), samples: rollbackSamples },

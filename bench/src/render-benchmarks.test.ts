@@ -50,6 +50,17 @@ describe("renderBenchmarks", () => {
           rollbackMs: samples(5),
           releaseViaBffMs: samples(1),
           rollbackViaBffMs: samples(5),
+          cliStart: {
+            versionMs: { median: 250, samples: [250, 250, 250, 250, 250] },
+            nodeBaselineMs: samples(5),
+          },
+          entrypoint: {
+            runs: 5,
+            perRun: 2,
+            samples: 10,
+            rssMb: { median: 42.5, max: 44 },
+            startCpuMs: { median: 280, max: 310 },
+          },
           reference: {
             dockerBuildpack: { seconds: 55.5, mb: 1075 },
             pkgBinary: { seconds: 4.67, mb: 46 },
@@ -67,6 +78,14 @@ describe("renderBenchmarks", () => {
     expect(md).toContain("source: a talk");
     expect(md).not.toMatch(/same run\)/);
     expect(md).toMatch(/cited, not this run: buildpack 55\.5 s/);
+    expect(md).toContain("**`berth --version`** (the esbuild bundle): 250 ms (median of 5 runs:");
+    expect(md).toContain("under the 0.4 s goal");
+    expect(md).toContain(
+      "median of 5 runs of 2 instances each, 10 processes): RSS 42.5 MB, max 44.0 MB (over the 30 MB goal)",
+    );
+    expect(md).toMatch(
+      /\| entrypoint per instance: RSS \/ CPU since start \(section 3\) \| 42\.5 MB \/ 280 ms \|/,
+    );
     for (const line of md
       .split("\n")
       .filter((l) => /median/.test(l) && !/median of ([5-9]|\d\d+) runs/.test(l)))

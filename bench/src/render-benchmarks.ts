@@ -288,6 +288,15 @@ function deploySection(r: BenchResults): string {
   const rel = (x: { median: number; samples: number[] } | undefined) =>
     x ? `${ms(x.median)} (${runsLabel(x.samples.length)}: ${x.samples.map(ms).join(", ")})` : "—";
   s += `\n\n**Release** (Release RPC → the router serving the other deployment): ${rel(f.releaseMs)}; **rollback**: ${rel(f.rollbackMs)}; from the dashboard (through the BFF): release ${rel(f.releaseViaBffMs)}, rollback ${rel(f.rollbackViaBffMs)}.\n`;
+  if (f.cliStart) {
+    const c = f.cliStart;
+    s += `\n**\`berth --version\`** (the esbuild bundle): ${rel(c.versionMs)}, against a bare \`node -e 0\` ${ms(c.nodeBaselineMs.median)} (${runsLabel(c.nodeBaselineMs.samples.length)}, interleaved) — ${c.versionMs.median < 400 ? "under" : "over"} the 0.4 s goal.\n`;
+  }
+  if (f.entrypoint) {
+    const e = f.entrypoint;
+    const over = `${runsLabel(e.runs)} of ${e.perRun} instances each, ${e.samples} processes`;
+    s += `\n**Entrypoint footprint** (one \`berth-entrypoint\` per instance, read right after it became healthy; ${over}): RSS ${num(e.rssMb.median, 1)} MB, max ${num(e.rssMb.max, 1)} MB (${e.rssMb.median < 30 ? "under" : "over"} the 30 MB goal); CPU since start ${ms(e.startCpuMs.median)}, max ${ms(e.startCpuMs.max)}.\n`;
+  }
   return s;
 }
 
@@ -592,6 +601,22 @@ function summary(r: BenchResults): string {
         ? `${ms(deploySpeed.express.warm.phasesMs.build)} / ${secs(deploySpeed.express.warm.totalMs)}`
         : "—",
       "—",
+      "—",
+    ],
+    [
+      "`berth --version` (bundle), wall time",
+      deploySpeed?.cliStart ? ms(deploySpeed.cliStart.versionMs.median) : "—",
+      deploySpeed?.cliStart
+        ? `goal < 400 ms; \`node -e 0\` ${ms(deploySpeed.cliStart.nodeBaselineMs.median)}`
+        : "goal < 400 ms",
+      "—",
+    ],
+    [
+      "entrypoint per instance: RSS / CPU since start (section 3)",
+      deploySpeed?.entrypoint
+        ? `${num(deploySpeed.entrypoint.rssMb.median, 1)} MB / ${ms(deploySpeed.entrypoint.startCpuMs.median)}`
+        : "—",
+      "goal < 30 MB RSS",
       "—",
     ],
     [

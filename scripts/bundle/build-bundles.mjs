@@ -1,52 +1,51 @@
-// Bundles the `berth` CLI and `berth-entrypoint` with esbuild into apps/<x>/dist/ (ESM, Node 20), so their bins run
-// compiled JavaScript instead of compiling TypeScript through tsx at every start.
-// `node scripts/bundle/build-bundles.mjs [cli|entrypoint]…` (no names: both); each workspace's `npm run build` calls it.
+// Bundles the `berth` CLI (with the server as a lazy chunk), `berth-entrypoint` and the BFF (`berth-bff`) with esbuild
+// into apps/<x>/dist/ (ESM, Node 20), so they run compiled JavaScript instead of TypeScript through tsx.
+// `node scripts/bundle/build-bundles.mjs [--if-stale] [cli|entrypoint|bff]…` (no names: all); each workspace's
+// `npm run build` calls it. Builds take a lock: two at once would swap their dist/ directories into each other.
 import { chmodSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { acquireBuildLock } from "./build-lock.mjs";
+import { sourceUrlPlugin } from "./source-url-plugin.mjs";
+import { bundleInputs, staleBundles } from "./stale-bundles.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Where concurrent builders wait for each other (gitignored with node_modules). */
+export const lockPath = join(root, "node_modules/.cache/berth/bundle-build.lock");
+
 /**
- * What each bundle leaves to node_modules at run time: native addons (better-sqlite3, node-pty) and packages that
- * read their own files next to their code (the HCL parser's Go-WASM module and its loader).
+ * What each bundle leaves to node_modules at run time (`external`): native addons (better-sqlite3 for the server,
+ * node-pty for exec) and packages that read their own files next to their code (the HCL parser's Go-WASM module and
+ * its loader). `sourceUrls`: code in it finds repository files relative to its source (see source-url-plugin.mjs);
+ * not the entrypoint, which must not depend on the repository's layout (platforms copy it into containers).
  */
 export const bundles = {
-  cli: { entry: "apps/cli/src/main.ts", external: ["@cdktf/hcl2json", "tsx"] },
-  entrypoint: { entry: "apps/entrypoint/src/main.ts", external: ["node-pty"] },
+  cli: { entry: "apps/cli/src/main.ts", external: ["@cdktf/hcl2json", "better-sqlite3"], sourceUrls: true },
+  entrypoint: { entry: "apps/entrypoint/src/main.ts", external: ["node-pty"], sourceUrls: false },
+  bff: { entry: "apps/bff/src/main.ts", external: [], sourceUrls: true },
 };
 
 /**
- * `berth server run` loads the server lazily, and the server still runs its TypeScript sources (through tsx): in the
- * bundle that import registers tsx first and stays outside the bundle, so no other command loads tsx or the server.
+ * The server is a lazy chunk of the CLI: only `berth server run` loads it (and better-sqlite3). A static import would
+ * put it on every command's start path.
  */
-const serverThroughTsx = {
-  name: "server-through-tsx",
+const serverStaysLazy = {
+  name: "server-stays-lazy",
   setup(b) {
-    const lazyServer = 'import("@berth/server")';
-    b.onLoad({ filter: /apps\/cli\/src\/.*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      if (!source.includes(lazyServer)) return undefined;
-      const contents = source.replaceAll(
-        lazyServer,
-        'import("tsx/esm/api").then(({ register }) => (register(), import("@berth/server")))',
-      );
-      return { contents, loader: "ts" };
-    });
     b.onResolve({ filter: /^@berth\/server$/ }, (args) => {
-      if (args.kind !== "dynamic-import") {
+      if (args.kind !== "dynamic-import" && args.importer.includes("/apps/cli/")) {
         throw new Error(`${args.importer} imports @berth/server statically: the CLI may only load it lazily`);
       }
-      return { path: "@berth/server", external: true };
+      return undefined;
     });
   },
 };
 
 /**
  * Builds one bundle into apps/<name>/dist. Built next to it and swapped in, so a bin started meanwhile (a dev stack,
- * another test run) finds the old bundle or the new one, never half of one.
+ * another test run) finds the old bundle or the new one, never half of one. Call it under the build lock.
  */
 export async function buildBundle(name) {
   const spec = bundles[name];
@@ -56,18 +55,17 @@ export async function buildBundle(name) {
   try {
     await build({
       absWorkingDir: root,
-      entryPoints: { [name === "cli" ? "berth" : "berth-entrypoint"]: spec.entry },
+      entryPoints: { [bundleInputs[name].main.replace(/\.js$/, "")]: spec.entry },
       outdir,
       bundle: true,
-      // Lazy imports (the server, the entrypoint's gRPC client) stay separate chunks, loaded only when used.
+      // Lazy imports (the server, the entrypoint's gRPC client, the HCL parser) stay separate chunks.
       splitting: true,
       format: "esm",
       platform: "node",
       target: "node20",
       sourcemap: "linked",
       external: spec.external,
-      // The CLI imports the HCL parser (whose import starts a Go-WASM runtime) dynamically, on a cache miss only.
-      plugins: name === "cli" ? [serverThroughTsx] : [],
+      plugins: [serverStaysLazy, ...(spec.sourceUrls ? [sourceUrlPlugin(dist)] : [])],
       // Bundled CommonJS dependencies call require() for Node built-ins: give ESM output one.
       banner: {
         js: 'import { createRequire as __berthRequire } from "node:module";\nconst require = __berthRequire(import.meta.url);',
@@ -91,7 +89,29 @@ export async function buildBundle(name) {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Builds the named bundles under the lock; with `ifStale`, only those still stale once the lock is ours. */
+export async function buildBundles(names, { ifStale = false } = {}) {
+  const release = await acquireBuildLock(lockPath);
+  try {
+    for (const name of ifStale ? staleBundles(names) : names) {
+      const started = performance.now();
+      await buildBundle(name);
+      console.log(`bundled ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    release();
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const names = process.argv.slice(2);
-  for (const name of names.length ? names : Object.keys(bundles)) await buildBundle(name);
+  const args = process.argv.slice(2);
+  const names = args.filter((a) => a !== "--if-stale");
+  const unknown = names.filter((n) => !(n in bundles));
+  if (unknown.length) {
+    console.error(
+      `build-bundles: unknown bundle "${unknown[0]}" (known: ${Object.keys(bundles).join(", ")})`,
+    );
+    process.exit(2);
+  }
+  await buildBundles(names.length ? names : Object.keys(bundles), { ifStale: args.includes("--if-stale") });
 }

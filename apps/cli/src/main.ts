@@ -1,4 +1,4 @@
-// Entry point of the `berth` binary (bin/berth.js loads it through tsx).
+// Entry point of the `berth` binary (bin/berth.js runs its esbuild bundle, apps/cli/dist/berth.js).
 import { formatError } from "./output/format-error.js";
 import { createProgram } from "./program.js";
 

@@ -1,6 +1,6 @@
 // The built `berth` and `berth-entrypoint` run outside the monorepo: their dist/ directories are copied to a temp dir
 // with only the packages they must find at run time, and run there (no tsx, no workspace packages, no hoisting).
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -13,17 +13,28 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
- * What the CLI bundle leaves to node_modules for commands other than `berth server run` (which loads the server's
- * sources through tsx): the HCL parser, which reads its Go-WASM module from its own directory. Documented in
- * docs/development.md; a new external must be added there and here.
+ * What the CLI bundle leaves to node_modules: the HCL parser, which reads its Go-WASM module from its own directory,
+ * and, for `berth server run` only, better-sqlite3 (native). Documented in docs/development.md; a new external must be
+ * added there and here.
  */
 const cliRuntimePackages = ["@cdktf/hcl2json"];
+
+/**
+ * The part of better-sqlite3 the server loads at run time (its JS, the compiled addon, and `bindings`, which finds
+ * the addon): not its SQLite sources, build objects or install-time dependencies (prebuild-install).
+ */
+const serverRuntimeFiles: Record<string, string[]> = {
+  "better-sqlite3": ["package.json", "lib", "build/Release/better_sqlite3.node"],
+  bindings: ["package.json", "bindings.js"],
+  "file-uri-to-path": ["package.json", "index.js"],
+};
 
 interface Run {
   code: number;
@@ -59,7 +70,16 @@ describe("the bundles outside the monorepo", () => {
     dir = mkdtempSync(join(tmpdir(), "berth-standalone-"));
     cpSync(join(repo, "apps/cli/dist"), join(dir, "berth/dist"), { recursive: true });
     for (const name of cliRuntimePackages) copyWithDependencies(name, join(dir, "berth/node_modules"));
+    for (const [name, files] of Object.entries(serverRuntimeFiles)) {
+      for (const file of files) {
+        cpSync(join(repo, "node_modules", name, file), join(dir, "berth/node_modules", name, file), {
+          recursive: true,
+          dereference: true,
+        });
+      }
+    }
     cpSync(join(repo, "apps/entrypoint/dist"), join(dir, "berth-entrypoint/dist"), { recursive: true });
+    cpSync(join(repo, "apps/bff/dist"), join(dir, "berth-bff/dist"), { recursive: true });
     mkdirSync(join(dir, "app"));
     mkdirSync(join(dir, "config"));
     // Nothing from the repo's environment that could point module resolution back into it.
@@ -97,6 +117,49 @@ describe("the bundles outside the monorepo", () => {
     expect(broken.stderr).toMatch(/^berth: berth\.hcl:2:\d+: /);
   });
 
+  it("berth server run starts from the bundle with only better-sqlite3 beside it, and stops on SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(dir, "berth/dist/berth.js"),
+        "server",
+        "run",
+        ...["--data-dir", join(dir, "data"), "--apps-dir", join(dir, "apps")],
+        ...["--port", "0", "--router-port", "0"],
+      ],
+      {
+        cwd: join(dir, "app"),
+        env: { ...env, BERTH_LOG_LEVEL: "silent" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const ready = await new Promise<{ apiUrl: string }>((resolve, reject) => {
+        exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+        createInterface({ input: child.stdout }).on("line", (line) => {
+          if (line.includes('"event":"ready"')) resolve(JSON.parse(line));
+        });
+      });
+      expect(ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The API answers: gRPC health over the Connect protocol's JSON.
+      const health = await fetch(`${ready.apiUrl}/grpc.health.v1.Health/Check`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(await health.json()).toEqual({ status: "SERVING" });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/tsx|Cannot find/);
+  });
+
   it("berth-entrypoint runs an app with no node_modules at all", async () => {
     const r = await run(
       join(dir, "berth-entrypoint/dist/berth-entrypoint.js"),
@@ -107,8 +170,37 @@ describe("the bundles outside the monorepo", () => {
     expect(r).toMatchObject({ code: 0, stdout: "from the app\n" });
   });
 
+  it("berth-bff serves with no node_modules at all (and says its server is unreachable)", async () => {
+    const child = spawn(process.execPath, [join(dir, "berth-bff/dist/berth-bff.js")], {
+      cwd: join(dir, "app"),
+      // Port 1 on loopback: nothing listens there, so /healthz reports the server unreachable at once.
+      env: { ...env, BERTH_BFF_PORT: "0", BERTH_SERVER_URL: "http://127.0.0.1:1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        exited.then((code) => reject(new Error(`berth-bff exited with ${code}: ${stderr}`)));
+        createInterface({ input: child.stdout }).on("line", (line) => {
+          const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+          if (listening?.[1]) resolve(listening[1]);
+        });
+      });
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: "degraded" });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
   it("the bundles are readable by any user (the process platform may run the entrypoint for an app user)", () => {
-    for (const dist of ["apps/cli/dist", "apps/entrypoint/dist"]) {
+    for (const dist of ["apps/cli/dist", "apps/entrypoint/dist", "apps/bff/dist"]) {
       expect(statSync(join(repo, dist)).mode & 0o555, dist).toBe(0o555);
       for (const file of readdirSync(join(repo, dist))) {
         expect(statSync(join(repo, dist, file)).mode & 0o444, `${dist}/${file}`).toBe(0o444);

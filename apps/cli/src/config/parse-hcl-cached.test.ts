@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -81,6 +90,28 @@ describe("parseHclCached", () => {
     expect(readFileSync(entryPath(hcl), "utf8")).toBe(good);
     await parseHclCached("berth.hcl", hcl, { cacheDir, parse });
     expect(calls).toHaveLength(2);
+  });
+
+  it("stays bounded: a miss drops the least recently used entries beyond maxEntries, a hit keeps its entry", async () => {
+    const texts = ["a", "b", "c"].map((name) => hcl.replace('project = "shop"', `project = "${name}"`));
+    const [a = "", b = "", c = ""] = texts;
+    await parseHclCached("berth.hcl", a, { cacheDir, parse, maxEntries: 2 });
+    await parseHclCached("berth.hcl", b, { cacheDir, parse, maxEntries: 2 });
+    // a older than b; then a hit on a makes b the least recently used.
+    const past = (ms: number) => new Date(Date.now() - ms);
+    utimesSync(entryPath(a), past(20_000), past(20_000));
+    utimesSync(entryPath(b), past(10_000), past(10_000));
+    await parseHclCached("berth.hcl", a, { cacheDir, parse, maxEntries: 2 });
+    expect(statSync(entryPath(a)).mtimeMs).toBeGreaterThan(Date.now() - 5000);
+    await parseHclCached("berth.hcl", c, { cacheDir, parse, maxEntries: 2 });
+    expect(calls).toEqual([a, b, c]);
+    expect(readdirSync(join(cacheDir, "hcl")).sort()).toEqual(
+      [entryPath(a), entryPath(c)].map((p) => p.slice(p.lastIndexOf("/") + 1)).sort(),
+    );
+    // The dropped entry is parsed again next time; the kept ones are not.
+    await parseHclCached("berth.hcl", b, { cacheDir, parse, maxEntries: 2 });
+    await parseHclCached("berth.hcl", c, { cacheDir, parse, maxEntries: 2 });
+    expect(calls).toEqual([a, b, c, b]);
   });
 
   it("ignores an entry it cannot read and still parses", async () => {

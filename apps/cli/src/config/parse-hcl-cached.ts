@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cliCacheDir } from "../cache/cli-cache-dir.js";
+import { pruneCacheDir } from "../cache/prune-cache-dir.js";
 
 /** Turns HCL text into its JSON form; throws hcl2json's `file:line,col: ...` diagnostics for invalid text. */
 export type HclParser = (fileName: string, source: string) => Promise<unknown>;
@@ -15,6 +16,12 @@ export const hclParserVersion = "@cdktf/hcl2json@0.21.0";
 /** Bumped when the entry layout changes; older entries then miss and are replaced. */
 const entryFormat = 1;
 
+/**
+ * Entries kept (a few KB each): one per berth.hcl version parsed recently, across every project on this machine.
+ * Hits refresh an entry's mtime, so the berth.hcl files in use stay while edits long gone are dropped.
+ */
+export const hclCacheMaxEntries = 200;
+
 /** hcl2json through a dynamic import: loading the module starts a Go-WASM runtime, so only a cache miss pays it. */
 export const hcl2jsonParser: HclParser = async (fileName, source) =>
   (await import("@cdktf/hcl2json")).parse(fileName, source);
@@ -24,6 +31,8 @@ export interface HclCacheOptions {
   /** The CLI cache dir (entries go to `<dir>/hcl/`); default BERTH_CACHE_DIR or the XDG cache dir. */
   cacheDir?: string;
   parse?: HclParser;
+  /** Entries kept after a miss adds one (default hclCacheMaxEntries). */
+  maxEntries?: number;
 }
 
 interface CacheEntry {
@@ -78,8 +87,15 @@ export async function parseHclCached(
   const key = hclCacheKey(fileName, source);
   const path = join(dir, `${key}.json`);
   const cached = await readEntry(path, key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    // Recently used, for pruning. Best effort: a read-only cache still serves hits.
+    const now = new Date();
+    await utimes(path, now, now).catch(() => {});
+    return cached;
+  }
   const json = await (options.parse ?? hcl2jsonParser)(fileName, source);
   await writeEntry(dir, path, { format: entryFormat, key, json });
+  // Only a miss grows the cache, so only a miss (which just paid for a parse) prunes it.
+  await pruneCacheDir(dir, { keep: options.maxEntries ?? hclCacheMaxEntries, suffix: ".json" });
   return json;
 }
