@@ -141,4 +141,41 @@ describe("createAppSupervisor", () => {
     await app.exited;
     expect(app.status.state).toBe("exited");
   }, 30_000);
+
+  it("keeps the old app serving when the new one never listens within the bound", async () => {
+    // G=mute: the app runs but never listens (a broken config), so it is never ready.
+    const muteable = server.replace(
+      'if (process.env.G === "bad") process.exit(3);',
+      'if (process.env.G === "mute") setInterval(() => {}, 1000); else',
+    );
+    const port = await freePort();
+    const app = createAppSupervisor({
+      command: [process.execPath, "-e", muteable],
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", G: "old", PORT: String(port) },
+      configRevision: 1,
+      configKeys: ["G"],
+      onLine: () => {},
+      onStatus: () => {},
+      ready: (p, signal) => waitForPort(p, 1_000, signal),
+      freePort,
+      drainMs: 100,
+      stopTimeoutMs: 2_000,
+    });
+    app.start();
+    await until(() => app.status.state === "running");
+    const pid = app.status.pid;
+    await expect(app.applyConfig({ G: "mute" }, 2)).rejects.toThrow(/did not listen on port \d+ in time/);
+    expect(app.status).toMatchObject({
+      state: "running",
+      pid,
+      port,
+      configRevision: 1,
+      configErrorRevision: 2,
+      restarts: 0,
+    });
+    expect(await fetchBody(port)).toBe("old");
+    app.kill("SIGTERM");
+    await app.exited;
+  }, 30_000);
 });
