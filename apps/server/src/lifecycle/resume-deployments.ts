@@ -47,6 +47,6 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
   if (total.adopted + total.started > 0)
     ctx.logger.info(
       total,
-      `re-adopted ${total.adopted} instances${total.started ? `, restarted ${total.started} whose process was gone` : ""}`,
+      `re-adopted ${total.adopted} instance${total.adopted === 1 ? "" : "s"}${total.started ? `, restarted ${total.started} whose process was gone` : ""}`,
     );
 }
