@@ -44,6 +44,7 @@ export async function benchHistory(options: { count: number; runs: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-history-"));
   const server = await startServer({
     ...defaultServerOptions(dataDir),
+    stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
     apiPort: 0,
     routerPort: 0,
     builtinRunner: false,

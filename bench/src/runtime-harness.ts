@@ -31,6 +31,7 @@ export async function startHarness(appSource: string, count = 1): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-rt-"));
   const server = await startServer({
     ...defaultServerOptions(join(dir, "data")),
+    stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
     apiPort: 0,
     routerPort: 0,
     builtinRunner: false,

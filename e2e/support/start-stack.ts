@@ -18,6 +18,7 @@ const stack = await startStack({
   // BERTH_WEB_DIST: another build of the dashboard (e.g. a deliberately broken one, to see a journey fail).
   webDistDir: process.env.BERTH_WEB_DIST || join(repoRoot, "apps/web/dist"),
   fastShutdown: true,
+  stopAppsOnExit: true,
 });
 
 let stopping: Promise<void> | undefined;

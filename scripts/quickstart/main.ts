@@ -1,6 +1,8 @@
 // `npm start`, after scripts/quickstart.mjs installed what is needed: starts Berth with embedded defaults,
 // ships the demo app twice on the first run, prints the dashboard login link, a one-time CLI login line and the
-// app URL, and stops everything (app processes included) on Ctrl-C.
+// app URL, and stops everything (app processes included) on Ctrl-C. The server itself runs as in production (its
+// apps outlive it, so a crashed or killed quickstart leaves them serving and the next start re-adopts them); the
+// Ctrl-C path ends the demo's apps explicitly afterwards.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -111,16 +113,20 @@ const stop = (signal: string, code = 0) => {
     console.error("quickstart: shutdown took too long; exiting");
     process.exit(1);
   }, 20_000).unref();
-  stack.close().then(
-    () => {
-      console.log(dim("Stopped."));
-      process.exit(code);
-    },
-    (e: unknown) => {
-      console.error(`quickstart: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    },
-  );
+  stack
+    .close()
+    // The server left its apps running (production behaviour); a demo session ends them on Ctrl-C.
+    .then(() => stopLeftoverApps(dataDir))
+    .then(
+      (apps) => {
+        console.log(dim(`Stopped.${apps ? ` Ended ${apps} app process(es).` : ""}`));
+        process.exit(code);
+      },
+      (e: unknown) => {
+        console.error(`quickstart: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
+    );
 };
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
 

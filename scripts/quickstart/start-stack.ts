@@ -32,6 +32,8 @@ export interface StackOptions {
   logDir?: string;
   /** Shorter grace periods for tests. */
   fastShutdown?: boolean;
+  /** close() stops the apps too (tests, benches); by default they keep running, as with a production server. */
+  stopAppsOnExit?: boolean;
 }
 
 export interface Stack {
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     router: "none",
     logger,
     shutdownGraceMs: options.fastShutdown ? 500 : 3000,
+    stopAppsOnExit: options.stopAppsOnExit ?? false,
   });
   let bff: RunningBff;
   let router: RouterChild;

@@ -38,6 +38,7 @@ describe("berth runner agent", () => {
     cpSync(example, src, { recursive: true });
     server = await startServer({
       ...defaultServerOptions(dataDir),
+      stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
       apiPort: 0,
       routerPort: 0,
       logger: pino({ level: "silent" }),

@@ -52,6 +52,8 @@ describe("server killed during a deploy", () => {
           "--router-port",
           "0",
           "--print-token-json",
+          // A SIGTERM at the end takes the apps along (production servers leave them running).
+          "--stop-apps-on-exit",
         ],
         {
           env: { ...env, BERTH_LOG_LEVEL: "warn" },

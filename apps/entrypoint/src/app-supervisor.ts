@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type AppExit, type AppProcess, spawnAppProcess } from "./app-process.js";
+import { sleep } from "./backoff.js";
 import type { RunAs } from "./entrypoint-env.js";
-import { createLineSplitter, type SplitLine } from "./line-splitter.js";
-import { signalExitCode, signalTree } from "./process-tree.js";
+import type { SplitLine } from "./line-splitter.js";
+
+export type { AppExit } from "./app-process.js";
 
 export type AppState = "starting" | "running" | "exited";
 
@@ -16,18 +18,15 @@ export interface AppStatus {
   configError: string;
   /** The revision configError is about. */
   configErrorRevision: number;
-}
-
-export interface AppExit {
-  code: number;
-  signal: NodeJS.Signals | null;
+  /** The port the serving app listens on (its PORT); 0 when it was given none. */
+  port: number;
 }
 
 export interface AppSupervisorOptions {
   /** The app's command and arguments (what follows `--`). */
   command: string[];
   cwd: string;
-  /** The env the entrypoint was started with; config vars already in it. */
+  /** The env the entrypoint was started with; config vars already in it (and PORT, when the app gets one). */
   env: Record<string, string>;
   /** The user the app runs as (the entrypoint keeps its own, so the app cannot read or trace it). */
   user?: RunAs;
@@ -38,10 +37,15 @@ export interface AppSupervisorOptions {
   onLine(line: SplitLine, stream: "stdout" | "stderr"): void;
   onStatus(status: AppStatus): void;
   /**
-   * Resolves when a freshly started app is ready (e.g. listens on PORT); until then it reports
-   * "starting", so a rolling config change waits for it before restarting the next instance.
+   * Resolves true when a freshly started app is ready (listens on `port`), false when it did not within the
+   * caller's bound (apps that never listen, such as workers). Until then it reports "starting", so a rolling
+   * config change waits for it. Default: ready at once.
    */
-  ready?(signal: AbortSignal): Promise<unknown>;
+  ready?(port: number, signal: AbortSignal): Promise<boolean>;
+  /** A free port for the replacement started by a config change (default: the same port, no surge possible). */
+  freePort?(): Promise<number>;
+  /** How long the replaced app keeps running (finishing in-flight requests) after its replacement is ready. */
+  drainMs?: number;
   /** How long a stopping app gets after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
 }
@@ -49,21 +53,22 @@ export interface AppSupervisorOptions {
 export interface AppSupervisor {
   start(): void;
   /**
-   * Restarts the app with a new config (env overlay) and revision. When the app cannot start with it (an
-   * environment the kernel refuses), the app is restarted on its previous config, status.configError says why,
-   * and the returned promise rejects.
+   * Replaces the app with one running a new config (env overlay) and revision, surge-first: the new process
+   * starts on a new port, and only once it is ready does it become the app (status reports its port) and the
+   * old one is stopped after the drain period. When it cannot start or never gets ready, the old one keeps
+   * serving, status.configError says why, and the returned promise rejects.
    */
   applyConfig(vars: Record<string, string>, revision: number): Promise<void>;
   /** Whether `vars` differ from the config the app runs with (a new revision may change nothing here). */
   configDiffers(vars: Record<string, string>): boolean;
   /** Records a new revision without a restart (its vars are what the app already has). */
   adoptRevision(vars: Record<string, string>, revision: number): void;
-  /** Forwards a signal to the app. */
+  /** Forwards a signal to the app (and to a replacement starting or an old one draining). */
   kill(signal: NodeJS.Signals): void;
   /** The env the app runs with now (exec sessions get the same). */
   readonly env: Record<string, string>;
   readonly status: AppStatus;
-  /** Resolves when the app exits by itself (not when this supervisor restarts it). */
+  /** Resolves when the serving app exits by itself (not when a config change replaces it). */
   readonly exited: Promise<AppExit>;
 }
 
@@ -76,14 +81,18 @@ function startErrorText(err: unknown): string {
   return (err as Error).message;
 }
 
-/** Runs the app as a child process, captures its output line by line, restarts it on config change. */
+/** Runs the app as a child process, captures its output line by line, replaces it on config change. */
 export function createAppSupervisor(options: AppSupervisorOptions): AppSupervisor {
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const drainMs = options.drainMs ?? 2_000;
+  const ready = options.ready ?? (async () => true);
   let env = { ...options.env };
   let configKeys = new Set(options.configKeys ?? []);
-  let child: ChildProcess | undefined;
-  let childExit: Promise<AppExit> | undefined;
-  let restarting = false;
+  let current: AppProcess | undefined;
+  // Whether the serving app became ready by listening: then its replacement must listen too.
+  let listened = false;
+  // A replacement still starting, or a replaced app draining: signals reach them too.
+  const others = new Set<AppProcess>();
   const status: AppStatus = {
     state: "starting",
     pid: 0,
@@ -92,6 +101,7 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
     restarts: 0,
     configError: "",
     configErrorRevision: 0,
+    port: Number(env.PORT) || 0,
   };
   let resolveExited!: (e: AppExit) => void;
   const exited = new Promise<AppExit>((r) => {
@@ -99,96 +109,108 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
   });
 
   const report = () => options.onStatus({ ...status });
-
-  const start = () => {
-    const [file, ...args] = options.command;
-    if (!file) throw new Error("no app command given after --");
-    status.state = "starting";
-    report();
-    const proc = spawn(file, args, {
+  const launch = (launchEnv: Record<string, string>) =>
+    spawnAppProcess({
+      command: options.command,
       cwd: options.cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...options.user,
+      env: launchEnv,
+      user: options.user,
+      onLine: options.onLine,
     });
-    child = proc;
-    // Handlers attached synchronously after spawn, before the event loop can deliver any output.
-    const out = createLineSplitter((l) => options.onLine(l, "stdout"));
-    const err = createLineSplitter((l) => options.onLine(l, "stderr"));
-    proc.stdout.on("data", (c: Buffer) => out.push(c));
-    proc.stderr.on("data", (c: Buffer) => err.push(c));
-    childExit = new Promise<AppExit>((resolve) => {
-      proc.on("error", (e) => {
-        err.push(Buffer.from(`berth-entrypoint: cannot start ${file}: ${e.message}\n`));
-        resolve({ code: 127, signal: null });
-      });
-      proc.on("close", (code, signal) => {
-        out.end();
-        err.end();
-        resolve({ code: code ?? (signal ? signalExitCode(signal) : 1), signal });
-      });
-    }).then((exit) => {
-      if (child === proc) {
-        status.state = "exited";
-        status.exitCode = exit.code;
-        status.pid = 0;
-        report();
-        if (!restarting) resolveExited(exit);
-      }
-      return exit;
-    });
-    if (proc.pid) {
-      status.pid = proc.pid;
+  const serve = (proc: AppProcess) => {
+    current = proc;
+    void proc.exit.then((exit) => {
+      if (current !== proc) return; // replaced: its exit is the drain's end, not the app's
+      Object.assign(status, { state: "exited", exitCode: exit.code, pid: 0 });
       report();
-      const gone = new AbortController();
-      proc.once("close", () => gone.abort());
-      void (options.ready?.(gone.signal) ?? Promise.resolve()).then(() => {
-        if (child !== proc || gone.signal.aborted) return;
-        status.state = "running";
-        report();
-      });
-    }
+      resolveExited(exit);
+    });
   };
-
-  const stopChild = async () => {
-    const proc = child;
-    const done = childExit;
-    if (!proc?.pid || !done || proc.exitCode !== null || proc.signalCode !== null) return;
-    signalTree(proc.pid, "SIGTERM");
-    const timer = setTimeout(() => proc.pid && signalTree(proc.pid, "SIGKILL"), stopTimeoutMs);
-    await done;
-    clearTimeout(timer);
+  /** Resolves true (listening), false (not within the bound) or "exited" (gone before it was ready). */
+  const readiness = (proc: AppProcess, port: number): Promise<boolean | "exited"> => {
+    const gone = new AbortController();
+    const exit = proc.exit.then(() => {
+      gone.abort();
+      return "exited" as const;
+    });
+    return Promise.race([ready(port, gone.signal).then((ok) => (gone.signal.aborted ? "exited" : ok)), exit]);
+  };
+  const refuse = (revision: number, why: string) => {
+    status.configError = `config revision ${revision} could not be applied: ${why}`;
+    status.configErrorRevision = revision;
+    report();
+    return new Error(status.configError);
   };
 
   return {
-    start,
+    start() {
+      status.state = "starting";
+      report();
+      const proc = launch(env);
+      serve(proc);
+      if (!proc.pid) return;
+      status.pid = proc.pid;
+      report();
+      void readiness(proc, status.port).then((ok) => {
+        if (current !== proc || ok === "exited") return;
+        listened = ok;
+        status.state = "running";
+        report();
+      });
+    },
     async applyConfig(vars, revision) {
-      const previous = { env, configKeys, revision: status.configRevision };
       const next = { ...env };
       for (const k of configKeys) delete next[k];
       Object.assign(next, vars, { BERTH_CONFIG_REVISION: String(revision) });
-      env = next;
-      configKeys = new Set(Object.keys(vars));
-      restarting = true;
+      const port = status.port > 0 && options.freePort ? await options.freePort() : status.port;
+      if (port > 0) next.PORT = String(port);
+      let proc: AppProcess;
       try {
-        await stopChild();
-      } finally {
-        restarting = false;
-      }
-      status.restarts++;
-      status.configRevision = revision;
-      try {
-        start();
-        status.configError = "";
-        status.configErrorRevision = 0;
+        proc = launch(next);
       } catch (err) {
-        // The new config cannot even start the app: keep serving on the one it ran with.
-        ({ env, configKeys } = previous);
-        status.configRevision = previous.revision;
-        status.configError = `config revision ${revision} could not be applied: ${startErrorText(err)}`;
-        status.configErrorRevision = revision;
-        start();
+        // The new config cannot even start the app: the old one keeps serving.
+        refuse(revision, startErrorText(err));
         throw err;
+      }
+      others.add(proc);
+      try {
+        const ok = await readiness(proc, port);
+        const mustListen = listened && port > 0;
+        if (ok === "exited" || (mustListen && !ok) || status.state === "exited") {
+          const exit = await proc.stop(stopTimeoutMs);
+          if (status.state === "exited") return; // the serving app is gone: the entrypoint ends anyway
+          throw refuse(
+            revision,
+            ok === "exited"
+              ? `the app exited (code ${exit.code}) before it was ready; the previous config keeps serving`
+              : `the app did not listen on port ${port} in time; the previous config keeps serving`,
+          );
+        }
+        const old = current;
+        env = next;
+        configKeys = new Set(Object.keys(vars));
+        serve(proc);
+        listened = ok === true;
+        Object.assign(status, {
+          state: "running",
+          pid: proc.pid,
+          port,
+          exitCode: 0,
+          configRevision: revision,
+          restarts: status.restarts + 1,
+          configError: "",
+          configErrorRevision: 0,
+        });
+        // The server moves traffic to `port` on this report; the old app drains, then stops.
+        report();
+        if (old?.alive) {
+          others.add(old);
+          await sleep(drainMs);
+          await old.stop(stopTimeoutMs);
+          others.delete(old);
+        }
+      } finally {
+        others.delete(proc);
       }
     },
     configDiffers(vars) {
@@ -205,8 +227,8 @@ export function createAppSupervisor(options: AppSupervisorOptions): AppSuperviso
       report();
     },
     kill(signal) {
-      // The whole tree: `sh -c "a && b"` would otherwise die alone and leave its children serving.
-      if (child?.pid && child.exitCode === null && child.signalCode === null) signalTree(child.pid, signal);
+      current?.signal(signal);
+      for (const p of others) p.signal(signal);
     },
     get env() {
       return env;

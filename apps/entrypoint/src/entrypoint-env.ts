@@ -12,6 +12,8 @@ export interface EntrypointEnv {
   echo: boolean;
   /** The user the app and exec'd commands run as (BERTH_APP_UID/GID); unset: ours. */
   user?: RunAs;
+  /** How long a replaced app keeps serving after its replacement is ready (BERTH_DRAIN_MS; default 2 s). */
+  drainMs: number;
 }
 
 /** A uid/gid pair a child process is started with. */
@@ -34,6 +36,14 @@ function runAs(env: NodeJS.ProcessEnv): RunAs | undefined {
   return { uid, gid };
 }
 
+function drainMs(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 2_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new Error(`BERTH_DRAIN_MS must be a whole number of milliseconds, got "${raw}"`);
+  return ms;
+}
+
 /** Reads the entrypoint's settings from its environment. */
 export function readEntrypointEnv(env: NodeJS.ProcessEnv): EntrypointEnv {
   const serverAddr = env.BERTH_SERVER_ADDR ?? "";
@@ -46,6 +56,7 @@ export function readEntrypointEnv(env: NodeJS.ProcessEnv): EntrypointEnv {
     configKeys: (env.BERTH_CONFIG_KEYS ?? "").split(",").filter(Boolean),
     echo: env.BERTH_ENTRYPOINT_ECHO === "1" || serverAddr === "",
     user: runAs(env),
+    drainMs: drainMs(env.BERTH_DRAIN_MS),
   };
 }
 

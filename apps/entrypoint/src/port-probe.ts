@@ -1,4 +1,4 @@
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { sleep } from "./backoff.js";
 
 /**
@@ -24,4 +24,18 @@ export async function waitForPort(port: number, timeoutMs: number, signal: Abort
     await sleep(50, signal);
   }
   return false;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (the OS picks it): where a replacement app listens. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }

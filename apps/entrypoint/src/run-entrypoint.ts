@@ -1,7 +1,7 @@
 import { type AppExit, createAppSupervisor } from "./app-supervisor.js";
 import { appCommand, appEnv, readEntrypointEnv } from "./entrypoint-env.js";
 import { createLogBuffer } from "./log-buffer.js";
-import { waitForPort } from "./port-probe.js";
+import { freePort, waitForPort } from "./port-probe.js";
 import type { SessionLoop } from "./session-loop.js";
 
 export interface RunEntrypointOptions {
@@ -53,10 +53,9 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
       }
     },
     onStatus: (s) => session?.reportStatus(s),
-    ready: (signal) => {
-      const port = Number(options.env.PORT);
-      return port > 0 ? waitForPort(port, 30_000, signal) : Promise.resolve();
-    },
+    ready: (port, signal) => (port > 0 ? waitForPort(port, 30_000, signal) : Promise.resolve(true)),
+    freePort,
+    drainMs: settings.drainMs,
   });
   // The app starts before any connection attempt: a server that is down must not delay it.
   supervisor.start();

@@ -63,6 +63,7 @@ export function startSessionLoop(options: SessionLoopOptions): SessionLoop {
           restarts: s.restarts,
           configError: s.configError.slice(0, 1024),
           configErrorRevision: s.configErrorRevision,
+          port: s.port,
         },
       },
     });

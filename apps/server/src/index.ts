@@ -25,5 +25,5 @@ export { deploymentInstances, engineOf } from "./lifecycle/engine.js";
 export type { InstanceView } from "./platforms/platform.js";
 export { AsyncQueue } from "./runners/async-queue.js";
 export type { CloseHook, ServerContext } from "./server-context.js";
-export { defaultServerOptions, type ServerOptions } from "./server-options.js";
+export { defaultServerOptions, parseDrainMs, type ServerOptions } from "./server-options.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./start-server.js";

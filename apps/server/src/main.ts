@@ -1,5 +1,6 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
-// [--host H] [--print-token-json]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR,
+// [--host H] [--print-token-json] [--stop-apps-on-exit]`: runs a server until SIGINT/SIGTERM (apps keep running
+// unless --stop-apps-on-exit). Env: BERTH_DRAIN_MS, BERTH_DATA_DIR, BERTH_APPS_DIR,
 // BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
 // (comma-separated addresses whose X-Forwarded-For names the client; none by default). The CLI
 // wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
@@ -7,7 +8,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultServerOptions } from "./server-options.js";
+import { defaultServerOptions, parseDrainMs } from "./server-options.js";
 import { startServer } from "./start-server.js";
 
 const { values } = parseArgs({
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     "router-port": { type: "string" },
     host: { type: "string" },
     "print-token-json": { type: "boolean", default: false },
+    "stop-apps-on-exit": { type: "boolean", default: false },
   },
 });
 
@@ -49,8 +51,18 @@ const logMaxBytes = (raw: string | undefined) => {
   return n;
 };
 
+let drainMs: number;
+try {
+  drainMs = parseDrainMs(process.env.BERTH_DRAIN_MS, defaults.drainMs);
+} catch (e) {
+  process.stderr.write(`berth: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+
 const server = await startServer({
   ...defaults,
+  stopAppsOnExit: values["stop-apps-on-exit"],
+  drainMs,
   logMaxBytes: logMaxBytes(process.env.BERTH_LOG_MAX_BYTES),
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
   appsDir: values["apps-dir"] ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),

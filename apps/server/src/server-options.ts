@@ -26,6 +26,16 @@ export interface ServerOptions {
   builtinRunner: boolean;
   /** Disk bound of stored log lines (logs.db); the largest instances lose their oldest lines first. */
   logMaxBytes: number;
+  /**
+   * Stop every app instance when the server stops (development, tests). Off by default: apps keep serving
+   * through a server stop, restart or crash, and the next server re-adopts them; only destroy stops them.
+   */
+  stopAppsOnExit: boolean;
+  /**
+   * How long an app replaced by a config change keeps serving (in-flight requests finish) after its
+   * replacement is ready, before it gets SIGTERM. Passed to entrypoints as BERTH_DRAIN_MS.
+   */
+  drainMs: number;
 }
 
 /** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` (see defaultAppsDir) as `berth-app`. */
@@ -41,5 +51,16 @@ export function defaultServerOptions(dataDir: string): ServerOptions {
     baseDomain: "localhost",
     builtinRunner: true,
     logMaxBytes: 512 * 1024 * 1024,
+    stopAppsOnExit: false,
+    drainMs: 2_000,
   };
+}
+
+/** BERTH_DRAIN_MS as milliseconds (unset: `fallback`); throws a message naming the variable when it is no number. */
+export function parseDrainMs(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+    throw new Error(`BERTH_DRAIN_MS must be a whole number of milliseconds 0-600000, got "${raw}"`);
+  return ms;
 }

@@ -272,7 +272,7 @@ describe("entrypoint tokens", () => {
       const rows = await db.selectFrom("tokens").select("id").where("deployment_id", "=", dep.id).execute();
       expect(rows).toHaveLength(1);
     } finally {
-      await platform.close();
+      await platform.close({ stopInstances: true });
     }
   }, 240_000);
 

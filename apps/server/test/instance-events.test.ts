@@ -75,6 +75,7 @@ describe("instance events from the platform", () => {
         restarts: 1,
         configError: "",
         configErrorRevision: 0,
+        port: 0,
       },
       send: () => {},
       close: () => {},

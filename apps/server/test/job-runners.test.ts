@@ -36,6 +36,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "berth-jobs-"));
   server = await startServer({
     ...defaultServerOptions(dataDir),
+    stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
     apiPort: 0,
     routerPort: 0,
     logger: pino({ level: "silent" }),

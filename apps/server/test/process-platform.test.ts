@@ -30,7 +30,7 @@ let store: Store;
 let platform: Platform | undefined;
 
 afterEach(async () => {
-  await platform?.close();
+  await platform?.close({ stopInstances: true });
   platform = undefined;
   await store?.close();
   await rm(dir, { recursive: true, force: true });
@@ -133,7 +133,7 @@ describe("process platform", () => {
     expect(rows.map((r) => r.idx)).toEqual([0, 1]);
 
     const pids = again.map((i) => i.pid);
-    await p.close();
+    await p.close({ stopInstances: true });
     platform = undefined;
     expect(pids.some(isAlive)).toBe(false);
   });
@@ -160,8 +160,15 @@ describe("process platform", () => {
       () =>
         p.instances(spec.deploymentId).every((i) => i.health === "healthy") && p.instances(spec.deploymentId),
     );
-    // Simulate a server that died without stopping its instances: drop the platform without close().
-    await new Promise((r) => setTimeout(r, 100));
+    // A server stop lets go of its instances (they keep serving); the next server re-adopts them.
+    await p.close();
+    expect(before.map((i) => i.pid).every(isAlive)).toBe(true);
+    const rowsAfterClose = await store.db
+      .selectFrom("instances")
+      .select(["pid", "state"])
+      .orderBy("idx")
+      .execute();
+    expect(rowsAfterClose).toEqual(before.map((i) => ({ pid: i.pid, state: "running" })));
     const p2 = createProcessPlatform({
       dir: join(dir, "deployments"),
       db: store.db,
@@ -169,9 +176,22 @@ describe("process platform", () => {
       entrypoint: "none",
       graceMs: 1000,
     });
-    await p2.resume([spec]);
+    expect(await p2.resume([spec])).toEqual({ adopted: 2, started: 0 });
     expect(p2.instances(spec.deploymentId).map((i) => i.pid)).toEqual(before.map((i) => i.pid));
-    await p2.close();
+    expect(p2.instances(spec.deploymentId).map((i) => i.port)).toEqual(before.map((i) => i.port));
+
+    // An entrypoint that replaced its app on a new port: routes and probes follow, it counts as a restart.
+    const moved = before[0]!;
+    expect(p2.setInstancePort(moved.id, moved.port)).toBe(false);
+    expect(p2.setInstancePort(moved.id, 65001)).toBe(true);
+    expect(p2.instances(spec.deploymentId)[0]).toMatchObject({ port: 65001, restarts: moved.restarts + 1 });
+    await p2.close({ stopInstances: true });
+    const row = await store.db
+      .selectFrom("instances")
+      .select(["port", "restarts"])
+      .where("id", "=", moved.id)
+      .executeTakeFirst();
+    expect(row).toEqual({ port: 65001, restarts: moved.restarts + 1 });
     expect(before.map((i) => i.pid).some(isAlive)).toBe(false);
     platform = undefined;
   });

@@ -15,6 +15,7 @@ const stack = await startStack({
   bffPort: 0,
   webDistDir,
   fastShutdown: true,
+  stopAppsOnExit: true,
 });
 let stopping = false;
 const stop = async () => {

@@ -44,7 +44,7 @@ function describeRevision(rev: ConfigRevision | undefined, where: string): strin
   const changes = rev.changes.map(
     (c) => `${marks[c.change] ?? "?"} ${c.name}${c.secret ? colors.dim(" (secret)") : ""}`,
   );
-  return `Config revision ${rev.revision} of ${where}: ${changes.join(", ")}\nRunning instances restart with it (one at a time when there are several).\n`;
+  return `Config revision ${rev.revision} of ${where}: ${changes.join(", ")}\nRunning instances are replaced with it, each new process started and ready before the old one stops (one instance at a time when there are several).\n`;
 }
 
 function scopeFlags(cmd: Command): Command {

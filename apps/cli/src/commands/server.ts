@@ -19,6 +19,7 @@ interface ServerRunFlags {
   router?: "embedded" | "none";
   host?: string;
   printTokenJson?: boolean;
+  stopAppsOnExit?: boolean;
 }
 
 /** `berth server run`: runs a server in the foreground until Ctrl-C. */
@@ -55,6 +56,10 @@ export function registerServerCommand(program: Command): void {
       "--print-token-json",
       "put the bootstrap token in the JSON ready line on stdout too (for scripts that start a fresh server)",
     )
+    .option(
+      "--stop-apps-on-exit",
+      "stop every app instance when the server stops (development); by default apps keep serving and the next start re-adopts them",
+    )
     .action(async (opts: ServerRunFlags) => {
       // Signal handlers go in before anything else: a signal that arrives before Node has a listener kills the
       // process outright, and a script may send one as soon as it reads the ready line.
@@ -80,7 +85,7 @@ export function registerServerCommand(program: Command): void {
       process.stdout.on("error", () => {});
 
       // Loaded here so other commands do not pay for the server's modules.
-      const { defaultServerOptions, startServer } = await import("@berth/server");
+      const { defaultServerOptions, parseDrainMs, startServer } = await import("@berth/server");
       const dataDir = opts.dataDir ?? process.env.BERTH_DATA_DIR ?? join(homedir(), ".berth", "data");
       const defaults = defaultServerOptions(dataDir);
       // Everything the server creates is its own unless made otherwise (deployments go to the app user).
@@ -93,6 +98,8 @@ export function registerServerCommand(program: Command): void {
         apiPort: opts.port ?? defaults.apiPort,
         routerPort: opts.routerPort ?? defaults.routerPort,
         router: opts.router ?? defaults.router,
+        stopAppsOnExit: opts.stopAppsOnExit === true,
+        drainMs: parseDrainMs(process.env.BERTH_DRAIN_MS, defaults.drainMs),
       });
       out.write(`\n${colors.bold("Berth server")} listening on ${running.apiUrl} (data in ${dataDir})\n`);
       if (opts.router === "none")
@@ -112,7 +119,9 @@ export function registerServerCommand(program: Command): void {
       );
 
       await stopRequested;
-      out.write(`\n${stopSignal}: stopping (in-flight requests get a few seconds)…\n`);
+      out.write(
+        `\n${stopSignal}: stopping (in-flight requests get a few seconds; ${opts.stopAppsOnExit ? "apps stop too" : "apps keep running"})…\n`,
+      );
       await running.close();
     });
 }

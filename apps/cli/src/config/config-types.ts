@@ -25,7 +25,14 @@ export interface AppConfig {
   /** `exclude`: gitignore-style patterns of files left out of the build, on top of .gitignore. */
   build: { use: "archive"; command: string; exclude: string[] };
   registry: { use: "server" };
-  deploy: { use: "process"; command: string; count: number; health: HealthCheckConfig };
+  deploy: {
+    use: "process";
+    command: string;
+    count: number;
+    /** `max_parallel`: how many instances a config change replaces at once (default 1; each surge-first). */
+    maxParallel?: number;
+    health: HealthCheckConfig;
+  };
   release: { use: "router" };
   config: { env: Record<string, string> };
 }

@@ -97,6 +97,22 @@ describe("parseBerthConfig", () => {
     expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process');
   });
 
+  it("reads max_parallel (config rollouts) only when given, and refuses a bad one", async () => {
+    expect((await parseBerthConfig("berth.hcl", good, refs)).apps[0]!.deploy).not.toHaveProperty(
+      "maxParallel",
+    );
+    const two = await parseBerthConfig(
+      "berth.hcl",
+      good.replace("count   = 2", "count   = 4\n      max_parallel = 2"),
+      refs,
+    );
+    expect(two.apps[0]!.deploy.maxParallel).toBe(2);
+    const err = await errorOf(good.replace("count   = 2", "count   = 2\n      max_parallel = 0"));
+    expect(err.message).toBe(
+      'berth.hcl:14:7: "max_parallel" must be a whole number from 1 to 100, got number 0',
+    );
+  });
+
   it("says what was expected for a wrong type", async () => {
     const err = await errorOf(good.replace("count   = 2", 'count   = "two"'));
     expect(err.message).toBe(
@@ -108,7 +124,7 @@ describe("parseBerthConfig", () => {
     const err = await errorOf(good.replace("gitrefhash()", "gitsha()").replace("count   = 2", "cuont = 2"));
     expect(err.lines).toHaveLength(2);
     expect(err.message).toContain(
-      'unexpected "cuont" in deploy "process"; expected one of: command, count, health',
+      'unexpected "cuont" in deploy "process"; expected one of: command, count, max_parallel, health',
     );
     expect(err.message).toContain('unknown function "gitsha()"; known: gitrefpretty(), gitrefhash()');
   });

@@ -170,7 +170,12 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const exclude = excludePatterns(c, build.options.exclude, [...buildPath, "exclude"]);
 
   const deployPath = [...path, "deploy", "use", deploy.name];
-  c.unknownKeys(deploy.options, ["command", "count", "health"], deployPath, `deploy "${deploy.name}"`);
+  c.unknownKeys(
+    deploy.options,
+    ["command", "count", "max_parallel", "health"],
+    deployPath,
+    `deploy "${deploy.name}"`,
+  );
   const command = c.string(deploy.options, "command", deployPath, true);
   let count = 1;
   if (deploy.options.count !== undefined) {
@@ -178,6 +183,16 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 100)
       c.fail([...deployPath, "count"], `"count" must be a whole number from 1 to 100, got ${describe(n)}`);
     else count = n;
+  }
+  let maxParallel: number | undefined;
+  if (deploy.options.max_parallel !== undefined) {
+    const n = deploy.options.max_parallel;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 100)
+      c.fail(
+        [...deployPath, "max_parallel"],
+        `"max_parallel" must be a whole number from 1 to 100, got ${describe(n)}`,
+      );
+    else maxParallel = n;
   }
   const healthCheck = health(c, blocks(deploy.options.health)[0], [...deployPath, "health"]);
   if (command === undefined) return undefined;
@@ -187,7 +202,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     labels,
     build: { use: "archive", command: buildCommand, exclude },
     registry: { use: "server" },
-    deploy: { use: "process", command, count, health: healthCheck },
+    deploy: { use: "process", command, count, ...(maxParallel && { maxParallel }), health: healthCheck },
     release: { use: "router" },
     config: { env },
   };

@@ -32,7 +32,10 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `berth server run` on fixed ports and resolves at its ready line (rejects if it exits first). */
+/**
+ * Starts `berth server run` on fixed ports and resolves at its ready line (rejects if it exits first). Its apps
+ * stop with it on SIGTERM/SIGINT (--stop-apps-on-exit) unless `stopAppsOnExit` is false (production behaviour).
+ */
 export async function startServerProcess(options: {
   dataDir: string;
   apiPort: number;
@@ -40,8 +43,10 @@ export async function startServerProcess(options: {
   env: NodeJS.ProcessEnv;
   /** More flags for `berth server run` (e.g. `--router none`). */
   extraArgs?: string[];
+  stopAppsOnExit?: boolean;
 }): Promise<ServerProcess> {
   const args = ["server", "run", "--data-dir", options.dataDir, "--port", String(options.apiPort)];
+  if (options.stopAppsOnExit !== false) args.push("--stop-apps-on-exit");
   // A first start names its bootstrap admin token on the ready line only when asked to.
   args.push("--print-token-json");
   args.push("--router-port", String(options.routerPort), ...(options.extraArgs ?? []));

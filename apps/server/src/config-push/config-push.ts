@@ -1,6 +1,7 @@
 import { effectiveConfig } from "../config/effective-config.js";
 import type { EntrypointSession, SessionRegistry } from "../entrypoint/session-registry.js";
 import { followBus } from "../events/follow-bus.js";
+import { parseStoredSpec } from "../lifecycle/deployment-spec.js";
 import type { ServerContext } from "../server-context.js";
 import { rolloutWaves } from "./rollout-waves.js";
 
@@ -10,9 +11,10 @@ export interface ConfigPushOptions {
 }
 
 /**
- * Pushes each new config revision to the connected entrypoints of the apps it concerns. Deployments
- * with several instances restart one instance at a time (waiting for it to report running on the new
- * revision), so the app keeps serving. A newer revision cancels a rollout still in progress.
+ * Pushes each new config revision to the connected entrypoints of the apps it concerns. Each entrypoint replaces
+ * its app surge-first (the new process ready on a new port before the old one drains and stops); deployments with
+ * several instances go `max_parallel` instances at a time (default 1), each wave waiting for its instances to
+ * report running on the new revision. A newer revision cancels a rollout still in progress.
  */
 export function startConfigPush(
   ctx: ServerContext,
@@ -66,8 +68,12 @@ async function rollOut(
     byDeployment.set(s.deploymentId, [...(byDeployment.get(s.deploymentId) ?? []), s]);
   }
   await Promise.all(
-    [...byDeployment.values()].map(async (group) => {
-      for (const wave of rolloutWaves(group.map((s) => s.instanceId))) {
+    [...byDeployment.entries()].map(async ([deploymentId, group]) => {
+      const maxParallel = await maxParallelOf(ctx, deploymentId);
+      for (const wave of rolloutWaves(
+        group.map((s) => s.instanceId),
+        maxParallel,
+      )) {
         if (signal.aborted) return;
         const failed = await Promise.all(
           wave.map(async (instanceId) => {
@@ -102,4 +108,18 @@ async function rollOut(
       }
     }),
   );
+}
+
+/** berth.hcl `max_parallel` of a deployment (from its stored spec); 1 when unset or unreadable. */
+async function maxParallelOf(ctx: ServerContext, deploymentId: string): Promise<number> {
+  const row = await ctx.store.db
+    .selectFrom("deployments")
+    .select("spec_json")
+    .where("id", "=", deploymentId)
+    .executeTakeFirst();
+  try {
+    return row ? (parseStoredSpec(row.spec_json).maxParallel ?? 1) : 1;
+  } catch {
+    return 1;
+  }
 }

@@ -11,6 +11,7 @@ import { ulid } from "ulid";
 import { getCaller } from "../auth/caller.js";
 import { tokenStreamKey } from "../auth/token-streams.js";
 import { effectiveConfig } from "../config/effective-config.js";
+import { deploymentPlatform } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
 import { publishInstance } from "./publish-instance.js";
@@ -179,7 +180,11 @@ async function recordStatus(
     restarts: status.restarts,
     configError: status.configError,
     configErrorRevision: status.configErrorRevision,
+    port: status.port,
   });
+  // A config change replaced the app on a new port: routes and health probes follow it before the rollout
+  // moves on (it waits for this report), and the platform persists and publishes the change.
+  if (status.port > 0) deploymentPlatform(deps.ctx).setInstancePort(session.instanceId, status.port);
   if (status.configError && before?.configError !== status.configError)
     deps.ctx.logger.warn(
       { instanceId: session.instanceId, revision: status.configErrorRevision, error: status.configError },

@@ -12,6 +12,8 @@ export interface AppReport {
   configError: string;
   /** The revision configError is about. */
   configErrorRevision: number;
+  /** The port the serving app listens on (0: not reported); moves when a config change replaces the app. */
+  port: number;
 }
 
 /** One connected entrypoint: the control channel of one instance. */

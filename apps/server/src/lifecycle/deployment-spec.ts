@@ -5,6 +5,8 @@ import type { DeploymentTable } from "../store/schema.js";
 export interface StoredSpec {
   command: string;
   count: number;
+  /** How many instances a config rollout replaces at once (berth.hcl `max_parallel`; default 1). */
+  maxParallel?: number;
   health: HealthCheckSpec & { startTimeoutMs?: number };
   /** `config { env }` from berth.hcl; server config vars override it. */
   env: Record<string, string>;
@@ -13,7 +15,12 @@ export interface StoredSpec {
 /** The app's deploy settings as the CLI sends them (AppConfig of berth.hcl, as JSON). */
 export function specFromAppConfig(configJson: string): StoredSpec {
   let parsed: {
-    deploy?: { command?: string; count?: number; health?: Partial<StoredSpec["health"]> };
+    deploy?: {
+      command?: string;
+      count?: number;
+      maxParallel?: number;
+      health?: Partial<StoredSpec["health"]>;
+    };
     config?: { env?: Record<string, string> };
   };
   try {
@@ -30,6 +37,9 @@ export function specFromAppConfig(configJson: string): StoredSpec {
   return {
     command,
     count: Math.max(1, Math.min(100, parsed.deploy?.count ?? 1)),
+    ...(typeof parsed.deploy?.maxParallel === "number" && {
+      maxParallel: Math.max(1, Math.min(100, Math.floor(parsed.deploy.maxParallel))),
+    }),
     health: {
       path: h.path ?? "/",
       intervalMs: h.intervalMs ?? 1000,

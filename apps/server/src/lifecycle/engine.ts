@@ -85,6 +85,11 @@ export function deploymentInstances(ctx: ServerContext, deploymentId: string): I
   return engineOf(ctx).platform.instances(deploymentId);
 }
 
+/** The platform running this server's deployments (entrypoint reports move an instance's port through it). */
+export function deploymentPlatform(ctx: ServerContext): Platform {
+  return engineOf(ctx).platform;
+}
+
 /** Starts the engine: fails interrupted jobs, resumes deployments, runs the built-in runner, the watchdog and the URL router. */
 export async function startEngine(ctx: ServerContext): Promise<void> {
   const engine = engineOf(ctx);
@@ -93,7 +98,8 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   const swept = await engine.artifacts.sweepUploads();
   if (swept > 0)
     ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
-  ctx.onClose(() => engine.platform.close());
+  // Apps outlive the server (the next one re-adopts them) unless told otherwise.
+  ctx.onClose(() => engine.platform.close({ stopInstances: ctx.options.stopAppsOnExit }));
   await resumeDeployments(ctx, engine);
   const stopMonitor = startDeploymentMonitor(ctx, engine);
   ctx.onClose(stopMonitor);

@@ -31,5 +31,7 @@ export async function instanceEnv(
     BERTH_CONFIG_REVISION: String(config.revision),
     // Which of these vars are config: the entrypoint removes them when a later revision unsets them.
     BERTH_CONFIG_KEYS: Object.keys(config.env).join(","),
+    // How long a config change lets the replaced app drain (the entrypoint replaces it surge-first).
+    BERTH_DRAIN_MS: String(ctx.options.drainMs),
   };
 }

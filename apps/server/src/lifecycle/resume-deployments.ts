@@ -16,6 +16,7 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
     .select(["applications.project as project", "applications.name as app_name"])
     .where("deployments.status", "in", ["deploying", "healthy", "unhealthy"])
     .execute();
+  const total = { adopted: 0, started: 0 };
   for (const row of rows) {
     if (!row.artifact_digest) continue;
     const spec = platformSpec(
@@ -24,7 +25,9 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
       engine.artifacts.pathOf(row.artifact_digest),
     );
     try {
-      await engine.platform.resume([spec]);
+      const counts = await engine.platform.resume([spec]);
+      total.adopted += counts.adopted;
+      total.started += counts.started;
     } catch (err) {
       ctx.logger.warn({ err, deploymentId: row.id }, "could not resume deployment");
     }
@@ -41,4 +44,9 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
         .execute();
     }
   }
+  if (total.adopted + total.started > 0)
+    ctx.logger.info(
+      total,
+      `re-adopted ${total.adopted} instance${total.adopted === 1 ? "" : "s"}${total.started ? `, restarted ${total.started} whose process was gone` : ""}`,
+    );
 }

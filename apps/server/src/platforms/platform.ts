@@ -40,6 +40,14 @@ export interface InstanceView {
   logFile: string;
 }
 
+/** What a resume did with the instances it found. */
+export interface ResumeCounts {
+  /** Live processes taken over from the previous server. */
+  adopted: number;
+  /** Instances started afresh (their process was gone). */
+  started: number;
+}
+
 /**
  * A deploy platform. The process platform runs instances on this host; others (Docker, Nomad,
  * Kubernetes) would hand them to an engine. Adding one is adding a folder that implements this.
@@ -54,10 +62,22 @@ export interface Platform {
   instances(deploymentId: string): InstanceView[];
   /** The deployments this platform runs instances of now (what the route table lists). */
   liveDeployments(): string[];
-  /** After a server start: re-adopt live instances and restart the others of these deployments. */
-  resume(specs: DeploymentSpec[]): Promise<void>;
-  /** Graceful shutdown: stops every instance (SIGTERM, then SIGKILL after the grace period). */
-  close(): Promise<void>;
+  /**
+   * After a server start: re-adopt live instances (the normal case: apps outlive the server) and restart the
+   * others of these deployments.
+   */
+  resume(specs: DeploymentSpec[]): Promise<ResumeCounts>;
+  /**
+   * An instance's entrypoint replaced its app (a config change, surge-first) with one on `port`: traffic and
+   * health checks move there at once, and it counts as a restart. False for an unknown instance or no change.
+   */
+  setInstancePort(instanceId: string, port: number): boolean;
+  /**
+   * Server shutdown. By default the instances are left running (only probes and timers stop, pending
+   * instance-row writes are flushed): the next server re-adopts them. `stopInstances` stops them too
+   * (SIGTERM, then SIGKILL after the grace period): `berth server run --stop-apps-on-exit`, tests.
+   */
+  close(options?: { stopInstances?: boolean }): Promise<void>;
   /** Called after any instance of the deployment changes state or health. */
   onChange(listener: (deploymentId: string) => void): () => void;
 }

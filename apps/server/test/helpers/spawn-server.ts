@@ -9,6 +9,8 @@ const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 export interface SpawnedServer {
   child: ChildProcess;
   apiUrl: string;
+  /** The embedded URL router's port. */
+  routerPort: number;
   bootstrapToken?: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
@@ -16,35 +18,53 @@ export interface SpawnedServer {
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
-/** Runs `src/main.ts` as a child process on port 0 and waits for its ready line. */
-export async function spawnServer(dataDir: string): Promise<SpawnedServer> {
+/**
+ * Runs `src/main.ts` as a child process on port 0 and waits for its ready line. Its apps stop with it on
+ * SIGTERM/SIGINT (--stop-apps-on-exit) unless `stopAppsOnExit` is false (the production behaviour).
+ */
+export async function spawnServer(
+  dataDir: string,
+  options: { stopAppsOnExit?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<SpawnedServer> {
+  const args = ["--data-dir", dataDir, "--api-port", "0", "--router-port", "0", "--print-token-json"];
+  if (options.stopAppsOnExit !== false) args.push("--stop-apps-on-exit");
   // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that a SIGKILL of
   // the child would orphan.
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", main, "--data-dir", dataDir, "--api-port", "0", "--print-token-json"],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, BERTH_LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, BERTH_LOG_LEVEL: "warn", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const lines = createInterface({ input: child.stdout! });
-  const ready = new Promise<{ apiUrl: string; bootstrapToken?: string }>((resolve, reject) => {
-    lines.on("line", (line) => {
-      if (!line.startsWith("{")) return;
-      const parsed = JSON.parse(line) as { event?: string; apiUrl: string; bootstrapToken?: string };
-      if (parsed.event === "ready") resolve(parsed);
-    });
-    exited.then(([code, signal]) =>
-      reject(new Error(`server exited (${code ?? signal}) before ready:\n${stderr}`)),
-    );
-  });
+  const ready = new Promise<{ apiUrl: string; routerPort: number; bootstrapToken?: string }>(
+    (resolve, reject) => {
+      lines.on("line", (line) => {
+        if (!line.startsWith("{")) return;
+        const parsed = JSON.parse(line) as {
+          event?: string;
+          apiUrl: string;
+          routerPort: number;
+          bootstrapToken?: string;
+        };
+        if (parsed.event === "ready") resolve(parsed);
+      });
+      exited.then(([code, signal]) =>
+        reject(new Error(`server exited (${code ?? signal}) before ready:\n${stderr}`)),
+      );
+    },
+  );
   const info = await ready;
-  return { child, apiUrl: info.apiUrl, bootstrapToken: info.bootstrapToken, stderr: () => stderr, exited };
+  return {
+    child,
+    apiUrl: info.apiUrl,
+    routerPort: info.routerPort,
+    bootstrapToken: info.bootstrapToken,
+    stderr: () => stderr,
+    exited,
+  };
 }

@@ -23,6 +23,8 @@ export async function startTestServer(
     builtinRunner: false,
     logger: pino({ level: "silent" }),
     shutdownGraceMs: 1000,
+    // A test's server takes its apps with it (production servers leave them running): no leaked processes.
+    stopAppsOnExit: true,
     ...overrides,
   });
   return Object.assign(server, {

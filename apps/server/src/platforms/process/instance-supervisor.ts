@@ -180,6 +180,28 @@ export class InstanceSupervisor {
     this.later(Math.min(50, intervalMs), () => void probe());
   }
 
+  /**
+   * The entrypoint replaced the app (a config change, surge-first) with one listening on `port`: routes and
+   * health probes follow it from now on, and it counts as a restart of the instance. False when nothing changed.
+   */
+  appReplaced(port: number): boolean {
+    if (this.stopping || port <= 0 || port > 65535 || port === this.view.port) return false;
+    this.change({ port, restarts: this.view.restarts + 1, startedAt: Date.now() });
+    return true;
+  }
+
+  /**
+   * Lets go of the instance without stopping it (a server that stops or restarts): no more probes, restarts
+   * or exit handling; the process keeps serving and the next server re-adopts it.
+   */
+  detach(): void {
+    this.stopping = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.child?.removeAllListeners("exit");
+    this.child = undefined;
+  }
+
   /** Stops the instance: SIGTERM to its process group, SIGKILL after the grace period. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -222,6 +222,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
     },
     liveDeployments: () => [...deployments.keys()],
     async resume(specs) {
+      const counts = { adopted: 0, started: 0 };
       for (const spec of specs) {
         const root = await prepare(spec);
         const rows = await db
@@ -244,16 +245,29 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
             });
           const sup = supervisor(spec, view);
           sups.push(sup);
-          if (row && row.pid > 0 && isAlive(row.pid) && (await isOurs(row.pid, row.id))) sup.adopt();
-          else await sup.start();
+          if (row && row.pid > 0 && isAlive(row.pid) && (await isOurs(row.pid, row.id))) {
+            sup.adopt();
+            counts.adopted++;
+          } else {
+            await sup.start();
+            counts.started++;
+          }
         }
         deployments.set(spec.deploymentId, sups);
       }
+      return counts;
     },
-    async close() {
+    setInstancePort(instanceId, port) {
+      for (const sups of deployments.values())
+        for (const s of sups) if (s.view.id === instanceId) return s.appReplaced(port);
+      return false;
+    },
+    async close({ stopInstances = false } = {}) {
       const all = [...deployments.values()].flat();
       deployments.clear();
-      await Promise.all(all.map((s) => s.stop()));
+      if (stopInstances) await Promise.all(all.map((s) => s.stop()));
+      else for (const s of all) s.detach();
+      // The rows must say where each instance runs (pid, port) for the next server to re-adopt it.
       await Promise.all(all.map((s) => writes.get(s.view.id)));
     },
     onChange(listener) {

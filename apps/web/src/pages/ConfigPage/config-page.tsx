@@ -17,6 +17,7 @@ import { tsMs } from "../../lib/proto-time.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
 import { ConfigRevisions } from "./config-revisions.js";
 import { ConfigVarForm } from "./config-var-form.js";
+import { rolloutProgress, rolloutText } from "./rollout-progress.js";
 
 /** Every cached page of a config list, whatever its input. */
 const configQueryKey = (schema: DescMethodUnary) => createConnectQueryKey({ schema, cardinality: undefined });
@@ -198,14 +199,11 @@ function RestartingInstances({
   const instances = useInstances(released?.id);
   if (!released) return null;
   const list = instances.data?.instances ?? [];
-  const stale = revision ? list.filter((i) => i.configRevision < revision).length : 0;
   return (
     <Card title={`Instances of v${released.seq}`}>
       <p role="status" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
         {revision
-          ? stale > 0
-            ? `Revision ${revision} saved: ${stale} of ${list.length} instances restarting with it…`
-            : `Revision ${revision} saved: all ${list.length} instances run it.`
+          ? rolloutText(revision, rolloutProgress(list, revision))
           : `A change restarts these ${list.length} instances with the new config.`}
       </p>
       <InstancesTable instances={list} />
