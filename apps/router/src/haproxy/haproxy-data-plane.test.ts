@@ -1,0 +1,248 @@
+// The haproxy data plane against a real haproxy and real endpoints on 127.0.0.1 (port 0-chosen free ports).
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, createServer, request, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RouteTable, RouteTableSchema } from "@berth/proto";
+import { create } from "@bufbuild/protobuf";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type HaproxyDataPlane, startHaproxyDataPlane } from "./start-haproxy-data-plane.js";
+
+const haproxyBin = "/usr/sbin/haproxy";
+const base = "apps.test";
+
+interface Endpoint {
+  name: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+async function startEndpoint(name: string): Promise<Endpoint> {
+  const server = createServer((_req, res) => {
+    res.setHeader("content-type", "text/plain");
+    res.end(name);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as { port: number };
+  return {
+    name,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+function get(
+  port: number,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; type: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, path: "/", headers: { host, ...headers }, agent },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers["content-type"] ?? "") }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Sends `n` requests one after the other and counts the answers by body (non-200 answers as `status:<code>`). */
+async function tally(port: number, host: string, n: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const r = await get(port, host);
+    const key = r.status === 200 ? r.body : `status:${r.status}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+type Ep = { port: number; healthy?: boolean };
+type Deployments = { id: string; seq: number; endpoints: Ep[] }[];
+type Release = { deploymentId: string; weight: number }[];
+
+function table(version: number, deployments: Deployments, release?: Release): RouteTable {
+  return create(RouteTableSchema, {
+    version: BigInt(version),
+    baseDomain: base,
+    apps: [{ project: "shop", app: "web", targets: release ?? [] }],
+    deployments: deployments.map((d) => ({
+      id: d.id,
+      project: "shop",
+      app: "web",
+      seq: d.seq,
+      healthPath: "/",
+      endpoints: d.endpoints.map((e, i) => ({
+        instanceId: `${d.id}-i${i}`,
+        host: "127.0.0.1",
+        port: e.port,
+        healthy: e.healthy ?? true,
+      })),
+    })),
+  });
+}
+
+describe("haproxy data plane", () => {
+  let dir: string;
+  let plane: HaproxyDataPlane;
+  let a: Endpoint;
+  let b: Endpoint;
+  const errors: Error[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(haproxyBin))
+      throw new Error(
+        `haproxy is not installed (${haproxyBin} is missing): run \`apt-get install haproxy\`; CI's .ci/run installs it`,
+      );
+    dir = await mkdtemp(join(tmpdir(), "berth-haproxy-test-"));
+    plane = await startHaproxyDataPlane({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir: dir,
+      backends: 8,
+      slotsPerBackend: 4,
+      onError: (e) => errors.push(e),
+    });
+  });
+
+  afterAll(async () => {
+    await plane?.close();
+    agent.destroy();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  let version = 0;
+  const apply = (deployments: Deployments, release?: Release) =>
+    plane.apply(table(++version, deployments, release));
+
+  afterEach(async () => {
+    await a?.close();
+    await b?.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("routes deployment hosts to their deployment and the released host to the release", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply(
+      [
+        { id: "d1", seq: 1, endpoints: [{ port: a.port }] },
+        { id: "d2", seq: 2, endpoints: [{ port: b.port }] },
+      ],
+      [{ deploymentId: "d1", weight: 100 }],
+    );
+    expect(await tally(plane.port, `web--v1.shop.${base}`, 6)).toEqual(new Map([["A", 6]]));
+    expect(await tally(plane.port, `web--v2.shop.${base}:${plane.port}`, 6)).toEqual(new Map([["B", 6]]));
+    expect(await tally(plane.port, `WEB.shop.${base}`, 6)).toEqual(new Map([["A", 6]]));
+  });
+
+  it("splits the released host by weight", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply(
+      [
+        { id: "d1", seq: 1, endpoints: [{ port: a.port }] },
+        { id: "d2", seq: 2, endpoints: [{ port: b.port }] },
+      ],
+      [
+        { deploymentId: "d1", weight: 75 },
+        { deploymentId: "d2", weight: 25 },
+      ],
+    );
+    const counts = await tally(plane.port, `web.shop.${base}`, 100);
+    expect((counts.get("A") ?? 0) + (counts.get("B") ?? 0)).toBe(100);
+    expect(counts.get("A")).toBeGreaterThanOrEqual(65);
+    expect(counts.get("A")).toBeLessThanOrEqual(85);
+  });
+
+  it("moves the released host to a new release with no failed request", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    const deployments = [
+      { id: "d1", seq: 1, endpoints: [{ port: a.port }] },
+      { id: "d2", seq: 2, endpoints: [{ port: b.port }] },
+    ];
+    await apply(deployments, [{ deploymentId: "d1", weight: 100 }]);
+    const seen: string[] = [];
+    let switched = false;
+    const loop = (async () => {
+      // Bounded: runs until the switch is done, then 20 more requests.
+      let after = 0;
+      for (let i = 0; i < 2000 && after < 20; i++) {
+        const r = await get(plane.port, `web.shop.${base}`);
+        seen.push(r.status === 200 ? r.body : `status:${r.status}`);
+        if (switched) after++;
+      }
+    })();
+    while (seen.length < 20) await new Promise((r) => setImmediate(r));
+    await apply(deployments, [{ deploymentId: "d2", weight: 100 }]);
+    switched = true;
+    await loop;
+    expect(seen.filter((s) => s !== "A" && s !== "B")).toEqual([]);
+    expect(seen.slice(-10)).toEqual(Array(10).fill("B"));
+  });
+
+  it("sends no traffic to an endpoint the table marks unhealthy", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }, { port: b.port, healthy: false }] }]);
+    expect(await tally(plane.port, `web--v1.shop.${base}`, 20)).toEqual(new Map([["A", 20]]));
+  });
+
+  it("retries a GET on the other endpoint when one stops answering", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }, { port: b.port }] }]);
+    const before = await tally(plane.port, `web--v1.shop.${base}`, 10);
+    expect(before.get("B")).toBeGreaterThan(0);
+    await b.close();
+    // Within haproxy's check interval (2 s) B still counts as up: every request routed there is refused and retried.
+    expect(await tally(plane.port, `web--v1.shop.${base}`, 40)).toEqual(new Map([["A", 40]]));
+  });
+
+  it("answers an unknown host with 404, an unreleased app with 404 and no healthy instance with 503", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply([{ id: "d3", seq: 3, endpoints: [{ port: a.port, healthy: false }] }]);
+    const unknown = await get(plane.port, "nope.example.org");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain(`"nope.example.org" is not an app host; use <app>.<project>.${base}`);
+    const html = await get(plane.port, "nope.example.org", { accept: "text/html" });
+    expect(html.type).toContain("text/html");
+    expect(html.body).toContain("404 Not found");
+    const unreleased = await get(plane.port, `web.shop.${base}`);
+    expect(unreleased).toMatchObject({
+      status: 404,
+      body: "404 Not found: web.shop has not been released yet\n",
+    });
+    const down = await get(plane.port, `web--v3.shop.${base}`);
+    expect(down.status).toBe(503);
+    expect(down.body).toBe("503 Unavailable: web.shop v3 has no healthy instance right now\n");
+    expect(down.body).not.toContain(String(a.port));
+    // A deployment the table no longer lists is an unknown host again.
+    await apply([]);
+    expect((await get(plane.port, `web--v3.shop.${base}`)).status).toBe(404);
+  });
+
+  it("refuses a table that needs more slots than declared, naming the app, and keeps serving the last one", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }] }]);
+    const many = Array.from({ length: 5 }, (_, i) => ({ port: 40000 + i }));
+    await expect(apply([{ id: "d1", seq: 1, endpoints: many }])).rejects.toThrow(
+      "web.shop v1 needs 6 server slots during this change; 4 are declared per backend",
+    );
+    expect(await tally(plane.port, `web--v1.shop.${base}`, 4)).toEqual(new Map([["A", 4]]));
+  });
+});
