@@ -1,4 +1,5 @@
-// Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium and protoc.
+// Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium, protoc and
+// haproxy (the native data plane's tests run the real one).
 // Only Node built-ins here: this runs before node_modules exists.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -25,7 +26,9 @@ export function ensureNodeModules() {
 }
 
 /** Debian packages the test run needs; installed when we are root, else a one-line instruction. */
-export function ensureSystemPackages(commands = { chromium: "chromium", protoc: "protobuf-compiler" }) {
+export function ensureSystemPackages(
+  commands = { chromium: "chromium", protoc: "protobuf-compiler", haproxy: "haproxy" },
+) {
   const missing = Object.entries(commands).filter(([cmd]) => !has(cmd));
   if (missing.length === 0) return;
   const pkgs = missing.map(([, pkg]) => pkg);
