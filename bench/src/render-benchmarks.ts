@@ -1,6 +1,7 @@
 // Renders bench/results/benchmarks.json as docs/benchmarks.md: a summary of the headline figures and ratios, then
 // one section per figure with its conditions, method, numbers and what limits it. Edit here, not the markdown.
 import type { DashboardResult } from "./dashboard.js";
+import type { DataPlaneResult, DataPlaneTarget } from "./data-plane.js";
 import type { DeploySpeedResult, UpFigures } from "./deploy-speed.js";
 import type { GrpcPeerResult, PeerSample } from "./grpc-peer.js";
 import type { Machine } from "./lib/machine.js";
@@ -41,6 +42,7 @@ export interface BenchResults {
     history?: HistoryResult & Stamped;
     dashboard?: DashboardResult & Stamped;
     grpcPeer?: GrpcPeerResult & Stamped;
+    dataPlane?: DataPlaneResult & Stamped;
   };
   errors: Record<string, string>;
 }
@@ -371,6 +373,43 @@ function routerSection(r: BenchResults): string {
   return s;
 }
 
+function dataPlaneSection(r: BenchResults): string {
+  const f = r.figures.dataPlane;
+  let s = "## 9. Data plane: Node router, haproxy, nginx\n\n";
+  if (!f) return s + missing("dataPlane", r);
+  s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  const rows: [DataPlaneTarget, string][] = [
+    ["direct", "the upstream directly (limit)"],
+    ["nginx", "nginx, 1 worker, keep-alive (peer)"],
+    ["haproxy", "**native data plane (haproxy 2.6, 1 thread)**"],
+    ["node", "**Berth's Node router**"],
+  ];
+  s += table(
+    ["target", "requests/s", "p50", "p99", "errors", "proxy CPU per request", "requests/s vs nginx"],
+    rows.map(([k, label]) => [
+      label,
+      num(f.targets[k].requestsPerSecond),
+      ms(f.targets[k].p50Ms),
+      ms(f.targets[k].p99Ms),
+      f.targets[k].errors,
+      k === "direct"
+        ? `${us(f.targets[k].cpuUsPerRequest)} (the upstream's)`
+        : us(f.targets[k].cpuUsPerRequest),
+      k === "direct" ? "—" : pct(f.targets[k].requestsPerSecond / f.targets.nginx.requestsPerSecond),
+    ]),
+  );
+  const perRound = (k: DataPlaneTarget) =>
+    f.samples[k]
+      .map((x, i) => pct(x.requestsPerSecond / (f.samples.nginx[i]?.requestsPerSecond ?? Number.NaN)))
+      .join(", ");
+  s +=
+    `\n\n**The native data plane reaches ${pct(f.ratios.haproxyToNginx)} of one-worker nginx** (goal ≥ 90 %; per round: ${perRound("haproxy")}) ` +
+    `at ${times(f.ratios.haproxyCpuToNginx)} nginx's CPU per request; **the Node router ${pct(f.ratios.nodeToNginx)}** ` +
+    `(goal ≥ 40 %; per round: ${perRound("node")}) at ${times(f.ratios.nodeCpuToNginx)} its CPU per request ` +
+    `(${runsLabel(f.rounds)}). With all three on the same 2 cores as wrk and the upstream, CPU per request is the steadier figure.\n`;
+  return s;
+}
+
 function historySection(r: BenchResults): string {
   const f = r.figures.history;
   let s = "## 6. History at scale\n\n";
@@ -486,7 +525,7 @@ function grpcPeerSection(r: BenchResults): string {
 }
 
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer } = r.figures;
+  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane } = r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
@@ -592,6 +631,16 @@ function summary(r: BenchResults): string {
       router ? `${pct(router.ratios.routerToDirect)} / ${pct(router.ratios.routerToNginx)}` : "—",
     ],
     [
+      "data plane requests/s (proxy CPU per request): native haproxy / Node router",
+      dataPlane
+        ? `${num(dataPlane.targets.haproxy.requestsPerSecond)} (${us(dataPlane.targets.haproxy.cpuUsPerRequest)}) / ${num(dataPlane.targets.node.requestsPerSecond)} (${us(dataPlane.targets.node.cpuUsPerRequest)})`
+        : "—",
+      dataPlane
+        ? `nginx ${num(dataPlane.targets.nginx.requestsPerSecond)} (${us(dataPlane.targets.nginx.cpuUsPerRequest)})`
+        : "—",
+      dataPlane ? `${pct(dataPlane.ratios.haproxyToNginx)} / ${pct(dataPlane.ratios.nodeToNginx)}` : "—",
+    ],
+    [
       `history newest page, ${num(history?.deployments)} deployments: store / API / BFF`,
       history
         ? `${ms(history.serverSideMs.newestPage)} / ${ms(history.apiMs.newestPage)} / ${ms(history.bffMs?.newestPage)}`
@@ -663,5 +712,6 @@ export function renderBenchmarks(r: BenchResults): string {
     historySection(r),
     dashboardSection(r),
     grpcPeerSection(r),
+    dataPlaneSection(r),
   ].join("\n");
 }

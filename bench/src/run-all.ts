@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchDashboard } from "./dashboard.js";
+import { benchDataPlane } from "./data-plane.js";
 import { benchDeploySpeed } from "./deploy-speed.js";
 import { benchGrpcPeer } from "./grpc-peer.js";
 import { benchHistory } from "./history-at-scale.js";
@@ -38,6 +39,7 @@ const modules: { name: string; run: () => Promise<unknown> }[] = [
   { name: "deploySpeed", run: () => benchDeploySpeed({ quick }) },
   { name: "logs", run: () => benchLogs({ quick }) },
   { name: "router", run: () => benchRouter({ quick }) },
+  { name: "dataPlane", run: () => benchDataPlane({ quick }) },
   { name: "grpcPeer", run: () => benchGrpcPeer({ quick }) },
   { name: "terminal", run: () => benchTerminal({ quick }) },
   { name: "scale", run: () => benchScale({ quick }) },
