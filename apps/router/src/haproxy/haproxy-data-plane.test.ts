@@ -1,9 +1,11 @@
 // The haproxy data plane against a real haproxy and real endpoints on 127.0.0.1 (port 0-chosen free ports).
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import { type RouteTable, RouteTableSchema } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +26,12 @@ async function startEndpoint(name: string): Promise<Endpoint> {
     res.setHeader("content-type", "text/plain");
     res.end(name);
   });
+  // Upgraded sockets leave the server's bookkeeping (closeAllConnections): close() ends every socket itself.
+  const sockets = new Set<Duplex>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address() as { port: number };
   return {
@@ -33,7 +41,7 @@ async function startEndpoint(name: string): Promise<Endpoint> {
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => ok());
-        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
       }),
   };
 }
@@ -234,6 +242,44 @@ describe("haproxy data plane", () => {
     // A deployment the table no longer lists is an unknown host again.
     await apply([]);
     expect((await get(plane.port, `web--v3.shop.${base}`)).status).toBe(404);
+  });
+
+  it("tunnels a WebSocket upgrade to the deployment", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    a.server.on("upgrade", (req, socket: Duplex) => {
+      // RFC 6455's accept value: haproxy checks the handshake it relays.
+      const accept = createHash("sha1")
+        .update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest("base64");
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
+      socket.on("data", (d: Buffer) => socket.write(d.toString().toUpperCase()));
+    });
+    await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }] }]);
+    const socket = await new Promise<Duplex>((resolve, reject) => {
+      const req = request({
+        host: "127.0.0.1",
+        port: plane.port,
+        headers: {
+          host: `web--v1.shop.${base}`,
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "sec-websocket-key": randomBytes(16).toString("base64"),
+          "sec-websocket-version": "13",
+        },
+      });
+      req.on("upgrade", (_res, s: Duplex) => resolve(s));
+      req.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on("error", reject);
+      req.end();
+    });
+    const echoed = new Promise<string>((resolve) =>
+      socket.once("data", (d: Buffer) => resolve(d.toString())),
+    );
+    socket.write("hello");
+    expect(await echoed).toBe("HELLO");
+    socket.destroy();
   });
 
   it("refuses a table that needs more slots than declared, naming the app, and keeps serving the last one", async () => {
