@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { type RouteTable, RouteTableSchema } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRuntimeApi } from "./runtime-api.js";
 import { type HaproxyDataPlane, startHaproxyDataPlane } from "./start-haproxy-data-plane.js";
 
 const haproxyBin = "/usr/sbin/haproxy";
@@ -282,6 +283,24 @@ describe("haproxy data plane", () => {
     socket.destroy();
   });
 
+  it("throws naming the runtime command haproxy refused, then resyncs everything on the next apply", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    const both = [
+      { id: "d1", seq: 1, endpoints: [{ port: a.port }] },
+      { id: "d2", seq: 2, endpoints: [{ port: b.port }] },
+    ];
+    await apply(both);
+    // Someone else edits haproxy behind the driver's back: the entry it will delete is gone.
+    const hostsMap = join(dir, "hosts.map");
+    await createRuntimeApi(join(dir, "admin.sock")).run(`del map ${hostsMap} web--v2.shop.${base}`);
+    await expect(apply([both[0]!])).rejects.toThrow(
+      `haproxy runtime API: "del map ${hostsMap} web--v2.shop.${base}" failed: Key not found.`,
+    );
+    await apply([both[0]!]);
+    expect(await tally(plane.port, `web--v1.shop.${base}`, 4)).toEqual(new Map([["A", 4]]));
+    expect((await get(plane.port, `web--v2.shop.${base}`)).status).toBe(404);
+  });
+
   it("refuses a table that needs more slots than declared, naming the app, and keeps serving the last one", async () => {
     [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
     await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }] }]);
@@ -290,5 +309,29 @@ describe("haproxy data plane", () => {
       "web.shop v1 needs 6 server slots during this change; 4 are declared per backend",
     );
     expect(await tally(plane.port, `web--v1.shop.${base}`, 4)).toEqual(new Map([["A", 4]]));
+  });
+});
+
+describe("haproxy data plane process", () => {
+  it("reports haproxy exiting on its own through onError", async () => {
+    if (!existsSync(haproxyBin)) throw new Error(`haproxy is not installed (${haproxyBin} is missing)`);
+    const dir = await mkdtemp(join(tmpdir(), "berth-haproxy-test-"));
+    let reported: (e: Error) => void = () => {};
+    const error = new Promise<Error>((resolve) => {
+      reported = resolve;
+    });
+    const plane = await startHaproxyDataPlane({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir: dir,
+      onError: reported,
+    });
+    try {
+      process.kill(plane.pid, "SIGKILL");
+      expect((await error).message).toMatch(/^haproxy exited \(SIGKILL\)/);
+    } finally {
+      await plane.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
