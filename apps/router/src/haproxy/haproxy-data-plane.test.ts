@@ -301,6 +301,22 @@ describe("haproxy data plane", () => {
     expect((await get(plane.port, `web--v2.shop.${base}`)).status).toBe(404);
   });
 
+  it("never sends a request down a reused slot's old connections", async () => {
+    [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
+    const c = await startEndpoint("C");
+    try {
+      // A takes slot 1 and leaves idle keep-alive connections there; B takes slot 2; C then reuses slot 1.
+      await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }] }]);
+      expect(await tally(plane.port, `web--v1.shop.${base}`, 8)).toEqual(new Map([["A", 8]]));
+      await apply([{ id: "d1", seq: 1, endpoints: [{ port: b.port }] }]);
+      expect(await tally(plane.port, `web--v1.shop.${base}`, 8)).toEqual(new Map([["B", 8]]));
+      await apply([{ id: "d1", seq: 1, endpoints: [{ port: c.port }] }]);
+      expect(await tally(plane.port, `web--v1.shop.${base}`, 8)).toEqual(new Map([["C", 8]]));
+    } finally {
+      await c.close();
+    }
+  });
+
   it("refuses a table that needs more slots than declared, naming the app, and keeps serving the last one", async () => {
     [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
     await apply([{ id: "d1", seq: 1, endpoints: [{ port: a.port }] }]);
