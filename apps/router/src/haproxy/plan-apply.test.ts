@@ -100,7 +100,7 @@ describe("planApply", () => {
   it("refuses more backends than declared, sending nothing", () => {
     const three = ["1", "2", "3"].map((k) => backend(`d:${k}`, `${k}.t`, k, []));
     expect(() => planApply(emptyState(pool), routes(...three), pool)).toThrow(
-      "the route table needs 3 backends; 2 are declared (option backends)",
+      "the route table needs 3 new backends while 0 are in use; 2 are declared (option backends)",
     );
   });
 });

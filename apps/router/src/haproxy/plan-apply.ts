@@ -74,10 +74,11 @@ export function planApply(
   const byKey = new Map<string, BackendState>();
   const wanted = new Set(desired.backends.map((b) => b.key));
   const needed = desired.backends.filter((b) => !prev.byKey.has(b.key)).length;
-  const released = [...prev.byKey.keys()].filter((k) => !wanted.has(k)).length;
+  // Backends of deployments that leave are freed only after the maps moved, so old and new count together here.
   if (needed > free.length)
     throw new Error(
-      `haproxy data plane: the route table needs ${prev.byKey.size - released + needed} backends; ${pool.backends} are declared (option backends)`,
+      `haproxy data plane: the route table needs ${needed} new backends while ${prev.byKey.size} are in use; ` +
+        `${pool.backends} are declared (option backends)`,
     );
   for (const b of desired.backends) {
     const old = prev.byKey.get(b.key);
