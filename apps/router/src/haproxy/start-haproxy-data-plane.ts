@@ -104,7 +104,7 @@ export async function startHaproxyDataPlane(options: HaproxyDataPlaneOptions): P
     const plan = planApply(from, desired, pool);
     commands.push(...plan.commands);
     dirty = true;
-    for (const command of commands) await api.run(command);
+    await api.runAll(commands);
     state = plan.next;
     dirty = false;
     newest = table.version;
