@@ -301,6 +301,28 @@ describe("haproxy data plane", () => {
     expect((await get(plane.port, `web--v2.shop.${base}`)).status).toBe(404);
   });
 
+  it("runs an apply's commands over one connection, stopping at the first that fails", async () => {
+    const api = createRuntimeApi(join(dir, "admin.sock"));
+    await expect(
+      api.runAll([
+        "set server berth_b7/s1 weight 5",
+        "set server berth_b7/s99 weight 6",
+        "set server berth_b7/s2 weight 7",
+      ]),
+    ).rejects.toThrow('haproxy runtime API: "set server berth_b7/s99 weight 6" failed: No such server.');
+    // `show servers state`: … srv_name srv_addr srv_op_state srv_admin_state srv_uweight …
+    const weights = (await api.send("show servers state berth_b7"))
+      .split("\n")
+      .filter((l) => /^\d+ berth_b7 /.test(l))
+      .map((l) => l.split(" "))
+      .map((f) => [f[3], f[7]]);
+    expect(weights.slice(0, 2)).toEqual([
+      ["s1", "5"],
+      ["s2", "1"],
+    ]);
+    await api.run("set server berth_b7/s1 weight 1");
+  });
+
   it("never sends a request down a reused slot's old connections", async () => {
     [a, b] = await Promise.all([startEndpoint("A"), startEndpoint("B")]);
     const c = await startEndpoint("C");
