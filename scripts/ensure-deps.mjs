@@ -14,7 +14,9 @@ export function run(cmd, args, options = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status ?? r.signal}`);
 }
 
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+// nginx and haproxy live in /usr/sbin, which a non-root PATH often lacks.
+const has = (cmd) =>
+  spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0 || existsSync(`/usr/sbin/${cmd}`);
 
 /** npm ci when node_modules is missing or older than the lockfile (a pull that changed dependencies). */
 export function ensureNodeModules() {
