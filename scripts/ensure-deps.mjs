@@ -16,7 +16,8 @@ export function run(cmd, args, options = {}) {
 
 // nginx and haproxy live in /usr/sbin, which a non-root PATH often lacks.
 const has = (cmd) =>
-  spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0 || existsSync(`/usr/sbin/${cmd}`);
+  spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0 ||
+  existsSync(`/usr/sbin/${cmd}`);
 
 /** npm ci when node_modules is missing or older than the lockfile (a pull that changed dependencies). */
 export function ensureNodeModules() {
