@@ -2,7 +2,7 @@
 // No apply reloads haproxy: slots and maps are declared once, then only their contents change.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { RouteTable } from "@berth/proto";
 import { desiredBackends } from "./desired-backends.js";
 import { renderHaproxyConfig } from "./haproxy-config.js";
@@ -49,7 +49,10 @@ function freePort(host: string): Promise<number> {
 
 /** Starts haproxy serving nothing yet (every host: 404) and returns the handle to feed it route tables. */
 export async function startHaproxyDataPlane(options: HaproxyDataPlaneOptions): Promise<HaproxyDataPlane> {
-  const dir = options.dataDir;
+  const dir = resolve(options.dataDir);
+  // The path goes unquoted into haproxy.cfg and into runtime commands, which split on spaces.
+  if (!/^[A-Za-z0-9._/+-]+$/.test(dir))
+    throw new Error(`haproxy data plane: dataDir "${dir}" may hold only letters, digits and . _ / + -`);
   await mkdir(dir, { recursive: true });
   const pool: SlotPool = {
     backends: options.backends ?? 256,
