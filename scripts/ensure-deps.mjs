@@ -1,4 +1,5 @@
-// Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium and protoc.
+// Installs what Berth needs on a fresh clone: npm packages (npm ci) and, for tests, Debian's chromium, protoc and
+// haproxy (the native data plane's tests run the real one).
 // Only Node built-ins here: this runs before node_modules exists.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -14,7 +15,10 @@ export function run(cmd, args, options = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status ?? r.signal}`);
 }
 
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+// nginx and haproxy live in /usr/sbin, which a non-root PATH often lacks.
+const has = (cmd) =>
+  spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0 ||
+  existsSync(`/usr/sbin/${cmd}`);
 
 /** npm ci when node_modules is missing or older than the lockfile (a pull that changed dependencies). */
 export function ensureNodeModules() {
@@ -26,7 +30,9 @@ export function ensureNodeModules() {
 }
 
 /** Debian packages the test run needs; installed when we are root, else a one-line instruction. */
-export function ensureSystemPackages(commands = { chromium: "chromium", protoc: "protobuf-compiler" }) {
+export function ensureSystemPackages(
+  commands = { chromium: "chromium", protoc: "protobuf-compiler", haproxy: "haproxy" },
+) {
   const missing = Object.entries(commands).filter(([cmd]) => !has(cmd));
   if (missing.length === 0) return;
   const pkgs = missing.map(([, pkg]) => pkg);

@@ -6,6 +6,7 @@ import type { DeploySpeedResult, UpFigures } from "./deploy-speed.js";
 import type { GrpcPeerResult, PeerSample } from "./grpc-peer.js";
 import type { Machine } from "./lib/machine.js";
 import type { LogsResult } from "./logs.js";
+import type { ProxiesResult, ProxyTarget } from "./proxies.js";
 import type { RouterResult } from "./router.js";
 import type { ScaleResult } from "./scale.js";
 import type { TerminalFigures, TerminalResult } from "./terminal.js";
@@ -42,6 +43,7 @@ export interface BenchResults {
     history?: HistoryResult & Stamped;
     dashboard?: DashboardResult & Stamped;
     grpcPeer?: GrpcPeerResult & Stamped;
+    proxies?: ProxiesResult & Stamped;
     dataPlane?: DataPlaneResult & Stamped;
   };
   errors: Record<string, string>;
@@ -382,6 +384,43 @@ function routerSection(r: BenchResults): string {
   return s;
 }
 
+function proxiesSection(r: BenchResults): string {
+  const f = r.figures.proxies;
+  let s = "## 9. Proxies: Node router, haproxy, nginx\n\n";
+  if (!f) return s + missing("proxies", r);
+  s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  const rows: [ProxyTarget, string][] = [
+    ["direct", "the upstream directly (limit)"],
+    ["nginx", "nginx, 1 worker, keep-alive (peer)"],
+    ["haproxy", "**native data plane (haproxy 2.6, 1 thread)**"],
+    ["node", "**Berth's Node router**"],
+  ];
+  s += table(
+    ["target", "requests/s", "p50", "p99", "errors", "proxy CPU per request", "requests/s vs nginx"],
+    rows.map(([k, label]) => [
+      label,
+      num(f.targets[k].requestsPerSecond),
+      ms(f.targets[k].p50Ms),
+      ms(f.targets[k].p99Ms),
+      f.targets[k].errors,
+      k === "direct"
+        ? `${us(f.targets[k].cpuUsPerRequest)} (the upstream's)`
+        : us(f.targets[k].cpuUsPerRequest),
+      k === "direct" ? "—" : pct(f.targets[k].requestsPerSecond / f.targets.nginx.requestsPerSecond),
+    ]),
+  );
+  const perRound = (k: ProxyTarget) =>
+    f.samples[k]
+      .map((x, i) => pct(x.requestsPerSecond / (f.samples.nginx[i]?.requestsPerSecond ?? Number.NaN)))
+      .join(", ");
+  s +=
+    `\n\n**The native data plane reaches ${pct(f.ratios.haproxyToNginx)} of one-worker nginx** (goal ≥ 90 %; per round: ${perRound("haproxy")}) ` +
+    `at ${times(f.ratios.haproxyCpuToNginx)} nginx's CPU per request; **the Node router ${pct(f.ratios.nodeToNginx)}** ` +
+    `(goal ≥ 40 %; per round: ${perRound("node")}) at ${times(f.ratios.nodeCpuToNginx)} its CPU per request ` +
+    `(${runsLabel(f.rounds)}). With all three on the same 2 cores as wrk and the upstream, CPU per request is the steadier figure.\n`;
+  return s;
+}
+
 function historySection(r: BenchResults): string {
   const f = r.figures.history;
   let s = "## 6. History at scale\n\n";
@@ -498,7 +537,7 @@ function grpcPeerSection(r: BenchResults): string {
 
 function dataPlaneSection(r: BenchResults): string {
   const f = r.figures.dataPlane;
-  let s = "## 9. Data plane under change\n\n";
+  let s = "## 10. Data plane under change\n\n";
   if (!f) return s + missing("dataPlane", r);
   s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
   const row = (label: string, c: DataPlaneResult["changes"]["release"]): (string | number)[] => [
@@ -528,7 +567,7 @@ function dataPlaneSection(r: BenchResults): string {
 }
 
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane } = r.figures;
+  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane, proxies } = r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
@@ -664,6 +703,16 @@ function summary(r: BenchResults): string {
       "—",
     ],
     [
+      "data plane requests/s (proxy CPU per request): native haproxy / Node router",
+      proxies
+        ? `${num(proxies.targets.haproxy.requestsPerSecond)} (${us(proxies.targets.haproxy.cpuUsPerRequest)}) / ${num(proxies.targets.node.requestsPerSecond)} (${us(proxies.targets.node.cpuUsPerRequest)})`
+        : "—",
+      proxies
+        ? `nginx ${num(proxies.targets.nginx.requestsPerSecond)} (${us(proxies.targets.nginx.cpuUsPerRequest)})`
+        : "—",
+      proxies ? `${pct(proxies.ratios.haproxyToNginx)} / ${pct(proxies.ratios.nodeToNginx)}` : "—",
+    ],
+    [
       `history newest page, ${num(history?.deployments)} deployments: store / API / BFF`,
       history
         ? `${ms(history.serverSideMs.newestPage)} / ${ms(history.apiMs.newestPage)} / ${ms(history.bffMs?.newestPage)}`
@@ -735,6 +784,7 @@ export function renderBenchmarks(r: BenchResults): string {
     historySection(r),
     dashboardSection(r),
     grpcPeerSection(r),
+    proxiesSection(r),
     dataPlaneSection(r),
   ].join("\n");
 }

@@ -13,6 +13,7 @@ import { benchHistory } from "./history-at-scale.js";
 import { machine } from "./lib/machine.js";
 import { repoRoot } from "./lib/stack.js";
 import { benchLogs } from "./logs.js";
+import { benchProxies } from "./proxies.js";
 import { type BenchResults, renderBenchmarks } from "./render-benchmarks.js";
 import { benchRouter } from "./router.js";
 import { benchScale } from "./scale.js";
@@ -39,6 +40,7 @@ const modules: { name: string; run: () => Promise<unknown> }[] = [
   { name: "deploySpeed", run: () => benchDeploySpeed({ quick }) },
   { name: "logs", run: () => benchLogs({ quick }) },
   { name: "router", run: () => benchRouter({ quick }) },
+  { name: "proxies", run: () => benchProxies({ quick }) },
   { name: "grpcPeer", run: () => benchGrpcPeer({ quick }) },
   { name: "dataPlane", run: () => benchDataPlane({ quick }) },
   { name: "terminal", run: () => benchTerminal({ quick }) },

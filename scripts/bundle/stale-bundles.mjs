@@ -10,8 +10,15 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export const bundleInputs = {
   cli: {
     main: "berth.js",
-    // `berth server run` carries the server as a lazy chunk.
-    sources: ["apps/cli/src", "apps/cli/package.json", "apps/server/src", "apps/server/package.json"],
+    // `berth server run` carries the server as a lazy chunk; `berth router run` (and the server) the router.
+    sources: [
+      "apps/cli/src",
+      "apps/cli/package.json",
+      "apps/server/src",
+      "apps/server/package.json",
+      "apps/router/src",
+      "apps/router/package.json",
+    ],
   },
   entrypoint: {
     main: "berth-entrypoint.js",

@@ -1,7 +1,8 @@
 // The data plane apart from the control plane: `berth server run --router none` and `berth router run` as two
 // real processes, the demo app's instances as a third party. A bounded request loop runs against the app URL
 // while the server is SIGKILLed and restarted, while a new version is released and rolled back, and the router
-// is restarted while the server is down: not one request may fail.
+// is restarted while the server is down: not one request may fail. Both router engines: Berth's Node proxy and
+// Debian's haproxy driven through its runtime API.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ import { until as pollUntil } from "./helpers/until.js";
 const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 45_000) =>
   pollUntil(what, fn, ms, 100);
 
-describe("data plane apart from the server", () => {
+describe.each(["node", "haproxy"] as const)("data plane apart from the server (%s router)", (engine) => {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-dataplane-data-"));
   const configDir = mkdtempSync(join(tmpdir(), "berth-dataplane-config-"));
   const stateDir = mkdtempSync(join(tmpdir(), "berth-dataplane-router-"));
@@ -50,6 +51,7 @@ describe("data plane apart from the server", () => {
       token: routerToken,
       stateDir,
       env,
+      engine,
     });
   };
   const deployments = () => {
@@ -143,7 +145,7 @@ describe("data plane apart from the server", () => {
     await startRouter();
     expect(router.stderr()).toContain("serving the saved route table");
     const res = await httpGet(router.port, host);
-    expect(res.status).toBe(200);
+    expect(res.status, `${res.body}\n${router.stderr()}`).toBe(200);
     expect(servedSeq(res.body)).toBe("1");
     await startServer();
     await router.logged("following the route table");

@@ -1,11 +1,9 @@
-import type { IncomingMessage } from "node:http";
 import type { RouteTable } from "@berth/proto";
+import type { RouterEngine } from "./engines/engine.js";
+import { startHaproxyEngine } from "./engines/haproxy-engine.js";
+import { startNodeEngine } from "./engines/node-engine.js";
 import { loadRouteSnapshot, saveRouteSnapshot } from "./feed/route-snapshot.js";
 import { watchRoutes } from "./feed/watch-routes.js";
-import { startNodeProxy } from "./proxy/node-proxy.js";
-import { createEndpointEjections } from "./routing/endpoint-ejections.js";
-import { parseHost } from "./routing/parse-host.js";
-import { indexRouteTable, type Resolution, type RouteIndex } from "./routing/route-index.js";
 
 /** Where route tables come from: a server's RouterService, or (embedded in the server) its feed directly. */
 export type RouteSource =
@@ -29,6 +27,11 @@ export interface RouterOptions {
   port: number;
   /** Where the last table is kept between runs; none for a router embedded in the server. */
   snapshotPath?: string;
+  /**
+   * What serves the requests: "node" (Berth's proxy, the default) or "haproxy" (Debian's haproxy, driven without
+   * reloads; its config, maps and runtime socket go to `haproxyDir`).
+   */
+  engine?: { use: "node" } | { use: "haproxy"; haproxyDir: string };
   /** One line per notable event (connected, lost, snapshot problems). */
   log?: (message: string) => void;
 }
@@ -51,21 +54,25 @@ export interface RunningRouter {
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const log = options.log ?? (() => {});
   const stop = new AbortController();
-  const ejections = createEndpointEjections();
-  let index: RouteIndex | undefined;
+  const spec = options.engine ?? { use: "node" };
+  const engine: RouterEngine =
+    spec.use === "haproxy"
+      ? await startHaproxyEngine({ host: options.host, port: options.port, dataDir: spec.haproxyDir, log })
+      : await startNodeEngine({ host: options.host, port: options.port });
+  let current: RouteTable | undefined;
   let fromServer = false;
   const waiters = new Set<() => void>();
 
   const serve = (table: RouteTable) => {
-    index = indexRouteTable(table);
-    ejections.retain(index.endpoints());
+    current = table;
+    return engine.serve(table);
   };
 
   if (options.snapshotPath) {
     try {
       const table = await loadRouteSnapshot(options.snapshotPath);
       if (table) {
-        serve(table);
+        await serve(table);
         log(`serving the saved route table (version ${table.version}) until the server sends one`);
       }
     } catch (err) {
@@ -92,36 +99,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     })();
   };
 
-  const resolve = (req: IncomingMessage): Resolution => {
-    if (!index)
-      return {
-        ok: false,
-        status: 503,
-        message: "this router has no route table yet: it is waiting for the Berth server",
-      };
-    const baseDomain = index.table.baseDomain;
-    const target = parseHost(req.headers.host, baseDomain);
-    if (!target)
-      return {
-        ok: false,
-        status: 404,
-        message: `"${req.headers.host ?? ""}" is not an app host; use <app>.<project>.${baseDomain} or <app>--v<N>.<project>.${baseDomain}`,
-      };
-    return index.resolve(target, ejections.usable);
-  };
-
-  const proxy = await startNodeProxy({
-    host: options.host,
-    port: options.port,
-    resolve,
-    onRefused: (endpoint) => ejections.eject(endpoint),
-  });
-
   const onTable = (table: RouteTable) => {
-    serve(table);
-    fromServer = true;
+    const served = serve(table);
     save(table);
-    for (const wake of [...waiters]) wake();
+    void served.then(() => {
+      fromServer = true;
+      for (const wake of [...waiters]) wake();
+    });
   };
   const { source } = options;
   let watching: Promise<void>;
@@ -149,14 +133,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   }
 
   return {
-    port: proxy.port,
-    table: () => index?.table,
+    port: engine.port,
+    table: () => current,
     waitForServerTable(signal) {
       return new Promise((ok, fail) => {
         const check = () => {
-          if (fromServer && index) {
+          if (fromServer && current) {
             waiters.delete(check);
-            ok(index.table);
+            ok(current);
           }
         };
         signal?.addEventListener("abort", () => {
@@ -169,8 +153,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     },
     async close(graceMs) {
       stop.abort();
-      ejections.close();
-      await proxy.close(graceMs);
+      await engine.close(graceMs);
       await watching;
       await saving;
     },

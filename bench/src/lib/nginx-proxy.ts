@@ -9,6 +9,8 @@ import { waitFor } from "./stats.js";
 
 export interface NginxProxy {
   port: number;
+  /** The master's pid (its worker is a child: measure CPU with descendants). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,46 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts nginx proxying every request to 127.0.0.1:`upstreamPorts` (round robin). */
-export async function startNginx(upstreamPorts: number[]): Promise<NginxProxy> {
+export function startNginx(upstreamPorts: number[]): Promise<NginxProxy> {
+  return runNginx(
+    (port) => `
+  upstream app {
+${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+    }
+  }`,
+  );
+}
+
+/**
+ * nginx answering every request itself (`return 200`, a 3-byte body): an upstream that costs far less per request
+ * than any proxy in front of it. Keep-alive connections are never recycled, so proxies do not reconnect mid-run.
+ */
+export function startStaticNginx(): Promise<NginxProxy> {
+  return runNginx(
+    (port) => `
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      default_type text/plain;
+      return 200 "ok\n";
+    }
+  }`,
+  );
+}
+
+/** Runs nginx (one worker, no access log, temp paths in a temp dir) with `server` blocks for a free port. */
+async function runNginx(servers: (port: number) => string): Promise<NginxProxy> {
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-nginx-"));
   const port = await freePort();
   const conf = `
@@ -40,19 +81,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  upstream app {
-${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-    }
-  }
+${servers(port)}
 }
 `;
   writeFileSync(join(dir, "nginx.conf"), conf);
@@ -86,6 +115,7 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
   );
   return {
     port,
+    pid: child.pid!,
     async close() {
       child.kill("SIGQUIT");
       const t = setTimeout(() => child.kill("SIGKILL"), 5000);

@@ -18,6 +18,7 @@ interface RouterRunFlags {
   host?: string;
   name?: string;
   stateDir?: string;
+  engine?: "node" | "haproxy";
 }
 
 /** The router token: from --token-file or BERTH_ROUTER_TOKEN (never a flag: flags show in `ps`). */
@@ -52,6 +53,15 @@ export function registerRouterCommand(program: Command): void {
       "--state-dir <dir>",
       "where the last route table is kept between runs (default: $BERTH_ROUTER_STATE_DIR or ~/.berth/router)",
     )
+    .option(
+      "--engine <engine>",
+      "node: Berth's proxy; haproxy: Debian's haproxy serves, driven without reloads (default: $BERTH_ROUTER_ENGINE or node)",
+      (value: string) => {
+        if (value !== "node" && value !== "haproxy")
+          throw new InvalidArgumentError("must be node or haproxy");
+        return value;
+      },
+    )
     .action(async (flags: RouterRunFlags) => {
       const out = process.stderr;
       let wake: (signal: NodeJS.Signals) => void = () => {};
@@ -73,6 +83,9 @@ export function registerRouterCommand(program: Command): void {
       const serverUrl = flags.server ?? process.env.BERTH_SERVER ?? "http://127.0.0.1:9701";
       const stateDir =
         flags.stateDir ?? process.env.BERTH_ROUTER_STATE_DIR ?? join(homedir(), ".berth", "router");
+      const engineName = flags.engine ?? process.env.BERTH_ROUTER_ENGINE ?? "node";
+      if (engineName !== "node" && engineName !== "haproxy")
+        throw new InvalidArgumentError(`BERTH_ROUTER_ENGINE: must be node or haproxy, got "${engineName}"`);
       const { startRouter } = await import("@berth/router");
       process.umask(0o077);
       const running = await startRouter({
@@ -84,10 +97,14 @@ export function registerRouterCommand(program: Command): void {
         host: flags.host ?? "127.0.0.1",
         port: flags.port ?? 9702,
         snapshotPath: join(stateDir, "routes.snapshot"),
+        engine:
+          engineName === "haproxy"
+            ? { use: "haproxy", haproxyDir: join(stateDir, "haproxy") }
+            : { use: "node" },
         log: (message) => out.write(`router: ${message}\n`),
       });
       out.write(
-        `${colors.bold("Berth router")} serving app URLs on port ${running.port} (routes from ${serverUrl})\n`,
+        `${colors.bold("Berth router")} (${engineName}) serving app URLs on port ${running.port} (routes from ${serverUrl})\n`,
       );
       process.stdout.write(`${JSON.stringify({ event: "ready", port: running.port })}\n`);
       const signal = await stopRequested;

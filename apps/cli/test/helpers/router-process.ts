@@ -20,9 +20,10 @@ export async function startRouterProcess(options: {
   token: string;
   stateDir: string;
   env: NodeJS.ProcessEnv;
+  engine?: "node" | "haproxy";
 }): Promise<RouterProcess> {
   const args = ["router", "run", "--server", options.serverUrl, "--port", String(options.port)];
-  args.push("--state-dir", options.stateDir, "--name", "test-router");
+  args.push("--state-dir", options.stateDir, "--name", "test-router", "--engine", options.engine ?? "node");
   const child = spawn(process.execPath, [berthBin, ...args], {
     env: { ...options.env, BERTH_ROUTER_TOKEN: options.token },
     stdio: ["ignore", "pipe", "pipe"],
