@@ -12,6 +12,7 @@ import { getCaller } from "../auth/caller.js";
 import { tokenStreamKey } from "../auth/token-streams.js";
 import { effectiveConfig } from "../config/effective-config.js";
 import { deploymentPlatform } from "../lifecycle/engine.js";
+import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
 import { publishInstance } from "./publish-instance.js";
@@ -172,6 +173,11 @@ async function recordStatus(
   status: AppReport,
 ): Promise<void> {
   const before = session.report;
+  // A config change replaced the app on a new port: routes and health probes follow it (the platform persists
+  // and publishes the change), and routers have been sent the new port before the report below says the
+  // instance runs the new revision: the rollout moves on, and the dashboard says "runs R", only when it is true.
+  if (status.port > 0 && deploymentPlatform(deps.ctx).setInstancePort(session.instanceId, status.port))
+    await routesSettled(deps.ctx);
   deps.sessions.report(session.instanceId, {
     appState: status.appState,
     appPid: status.appPid,
@@ -182,9 +188,6 @@ async function recordStatus(
     configErrorRevision: status.configErrorRevision,
     port: status.port,
   });
-  // A config change replaced the app on a new port: routes and health probes follow it before the rollout
-  // moves on (it waits for this report), and the platform persists and publishes the change.
-  if (status.port > 0) deploymentPlatform(deps.ctx).setInstancePort(session.instanceId, status.port);
   if (status.configError && before?.configError !== status.configError)
     deps.ctx.logger.warn(
       { instanceId: session.instanceId, revision: status.configErrorRevision, error: status.configError },
