@@ -1,15 +1,18 @@
 import { expect, test } from "@playwright/test";
+import { pollApp } from "../support/app-poller.js";
 import { appPath, screenshot, signIn } from "../support/dashboard.js";
 import { eventually, getApp, useStack } from "../support/stack.js";
 
 const stack = useStack({ demo: true });
 
-test("a variable set in the UI restarts the instances, and the app serves the new value", async ({
+test("a variable set in the UI replaces the instances without a failed request, and the app serves it", async ({
   page,
 }) => {
   const value = `hello from the e2e test ${Date.now()}`;
   await signIn(page, stack());
   await page.goto(`${appPath(stack())}/config`);
+  // A visitor polling the app URL every 20 ms through the whole rollout.
+  const visitor = pollApp(stack().appUrl);
   const form = page.getByRole("form", { name: "Add variable" });
   await form.getByLabel("Name").fill("GREETING");
   await form.getByLabel("Value").fill(value);
@@ -31,4 +34,7 @@ test("a variable set in the UI restarts the instances, and the app serves the ne
       expect(body.greeting).toBe(value);
     }
   }, 30_000);
+  const seen = await visitor.stop();
+  expect(seen.failures).toEqual([]);
+  expect(seen.ok).toBeGreaterThan(10);
 });
