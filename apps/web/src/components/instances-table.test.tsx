@@ -1,4 +1,4 @@
-import { InstanceSchema } from "@berth/proto";
+import { HealthState, InstanceSchema } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
@@ -27,5 +27,30 @@ describe("InstancesTable", () => {
       expect.stringContaining(`rev 6(${error})`),
       expect.stringContaining("rev 7"),
     ]);
+  });
+
+  it("says a failed check of a healthy instance is a warning, and a failing instance's error is an error", () => {
+    render(
+      <InstancesTable
+        instances={[
+          create(InstanceSchema, {
+            id: "inst-0000aaaa",
+            connected: true,
+            health: HealthState.HEALTHY,
+            lastHealthError: "connect ECONNREFUSED",
+          }),
+          create(InstanceSchema, {
+            id: "inst-0000bbbb",
+            connected: true,
+            health: HealthState.UNHEALTHY,
+            lastHealthError: "HTTP 500",
+          }),
+        ]}
+      />,
+    );
+    const warning = screen.getByText(/last check failed: connect ECONNREFUSED/);
+    expect(warning.className).toContain("text-amber-600");
+    const error = screen.getByText(/\(HTTP 500\)/);
+    expect(error.className).toContain("text-red-600");
   });
 });

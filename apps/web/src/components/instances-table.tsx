@@ -1,4 +1,4 @@
-import type { Instance } from "@berth/proto";
+import { HealthState, type Instance } from "@berth/proto";
 import { Badge } from "@berth/ui/badge";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { healthWord, instanceStateWord, instanceTone } from "../lib/format.js";
@@ -45,7 +45,14 @@ export function InstancesTable({ instances }: { instances: readonly Instance[] }
             >
               {healthWord(i.health)}
               {i.lastHealthError ? (
-                <span className="ml-1 text-xs text-red-600">({i.lastHealthError})</span>
+                // A healthy instance whose last check failed is still healthy (it takes two failures): a
+                // warning, not an error next to "healthy".
+                <span
+                  className={`ml-1 text-xs ${i.health === HealthState.HEALTHY ? "text-amber-600" : "text-red-600"}`}
+                >
+                  ({i.health === HealthState.HEALTHY ? "last check failed: " : ""}
+                  {i.lastHealthError})
+                </span>
               ) : null}
             </td>
             <td className="py-1 pr-3 tabular-nums">{i.restarts}</td>
