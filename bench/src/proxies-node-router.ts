@@ -7,7 +7,8 @@ import { create } from "@bufbuild/protobuf";
 
 const upstreamPort = Number(process.argv[2]);
 const baseDomain = process.argv[3] ?? "bench.test";
-if (!Number.isInteger(upstreamPort) || upstreamPort <= 0) throw new Error(`bad upstream port: ${process.argv[2]}`);
+if (!Number.isInteger(upstreamPort) || upstreamPort <= 0)
+  throw new Error(`bad upstream port: ${process.argv[2]}`);
 const table = create(RouteTableSchema, {
   version: 1n,
   baseDomain,

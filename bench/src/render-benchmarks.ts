@@ -567,7 +567,8 @@ function dataPlaneSection(r: BenchResults): string {
 }
 
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane, proxies } = r.figures;
+  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane, proxies } =
+    r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
