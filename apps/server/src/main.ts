@@ -1,6 +1,6 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
-// [--host H] [--print-token-json]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR,
-// BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
+// [--host H] [--store postgres://…] [--print-token-json]`: runs a server until SIGINT/SIGTERM. Env: BERTH_DATA_DIR, BERTH_APPS_DIR,
+// BERTH_APP_USER, BERTH_STORE, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
 // (comma-separated addresses whose X-Forwarded-For names the client; none by default). The CLI
 // wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
 // (with "bootstrapToken" on a first start only when --print-token-json asks for it).
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     "api-port": { type: "string" },
     "router-port": { type: "string" },
     host: { type: "string" },
+    store: { type: "string" },
     "print-token-json": { type: "boolean", default: false },
   },
 });
@@ -52,6 +53,7 @@ const logMaxBytes = (raw: string | undefined) => {
 const server = await startServer({
   ...defaults,
   logMaxBytes: logMaxBytes(process.env.BERTH_LOG_MAX_BYTES),
+  store: values.store || process.env.BERTH_STORE || undefined,
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
   appsDir: values["apps-dir"] ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),
   appUser: values["app-user"] ?? (process.env.BERTH_APP_USER || defaults.appUser),

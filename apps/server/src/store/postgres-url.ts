@@ -26,7 +26,9 @@ export function checkPostgresUrl(url: string): void {
     );
   }
   if (!isPostgresUrl(url))
-    throw new Error(`store URL ${redactUrl(url)}: scheme "${u.protocol}" is not postgres: or postgresql:`);
+    throw new Error(
+      `store URL ${redactUrl(url)}: scheme "${u.protocol}" is not postgres: or postgresql: (the embedded SQLite store needs no --store)`,
+    );
   if (!u.hostname && !u.searchParams.get("host"))
     throw new Error(`store URL ${redactUrl(url)} names no host`);
   if (u.pathname.replace(/^\//, "") === "")
