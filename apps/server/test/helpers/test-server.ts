@@ -15,12 +15,13 @@ export interface TestServer extends RunningServer {
 
 /**
  * A real server on port 0 over a fresh data dir in tmp, logging nothing. With `storeDialect: "postgres"` its
- * catalog is a fresh PostgreSQL database, dropped by dispose().
+ * catalog is a fresh PostgreSQL database, dropped by dispose() (also with BERTH_TEST_STORE=postgres).
  */
 export async function startTestServer(
   overrides: Partial<StartServerOptions> & { dataDir?: string; storeDialect?: StoreDialect } = {},
 ): Promise<TestServer> {
-  const { storeDialect, ...options } = overrides;
+  // BERTH_TEST_STORE=postgres runs every server test on PostgreSQL (one-off sweeps; CI runs them on SQLite).
+  const { storeDialect = process.env.BERTH_TEST_STORE as StoreDialect | undefined, ...options } = overrides;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "berth-test-"));
   const database: TestDatabase | undefined =
     storeDialect === "postgres" ? await createTestDatabase() : undefined;
