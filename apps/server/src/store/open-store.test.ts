@@ -1,3 +1,4 @@
+import { Code } from "@connectrpc/connect";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,7 @@ import {
 } from "../../test/helpers/test-stores.js";
 import { openStore, type Store } from "./open-store.js";
 import { redactUrl } from "./postgres-url.js";
+import { refusedValueError } from "./refused-value.js";
 
 let opened: TestStore | undefined;
 let database: TestDatabase | undefined;
@@ -77,6 +79,20 @@ describe("PostgreSQL store", () => {
     await expect(openStore({ url: "postgres://u:pw@[bad/db" })).rejects.toThrow(
       "store URL postgres://u:***@[bad/db is not a valid URL",
     );
+  });
+
+  it("turns a value PostgreSQL cannot hold into InvalidArgument, never echoing it", async () => {
+    opened = await openTestStore("postgres");
+    const err = await opened.store.db
+      .selectFrom("tokens")
+      .select("id")
+      .where("id", "=", "secret\u0000value")
+      .execute()
+      .catch((e: unknown) => e);
+    const refused = refusedValueError(err);
+    expect(refused?.code).toBe(Code.InvalidArgument);
+    expect(refused?.rawMessage).toBe("a text field contains a character the store cannot hold (NUL)");
+    expect(refusedValueError(new Error("boom"))).toBeUndefined();
   });
 
   it("hides passwords in URLs it shows", () => {
