@@ -50,6 +50,23 @@ describe.each(storeDialects)("store on %s", (dialect) => {
   });
 });
 
+describe.each(storeDialects)("a database migrated by a newer server, on %s", (dialect) => {
+  it("is refused with both schema versions named, and left as it was", async () => {
+    opened = await openTestStore(dialect);
+    const { db } = opened.store;
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('999-from-the-future', '2030-01-01')`.execute(
+      db,
+    );
+    const reopen =
+      opened.store.dialect === "postgres" ? { url: opened.url ?? "" } : { path: opened.store.name };
+    await expect(openStore(reopen)).rejects.toThrow(
+      "has schema version 999-from-the-future, newer than this server's 003-token-parents (unknown migrations: 999-from-the-future)",
+    );
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+    expect(rows.map((r) => r.name)).toEqual([...migrationNames, "999-from-the-future"]);
+  });
+});
+
 describe("PostgreSQL store", () => {
   it("migrates a fresh database once when two servers open it at the same moment", async () => {
     database = await createTestDatabase();
