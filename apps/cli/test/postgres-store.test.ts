@@ -5,11 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningServer } from "@berth/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../../server/src/store/open-store.js";
 import { startTestServer } from "../../server/test/helpers/test-server.js";
 import { createTestDatabase, type TestDatabase } from "../../server/test/helpers/test-stores.js";
 import { commitAll, gitIn } from "./helpers/git-repo.js";
 import { httpGet } from "./helpers/http-get.js";
 import { helloNodeExample as example, runBerth } from "./helpers/run-berth.js";
+import { killProcess, startServerProcess } from "./helpers/server-process.js";
 
 const viaRouter = (port: number, url: string) => httpGet(port, new URL(url).host);
 
@@ -94,5 +96,62 @@ describe("berth up on a PostgreSQL store (real processes)", { timeout: 120_000 }
     const jobs = await server.ctx.store.db.selectFrom("jobs").select(["state"]).execute();
     expect(jobs.length).toBeGreaterThan(0);
     expect(jobs.filter((j) => j.state !== "success")).toEqual([]);
+  });
+});
+
+describe("berth server run --store", { timeout: 60_000 }, () => {
+  it("refuses an unreachable or malformed URL in one line, without the password, and exits non-zero", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "berth-pg-bad-"));
+    try {
+      const run = (store: string) =>
+        runBerth(
+          ["server", "run", "--data-dir", dataDir, "--port", "0", "--router-port", "0", "--store", store],
+          {
+            env: { ...process.env, BERTH_LOG_LEVEL: "silent", NO_COLOR: "1" },
+            timeout: 30_000,
+          },
+        );
+      const unreachable = await run("postgres://berth:hunter2@127.0.0.1:1/berth");
+      expect(unreachable.code).not.toBe(0);
+      expect(unreachable.stderr.trim()).toBe(
+        "berth: cannot connect to PostgreSQL at postgres://berth:***@127.0.0.1:1/berth: connect ECONNREFUSED 127.0.0.1:1",
+      );
+      const noDatabase = await run("postgres://berth:hunter2@127.0.0.1:5432");
+      expect(noDatabase.code).not.toBe(0);
+      expect(noDatabase.stderr).toContain("names no database");
+      expect(noDatabase.stderr + unreachable.stderr).not.toContain("hunter2");
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the URL from BERTH_STORE and migrates the database", async () => {
+    const database = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "berth-pg-env-"));
+    try {
+      const server = await startServerProcess({
+        dataDir,
+        apiPort: 0,
+        routerPort: 0,
+        env: { ...process.env, BERTH_STORE: database.url },
+      });
+      try {
+        expect(server.ready.bootstrapToken).toMatch(/^berth_/);
+        // Read back through a second connection, as another server would.
+        const store = await openStore({ url: database.url });
+        try {
+          const tokens = await store.db.selectFrom("tokens").select(["kind", "role"]).execute();
+          expect(tokens).toEqual([{ kind: "login", role: "admin" }]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await killProcess(server, "SIGINT");
+      }
+    } finally {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-apps`, { recursive: true, force: true });
+    }
   });
 });
