@@ -38,10 +38,16 @@ export async function startTestServer(
     await database?.drop();
     throw err;
   });
+  // Tests that only close() the server (not dispose()) must not leave a database behind either.
+  const close = server.close.bind(server);
   return Object.assign(server, {
     dataDir,
+    async close() {
+      await close();
+      await database?.drop();
+    },
     async dispose() {
-      await server.close();
+      await close();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(server.ctx.options.appsDir, { recursive: true, force: true });
