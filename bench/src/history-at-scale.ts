@@ -77,7 +77,7 @@ export async function benchHistory(options: { count: number; runs: number }) {
       };
     });
     const seedStart = performance.now();
-    insertDeployments(server.ctx.store, inputs);
+    await insertDeployments(server.ctx.store, inputs);
     const seedMs = Math.round(performance.now() - seedStart);
 
     const probe = shas[Math.floor(count / 3)]!.slice(0, 7);
@@ -91,9 +91,11 @@ export async function benchHistory(options: { count: number; runs: number }) {
 
     // Which index SQLite uses for each listing: the figures only hold while these stay index searches.
     const plans: Record<string, string[]> = {};
+    const sqlite = server.ctx.store.sqlite;
     for (const [name, q] of Object.entries(queries)) {
+      if (!sqlite) break;
       const compiled = gitRowsQuery(db, "deployments", app.id, q).compile();
-      const rows = server.ctx.store.sqlite
+      const rows = sqlite
         .prepare(`explain query plan ${compiled.sql}`)
         .all(...(compiled.parameters as unknown[])) as { detail: string }[];
       plans[name] = rows.map((r) => r.detail);

@@ -1,6 +1,6 @@
 // `tsx apps/server/src/main.ts [--data-dir D] [--apps-dir A] [--app-user U] [--api-port N] [--router-port N]
-// [--host H] [--print-token-json] [--stop-apps-on-exit]`: runs a server until SIGINT/SIGTERM (apps keep running
-// unless --stop-apps-on-exit). Env: BERTH_DRAIN_MS, BERTH_DATA_DIR, BERTH_APPS_DIR,
+// [--host H] [--store postgres://…] [--print-token-json] [--stop-apps-on-exit]`: runs a server until SIGINT/SIGTERM
+// (apps keep running unless --stop-apps-on-exit). Env: BERTH_DRAIN_MS, BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_STORE,
 // BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
 // (comma-separated addresses whose X-Forwarded-For names the client; none by default). The CLI
 // wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     "api-port": { type: "string" },
     "router-port": { type: "string" },
     host: { type: "string" },
+    store: { type: "string" },
     "print-token-json": { type: "boolean", default: false },
     "stop-apps-on-exit": { type: "boolean", default: false },
   },
@@ -64,6 +65,7 @@ const server = await startServer({
   stopAppsOnExit: values["stop-apps-on-exit"],
   drainMs,
   logMaxBytes: logMaxBytes(process.env.BERTH_LOG_MAX_BYTES),
+  store: values.store || process.env.BERTH_STORE || undefined,
   host: values.host ?? process.env.BERTH_HOST ?? defaults.host,
   appsDir: values["apps-dir"] ?? (process.env.BERTH_APPS_DIR || defaults.appsDir),
   appUser: values["app-user"] ?? (process.env.BERTH_APP_USER || defaults.appUser),

@@ -3,7 +3,7 @@ import { defaultAppsDir } from "./sandbox/default-apps-dir.js";
 
 /** Everything a server instance is configured with (flags and env in `berth server run`). */
 export interface ServerOptions {
-  /** Where the SQLite store, artifacts and logs live: private to the server (0700). */
+  /** Where the SQLite store (unless `store` names PostgreSQL), artifacts and logs live: private to the server (0700). */
   dataDir: string;
   /** Where deployments are unpacked and apps run: outside the data dir, so apps cannot reach it. */
   appsDir: string;
@@ -36,6 +36,11 @@ export interface ServerOptions {
    * replacement is ready, before it gets SIGTERM. Passed to entrypoints as BERTH_DRAIN_MS.
    */
   drainMs: number;
+  /**
+   * The catalog's database: a postgres:// URL (BERTH_STORE, `--store`), or unset for the embedded SQLite file
+   * `<dataDir>/berth.db`. Artifacts and logs stay in the data dir either way.
+   */
+  store?: string;
 }
 
 /** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` (see defaultAppsDir) as `berth-app`. */

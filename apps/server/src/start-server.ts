@@ -60,7 +60,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const lock = lockDataDir(serverOptions.dataDir);
   let store: Store;
   try {
-    store = await openStore({ path: join(serverOptions.dataDir, "berth.db") });
+    store = await openStore(
+      serverOptions.store ? { url: serverOptions.store } : { path: join(serverOptions.dataDir, "berth.db") },
+    );
   } catch (e) {
     lock.release();
     throw e;
@@ -127,7 +129,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ctx.apiPort = listener.port;
     ctx.apiUrl = `http://${urlHost(serverOptions.host)}:${listener.port}`;
     await startSubsystems(ctx);
-    logger.info({ apiUrl: ctx.apiUrl, dataDir: serverOptions.dataDir }, "berth server listening");
+    logger.info(
+      { apiUrl: ctx.apiUrl, dataDir: serverOptions.dataDir, store: store.name },
+      "berth server listening",
+    );
     if (bootstrapToken) logger.warn("first start: created the bootstrap admin token (shown once)");
 
     let closing: Promise<void> | undefined;

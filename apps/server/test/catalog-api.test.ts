@@ -18,10 +18,11 @@ import { getApplication } from "../src/catalog/projects.js";
 import { insertBuild, insertDeployment, insertRelease } from "../src/history/insert-history.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { storeDialects } from "./helpers/test-stores.js";
 
 const sha = (n: number) => createHash("sha1").update(`commit ${n}`).digest("hex");
 
-describe("catalog API", () => {
+describe.each(storeDialects)("catalog API on %s", (storeDialect) => {
   let server: TestServer;
   let projects: Client<typeof ProjectService>;
   let deployments: Client<typeof DeploymentService>;
@@ -30,7 +31,7 @@ describe("catalog API", () => {
   const ids: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ storeDialect });
     const token = server.bootstrapToken!;
     projects = clientFor(server, ProjectService, token);
     deployments = clientFor(server, DeploymentService, token);

@@ -17,6 +17,7 @@ import { getApplication } from "../src/catalog/projects.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { storeDialects } from "./helpers/test-stores.js";
 
 const sha = (name: string) => createHash("sha1").update(name).digest("hex");
 const app = { project: "shop", app: "web" };
@@ -37,7 +38,7 @@ function line(prefix: string, n: number, base?: string): GitCommit[] {
   return commits;
 }
 
-describe("ListCommitsBetween", () => {
+describe.each(storeDialects)("ListCommitsBetween on %s", (storeDialect) => {
   let server: TestServer;
   let jobs: Client<typeof JobService>;
   let deployments: Client<typeof DeploymentService>;
@@ -59,7 +60,7 @@ describe("ListCommitsBetween", () => {
   const subjects = (cs: GitCommit[]) => cs.map((c) => c.subject);
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ storeDialect });
     const token = server.bootstrapToken!;
     jobs = clientFor(server, JobService, token);
     deployments = clientFor(server, DeploymentService, token);

@@ -6,15 +6,16 @@ import { issueToken } from "../src/auth/tokens.js";
 import { effectiveConfig } from "../src/config/effective-config.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { storeDialects } from "./helpers/test-stores.js";
 
-describe("config API", () => {
+describe.each(storeDialects)("config API on %s", (storeDialect) => {
   let server: TestServer;
   let admin: Client<typeof ConfigService>;
   let viewer: Client<typeof ConfigService>;
   let deployer: Client<typeof ConfigService>;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ storeDialect });
     const db = server.ctx.store.db;
     admin = clientFor(server, ConfigService, server.bootstrapToken!);
     viewer = clientFor(

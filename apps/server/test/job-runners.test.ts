@@ -25,35 +25,12 @@ import { AsyncQueue } from "../src/runners/async-queue.js";
 import { defaultServerOptions } from "../src/server-options.js";
 import { type RunningServer, startServer } from "../src/start-server.js";
 import { withToken } from "./helpers/api-client.js";
+import { createTestDatabase, storeDialects, type TestDatabase } from "./helpers/test-stores.js";
 
 let server: RunningServer;
 let dataDir: string;
 let transport: Transport;
 const app = { project: "shop", app: "web" };
-
-beforeAll(async () => {
-  process.env.BERTH_JOB_TIMEOUT_MS = "1500";
-  dataDir = mkdtempSync(join(tmpdir(), "berth-jobs-"));
-  server = await startServer({
-    ...defaultServerOptions(dataDir),
-    stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
-    apiPort: 0,
-    routerPort: 0,
-    logger: pino({ level: "silent" }),
-  });
-  await upsertApplication(server.ctx.store.db, { ...app, labels: {}, configJson: "" });
-  const { secret } = await issueToken(server.ctx.store.db, { kind: "login", role: "deployer", name: "dev" });
-  transport = createGrpcTransport({
-    baseUrl: server.apiUrl,
-    interceptors: [withToken(secret)],
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(`${dataDir}-apps`, { recursive: true, force: true });
-});
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -87,7 +64,39 @@ function connectAgent(name: string) {
   };
 }
 
-describe("jobs and runners", () => {
+describe.each(storeDialects)("jobs and runners on %s", (storeDialect) => {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    process.env.BERTH_JOB_TIMEOUT_MS = "1500";
+    dataDir = mkdtempSync(join(tmpdir(), "berth-jobs-"));
+    database = storeDialect === "postgres" ? await createTestDatabase() : undefined;
+    server = await startServer({
+      store: database?.url,
+      ...defaultServerOptions(dataDir),
+      stopAppsOnExit: true, // its apps end with it (a production server leaves them running)
+      apiPort: 0,
+      routerPort: 0,
+      logger: pino({ level: "silent" }),
+    });
+    await upsertApplication(server.ctx.store.db, { ...app, labels: {}, configJson: "" });
+    const { secret } = await issueToken(server.ctx.store.db, {
+      kind: "login",
+      role: "deployer",
+      name: "dev",
+    });
+    transport = createGrpcTransport({
+      baseUrl: server.apiUrl,
+      interceptors: [withToken(secret)],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-apps`, { recursive: true, force: true });
+  });
+
   it("fails a job whose runner vanished mid-job with the reason, and replays its output", async () => {
     const jobs = createClient(JobService, transport);
     const agent = connectAgent("flaky-agent");

@@ -10,21 +10,10 @@ import { destroyDeployment } from "../src/lifecycle/destroy-deployment.js";
 import { engineOf } from "../src/lifecycle/engine.js";
 import { releaseDeployment, rollbackRelease } from "../src/lifecycle/release-deployment.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { storeDialects } from "./helpers/test-stores.js";
 
-let server: TestServer;
 const ref = { project: "shop", app: "web" };
 const actor = { tokenId: "t1", name: "ada" };
-
-beforeAll(async () => {
-  server = await startTestServer();
-  const app = await upsertApplication(server.ctx.store.db, { ...ref, labels: {}, configJson: "" });
-  for (const status of ["healthy", "healthy", "unhealthy", "healthy"])
-    await insertDeployment(server.ctx.store.db, { appId: app.id, status, git: { sha: "a".repeat(40) } });
-});
-
-afterAll(async () => {
-  await server?.dispose();
-});
 
 const codeOf = async (p: Promise<unknown>) => {
   const err = await p.then(
@@ -34,7 +23,20 @@ const codeOf = async (p: Promise<unknown>) => {
   return err ? { code: err.code, message: err.rawMessage } : undefined;
 };
 
-describe("release lifecycle", () => {
+describe.each(storeDialects)("release lifecycle on %s", (storeDialect) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ storeDialect });
+    const app = await upsertApplication(server.ctx.store.db, { ...ref, labels: {}, configJson: "" });
+    for (const status of ["healthy", "healthy", "unhealthy", "healthy"])
+      await insertDeployment(server.ctx.store.db, { appId: app.id, status, git: { sha: "a".repeat(40) } });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
   it("releases, splits a canary, refuses unhealthy unless forced, rolls back, and publishes events", async () => {
     const ctx = server.ctx;
     const events: BusEvent[] = [];
@@ -116,5 +118,21 @@ describe("release lifecycle", () => {
       "release.create",
       "release.rollback",
     ]);
+  });
+
+  it("numbers releases of one app made at the same moment one after the other", async () => {
+    const ctx = server.ctx;
+    const before = await ctx.store.db
+      .selectFrom("releases")
+      .select((eb) => eb.fn.max("seq").as("m"))
+      .executeTakeFirstOrThrow();
+    const made = await Promise.all(
+      [1, 2, 1, 2, 1, 2].map((seq) => releaseDeployment(ctx, { ...ref, seq, actor, reason: "race" })),
+    );
+    const seqs = made.map((r) => r.seq).sort((a, b) => a - b);
+    const first = Number(before.m) + 1;
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5].map((i) => first + i));
+    const app = await ctx.store.db.selectFrom("applications").selectAll().executeTakeFirstOrThrow();
+    expect(app.current_release_id).toBe(made.find((r) => r.seq === first + 5)!.id);
   });
 });

@@ -18,6 +18,7 @@ interface ServerRunFlags {
   routerPort?: number;
   router?: "embedded" | "none";
   host?: string;
+  store?: string;
   printTokenJson?: boolean;
   stopAppsOnExit?: boolean;
 }
@@ -52,6 +53,10 @@ export function registerServerCommand(program: Command): void {
       },
     )
     .option("--host <host>", "address to listen on")
+    .option(
+      "--store <url>",
+      "catalog database: postgres://user:password@host:5432/db (default: $BERTH_STORE, else SQLite in the data dir)",
+    )
     .option(
       "--print-token-json",
       "put the bootstrap token in the JSON ready line on stdout too (for scripts that start a fresh server)",
@@ -100,6 +105,7 @@ export function registerServerCommand(program: Command): void {
         router: opts.router ?? defaults.router,
         stopAppsOnExit: opts.stopAppsOnExit === true,
         drainMs: parseDrainMs(process.env.BERTH_DRAIN_MS, defaults.drainMs),
+        store: opts.store || process.env.BERTH_STORE || undefined,
       });
       out.write(`\n${colors.bold("Berth server")} listening on ${running.apiUrl} (data in ${dataDir})\n`);
       if (opts.router === "none")

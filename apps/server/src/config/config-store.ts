@@ -1,7 +1,8 @@
 // Config variables per scope (project, or one app), versioned by one revision counter per project.
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { ConfigRevisionTable, ConfigVarTable, Database } from "../store/schema.js";
+import { dialectOf } from "../store/store-dialect.js";
 import { applyVarChanges, diffVars, type StoredVar, type VarChange, varsByName } from "./config-diff.js";
 
 /** Who changed the config (a token's id and name). */
@@ -66,6 +67,10 @@ export async function setConfigVars(db: Kysely<Database>, input: SetConfigInput)
   const scope = input.app === "" ? "project" : "app";
   const where = input.app === "" ? `project "${input.project}"` : `app "${input.project}/${input.app}"`;
   return db.transaction().execute(async (trx) => {
+    // Revisions are MAX + 1 per project. SQLite has one writer; on PostgreSQL two changes at once (two servers)
+    // take turns on a lock for the project, held until commit (the project may have no row to lock).
+    if (dialectOf(trx) === "postgres")
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`berth.config:${input.project}`}))`.execute(trx);
     const current = (await scopeVarRows(trx, input.project, input.app)).map(storedVarOf);
     const known = new Set(current.map((v) => v.name));
     const missing = input.unset.filter((name) => !known.has(name));

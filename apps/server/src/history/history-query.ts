@@ -1,7 +1,7 @@
 // Filtering and paging of history listings (builds, deployments, releases): newest first, by seq.
 
 import type { HistoryFilter } from "@berth/proto";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { filterMs } from "../catalog/filter-time.js";
 import { cutPage, decodeSeqPageToken, pageSizeOf } from "../catalog/page-token.js";
 
 /** A history listing's filter in store terms. */
@@ -53,8 +53,8 @@ export function historyQueryFrom(
     shaPrefix: f?.shaPrefix || undefined,
     branch: f?.branch || undefined,
     text: f?.text || undefined,
-    sinceMs: f?.since ? timestampMs(f.since) : undefined,
-    untilMs: f?.until ? timestampMs(f.until) : undefined,
+    sinceMs: f?.since ? filterMs(f.since) : undefined,
+    untilMs: f?.until ? filterMs(f.until) : undefined,
     statuses: statuses.filter((s) => s !== ""),
     beforeSeq: decodeSeqPageToken(kind, req.pageToken),
     pageSize: pageSizeOf(req.pageSize),

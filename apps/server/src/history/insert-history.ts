@@ -3,12 +3,13 @@
 
 import { randomBytes } from "node:crypto";
 import type { GitInfo } from "@berth/proto";
-import type SqliteDatabase from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import { ulid } from "ulid";
 import type { StoredTiming } from "../catalog/stored-timings.js";
 import { gitColumnsFrom, type StoredReleaseTarget } from "../catalog/to-proto.js";
+import type { Store } from "../store/open-store.js";
 import type { BuildTable, Database, DeploymentTable, ReleaseTable } from "../store/schema.js";
+import { dialectOf } from "../store/store-dialect.js";
 
 /** The fields a build and a deployment input share (the columns they both have). */
 export interface InsertRecordInput {
@@ -121,13 +122,33 @@ export function releaseRow(input: InsertReleaseInput): Omit<ReleaseTable, "seq">
   };
 }
 
+/**
+ * Runs an insert that numbers itself (MAX(seq) + 1). SQLite has one writer, so the statement alone is atomic; on
+ * PostgreSQL two inserts at once would read the same MAX, so they take turns on the app's row first.
+ */
+async function withSeqLock<T>(
+  db: Kysely<Database>,
+  appId: string,
+  explicitSeq: boolean,
+  insert: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (explicitSeq || dialectOf(db) !== "postgres") return insert(db);
+  const locked = async (trx: Kysely<Database>) => {
+    await trx.selectFrom("applications").select("id").where("id", "=", appId).forUpdate().execute();
+    return insert(trx);
+  };
+  return db.isTransaction ? locked(db) : db.transaction().execute(locked);
+}
+
 /** Records a build; returns the stored row with its seq. */
 export async function insertBuild(db: Kysely<Database>, input: InsertBuildInput): Promise<BuildTable> {
-  return db
-    .insertInto("builds")
-    .values({ ...buildRow(input), seq: input.seq ?? nextSeq("builds", input.appId) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return withSeqLock(db, input.appId, input.seq !== undefined, (q) =>
+    q
+      .insertInto("builds")
+      .values({ ...buildRow(input), seq: input.seq ?? nextSeq("builds", input.appId) })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** Records a deployment; returns the stored row with its seq. */
@@ -135,44 +156,59 @@ export async function insertDeployment(
   db: Kysely<Database>,
   input: InsertDeploymentInput,
 ): Promise<DeploymentTable> {
-  return db
-    .insertInto("deployments")
-    .values({ ...deploymentRow(input), seq: input.seq ?? nextSeq("deployments", input.appId) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return withSeqLock(db, input.appId, input.seq !== undefined, (q) =>
+    q
+      .insertInto("deployments")
+      .values({ ...deploymentRow(input), seq: input.seq ?? nextSeq("deployments", input.appId) })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** Records a release (it does not make it current: that is the releaser's job); returns the stored row. */
 export async function insertRelease(db: Kysely<Database>, input: InsertReleaseInput): Promise<ReleaseTable> {
-  return db
-    .insertInto("releases")
-    .values({ ...releaseRow(input), seq: input.seq ?? nextSeq("releases", input.appId) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return withSeqLock(db, input.appId, input.seq !== undefined, (q) =>
+    q
+      .insertInto("releases")
+      .values({ ...releaseRow(input), seq: input.seq ?? nextSeq("releases", input.appId) })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /**
  * Records many deployments with explicit seqs in one transaction (for seeding large histories: 100,000 rows take
- * about a second). It uses one prepared statement on the raw connection, since building a Kysely query per row
- * costs ten times more than SQLite itself.
+ * about a second on SQLite). SQLite uses one prepared statement on the raw connection, since building a Kysely
+ * query per row costs ten times more than SQLite itself; PostgreSQL gets multi-row inserts of 1,000 rows.
  */
-export function insertDeployments(
-  store: { sqlite: SqliteDatabase.Database },
+export async function insertDeployments(
+  store: Store,
   inputs: (InsertDeploymentInput & { seq: number })[],
-): void {
+): Promise<void> {
   const first = inputs[0];
   if (!first) return;
+  // ulid's default randomness makes one crypto call per character, most of the cost of a big batch: draw from a pool.
+  const prng = pooledPrng();
+  const rowOf = (input: InsertDeploymentInput & { seq: number }) => {
+    const createdAt = input.createdAt ?? Date.now();
+    return { ...deploymentRow({ ...input, id: input.id ?? ulid(createdAt, prng) }), seq: input.seq };
+  };
+  if (store.dialect === "postgres") {
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < inputs.length; i += 1000)
+        await trx
+          .insertInto("deployments")
+          .values(inputs.slice(i, i + 1000).map(rowOf))
+          .execute();
+    });
+    return;
+  }
   const columns = Object.keys({ ...deploymentRow(first), seq: first.seq });
   const insert = store.sqlite.prepare(
     `insert into deployments (${columns.join(", ")}) values (${columns.map((c) => `@${c}`).join(", ")})`,
   );
-  // ulid's default randomness makes one crypto call per character, most of the cost of a big batch: draw from a pool.
-  const prng = pooledPrng();
   store.sqlite.transaction(() => {
-    for (const input of inputs) {
-      const createdAt = input.createdAt ?? Date.now();
-      insert.run({ ...deploymentRow({ ...input, id: input.id ?? ulid(createdAt, prng) }), seq: input.seq });
-    }
+    for (const input of inputs) insert.run(rowOf(input));
   })();
 }
 

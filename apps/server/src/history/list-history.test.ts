@@ -1,22 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestStore, storeDialects, type TestStore } from "../../test/helpers/test-stores.js";
 import { upsertApplication } from "../catalog/projects.js";
-import { openStore, type Store } from "../store/open-store.js";
+import type { Store } from "../store/open-store.js";
 import { insertBuild, insertDeployment, insertDeployments, insertRelease } from "./insert-history.js";
 import { listBuildRows, listDeploymentRows, listReleaseRows } from "./list-history.js";
 
 const sha = (n: number) => n.toString(16).padStart(4, "0").repeat(10);
 
-describe("history listings", () => {
-  let dir: string;
+describe.each(storeDialects)("history listings on %s", (dialect) => {
+  let opened: TestStore;
   let store: Store;
   let appId: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "berth-history-"));
-    store = await openStore({ path: join(dir, "berth.db") });
+    opened = await openTestStore(dialect);
+    store = opened.store;
     appId = (await upsertApplication(store.db, { project: "shop", app: "web", labels: {}, configJson: "" }))
       .id;
     for (let i = 1; i <= 12; i++) {
@@ -30,8 +28,7 @@ describe("history listings", () => {
   });
 
   afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.dispose();
   });
 
   it("numbers deployments per app and lists them newest first across pages", async () => {
@@ -88,7 +85,7 @@ describe("history listings", () => {
     const other = (
       await upsertApplication(store.db, { project: "shop", app: "api", labels: {}, configJson: "" })
     ).id;
-    insertDeployments(
+    await insertDeployments(
       store,
       Array.from({ length: 300 }, (_, i) => ({
         appId: other,

@@ -2,6 +2,7 @@
 // (app_id, git_sha) for a SHA prefix, (app_id, git_branch, seq) for a branch, (app_id, status, seq) for statuses.
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
 import type { BuildTable, Database, DeploymentTable, ReleaseTable } from "../store/schema.js";
+import { dialectOf } from "../store/store-dialect.js";
 import {
   containsPattern,
   type HistoryPage,
@@ -17,6 +18,7 @@ function gitConditions(
   eb: ExpressionBuilder<Database, "deployments">,
   appId: string,
   q: HistoryQuery,
+  postgres: boolean,
 ): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [eb("app_id", "=", appId)];
   if (q.shaPrefix) {
@@ -24,7 +26,13 @@ function gitConditions(
     where.push(eb("git_sha", ">=", lo), eb("git_sha", "<", hi));
   }
   if (q.branch) where.push(eb("git_branch", "=", q.branch));
-  if (q.text) where.push(sql<SqlBool>`git_message like ${containsPattern(q.text)} escape '\\'`);
+  // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+  if (q.text)
+    where.push(
+      postgres
+        ? sql<SqlBool>`git_message ilike ${containsPattern(q.text)} escape '\\'`
+        : sql<SqlBool>`git_message like ${containsPattern(q.text)} escape '\\'`,
+    );
   if (q.statuses && q.statuses.length > 0) where.push(eb("status", "in", q.statuses));
   if (q.sinceMs !== undefined) where.push(eb("created_at", ">=", q.sinceMs));
   if (q.untilMs !== undefined) where.push(eb("created_at", "<=", q.untilMs));
@@ -38,7 +46,7 @@ export function gitRowsQuery(db: Kysely<Database>, table: GitTable, appId: strin
     db
       .selectFrom(table as "deployments")
       .selectAll()
-      .where((eb) => eb.and(gitConditions(eb, appId, q)))
+      .where((eb) => eb.and(gitConditions(eb, appId, q, dialectOf(db) === "postgres")))
       // With a SHA prefix the matching rows are few: "+seq" keeps SQLite on the (app_id, git_sha) range and
       // sorts them, instead of walking the whole (app_id, seq) index looking for matches.
       .orderBy(q.shaPrefix ? sql`+seq` : sql`seq`, "desc")
@@ -83,6 +91,7 @@ export async function listReleaseRows(
   appId: string,
   q: HistoryQuery,
 ): Promise<HistoryPage<ReleaseTable>> {
+  const postgres = dialectOf(db) === "postgres";
   const rows = await db
     .selectFrom("releases")
     .selectAll()
@@ -101,9 +110,17 @@ export async function listReleaseRows(
         where.push(
           eb.exists(
             eb
-              .selectFrom(sql<{ value: string }>`json_each(releases.targets_json)`.as("t"))
+              .selectFrom(
+                postgres
+                  ? sql<{ value: string }>`jsonb_array_elements(releases.targets_json::jsonb)`.as("t")
+                  : sql<{ value: string }>`json_each(releases.targets_json)`.as("t"),
+              )
               .innerJoin("deployments", (join) =>
-                join.on(sql`deployments.id`, "=", sql`json_extract(t.value, '$.deploymentId')`),
+                join.on(
+                  sql`deployments.id`,
+                  "=",
+                  postgres ? sql`t.value->>'deploymentId'` : sql`json_extract(t.value, '$.deploymentId')`,
+                ),
               )
               .select(sql`1`.as("one"))
               .where((deb) =>
@@ -112,6 +129,7 @@ export async function listReleaseRows(
                     deb as unknown as ExpressionBuilder<Database, "deployments">,
                     appId,
                     targetQuery,
+                    postgres,
                   ),
                 ),
               ),

@@ -23,6 +23,7 @@ import {
   resultToJson,
   toJobProto,
 } from "./job-rows.js";
+import { createJobStatements } from "./job-statements.js";
 
 export interface QueueJobInput {
   kind: "build" | "deploy" | "release" | "up" | "destroy";
@@ -54,15 +55,16 @@ export interface JobHooks {
 
 export interface JobQueue {
   queue(input: QueueJobInput): Promise<JobTable>;
-  get(id: string): JobTable;
+  get(id: string): Promise<JobTable>;
   /** Atomically takes the oldest queued job this runner may run. */
-  claim(runner: RunnerRef): JobTable | undefined;
+  claim(runner: RunnerRef): Promise<JobTable | undefined>;
   /** Runs the kind's start hook (e.g. records the build) and returns the job as the runner gets it. */
   started(job: JobTable): Promise<JobTable>;
-  emit(jobId: string, event: JobEventBody): void;
+  /** Stores an event; a job's events are stored in the order emit is called. */
+  emit(jobId: string, event: JobEventBody): Promise<void>;
   /** Stores an event produced elsewhere (a remote runner), renumbered by the queue. */
-  emitEvent(jobId: string, event: JobEvent): void;
-  heartbeat(jobId: string): void;
+  emitEvent(jobId: string, event: JobEvent): Promise<void>;
+  heartbeat(jobId: string): Promise<void>;
   finish(jobId: string, outcome: JobOutcome): Promise<JobTable>;
   /** Replays a job's events after `afterSeq`, then follows until the job ends or the signal aborts. */
   follow(
@@ -75,40 +77,16 @@ export interface JobQueue {
   setHooks(kind: QueueJobInput["kind"], hooks: JobHooks): void;
 }
 
-/** Which runner kinds may take which jobs: server-side work on the built-in runner, builds on agents and CLIs. */
-const eligibility = `(
-  (? = 'builtin' AND target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
-  OR (? = 'agent' AND kind = 'build' AND (target_runner_id = '' OR target_runner_id = ?))
-  OR (? = 'cli' AND target_runner_id = ?)
-)`;
-
 /** The persistent job queue: jobs and their output events live in the store; followers are woken in-process. */
 export function createJobQueue(store: Store, events: EventBus): JobQueue {
-  const { sqlite, db } = store;
+  const { db } = store;
+  const stmts = createJobStatements(store);
   const wakers = new Map<string, Set<() => void>>();
   const queuedListeners: (() => void)[] = [];
   const hooks = new Map<string, JobHooks>();
-
-  const getRow = sqlite.prepare<[string], JobTable>("SELECT * FROM jobs WHERE id = ?");
-  // One statement: no moment exists (for another connection or a crash) where a job runs without its runner.
-  const claimStmt = sqlite.prepare<
-    [string, number, number, string, string, string, string, string],
-    JobTable
-  >(
-    `UPDATE jobs SET state = 'running', runner_id = ?, started_at = ?, heartbeat_at = ?
-     WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND ${eligibility} ORDER BY queued_at, id LIMIT 1)
-     RETURNING *`,
-  );
-  const insertEvent = sqlite.prepare<[string, string, number, Buffer], { seq: number }>(
-    `INSERT INTO job_events (job_id, seq, time, event)
-     VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?), ?, ?) RETURNING seq`,
-  );
-  const eventsAfter = sqlite.prepare<[string, number], { seq: number; event: Buffer }>(
-    "SELECT seq, event FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 500",
-  );
-  const beat = sqlite.prepare<[number, string], void>(
-    "UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running'",
-  );
+  // Each job's event writes in call order: its seq is MAX + 1, so two writes in flight at once (possible on a
+  // PostgreSQL pool) would take the same number.
+  const writing = new Map<string, Promise<void>>();
 
   function wake(jobId: string): void {
     for (const w of wakers.get(jobId) ?? []) w();
@@ -118,16 +96,25 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
     events.publish({ project: row.project, app: row.app, event: { case: "job", value: toJobProto(row) } });
   }
 
-  function get(id: string): JobTable {
-    const row = getRow.get(id);
+  async function get(id: string): Promise<JobTable> {
+    const row = await stmts.get(id);
     if (!row) throw new ConnectError(`job "${id}" not found`, Code.NotFound);
     return row;
   }
 
-  function emit(jobId: string, body: JobEventBody): void {
-    const ev = jobEvent(body);
-    insertEvent.get(jobId, jobId, Date.now(), Buffer.from(toBinary(JobEventSchema, ev)));
-    wake(jobId);
+  function emit(jobId: string, body: JobEventBody): Promise<void> {
+    const bytes = Buffer.from(toBinary(JobEventSchema, jobEvent(body)));
+    const time = Date.now();
+    const write = () => stmts.insertEvent(jobId, time, bytes).then(() => wake(jobId));
+    // With nothing in flight the write starts now (on SQLite it has run when emit returns, as it always did).
+    const before = writing.get(jobId);
+    const done = before ? before.then(write, write) : write();
+    const settled = done.catch(() => {});
+    writing.set(jobId, settled);
+    void settled.then(() => {
+      if (writing.get(jobId) === settled) writing.delete(jobId);
+    });
+    return done;
   }
 
   return {
@@ -153,15 +140,14 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
         heartbeat_at: null,
       };
       await db.insertInto("jobs").values(row).execute();
-      emit(row.id, stateChanged(JobState.QUEUED));
+      await emit(row.id, stateChanged(JobState.QUEUED));
       publish(row);
       for (const l of queuedListeners) l();
       return row;
     },
     get,
     claim(runner) {
-      const now = Date.now();
-      return claimStmt.get(runner.id, now, now, runner.kind, runner.kind, runner.id, runner.kind, runner.id);
+      return stmts.claim(runner, Date.now());
     },
     async started(job) {
       const extra = await hooks.get(job.kind)?.started?.(job);
@@ -173,21 +159,21 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
           .where("id", "=", job.id)
           .execute();
       }
-      emit(job.id, stateChanged(JobState.RUNNING));
-      const row = get(job.id);
+      await emit(job.id, stateChanged(JobState.RUNNING));
+      const row = await get(job.id);
       publish(row);
       return row;
     },
     emit,
     emitEvent(jobId, event) {
-      if (event.event.case === "state") return; // the queue alone decides states
-      emit(jobId, event.event);
+      if (event.event.case === "state") return Promise.resolve(); // the queue alone decides states
+      return emit(jobId, event.event);
     },
     heartbeat(jobId) {
-      beat.run(Date.now(), jobId);
+      return stmts.beat(jobId, Date.now());
     },
     async finish(jobId, outcome) {
-      const job = get(jobId);
+      const job = await get(jobId);
       if (isTerminal(job.state)) return job;
       const state = outcome.state ?? (outcome.error ? "error" : "success");
       let merged = mergeResults(resultFromJson(job.result_json), outcome.result);
@@ -208,14 +194,14 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
         .where("id", "=", jobId)
         .where("state", "in", ["queued", "running"])
         .execute();
-      emit(jobId, stateChanged(jobStateNames[finalState] ?? JobState.ERROR, error, merged));
-      const row = get(jobId);
+      await emit(jobId, stateChanged(jobStateNames[finalState] ?? JobState.ERROR, error, merged));
+      const row = await get(jobId);
       publish(row);
       return row;
     },
     async *follow(id, afterSeq, signal) {
       let after = Number(afterSeq);
-      get(id);
+      await get(id);
       while (!signal.aborted) {
         let wakeUp: () => void = () => {};
         const woken = new Promise<void>((r) => {
@@ -225,8 +211,8 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
         set.add(wakeUp);
         wakers.set(id, set);
         try {
-          const job = get(id);
-          const rows = eventsAfter.all(id, after);
+          const job = await get(id);
+          const rows = await stmts.eventsAfter(id, after);
           if (rows.length > 0) {
             after = rows[rows.length - 1]!.seq;
             const evs = rows.map((r) => {

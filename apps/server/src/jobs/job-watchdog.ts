@@ -21,7 +21,7 @@ export function startJobWatchdog(options: JobWatchdogOptions): { stop(): void } 
   const { store, queue, timeoutMs } = options;
   const seconds = Math.round(timeoutMs / 1000);
   const tick = async () => {
-    for (const id of options.liveJobs()) queue.heartbeat(id);
+    for (const id of options.liveJobs()) await queue.heartbeat(id);
     const now = Date.now();
     const stale = await store.db
       .selectFrom("jobs")

@@ -71,7 +71,15 @@ export function engineOf(ctx: ServerContext): Engine {
   );
   platform.onChange(() => routes.changed());
   setRouteFeed(ctx, routes);
-  engine = { queue, hub: createRunnerHub(ctx.store, queue, ctx.events), artifacts, platform, routes };
+  engine = {
+    queue,
+    hub: createRunnerHub(ctx.store, queue, ctx.events, (err) =>
+      ctx.logger.error({ err }, "dispatching jobs failed"),
+    ),
+    artifacts,
+    platform,
+    routes,
+  };
   queue.setHooks("build", buildRecordHooks(ctx, artifacts));
   engines.set(ctx, engine);
   return engine;

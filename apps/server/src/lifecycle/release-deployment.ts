@@ -6,7 +6,7 @@ import { parseTimings } from "../catalog/stored-timings.js";
 import { parseReleaseTargets, type StoredReleaseTarget } from "../catalog/to-proto.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
-import type { ApplicationTable, DeploymentTable, ReleaseTable } from "../store/schema.js";
+import type { DeploymentTable, ReleaseTable } from "../store/schema.js";
 import { withReleasePhase } from "./phase-timings.js";
 import { publishRelease } from "./publish-changes.js";
 import { releaseTargets } from "./release-targets.js";
@@ -36,56 +36,58 @@ export function releaseRefusal(d: DeploymentTable, app: string, force: boolean):
 }
 
 /**
- * Points the app's public URL at a deployment (or splits traffic for a canary). The release row and
- * the app's current release change in one SQLite transaction, so the router never sees half a release.
+ * Points the app's public URL at a deployment (or splits traffic for a canary). The release row and the app's
+ * current release change in one transaction, so the router never sees half a release. On PostgreSQL the app's
+ * row is locked first: two servers releasing the same app take turns, and the second sees the first's release.
  */
 export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput): Promise<ReleaseTable> {
-  const { sqlite } = ctx.store;
   const started = Date.now();
-  const tx = sqlite.transaction((): ReleaseTable => {
-    const app = sqlite
-      .prepare<[string, string], ApplicationTable>(
-        "SELECT * FROM applications WHERE project = ? AND name = ?",
-      )
-      .get(input.project, input.app);
+  const row = await ctx.store.db.transaction().execute(async (trx): Promise<ReleaseTable> => {
+    const app = await trx
+      .selectFrom("applications")
+      .selectAll()
+      .where("project", "=", input.project)
+      .where("name", "=", input.app)
+      .$if(ctx.store.dialect === "postgres", (q) => q.forUpdate())
+      .executeTakeFirst();
     if (!app)
       throw new ConnectError(
         `application "${input.app}" not found in project "${input.project}"`,
         Code.NotFound,
       );
-    const dep = input.deploymentId
-      ? sqlite
-          .prepare<[string], DeploymentTable>("SELECT * FROM deployments WHERE id = ?")
-          .get(input.deploymentId)
-      : sqlite
-          .prepare<[string, number], DeploymentTable>(
-            "SELECT * FROM deployments WHERE app_id = ? AND seq = ?",
-          )
-          .get(app.id, input.seq ?? 0);
+    const dep = await trx
+      .selectFrom("deployments")
+      .selectAll()
+      .$if(!!input.deploymentId, (q) => q.where("id", "=", input.deploymentId ?? ""))
+      .$if(!input.deploymentId, (q) => q.where("app_id", "=", app.id).where("seq", "=", input.seq ?? 0))
+      .executeTakeFirst();
     const what = input.deploymentId ? `deployment "${input.deploymentId}"` : `v${input.seq}`;
     if (!dep || dep.app_id !== app.id)
       throw new ConnectError(`${input.app} has no deployment ${what}`, Code.NotFound);
     const refusal = releaseRefusal(dep, input.app, !!input.force);
     if (refusal) throw new ConnectError(refusal, Code.FailedPrecondition);
     const current = app.current_release_id
-      ? sqlite
-          .prepare<[string], ReleaseTable>("SELECT * FROM releases WHERE id = ?")
-          .get(app.current_release_id)
+      ? await trx
+          .selectFrom("releases")
+          .selectAll()
+          .where("id", "=", app.current_release_id)
+          .executeTakeFirst()
       : undefined;
     const targets: StoredReleaseTarget[] = releaseTargets(
       current ? parseReleaseTargets(current.targets_json) : [],
       dep.id,
       input.canaryPercent ?? 0,
     );
-    const seq =
-      (sqlite
-        .prepare<[string], { m: number | null }>("SELECT MAX(seq) AS m FROM releases WHERE app_id = ?")
-        .get(app.id)?.m ?? 0) + 1;
+    const last = await trx
+      .selectFrom("releases")
+      .select((eb) => eb.fn.max("seq").as("m"))
+      .where("app_id", "=", app.id)
+      .executeTakeFirst();
     const now = Date.now();
     const row: ReleaseTable = {
       id: ulid(now),
       app_id: app.id,
-      seq,
+      seq: Number(last?.m ?? 0) + 1,
       targets_json: JSON.stringify(targets),
       actor_token_id: input.actor?.tokenId ?? "",
       actor_name: input.actor?.name ?? "server",
@@ -94,22 +96,20 @@ export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput)
       forced: input.force && dep.status !== "healthy" ? 1 : 0,
       created_at: now,
     };
-    sqlite
-      .prepare(
-        `INSERT INTO releases (id, app_id, seq, targets_json, actor_token_id, actor_name, reason, rollback_of, forced, created_at)
-         VALUES (@id, @app_id, @seq, @targets_json, @actor_token_id, @actor_name, @reason, @rollback_of, @forced, @created_at)`,
-      )
-      .run(row);
-    sqlite
-      .prepare("UPDATE applications SET current_release_id = ?, updated_at = ? WHERE id = ?")
-      .run(row.id, now, app.id);
+    await trx.insertInto("releases").values(row).execute();
+    await trx
+      .updateTable("applications")
+      .set({ current_release_id: row.id, updated_at: now })
+      .where("id", "=", app.id)
+      .execute();
     // The deployment's phase chart ends with its first release.
-    sqlite
-      .prepare("UPDATE deployments SET timings_json = ? WHERE id = ?")
-      .run(JSON.stringify(withReleasePhase(parseTimings(dep.timings_json), started, now)), dep.id);
+    await trx
+      .updateTable("deployments")
+      .set({ timings_json: JSON.stringify(withReleasePhase(parseTimings(dep.timings_json), started, now)) })
+      .where("id", "=", dep.id)
+      .execute();
     return row;
   });
-  const row = tx.immediate();
   const targets = parseReleaseTargets(row.targets_json);
   await recordAudit(ctx.store.db, {
     actor: input.actor,

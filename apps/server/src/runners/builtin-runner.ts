@@ -34,7 +34,7 @@ export async function startBuiltinRunner(options: BuiltinRunnerOptions): Promise
     deliver(job) {
       const abort = new AbortController();
       running.set(job.id, abort);
-      const reporter = createJobReporter((e) => queue.emit(job.id, e));
+      const reporter = createJobReporter((e) => void queue.emit(job.id, e).catch(options.onError));
       const executor = options.executors[job.kind];
       const work = executor
         ? executor(job, reporter, abort.signal)

@@ -39,9 +39,16 @@ export interface RunnerHub {
 }
 
 /** Matches queued jobs with connected runners; the queue's atomic claim makes double-assignment impossible. */
-export function createRunnerHub(store: Store, queue: JobQueue, events: EventBus): RunnerHub {
+export function createRunnerHub(
+  store: Store,
+  queue: JobQueue,
+  events: EventBus,
+  onError: (err: unknown) => void = () => {},
+): RunnerHub {
   const runners = new Map<string, Entry>();
+  // Claims are async (a PostgreSQL round trip): one dispatch loop at a time, so slots are never overfilled.
   let dispatching = false;
+  let again = false;
 
   function runnerProto(
     id: string,
@@ -109,26 +116,37 @@ export function createRunnerHub(store: Store, queue: JobQueue, events: EventBus)
       for (const e of runners.values()) if (e.jobs.has(jobId)) e.runner.cancel(jobId);
     },
     dispatch() {
-      if (dispatching) return;
-      dispatching = true;
-      try {
-        for (const e of runners.values()) {
-          while (e.jobs.size < e.runner.slots) {
-            const job = queue.claim(e.runner);
-            if (!job) break;
-            e.jobs.add(job.id);
-            queue.started(job).then(
-              (started) => e.runner.deliver(started),
-              (err: unknown) => {
-                e.jobs.delete(job.id);
-                void queue.finish(job.id, { error: `the job could not start: ${(err as Error).message}` });
-              },
-            );
-          }
-        }
-      } finally {
-        dispatching = false;
+      // A dispatch asked for while one runs goes round once more when it ends: nothing queued meanwhile waits.
+      if (dispatching) {
+        again = true;
+        return;
       }
+      dispatching = true;
+      void (async () => {
+        do {
+          again = false;
+          for (const e of [...runners.values()]) {
+            while (runners.get(e.runner.id) === e && e.jobs.size < e.runner.slots) {
+              const job = await queue.claim(e.runner);
+              if (!job) break;
+              e.jobs.add(job.id);
+              queue.started(job).then(
+                (started) => e.runner.deliver(started),
+                (err: unknown) => {
+                  e.jobs.delete(job.id);
+                  void queue
+                    .finish(job.id, { error: `the job could not start: ${(err as Error).message}` })
+                    .catch(onError);
+                },
+              );
+            }
+          }
+        } while (again);
+      })()
+        .catch(onError)
+        .finally(() => {
+          dispatching = false;
+        });
     },
     async list() {
       const rows = await store.db

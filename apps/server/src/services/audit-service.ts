@@ -1,7 +1,7 @@
 import type { AuditService } from "@berth/proto";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { listAuditEventRows, toAuditEventProto } from "../audit/list-audit-events.js";
+import { filterMs } from "../catalog/filter-time.js";
 import { cutPage, decodePageToken, pageSizeOf } from "../catalog/page-token.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -15,7 +15,7 @@ export function createAuditService(ctx: ServerContext): ServiceImpl<typeof Audit
         app: req.app,
         action: req.action,
         actor: req.actor,
-        sinceMs: req.since ? timestampMs(req.since) : undefined,
+        sinceMs: req.since ? filterMs(req.since) : undefined,
         beforeId: decodePageToken("audit", req.pageToken),
         pageSize,
       });

@@ -58,7 +58,7 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
       return { job: toJobProto(row) };
     },
     async getJob(req) {
-      return { job: toJobProto(engine().queue.get(req.id)) };
+      return { job: toJobProto(await engine().queue.get(req.id)) };
     },
     async listJobs(req) {
       const page = await listJobRows(ctx.store.db, {
@@ -71,7 +71,7 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
       return { jobs: page.rows.map(toJobProto), nextPageToken: page.nextPageToken };
     },
     async cancelJob(req) {
-      const job = engine().queue.get(req.id);
+      const job = await engine().queue.get(req.id);
       if (job.state !== "queued" && job.state !== "running")
         throw new ConnectError(`job ${req.id} already ended (${job.state})`, Code.FailedPrecondition);
       engine().hub.cancel(job.id);

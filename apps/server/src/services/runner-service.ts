@@ -64,7 +64,7 @@ export function createRunnerService(ctx: ServerContext): ServiceImpl<typeof Runn
         engine.hub.seen(id);
         const m = req.msg;
         if (m.case === "event" && mine.has(m.value.jobId) && m.value.event)
-          engine.queue.emitEvent(m.value.jobId, m.value.event);
+          await engine.queue.emitEvent(m.value.jobId, m.value.event);
         else if (m.case === "complete" && mine.has(m.value.jobId)) {
           mine.delete(m.value.jobId);
           await engine.queue.finish(m.value.jobId, { result: m.value.result, error: m.value.error });

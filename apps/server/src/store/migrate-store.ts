@@ -1,0 +1,54 @@
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
+import * as initial from "./migrations/001-initial.js";
+import * as gitCommits from "./migrations/002-git-commits.js";
+import * as tokenParents from "./migrations/003-token-parents.js";
+import type { Database } from "./schema.js";
+import { dialectOf } from "./store-dialect.js";
+
+/**
+ * Migrations in order, the same for both dialects (column types picked per dialect inside); a new one is a new
+ * file added here, never an edit of an old one.
+ */
+const migrations: Record<string, Migration> = {
+  "001-initial": initial,
+  "002-git-commits": gitCommits,
+  "003-token-parents": tokenParents,
+};
+
+/**
+ * Brings the schema to the latest version. On PostgreSQL the whole run is one transaction (DDL is
+ * transactional there), so a failure leaves no half-migrated schema; Kysely's lock table keeps two
+ * servers starting at once from migrating twice.
+ */
+export async function migrateStore(db: Kysely<Database>, name: string): Promise<void> {
+  const newer = await unknownMigrations(db);
+  if (newer.length > 0) {
+    await db.destroy();
+    const known = Object.keys(migrations);
+    throw new Error(
+      `${name} has schema version ${newer.at(-1)}, newer than this server's ${known.at(-1)} ` +
+        `(unknown migrations: ${newer.join(", ")}); run a Berth server at least as new as the one that migrated it`,
+    );
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new Error(`migrating ${name} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Migrations the database has run that this build does not know: it was migrated by a newer server. */
+async function unknownMigrations(db: Kysely<Database>): Promise<string[]> {
+  // A cheap existence check (introspecting every table would cost each SQLite start a few milliseconds).
+  const exists =
+    dialectOf(db) === "postgres"
+      ? sql<{ found: string | null }>`SELECT to_regclass('kysely_migration')::text AS found`
+      : sql<{
+          found: string | null;
+        }>`SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`;
+  const { rows: found } = await exists.execute(db);
+  if (!found[0]?.found) return [];
+  const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+  return rows.map((r) => r.name).filter((n) => !(n in migrations));
+}
