@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
 import { parseTimings } from "../catalog/stored-timings.js";
 import { parseReleaseTargets, type StoredReleaseTarget } from "../catalog/to-proto.js";
+import { recordReleaseSync } from "../lifecycle-log/live-intervals.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { ApplicationTable, DeploymentTable, ReleaseTable } from "../store/schema.js";
@@ -103,6 +104,22 @@ export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput)
     sqlite
       .prepare("UPDATE applications SET current_release_id = ?, updated_at = ? WHERE id = ?")
       .run(row.id, now, app.id);
+    recordReleaseSync(
+      sqlite,
+      { appId: app.id, releaseId: row.id, releaseSeq: seq, time: now, targets },
+      {
+        kind: input.rollbackOf ? "rollback" : "release",
+        project: input.project,
+        appId: app.id,
+        time: now,
+        actor: { tokenId: row.actor_token_id, name: row.actor_name },
+        reason: row.reason,
+        gitSha: dep.git_sha,
+        deploymentId: dep.id,
+        releaseId: row.id,
+        details: { seq, targets, forced: row.forced === 1, rollbackOf: row.rollback_of },
+      },
+    );
     // The deployment's phase chart ends with its first release.
     sqlite
       .prepare("UPDATE deployments SET timings_json = ? WHERE id = ?")

@@ -5,6 +5,7 @@ import { Kysely, type Migration, Migrator, SqliteDialect } from "kysely";
 import * as initial from "./migrations/001-initial.js";
 import * as gitCommits from "./migrations/002-git-commits.js";
 import * as tokenParents from "./migrations/003-token-parents.js";
+import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
 import type { Database } from "./schema.js";
 
 /** Migrations in order; a new one is a new file added here, never an edit of an old one. */
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "001-initial": initial,
   "002-git-commits": gitCommits,
   "003-token-parents": tokenParents,
+  "004-lifecycle-log": lifecycleLog,
 };
 
 export interface StoreOptions {
