@@ -126,7 +126,7 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
     expect(web.status).toBe(200);
 
     expect(await history("worker")).toMatchObject([
-      { seq: 1, status: "DEPLOYMENT_STATUS_HEALTHY", released: true },
+      { seq: 1, status: "healthy", released: true },
     ]);
   });
 
@@ -139,8 +139,8 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
 
     expect(await history("worker")).toMatchObject([
       // Left running (unreleased) so its logs and a terminal can show why.
-      { seq: 2, status: "DEPLOYMENT_STATUS_UNHEALTHY", released: false },
-      { seq: 1, status: "DEPLOYMENT_STATUS_HEALTHY", released: true },
+      { seq: 2, status: "unhealthy", released: false },
+      { seq: 1, status: "healthy", released: true },
     ]);
     // web was not part of this `up`.
     expect((await history("web")).map((d) => d.seq)).toEqual([1]);

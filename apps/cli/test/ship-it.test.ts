@@ -197,7 +197,7 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
       deployments: { seq: number; status: string }[];
     }[];
     expect(s[0]!.releasedSeq).toBe(1);
-    expect(s[0]!.deployments.find((d) => d.seq === 3)?.status).toBe("DEPLOYMENT_STATUS_UNHEALTHY");
+    expect(s[0]!.deployments.find((d) => d.seq === 3)?.status).toBe("unhealthy");
     const refused = await berth(["release", "v3"]);
     expect(refused.stderr).toContain(
       "hello-node v3 is unhealthy, not healthy; release refused (use --force to release it anyway)",

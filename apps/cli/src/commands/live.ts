@@ -1,8 +1,8 @@
 import { GetLiveAtResponseSchema, LifecycleService } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Command } from "commander";
 import { parseInstant } from "../input/parse-instant.js";
+import { cliJson } from "../output/cli-json.js";
 import { formatInstant } from "../output/format-instant.js";
 import { renderTable } from "../output/table.js";
 import { resolveOptionalApp } from "../target/resolve-target.js";
@@ -31,7 +31,7 @@ export function registerLiveCommand(program: Command): void {
         .client(LifecycleService)
         .getLiveAt({ project, app: opts.app ?? "", at: timestampFromMs(at) });
       if (opts.json) {
-        const json = toJson(GetLiveAtResponseSchema, res, { alwaysEmitImplicit: true });
+        const json = cliJson(GetLiveAtResponseSchema, res);
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }

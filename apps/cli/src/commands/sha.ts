@@ -1,6 +1,6 @@
 import { BuildStatus, DeploymentStatus, GetShaLifecycleResponseSchema, LifecycleService } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
+import { cliJson } from "../output/cli-json.js";
 import { formatDuration } from "../output/duration.js";
 import { enumName } from "../output/enum-name.js";
 import { renderTable, truncate } from "../output/table.js";
@@ -30,7 +30,7 @@ export function registerShaCommand(program: Command): void {
           .client(LifecycleService)
           .getShaLifecycle({ project, app: opts.app ?? "", shaPrefix });
         if (opts.json) {
-          const json = toJson(GetShaLifecycleResponseSchema, res, { alwaysEmitImplicit: true });
+          const json = cliJson(GetShaLifecycleResponseSchema, res);
           process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }

@@ -1,6 +1,7 @@
 import type { AuditService } from "@berth/proto";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { auditTargetLabels } from "../audit/audit-target-labels.js";
 import { listAuditEventRows, toAuditEventProto } from "../audit/list-audit-events.js";
 import { cutPage, decodePageToken, pageSizeOf } from "../catalog/page-token.js";
 import type { ServerContext } from "../server-context.js";
@@ -20,7 +21,11 @@ export function createAuditService(ctx: ServerContext): ServiceImpl<typeof Audit
         pageSize,
       });
       const page = cutPage("audit", rows, pageSize, (row) => row.id);
-      return { events: page.rows.map(toAuditEventProto), nextPageToken: page.nextPageToken };
+      const labels = await auditTargetLabels(ctx.store.db, page.rows);
+      return {
+        events: page.rows.map((row) => toAuditEventProto(row, labels.get(row.id))),
+        nextPageToken: page.nextPageToken,
+      };
     },
   };
 }
