@@ -125,9 +125,7 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
     const web = await httpGet(server.routerPort, new URL(results[0]!.appUrl).host);
     expect(web.status).toBe(200);
 
-    expect(await history("worker")).toMatchObject([
-      { seq: 1, status: "healthy", released: true },
-    ]);
+    expect(await history("worker")).toMatchObject([{ seq: 1, status: "healthy", released: true }]);
   });
 
   it("a TCP service that never listens fails its deploy by the start timeout; v1 stays released and healthy", async () => {
