@@ -14,9 +14,13 @@ export function useShaLifecycle(project: string, shaPrefix: string, app = "") {
   );
 }
 
-/** What an app served at `atMs` (epoch ms), and the events just before. */
-export function useLiveAt(project: string, app: string, atMs: number) {
-  return useQuery(LifecycleService.method.getLiveAt, { project, app, at: timestampFromMs(atMs) });
+/** What an app served at `atMs` (epoch ms; undefined: now), and the events just before. */
+export function useLiveAt(project: string, app: string, atMs: number | undefined) {
+  return useQuery(LifecycleService.method.getLiveAt, {
+    project,
+    app,
+    at: atMs === undefined ? undefined : timestampFromMs(atMs),
+  });
 }
 
 /** An app's live intervals (and rollbacks, failures, crashes, config changes) since `sinceMs`. */

@@ -30,7 +30,7 @@ describe("LiveAtCard", () => {
     const transport = createRouterTransport(({ service }) => {
       service(LifecycleService, {
         getLiveAt: (req) => {
-          const at = timestampMs(req.at!);
+          const at = req.at ? timestampMs(req.at) : Date.now();
           asked.push(at);
           const live = intervals.filter(
             (i) => timestampMs(i.from!) <= at && (!i.to || timestampMs(i.to) > at),

@@ -10,9 +10,11 @@ import { LiveIntervalLine } from "./live-interval-line.js";
 import { fromLocalInput, toLocalInput } from "./local-time-input.js";
 import { ReleaseTimeline } from "./release-timeline.js";
 
+const weekMs = 7 * 86_400_000;
+
 /**
- * "What was live at…": a time picker (kept in the URL as ?at=<epoch ms>, so an answer can be shared) over the
- * app's release timeline; clicking a band picks its start.
+ * "What was live at…": a time picker (kept in the URL as ?at=<epoch ms>, so an answer can be shared; none: now)
+ * over the app's release timeline of the last week; clicking a band picks its start. Release events refetch both.
  */
 export function LiveAtCard({ project, app }: { project: string; app: string }) {
   const [params, setParams] = useSearchParams();
@@ -60,19 +62,21 @@ export function LiveAtCard({ project, app }: { project: string; app: string }) {
           </button>
         ) : null}
       </div>
-      <LiveAtAnswer project={project} app={app} at={at ?? now} />
-      <TimelineSection project={project} app={app} now={now} onPick={pick} />
+      <LiveAtAnswer project={project} app={app} at={at} />
+      <TimelineSection project={project} app={app} since={now - weekMs} onPick={pick} />
     </Card>
   );
 }
 
-function LiveAtAnswer({ project, app, at }: { project: string; app: string; at: number }) {
+function LiveAtAnswer({ project, app, at }: { project: string; app: string; at: number | undefined }) {
   const query = useLiveAt(project, app, at);
   if (query.isPending) return <LoadingState label="Finding what was live…" />;
   if (query.error) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const answer = query.data.apps[0];
   if (!answer || answer.live.length === 0)
-    return <EmptyState title={`Nothing was live at ${new Date(at).toLocaleString()}`} />;
+    return (
+      <EmptyState title={at ? `Nothing was live at ${new Date(at).toLocaleString()}` : "Nothing is live"} />
+    );
   return (
     <div className="space-y-2" data-testid="live-at-answer">
       <ul className="space-y-1">
@@ -100,20 +104,17 @@ function LiveAtAnswer({ project, app, at }: { project: string; app: string; at: 
   );
 }
 
-const weekMs = 7 * 86_400_000;
-
 function TimelineSection({
   project,
   app,
-  now,
+  since,
   onPick,
 }: {
   project: string;
   app: string;
-  now: number;
+  since: number;
   onPick: (ms: number) => void;
 }) {
-  const since = now - weekMs;
   const query = useLiveIntervals(project, app, since);
   if (query.isPending) return <LoadingState label="Loading the release timeline…" />;
   if (query.error) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
@@ -123,7 +124,7 @@ function TimelineSection({
       intervals={query.data.intervals}
       events={query.data.events}
       fromMs={since}
-      nowMs={now}
+      nowMs={Date.now()}
       onPick={onPick}
     />
   );
