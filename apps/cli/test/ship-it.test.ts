@@ -117,6 +117,28 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     expect(d1!.timings.map((t) => t.phase)).toEqual(["build", "push", "deploy", "health", "release"]);
     const bySha2 = await berth(["deployments", "--sha", sha2.slice(0, 8), "--json"]);
     expect((JSON.parse(bySha2.stdout) as { seq: number }[]).map((d) => d.seq)).toEqual([2]);
+
+    // The life of sha2 as the lifecycle log recorded it through the real jobs: built, pushed, deployed, healthy,
+    // released, rolled back (with the reason), canaried at 50 %, taken off again.
+    const life = JSON.parse((await berth(["sha", sha2.slice(0, 8), "--json"])).stdout) as {
+      events: { kind: string; reason: string; targets: { deploymentSeq: number; weight: number }[] }[];
+    };
+    expect(life.events.map((e) => e.kind)).toEqual([
+      "build.started",
+      "artifact.pushed",
+      "build.succeeded",
+      "deployment.created",
+      "deployment.healthy",
+      "release",
+      "rollback",
+      "release",
+      "release",
+    ]);
+    expect(life.events.find((e) => e.kind === "rollback")?.reason).toBe("v2 looks wrong");
+    expect(life.events[7]?.targets.map((t) => [t.deploymentSeq, t.weight])).toEqual([
+      [1, 50],
+      [2, 50],
+    ]);
   });
 
   it("restarts an instance killed with SIGKILL and the deployment recovers to healthy", async () => {

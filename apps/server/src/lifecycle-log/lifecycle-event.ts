@@ -1,6 +1,6 @@
 // The append-only lifecycle log: one row per thing that happened to a build, deployment or release.
 import type { Kysely, Transaction } from "kysely";
-import { ulid } from "ulid";
+import { monotonicFactory } from "ulid";
 import type { Database, LifecycleEventTable } from "../store/schema.js";
 
 /** What happened. Stored as these strings; the API returns them as they are (docs/lifecycle.md). */
@@ -38,6 +38,9 @@ export interface LifecycleEventInput {
   /** Set by the backfill, which derives stable ids from the rows it reads. */
   id?: string;
 }
+
+// Monotonic: events of one millisecond keep the order they were appended in when sorted by (time, id).
+const ulid = monotonicFactory();
 
 /** The row an event input becomes. */
 export function lifecycleEventRow(input: LifecycleEventInput): LifecycleEventTable {

@@ -101,12 +101,12 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
           .where("id", "=", buildId)
           .execute();
         if (status === "success") {
-          await appendLifecycleEvent(trx, { ...event, kind: "build.succeeded" });
           await appendLifecycleEvent(trx, {
             ...event,
             kind: "artifact.pushed",
             details: { digest, sizeBytes: Number(outcome.result?.artifactSizeBytes ?? 0n) },
           });
+          await appendLifecycleEvent(trx, { ...event, kind: "build.succeeded" });
         } else
           await appendLifecycleEvent(trx, {
             ...event,
