@@ -134,17 +134,27 @@ async function configRevisionsRunWith(
   const revisions = new Set(deployments.map((d) => d.config_revision).filter((r) => r > 0));
   const appOf = new Map(deployments.map((d) => [d.id, d.app_id]));
   const now = Date.now();
-  for (const i of intervals) {
+  if (intervals.length > 0) {
+    // One query over the whole span, then each revision is kept if it fell inside one of the intervals.
+    const from = Math.min(...intervals.map((i) => i.from_time));
+    const to = Math.max(...intervals.map((i) => i.to_time ?? now));
     const applied = await db
       .selectFrom("lifecycle_events")
-      .select("config_revision")
+      .select(["config_revision", "time", "app_id"])
       .where("project", "=", project)
       .where("kind", "=", "config.applied")
-      .where("time", ">=", i.from_time)
-      .where("time", "<", i.to_time ?? now)
-      .where((eb) => eb.or([eb("app_id", "is", null), eb("app_id", "=", appOf.get(i.deployment_id) ?? "")]))
+      .where("time", ">=", from)
+      .where("time", "<", to)
       .execute();
-    for (const a of applied) if (a.config_revision) revisions.add(a.config_revision);
+    for (const a of applied) {
+      const during = intervals.some(
+        (i) =>
+          a.time >= i.from_time &&
+          a.time < (i.to_time ?? now) &&
+          (a.app_id === null || a.app_id === appOf.get(i.deployment_id)),
+      );
+      if (during && a.config_revision) revisions.add(a.config_revision);
+    }
   }
   if (revisions.size === 0) return [];
   return db
