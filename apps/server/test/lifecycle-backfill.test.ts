@@ -98,7 +98,8 @@ describe("migration 004 backfill", () => {
     });
     await old
       .insertInto("deployments")
-      .values([dep("D1", 1, "a", { status: "destroyed", destroyed_at: 900 }), dep("D2", 2, "b", {})])
+      // Rows as migration 003 knew them (no pinned/note columns yet).
+      .values([dep("D1", 1, "a", { status: "destroyed", destroyed_at: 900 }), dep("D2", 2, "b", {})] as never)
       .execute();
     const rel = (id: string, seq: number, targets: object, at: number, rollbackOf: string | null) => ({
       id,

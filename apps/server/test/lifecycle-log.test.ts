@@ -1,7 +1,7 @@
 // The lifecycle log against a real store: releases, rollbacks, config changes and destroys append events
 // and maintain live intervals, and the LifecycleService answers "what happened to this SHA" and "what was
 // live at T" from them — checked against a replay of the log for 1,000 random instants.
-import { LifecycleService } from "@berth/proto";
+import { DeploymentService, LifecycleService } from "@berth/proto";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +112,27 @@ describe("lifecycle log", () => {
     expect(bad.code).toBe(Code.InvalidArgument);
     expect(bad.rawMessage).toContain("a SHA prefix is 4–40 lowercase hex characters");
     expect(bad.rawMessage).not.toContain("[0-9a-f]");
+  });
+
+  it("pins and annotates a deployment: shown in its history, logged with the note as reason, audited", async () => {
+    const deployments = clientFor(server, DeploymentService, server.bootstrapToken!);
+    const { deployment } = await deployments.annotateDeployment({
+      app: { project: "life", app: "web" },
+      seq: 1,
+      pinned: true,
+      note: " known good ",
+    });
+    expect(deployment).toMatchObject({ seq: 1, pinned: true, note: "known good" });
+    const listed = await deployments.listDeployments({ app: { project: "life", app: "web" } });
+    expect(listed.deployments.find((d) => d.seq === 1)).toMatchObject({ pinned: true, note: "known good" });
+    const life = clientFor(server, LifecycleService, server.bootstrapToken!);
+    const a = await life.getShaLifecycle({ project: "life", shaPrefix: "aaaa" });
+    expect(a.events.at(-1)).toMatchObject({ kind: "deployment.annotated", reason: "known good" });
+    const missing = await errorOf(
+      deployments.annotateDeployment({ app: { project: "life", app: "web" }, seq: 99, pinned: true }),
+    );
+    expect(missing.code).toBe(Code.NotFound);
+    expect(missing.rawMessage).toBe("deployment v99 of life/web not found");
   });
 
   it("'live at T' equals a replay of the event log for 1,000 random instants after a random history", async () => {

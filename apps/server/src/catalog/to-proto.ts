@@ -176,6 +176,8 @@ export function toDeploymentProto(
     destroyedAt: optionalTimestamp(row.destroyed_at),
     timings: toPhaseTimingsProto(row.timings_json),
     error: row.error,
+    pinned: row.pinned === 1,
+    note: row.note,
   });
 }
 

@@ -14,6 +14,7 @@ export const lifecycleKinds = [
   "deployment.unhealthy",
   "deployment.failed",
   "deployment.destroyed",
+  "deployment.annotated",
   "release",
   "rollback",
   "config.applied",

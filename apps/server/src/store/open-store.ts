@@ -6,6 +6,7 @@ import * as initial from "./migrations/001-initial.js";
 import * as gitCommits from "./migrations/002-git-commits.js";
 import * as tokenParents from "./migrations/003-token-parents.js";
 import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
+import * as deploymentNotes from "./migrations/005-deployment-notes.js";
 import type { Database } from "./schema.js";
 
 /** Migrations in order; a new one is a new file added here, never an edit of an old one. */
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "002-git-commits": gitCommits,
   "003-token-parents": tokenParents,
   "004-lifecycle-log": lifecycleLog,
+  "005-deployment-notes": deploymentNotes,
 };
 
 export interface StoreOptions {

@@ -69,6 +69,10 @@ export interface DeploymentTable extends GitColumns {
   destroyed_at: number | null;
   timings_json: string;
   error: string;
+  /** 1 when someone marked it known-good (kept by any future retention). */
+  pinned: number;
+  /** Free text someone attached to it ("known good", "leaks memory"). */
+  note: string;
 }
 
 export interface InstanceTable {

@@ -55,7 +55,8 @@ export type LifecycleEvent = Message<"berth.v1.LifecycleEvent"> & {
 
 	/**
 	 * "build.started", "build.succeeded", "build.failed", "artifact.pushed", "deployment.created",
-	 * "deployment.healthy", "deployment.unhealthy", "deployment.failed", "deployment.destroyed", "release",
+	 * "deployment.healthy", "deployment.unhealthy", "deployment.failed", "deployment.destroyed",
+	 * "deployment.annotated" (pinned or note changed; the note is the reason), "release",
 	 * "rollback", "config.applied" or "instance.crashed".
 	 *
 	 * @generated from field: string kind = 2;
