@@ -1,5 +1,5 @@
 // What `berth` prints for things a new user tripped over: canary weights in status/apps, vN instead of ULIDs in
-// the audit trail, `config history --json`, and enum values in --json as the words the tables use.
+// the audit trail, `config history --json`, enum values in --json as the words the tables use; and pins/notes.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,5 +78,18 @@ describe("berth output", () => {
     ]);
     const deployments = JSON.parse(await berth(["deployments", "--json", ...target]));
     expect(deployments.map((d: { status: string }) => d.status)).toEqual(["healthy", "healthy"]);
+  });
+
+  it("pins a deployment with a note, shows both in its history, unpins it and clears the note", async () => {
+    expect(await berth(["pin", "v1", "--note", "known good", ...target])).toBe(
+      "out/web v1 is pinned — known good\n",
+    );
+    expect(await berth(["deployments", ...target])).toMatch(
+      /^v1\s+healthy released pinned\s+aaaaaaa\s+-\s+\[known good\]/m,
+    );
+    expect(await berth(["unpin", "v1", ...target])).toBe("out/web v1 is not pinned — known good\n");
+    expect(await berth(["note", "v1", "", ...target])).toBe("out/web v1 is not pinned\n");
+    const json = JSON.parse(await berth(["deployments", "--json", ...target]));
+    expect(json.find((d: { seq: number }) => d.seq === 1)).toMatchObject({ pinned: false, note: "" });
   });
 });

@@ -14,6 +14,7 @@ import { registerLiveCommand } from "./live.js";
 import { registerLoginCommand } from "./login.js";
 import { registerLoginLinkCommand } from "./login-link.js";
 import { registerLogsCommand } from "./logs.js";
+import { registerPinCommands } from "./pin.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
 import { registerRouterCommand } from "./router.js";
@@ -45,6 +46,7 @@ export function registerCommands(program: Command): void {
   registerShipCommands(program);
   registerReleaseCommands(program);
   registerDestroyCommand(program);
+  registerPinCommands(program);
   registerStatusCommand(program);
   registerJobsCommands(program);
   registerRunnerCommands(program);
