@@ -14,6 +14,7 @@ import { deploymentStatusWord, deploymentTone, formatBytes, parseVersion } from 
 import { tsMs } from "../../lib/proto-time.js";
 import { configRevisionText } from "../../modules/deployments/config-revision-text.js";
 import { DestroyButton } from "../../modules/deployments/destroy-button.js";
+import { PinControl } from "../../modules/deployments/pin-control.js";
 import { JobOutput } from "../../modules/jobs/job-output.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 
@@ -72,6 +73,7 @@ function DeploymentDetail({
         current={released}
         extra={<DestroyButton app={app} deployment={d} />}
       />
+      <PinControl project={project} app={app} deployment={d} />
       {d.error ? <ErrorState error={d.error} title="This deployment failed" /> : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Commit">
