@@ -72,22 +72,21 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
       const now = Date.now();
       const status = error || outcome.state !== "success" ? "failed" : "success";
       const timings = JSON.stringify(await stepTimings(ctx, job.id));
-      const event = {
-        project: job.project,
-        appId: null as string | null,
-        time: now,
-        actor: { tokenId: job.actor_token_id, name: job.actor_name },
-        gitSha: job.git_sha,
-        buildId,
-        jobId: job.id,
-      };
       await db.transaction().execute(async (trx) => {
         const build = await trx
           .selectFrom("builds")
           .select("app_id")
           .where("id", "=", buildId)
           .executeTakeFirst();
-        event.appId = build?.app_id ?? null;
+        const event = {
+          project: job.project,
+          appId: build?.app_id ?? null,
+          time: now,
+          actor: { tokenId: job.actor_token_id, name: job.actor_name },
+          gitSha: job.git_sha,
+          buildId,
+          jobId: job.id,
+        };
         await trx
           .updateTable("builds")
           .set({

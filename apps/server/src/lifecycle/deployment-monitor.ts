@@ -12,8 +12,9 @@ import { publishDeployment, publishInstance } from "./publish-changes.js";
 export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () => void {
   const pending = new Set<string>();
   const names = new Map<string, { project: string; app: string; appId: string; gitSha: string }>();
-  // Last seen state per instance id, so a crash is logged once per crash, not once per change event.
-  const lastState = new Map<string, string>();
+  // Last seen state per instance of each deployment, so a crash is logged once per crash, not once per
+  // change event; a deployment without instances (destroyed) is forgotten.
+  const lastState = new Map<string, Map<string, string>>();
 
   async function namesOf(deploymentId: string) {
     const known = names.get(deploymentId);
@@ -39,9 +40,12 @@ export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () =
     const n = await namesOf(deploymentId);
     for (const v of views) await publishInstance(ctx, n, v);
     const event = { project: n.project, appId: n.appId || null, gitSha: n.gitSha, deploymentId };
+    const states = lastState.get(deploymentId) ?? new Map<string, string>();
+    if (views.length === 0) lastState.delete(deploymentId);
+    else lastState.set(deploymentId, states);
     for (const v of views) {
-      const before = lastState.get(v.id);
-      lastState.set(v.id, v.state);
+      const before = states.get(v.id);
+      states.set(v.id, v.state);
       if (v.state === "crashed" && before !== "crashed")
         await appendLifecycleEvent(ctx.store.db, {
           ...event,
