@@ -166,6 +166,16 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     const again = deploymentInstances(server.ctx, v1.id)[0]!;
     expect(again.pid).not.toBe(victim!.pid);
     expect(again.health).toBe("healthy");
+    // The crash is on the lifecycle record, once.
+    const crashes = () =>
+      server.ctx.store.db
+        .selectFrom("lifecycle_events")
+        .select("details_json")
+        .where("deployment_id", "=", v1.id)
+        .where("kind", "=", "instance.crashed")
+        .execute();
+    await until("the crash to be recorded", async () => (await crashes()).length > 0);
+    expect((await crashes()).map((c) => JSON.parse(c.details_json).instanceId)).toEqual([victim!.id]);
   });
 
   it("refuses to destroy the released deployment, destroys another, and refuses to release a destroyed one", async () => {

@@ -1,4 +1,5 @@
 import { getDeploymentRow } from "../history/get-history.js";
+import { crashSeen, type InstanceSeen } from "../lifecycle-log/crash-seen.js";
 import { appendLifecycleEvent, withLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
 import { aggregateHealth } from "../platforms/process/health-state.js";
 import type { ServerContext } from "../server-context.js";
@@ -12,9 +13,9 @@ import { publishDeployment, publishInstance } from "./publish-changes.js";
 export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () => void {
   const pending = new Set<string>();
   const names = new Map<string, { project: string; app: string; appId: string; gitSha: string }>();
-  // Last seen state per instance of each deployment, so a crash is logged once per crash, not once per
-  // change event; a deployment without instances (destroyed) is forgotten.
-  const lastState = new Map<string, Map<string, string>>();
+  // What each instance of each deployment looked like last time (see crash-seen.ts); a deployment without
+  // instances (destroyed) is forgotten.
+  const lastSeen = new Map<string, Map<string, InstanceSeen>>();
 
   async function namesOf(deploymentId: string) {
     const known = names.get(deploymentId);
@@ -40,13 +41,13 @@ export function startDeploymentMonitor(ctx: ServerContext, engine: Engine): () =
     const n = await namesOf(deploymentId);
     for (const v of views) await publishInstance(ctx, n, v);
     const event = { project: n.project, appId: n.appId || null, gitSha: n.gitSha, deploymentId };
-    const states = lastState.get(deploymentId) ?? new Map<string, string>();
-    if (views.length === 0) lastState.delete(deploymentId);
-    else lastState.set(deploymentId, states);
+    const seen = lastSeen.get(deploymentId) ?? new Map<string, InstanceSeen>();
+    if (views.length === 0) lastSeen.delete(deploymentId);
+    else lastSeen.set(deploymentId, seen);
     for (const v of views) {
-      const before = states.get(v.id);
-      states.set(v.id, v.state);
-      if (v.state === "crashed" && before !== "crashed")
+      const next = crashSeen(seen.get(v.id), v);
+      seen.set(v.id, next.seen);
+      if (next.crashed)
         await appendLifecycleEvent(ctx.store.db, {
           ...event,
           kind: "instance.crashed",
