@@ -124,6 +124,7 @@ test("a hostile commit message, branch, config value and log line stay text on e
     [`${base}/builds`, message],
     [`${base}/releases`, "v2"],
     [`${base}/compare?a=v1&b=v2`, message],
+    [`${s.dashboardUrl}/p/${project}/sha/${shas[1]}`, message],
     [`${s.dashboardUrl}/jobs`, "hostile"],
     [`${s.dashboardUrl}/audit`, "release"],
   ];
