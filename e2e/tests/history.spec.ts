@@ -66,3 +66,28 @@ test("every view answers its deep link on a fresh load with the demo's data", as
   await expect(page.getByRole("table", { name: "Runners" })).toContainText("builtin");
   await screenshot(page, "runners");
 });
+
+test("from the app page: what was live at a picked time, then the life of that commit", async ({ page }) => {
+  const [v1] = stack().commits;
+  if (!v1) throw new Error("the demo should have two commits");
+  await signIn(page, stack(), `/p/${stack().project}/a/${stack().app}`);
+  const card = page.getByRole("region", { name: "What was live" });
+  const answer = card.getByTestId("live-at-answer");
+  await expect(answer.getByRole("link", { name: "v2", exact: true })).toBeVisible();
+
+  await card.getByLabel("Live at").fill("2001-01-01T00:00");
+  await expect(card.getByText(/^Nothing was live at/)).toBeVisible();
+
+  // One click on v1's band on the timeline: what served then, and from there the commit's whole life.
+  await card.getByRole("button", { name: /^v1 100% from / }).click();
+  await expect(answer.getByRole("link", { name: "v1", exact: true })).toBeVisible();
+  await screenshot(page, "live-at");
+  await answer.getByRole("link", { name: "Life of this commit" }).click();
+  await expect(page).toHaveURL(new RegExp(`/sha/${v1.sha}$`));
+  const deployments = page.getByRole("region", { name: "Deployments" });
+  await expect(deployments.getByText(/served \d/)).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Lifecycle events" }).getByText("release").first(),
+  ).toBeVisible();
+  await screenshot(page, "sha");
+});

@@ -124,6 +124,7 @@ test("a hostile commit message, branch, config value and log line stay text on e
     [`${base}/builds`, message],
     [`${base}/releases`, "v2"],
     [`${base}/compare?a=v1&b=v2`, message],
+    [`${s.dashboardUrl}/p/${project}/sha/${shas[1]}`, message],
     [`${s.dashboardUrl}/jobs`, "hostile"],
     [`${s.dashboardUrl}/audit`, "release"],
   ];
@@ -138,9 +139,10 @@ test("a hostile commit message, branch, config value and log line stay text on e
   await expect(page.getByText(branch).first()).toBeVisible();
   await check();
 
-  // The release dialog lists the commits between, with their messages.
+  // The release dialog lists the commits between, with their messages (v1 is not released: it offers Release
+  // only, which releases it back over v2).
   await page.goto(`${base}/deployments/v1`);
-  await page.getByRole("button", { name: "Roll back", exact: true }).click();
+  await page.getByRole("button", { name: "Release", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText(message).first()).toBeVisible();
   await check();

@@ -106,7 +106,7 @@ describe("berth CLI", () => {
     const parsed = JSON.parse(json.stdout);
     expect(parsed.map((d: { seq: number }) => d.seq)).toEqual([8, 7, 6, 5, 4]);
     expect(parsed[0]).toMatchObject({
-      status: "DEPLOYMENT_STATUS_DEPLOYING",
+      status: "deploying",
       git: { sha: sha(8), branch: "feat/x" },
     });
 
@@ -174,7 +174,7 @@ describe("berth CLI", () => {
 
     const runner = await berth(["token", "create", "--name", "agent-1", "--runner", "--json"]);
     expect(JSON.parse(runner.stdout)).toMatchObject({
-      token: { kind: "TOKEN_KIND_RUNNER", name: "agent-1" },
+      token: { kind: "runner", name: "agent-1" },
       secret: expect.stringMatching(/^berth_/),
     });
     const [list, works, mintAsBot, badRole] = await Promise.all([

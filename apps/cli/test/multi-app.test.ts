@@ -125,9 +125,7 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
     const web = await httpGet(server.routerPort, new URL(results[0]!.appUrl).host);
     expect(web.status).toBe(200);
 
-    expect(await history("worker")).toMatchObject([
-      { seq: 1, status: "DEPLOYMENT_STATUS_HEALTHY", released: true },
-    ]);
+    expect(await history("worker")).toMatchObject([{ seq: 1, status: "healthy", released: true }]);
   });
 
   it("a TCP service that never listens fails its deploy by the start timeout; v1 stays released and healthy", async () => {
@@ -139,8 +137,8 @@ describe("a berth.hcl with two apps (real processes)", { timeout: 120_000 }, () 
 
     expect(await history("worker")).toMatchObject([
       // Left running (unreleased) so its logs and a terminal can show why.
-      { seq: 2, status: "DEPLOYMENT_STATUS_UNHEALTHY", released: false },
-      { seq: 1, status: "DEPLOYMENT_STATUS_HEALTHY", released: true },
+      { seq: 2, status: "unhealthy", released: false },
+      { seq: 1, status: "healthy", released: true },
     ]);
     // web was not part of this `up`.
     expect((await history("web")).map((d) => d.seq)).toEqual([1]);

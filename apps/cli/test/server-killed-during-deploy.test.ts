@@ -124,7 +124,7 @@ describe("server killed during a deploy", () => {
     const deploying = berth(["up", "-q"]);
     await until("the deploy job to be running", async () => {
       const jobs = JSON.parse((await berth(["jobs", "--json"])).stdout) as { kind: string; state: string }[];
-      return jobs.some((j) => j.kind === "JOB_KIND_DEPLOY" && j.state === "JOB_STATE_RUNNING");
+      return jobs.some((j) => j.kind === "deploy" && j.state === "running");
     });
     server!.removeAllListeners("exit");
     server!.kill("SIGKILL");
@@ -154,9 +154,9 @@ describe("server killed during a deploy", () => {
       state: string;
       error: string;
     }[];
-    const deploy = jobs.find((j) => j.kind === "JOB_KIND_DEPLOY" && j.state !== "JOB_STATE_SUCCESS")!;
+    const deploy = jobs.find((j) => j.kind === "deploy" && j.state !== "success")!;
     expect(deploy).toMatchObject({
-      state: "JOB_STATE_ERROR",
+      state: "error",
       error: "interrupted: the server stopped while this job was running",
     });
 
@@ -166,8 +166,8 @@ describe("server killed during a deploy", () => {
       released: boolean;
     }[];
     expect(deployments.map((d) => [d.seq, d.status, d.released])).toEqual([
-      [2, "DEPLOYMENT_STATUS_FAILED", false],
-      [1, "DEPLOYMENT_STATUS_HEALTHY", true],
+      [2, "failed", false],
+      [1, "healthy", true],
     ]);
     const after = JSON.parse((await berth(["status", "--json"])).stdout) as typeof status;
     expect(after[0]!.deployments.find((d) => d.seq === 1)!.instances[0]!.pid).toBe(v1.pid);

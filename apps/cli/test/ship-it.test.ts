@@ -117,6 +117,28 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     expect(d1!.timings.map((t) => t.phase)).toEqual(["build", "push", "deploy", "health", "release"]);
     const bySha2 = await berth(["deployments", "--sha", sha2.slice(0, 8), "--json"]);
     expect((JSON.parse(bySha2.stdout) as { seq: number }[]).map((d) => d.seq)).toEqual([2]);
+
+    // The life of sha2 as the lifecycle log recorded it through the real jobs: built, pushed, deployed, healthy,
+    // released, rolled back (with the reason), canaried at 50 %, taken off again.
+    const life = JSON.parse((await berth(["sha", sha2.slice(0, 8), "--json"])).stdout) as {
+      events: { kind: string; reason: string; targets: { deploymentSeq: number; weight: number }[] }[];
+    };
+    expect(life.events.map((e) => e.kind)).toEqual([
+      "build.started",
+      "artifact.pushed",
+      "build.succeeded",
+      "deployment.created",
+      "deployment.healthy",
+      "release",
+      "rollback",
+      "release",
+      "release",
+    ]);
+    expect(life.events.find((e) => e.kind === "rollback")?.reason).toBe("v2 looks wrong");
+    expect(life.events[7]?.targets.map((t) => [t.deploymentSeq, t.weight])).toEqual([
+      [1, 50],
+      [2, 50],
+    ]);
   });
 
   it("restarts an instance killed with SIGKILL and the deployment recovers to healthy", async () => {
@@ -144,6 +166,16 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     const again = deploymentInstances(server.ctx, v1.id)[0]!;
     expect(again.pid).not.toBe(victim!.pid);
     expect(again.health).toBe("healthy");
+    // The crash is on the lifecycle record, once.
+    const crashes = () =>
+      server.ctx.store.db
+        .selectFrom("lifecycle_events")
+        .select("details_json")
+        .where("deployment_id", "=", v1.id)
+        .where("kind", "=", "instance.crashed")
+        .execute();
+    await until("the crash to be recorded", async () => (await crashes()).length > 0);
+    expect((await crashes()).map((c) => JSON.parse(c.details_json).instanceId)).toEqual([victim!.id]);
   });
 
   it("refuses to destroy the released deployment, destroys another, and refuses to release a destroyed one", async () => {
@@ -197,7 +229,7 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
       deployments: { seq: number; status: string }[];
     }[];
     expect(s[0]!.releasedSeq).toBe(1);
-    expect(s[0]!.deployments.find((d) => d.seq === 3)?.status).toBe("DEPLOYMENT_STATUS_UNHEALTHY");
+    expect(s[0]!.deployments.find((d) => d.seq === 3)?.status).toBe("unhealthy");
     const refused = await berth(["release", "v3"]);
     expect(refused.stderr).toContain(
       "hello-node v3 is unhealthy, not healthy; release refused (use --force to release it anyway)",

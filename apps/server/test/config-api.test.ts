@@ -165,4 +165,20 @@ describe.each(storeDialects)("config API on %s", (storeDialect) => {
     const next = await audit.listAuditEvents({ project: "shop", pageSize: 1, pageToken: page.nextPageToken });
     expect(next.events[0]!.id < page.events[0]!.id).toBe(true);
   });
+
+  it("lists berth.hcl defaults the app runs with, except those a config var overrides", async () => {
+    await clientFor(server, ProjectService, server.bootstrapToken!).upsertApplication({
+      app: { project: "shop", app: "hcl" },
+      configJson: JSON.stringify({ config: { env: { GREETING: "hello", LEVEL: "info" } } }),
+    });
+    await admin.setConfigVars({
+      scope: ConfigScope.APP,
+      project: "shop",
+      app: "hcl",
+      set: [{ name: "LEVEL", value: "debug" }],
+    });
+    const res = await admin.listConfigVars({ project: "shop", app: "hcl" });
+    expect(res.hclDefaults.map((d) => [d.name, d.value])).toEqual([["GREETING", "hello"]]);
+    expect((await admin.listConfigVars({ project: "shop" })).hclDefaults).toEqual([]);
+  });
 });

@@ -145,6 +145,18 @@ describe.each(storeDialects)("jobs and runners on %s", (storeDialect) => {
 
     const builds = await server.ctx.store.db.selectFrom("builds").selectAll().execute();
     expect(builds.map((b) => [b.status, b.job_id])).toEqual([["failed", job!.id]]);
+    // The lifecycle log tells the same story, with who queued the job and why it failed.
+    const logged = await server.ctx.store.db
+      .selectFrom("lifecycle_events")
+      .select(["kind", "actor_name", "reason", "job_id"])
+      .where("build_id", "=", builds[0]!.id)
+      .orderBy("time")
+      .orderBy("id")
+      .execute();
+    expect(logged).toEqual([
+      { kind: "build.started", actor_name: "dev", reason: "", job_id: job!.id },
+      { kind: "build.failed", actor_name: "dev", reason: last?.error, job_id: job!.id },
+    ]);
   });
 
   it("fails a job queued for a runner that is not connected instead of waiting forever", async () => {
@@ -221,6 +233,17 @@ describe.each(storeDialects)("jobs and runners on %s", (storeDialect) => {
       return d?.status === "failed" ? d : undefined;
     });
     expect(failed.error).toBe("the deploy was cancelled");
+    const logged = await db
+      .selectFrom("lifecycle_events")
+      .select(["kind", "reason", "job_id", "build_id"])
+      .where("deployment_id", "=", deployment.id)
+      .orderBy("time")
+      .orderBy("id")
+      .execute();
+    expect(logged).toEqual([
+      { kind: "deployment.created", reason: "", job_id: job!.id, build_id: build.id },
+      { kind: "deployment.failed", reason: "the deploy was cancelled", job_id: job!.id, build_id: build.id },
+    ]);
     // Its instances ended for good: no entrypoint token of it is left valid.
     const valid = await db
       .selectFrom("tokens")

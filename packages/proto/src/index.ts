@@ -11,6 +11,7 @@ export * from "./gen/berth/v1/entrypoint_service_pb.js";
 export * from "./gen/berth/v1/event_service_pb.js";
 export * from "./gen/berth/v1/exec_service_pb.js";
 export * from "./gen/berth/v1/job_service_pb.js";
+export * from "./gen/berth/v1/lifecycle_service_pb.js";
 export * from "./gen/berth/v1/log_service_pb.js";
 export * from "./gen/berth/v1/project_service_pb.js";
 export * from "./gen/berth/v1/release_service_pb.js";

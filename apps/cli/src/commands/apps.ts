@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { colors } from "../output/colors.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
+import { releasedText } from "../output/released-text.js";
 import { renderTable } from "../output/table.js";
 import { resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -25,7 +26,7 @@ export function registerAppsCommand(program: Command): void {
       }
       const rows = applications.map((a) => [
         a.name,
-        a.releasedSeq ? colors.green(`v${a.releasedSeq}`) : colors.dim("-"),
+        releasedText(a) ? colors.green(releasedText(a)) : colors.dim("-"),
         a.url,
         relativeTime(a.updatedAt ? timestampMs(a.updatedAt) : undefined),
       ]);

@@ -51,7 +51,8 @@ export function registerAuditCommand(program: Command): void {
           e.actor?.name ?? "",
           e.action,
           [e.project, e.app].filter(Boolean).join("/"),
-          truncate(e.target, 40),
+          // "v3" or "release #5 → v3" rather than a ULID, when the server could name it.
+          e.targetLabel || truncate(e.target, 40),
         ]);
         process.stdout.write(`${renderTable(["WHEN", "WHO", "ACTION", "WHERE", "TARGET"], rows)}\n`);
       },

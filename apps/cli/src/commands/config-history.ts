@@ -1,6 +1,7 @@
-import { ConfigService } from "@berth/proto";
+import { ConfigRevisionSchema, ConfigService } from "@berth/proto";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Command } from "commander";
+import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable } from "../output/table.js";
 import { resolveOptionalApp } from "../target/resolve-target.js";
@@ -10,6 +11,7 @@ interface HistoryFlags {
   project?: string;
   app?: string;
   limit?: number;
+  json?: boolean;
 }
 
 /** `berth config history` and `berth config restore REV`, added to the existing `config` command. */
@@ -22,11 +24,13 @@ export function registerConfigHistoryCommands(program: Command): void {
     .option("--project <name>", "project (default: from berth.hcl)")
     .option("--app <name>", "application (default: from berth.hcl); project-wide changes are listed too")
     .option("-n, --limit <count>", "revisions to show (default 20)", (v) => Number(v))
+    .option("--json", "print JSON")
     .action(async (flags: HistoryFlags, cmd: Command) => {
       const { project, app } = await resolveOptionalApp(flags);
       const { revisions } = await apiClientFor(cmd)
         .client(ConfigService)
         .listConfigRevisions({ project, app: app ?? "", pageSize: flags.limit ?? 20 });
+      if (flags.json) return printJsonList(ConfigRevisionSchema, revisions);
       if (revisions.length === 0) {
         process.stdout.write(`No config revisions for ${app ? `${project}/${app}` : project}.\n`);
         return;

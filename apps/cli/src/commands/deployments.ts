@@ -5,7 +5,7 @@ import { colors } from "../output/colors.js";
 import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
-import { renderTable } from "../output/table.js";
+import { renderTable, truncate } from "../output/table.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 import {
@@ -34,13 +34,22 @@ const statusColor: Record<number, (s: string) => string> = {
   [DeploymentStatus.DESTROYED]: colors.dim,
 };
 
+/** The git cells with the deployment's note, if any, ahead of the commit message. */
+function withNote(cells: string[], note: string): string[] {
+  if (!note) return cells;
+  const [sha = "", branch = "", message = ""] = cells;
+  return [sha, branch, truncate(`[${note}] ${message}`, 60)];
+}
+
 /** One table row for a deployment. */
 function row(d: Deployment): string[] {
   const status = enumName(DeploymentStatus, d.status);
   return [
     d.released ? colors.bold(`v${d.seq}`) : `v${d.seq}`,
-    (statusColor[d.status] ?? String)(status) + (d.released ? ` ${colors.cyan("released")}` : ""),
-    ...gitCells(d.git),
+    (statusColor[d.status] ?? String)(status) +
+      (d.released ? ` ${colors.cyan("released")}` : "") +
+      (d.pinned ? ` ${colors.cyan("pinned")}` : ""),
+    ...withNote(gitCells(d.git), d.note),
     relativeTime(d.createdAt ? timestampMs(d.createdAt) : undefined),
   ];
 }

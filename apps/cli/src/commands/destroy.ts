@@ -1,6 +1,6 @@
 import { DeploymentSchema, DeploymentService } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
+import { cliJson } from "../output/cli-json.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 import { parseDeploymentSeq } from "./pick-deployment.js";
@@ -20,9 +20,7 @@ export function registerDestroyCommand(program: Command): void {
       const { deployment } = await client.getDeployment({ app, seq });
       const res = await client.destroyDeployment({ deploymentId: deployment!.id });
       if (flags.json)
-        process.stdout.write(
-          `${JSON.stringify(toJson(DeploymentSchema, res.deployment!, { alwaysEmitImplicit: true }), null, 2)}\n`,
-        );
+        process.stdout.write(`${JSON.stringify(cliJson(DeploymentSchema, res.deployment!), null, 2)}\n`);
       else process.stdout.write(`Destroyed ${app.project}/${app.app} v${seq}; its history stays.\n`);
     });
 }

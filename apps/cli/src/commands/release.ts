@@ -1,8 +1,8 @@
 import { DeploymentService, type Release, ReleaseSchema, ReleaseService } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
 import { currentRelease, releaseTargets } from "../client/current-state.js";
 import { reportUnknownOutcome } from "../client/report-outcome.js";
+import { cliJson } from "../output/cli-json.js";
 import { colors } from "../output/colors.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -12,9 +12,7 @@ import { parsePercent } from "./ship.js";
 function printRelease(r: Release | undefined, json: boolean | undefined, verb: string): void {
   if (!r) return;
   if (json) {
-    process.stdout.write(
-      `${JSON.stringify(toJson(ReleaseSchema, r, { alwaysEmitImplicit: true }), null, 2)}\n`,
-    );
+    process.stdout.write(`${JSON.stringify(cliJson(ReleaseSchema, r), null, 2)}\n`);
     return;
   }
   const targets = releaseTargets(r);

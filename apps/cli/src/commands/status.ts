@@ -7,10 +7,11 @@ import {
   InstanceState,
   ProjectService,
 } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import type { Command } from "commander";
+import { cliJson } from "../output/cli-json.js";
 import { colors } from "../output/colors.js";
 import { enumName } from "../output/enum-name.js";
+import { releasedText } from "../output/released-text.js";
 import { renderTable } from "../output/table.js";
 import { resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
@@ -44,16 +45,18 @@ export function registerStatusCommand(program: Command): void {
             app: app.name,
             url: app.url,
             releasedSeq: app.releasedSeq,
+            releasedTargets: app.releasedTargets.map((t) => ({ seq: t.seq, weight: t.weight })),
             deployments: rows.map((r) => ({
-              ...(toJson(DeploymentSchema, r.d) as object),
-              instances: r.instances.map((i) => toJson(InstanceSchema, i)),
+              ...(cliJson(DeploymentSchema, r.d) as object),
+              instances: r.instances.map((i) => cliJson(InstanceSchema, i)),
             })),
           });
           continue;
         }
-        const released = app.releasedSeq
-          ? colors.green(`v${app.releasedSeq} released`)
+        const released = releasedText(app)
+          ? colors.green(`${releasedText(app)} released${app.releasedTargets.length > 1 ? " (canary)" : ""}`)
           : colors.dim("not released");
+        const weights = new Map(app.releasedTargets.map((t) => [t.deploymentId, t.weight]));
         process.stdout.write(`${colors.bold(`${project}/${app.name}`)}  ${released}  ${app.url}\n`);
         if (rows.length === 0) {
           process.stdout.write(colors.dim("  no running deployments\n\n"));
@@ -62,7 +65,9 @@ export function registerStatusCommand(program: Command): void {
         const table = renderTable(
           ["VERSION", "STATUS", "SHA", "INSTANCES", "URL"],
           rows.map(({ d, instances }) => [
-            d.released ? colors.bold(`v${d.seq}*`) : `v${d.seq}`,
+            d.released
+              ? colors.bold(`v${d.seq}*${weights.size > 1 ? ` ${weights.get(d.id) ?? 0}%` : ""}`)
+              : `v${d.seq}`,
             enumName(DeploymentStatus, d.status),
             d.git?.sha ? d.git.sha.slice(0, 7) : "-",
             instances

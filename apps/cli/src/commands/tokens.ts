@@ -1,8 +1,8 @@
 import { AuthService, Role, type TokenInfo, TokenInfoSchema, TokenKind } from "@berth/proto";
-import { toJson } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/parse-duration.js";
+import { cliJson } from "../output/cli-json.js";
 import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
@@ -70,7 +70,7 @@ export function registerTokenCommands(program: Command): void {
           });
         const info = res.token;
         if (flags.json) {
-          const json = { token: info ? toJson(TokenInfoSchema, info) : null, secret: res.secret };
+          const json = { token: info ? cliJson(TokenInfoSchema, info) : null, secret: res.secret };
           process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }

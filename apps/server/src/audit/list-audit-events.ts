@@ -38,8 +38,8 @@ export async function listAuditEventRows(db: Kysely<Database>, q: AuditQuery): P
     .execute();
 }
 
-/** An audit row as an AuditEvent. */
-export function toAuditEventProto(row: AuditEventTable): AuditEvent {
+/** An audit row as an AuditEvent, with its target's label (see audit-target-labels.ts) when it has one. */
+export function toAuditEventProto(row: AuditEventTable, targetLabel = ""): AuditEvent {
   return create(AuditEventSchema, {
     id: row.id,
     time: timestampFromMs(row.time),
@@ -49,5 +49,6 @@ export function toAuditEventProto(row: AuditEventTable): AuditEvent {
     app: row.app,
     target: row.target,
     detailsJson: row.details_json,
+    targetLabel,
   });
 }

@@ -129,6 +129,8 @@ export interface ReleasedDeployment {
   releaseId: string;
   /** Every deployment the current release targets (more than one during a canary). */
   targetIds: string[];
+  /** The same targets with their vN and share of traffic. */
+  targets: { deploymentId: string; seq: number; weight: number }[];
 }
 
 /** The released deployment of each app that has a current release, keyed by app id. */
@@ -151,9 +153,9 @@ export async function releasedDeployments(
       (best, t) => (!best || t.weight >= best.weight ? t : best),
       undefined,
     );
-    return { release: r, primary, targetIds: targets.map((t) => t.deploymentId) };
+    return { release: r, primary, targets, targetIds: targets.map((t) => t.deploymentId) };
   });
-  const ids = primaries.map((p) => p.primary?.deploymentId).filter((id): id is string => !!id);
+  const ids = [...new Set(primaries.flatMap((p) => p.targetIds))];
   const seqs = new Map(
     ids.length === 0
       ? []
@@ -161,13 +163,14 @@ export async function releasedDeployments(
           (d) => [d.id, d.seq],
         ),
   );
-  for (const { release, primary, targetIds } of primaries) {
+  for (const { release, primary, targets, targetIds } of primaries) {
     if (!primary) continue;
     out.set(release.app_id, {
       deploymentId: primary.deploymentId,
       seq: seqs.get(primary.deploymentId) ?? 0,
       releaseId: release.id,
       targetIds,
+      targets: targets.map((t) => ({ ...t, seq: seqs.get(t.deploymentId) ?? 0 })),
     });
   }
   return out;

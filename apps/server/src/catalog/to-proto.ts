@@ -108,7 +108,9 @@ export function toProjectProto(row: ProjectTable, applications: string[]): Proje
 /** An application row as an Application; `released` is the deployment its current release serves, if any. */
 export function toApplicationProto(
   row: ApplicationTable,
-  released: { deploymentId: string; seq: number } | undefined,
+  released:
+    | { deploymentId: string; seq: number; targets?: { deploymentId: string; seq: number; weight: number }[] }
+    | undefined,
   urls: UrlOptions,
 ): Application {
   return create(ApplicationSchema, {
@@ -121,6 +123,7 @@ export function toApplicationProto(
     releasedDeploymentId: released?.deploymentId ?? "",
     releasedSeq: released?.seq ?? 0,
     url: appUrl(row.project, row.name, urls),
+    releasedTargets: released?.targets ?? [],
   });
 }
 
@@ -173,6 +176,8 @@ export function toDeploymentProto(
     destroyedAt: optionalTimestamp(row.destroyed_at),
     timings: toPhaseTimingsProto(row.timings_json),
     error: row.error,
+    pinned: row.pinned === 1,
+    note: row.note,
   });
 }
 

@@ -1,6 +1,8 @@
 // Config variables per scope (project, or one app), versioned by one revision counter per project.
+
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type Kysely, sql } from "kysely";
+import { appendLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
 import type { ConfigRevisionTable, ConfigVarTable, Database } from "../store/schema.js";
 import { dialectOf } from "../store/store-dialect.js";
 import { applyVarChanges, diffVars, type StoredVar, type VarChange, varsByName } from "./config-diff.js";
@@ -95,6 +97,24 @@ export async function setConfigVars(db: Kysely<Database>, input: SetConfigInput)
       restored_from: input.restoredFrom ?? null,
     };
     await trx.insertInto("config_revisions").values(row).execute();
+    const appRow = input.app
+      ? await trx
+          .selectFrom("applications")
+          .select("id")
+          .where("project", "=", input.project)
+          .where("name", "=", input.app)
+          .executeTakeFirst()
+      : undefined;
+    await appendLifecycleEvent(trx, {
+      kind: "config.applied",
+      project: input.project,
+      appId: appRow?.id ?? null,
+      time: now,
+      actor: input.actor,
+      configRevision: revision,
+      // As in changes_json: diffVars leaves secrets' values blank.
+      details: { changes, restoredFrom: row.restored_from },
+    });
 
     const removed = changes.filter((c) => c.change === "removed").map((c) => c.name);
     if (removed.length > 0) {

@@ -103,6 +103,8 @@ export function deploymentRow(input: InsertDeploymentInput): Omit<DeploymentTabl
     spec_json: JSON.stringify(input.spec ?? {}),
     config_revision: input.configRevision ?? 0,
     destroyed_at: null,
+    pinned: 0,
+    note: "",
   };
 }
 

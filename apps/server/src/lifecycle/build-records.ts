@@ -5,8 +5,10 @@ import type { StoredTiming } from "../catalog/stored-timings.js";
 import { toGitInfoProto } from "../catalog/to-proto.js";
 import { insertBuild } from "../history/insert-history.js";
 import type { JobHooks } from "../jobs/job-queue.js";
+import { appendLifecycleEvent, withLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
 import type { ArtifactStore } from "../registry/artifact-store.js";
 import type { ServerContext } from "../server-context.js";
+import type { BuildTable } from "../store/schema.js";
 import { publishBuild } from "./publish-changes.js";
 
 /** The finished steps of a job (copy, cache, command, pack, push) as phase timings, from its stored events. */
@@ -33,13 +35,27 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
   return {
     async started(job) {
       const app = await getApplication(db, job.project, job.app);
-      const build = await insertBuild(db, {
-        appId: app.id,
-        status: "running",
-        git: toGitInfoProto(job),
-        builder: "archive",
-        jobId: job.id,
-      });
+      const build = await withLifecycleEvent(
+        db,
+        (b: BuildTable) => ({
+          kind: "build.started",
+          project: job.project,
+          appId: app.id,
+          time: b.created_at,
+          actor: { tokenId: job.actor_token_id, name: job.actor_name },
+          gitSha: b.git_sha,
+          buildId: b.id,
+          jobId: job.id,
+        }),
+        (trx) =>
+          insertBuild(trx, {
+            appId: app.id,
+            status: "running",
+            git: toGitInfoProto(job),
+            builder: "archive",
+            jobId: job.id,
+          }),
+      );
       await publishBuild(ctx, build.id);
       return { buildId: build.id };
     },
@@ -54,18 +70,49 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
           error = `the runner reported artifact "${digest}" but it was never pushed to the server`;
       }
       const now = Date.now();
-      await db
-        .updateTable("builds")
-        .set({
-          status: error || outcome.state !== "success" ? "failed" : "success",
-          artifact_digest: digest || null,
-          artifact_size: Number(outcome.result?.artifactSizeBytes ?? 0n) || null,
-          finished_at: now,
-          error: error || (outcome.state === "cancelled" ? "cancelled" : ""),
-          timings_json: JSON.stringify(await stepTimings(ctx, job.id)),
-        })
-        .where("id", "=", buildId)
-        .execute();
+      const status = error || outcome.state !== "success" ? "failed" : "success";
+      const timings = JSON.stringify(await stepTimings(ctx, job.id));
+      await db.transaction().execute(async (trx) => {
+        const build = await trx
+          .selectFrom("builds")
+          .select("app_id")
+          .where("id", "=", buildId)
+          .executeTakeFirst();
+        const event = {
+          project: job.project,
+          appId: build?.app_id ?? null,
+          time: now,
+          actor: { tokenId: job.actor_token_id, name: job.actor_name },
+          gitSha: job.git_sha,
+          buildId,
+          jobId: job.id,
+        };
+        await trx
+          .updateTable("builds")
+          .set({
+            status,
+            artifact_digest: digest || null,
+            artifact_size: Number(outcome.result?.artifactSizeBytes ?? 0n) || null,
+            finished_at: now,
+            error: error || (outcome.state === "cancelled" ? "cancelled" : ""),
+            timings_json: timings,
+          })
+          .where("id", "=", buildId)
+          .execute();
+        if (status === "success") {
+          await appendLifecycleEvent(trx, {
+            ...event,
+            kind: "artifact.pushed",
+            details: { digest, sizeBytes: Number(outcome.result?.artifactSizeBytes ?? 0n) },
+          });
+          await appendLifecycleEvent(trx, { ...event, kind: "build.succeeded" });
+        } else
+          await appendLifecycleEvent(trx, {
+            ...event,
+            kind: "build.failed",
+            reason: error || outcome.error || (outcome.state === "cancelled" ? "cancelled" : ""),
+          });
+      });
       await publishBuild(ctx, buildId);
       if (error && !outcome.error) throw new Error(error);
       return undefined;

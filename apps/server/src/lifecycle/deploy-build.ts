@@ -9,10 +9,15 @@ import { getBuildRow } from "../history/get-history.js";
 import { insertDeployment } from "../history/insert-history.js";
 import type { JobReporter } from "../jobs/job-events.js";
 import { paramsFromJson } from "../jobs/job-rows.js";
+import {
+  type LifecycleEventInput,
+  type LifecycleKind,
+  withLifecycleEvent,
+} from "../lifecycle-log/lifecycle-event.js";
 import { aggregateHealth } from "../platforms/process/health-state.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
-import type { BuildTable, JobTable } from "../store/schema.js";
+import type { BuildTable, DeploymentTable, JobTable } from "../store/schema.js";
 import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
 import type { Engine } from "./engine.js";
 import { JobFailure } from "./job-failure.js";
@@ -83,19 +88,37 @@ export async function deployBuild(
     throw new Error(`build v${build.seq} has no artifact (status ${build.status})`);
   const stored = specFromAppConfig(p?.configJson || app.config_json);
   const config = await effectiveConfig(db, job.project, job.app);
-  const row = await insertDeployment(db, {
+  const actor = { tokenId: job.actor_token_id, name: job.actor_name };
+  const eventOf = (d: DeploymentTable, kind: LifecycleKind, reason = ""): LifecycleEventInput => ({
+    kind,
+    project: job.project,
     appId: app.id,
-    status: "deploying",
-    git: toGitInfoProto(build),
-    buildId: build.id,
-    artifactDigest: build.artifact_digest,
-    artifactSize: build.artifact_size ?? 0,
-    platform: engine.platform.name,
-    instanceCount: stored.count,
-    spec: stored,
-    configRevision: config.revision,
+    actor,
+    reason,
+    gitSha: d.git_sha,
+    buildId: d.build_id,
+    deploymentId: d.id,
     jobId: job.id,
+    configRevision: d.config_revision,
   });
+  const row = await withLifecycleEvent(
+    db,
+    (d: DeploymentTable) => ({ ...eventOf(d, "deployment.created"), time: d.created_at }),
+    (trx) =>
+      insertDeployment(trx, {
+        appId: app.id,
+        status: "deploying",
+        git: toGitInfoProto(build),
+        buildId: build.id,
+        artifactDigest: build.artifact_digest ?? undefined,
+        artifactSize: build.artifact_size ?? 0,
+        platform: engine.platform.name,
+        instanceCount: stored.count,
+        spec: stored,
+        configRevision: config.revision,
+        jobId: job.id,
+      }),
+  );
   const url = deploymentUrl(job.project, job.app, row.seq, urlOptionsOf(ctx));
   const result = { deploymentId: row.id, deploymentUrl: url, buildId: build.id };
   await publishDeployment(ctx, row.id);
@@ -111,11 +134,13 @@ export async function deployBuild(
     await engine.platform.deploy(spec, signal);
   } catch (err) {
     const message = `starting v${row.seq} failed: ${(err as Error).message}`;
-    await db
-      .updateTable("deployments")
-      .set({ status: "failed", error: message, finished_at: Date.now() })
-      .where("id", "=", row.id)
-      .execute();
+    await withLifecycleEvent(db, eventOf(row, "deployment.failed", message), (trx) =>
+      trx
+        .updateTable("deployments")
+        .set({ status: "failed", error: message, finished_at: Date.now() })
+        .where("id", "=", row.id)
+        .execute(),
+    );
     await publishDeployment(ctx, row.id);
     throw new JobFailure(message, result);
   }
@@ -132,11 +157,13 @@ export async function deployBuild(
   if (!healthy && signal.aborted) {
     // A cancelled deploy leaves nothing running: its instances stop and it is recorded as failed.
     await stopInstancesForGood(ctx, engine, row.id);
-    await db
-      .updateTable("deployments")
-      .set({ status: "failed", error: "the deploy was cancelled", finished_at: Date.now() })
-      .where("id", "=", row.id)
-      .execute();
+    await withLifecycleEvent(db, eventOf(row, "deployment.failed", "the deploy was cancelled"), (trx) =>
+      trx
+        .updateTable("deployments")
+        .set({ status: "failed", error: "the deploy was cancelled", finished_at: Date.now() })
+        .where("id", "=", row.id)
+        .execute(),
+    );
     await publishDeployment(ctx, row.id);
     throw new JobFailure(`v${row.seq} was cancelled`, result);
   }
@@ -147,26 +174,34 @@ export async function deployBuild(
         .map((i) => i.lastHealthError)
         .find(Boolean) ?? "no healthy answer";
     const why = `health check did not pass within ${Math.round((stored.health.startTimeoutMs ?? 30_000) / 1000)}s: ${last}`;
-    await db
-      .updateTable("deployments")
-      .set({
-        status: "unhealthy",
-        error: why,
-        finished_at: Date.now(),
-        timings_json: JSON.stringify(timings),
-      })
-      .where("id", "=", row.id)
-      .execute();
+    await withLifecycleEvent(db, eventOf(row, "deployment.unhealthy", why), (trx) =>
+      trx
+        .updateTable("deployments")
+        .set({
+          status: "unhealthy",
+          error: why,
+          finished_at: Date.now(),
+          timings_json: JSON.stringify(timings),
+        })
+        .where("id", "=", row.id)
+        .execute(),
+    );
     await publishDeployment(ctx, row.id);
     reporter.stepDone("health", why, StepStatus.ERROR);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }
-  await db
-    .updateTable("deployments")
-    .set({ status: "healthy", finished_at: Date.now(), timings_json: JSON.stringify(timings) })
-    .where("id", "=", row.id)
-    .where("status", "=", "deploying")
-    .execute();
+  await withLifecycleEvent(
+    db,
+    (r: { numUpdatedRows: bigint }) =>
+      r.numUpdatedRows > 0n ? eventOf(row, "deployment.healthy") : undefined,
+    (trx) =>
+      trx
+        .updateTable("deployments")
+        .set({ status: "healthy", finished_at: Date.now(), timings_json: JSON.stringify(timings) })
+        .where("id", "=", row.id)
+        .where("status", "=", "deploying")
+        .executeTakeFirst(),
+  );
   await publishDeployment(ctx, row.id);
   // Its URL answers once the job says healthy: routers have been sent a table with its instances.
   await routesSettled(ctx);

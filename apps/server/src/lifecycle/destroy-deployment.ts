@@ -4,6 +4,7 @@ import type { Caller } from "../auth/caller.js";
 import { getApplicationById } from "../catalog/projects.js";
 import { parseReleaseTargets } from "../catalog/to-proto.js";
 import { getDeploymentRow } from "../history/get-history.js";
+import { withLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
 import type { ServerContext } from "../server-context.js";
 import type { DeploymentTable } from "../store/schema.js";
 import type { Engine } from "./engine.js";
@@ -34,11 +35,25 @@ export async function destroyDeployment(
   }
   await stopInstancesForGood(ctx, engine, row.id);
   const now = Date.now();
-  await db
-    .updateTable("deployments")
-    .set({ status: "destroyed", destroyed_at: now })
-    .where("id", "=", row.id)
-    .execute();
+  await withLifecycleEvent(
+    db,
+    {
+      kind: "deployment.destroyed",
+      project: app.project,
+      appId: app.id,
+      time: now,
+      actor: input.actor,
+      gitSha: row.git_sha,
+      buildId: row.build_id,
+      deploymentId: row.id,
+    },
+    (trx) =>
+      trx
+        .updateTable("deployments")
+        .set({ status: "destroyed", destroyed_at: now })
+        .where("id", "=", row.id)
+        .execute(),
+  );
   await recordAudit(db, {
     actor: input.actor,
     action: "deployment.destroy",

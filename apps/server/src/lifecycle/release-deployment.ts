@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
 import { parseTimings } from "../catalog/stored-timings.js";
 import { parseReleaseTargets, type StoredReleaseTarget } from "../catalog/to-proto.js";
+import { recordRelease } from "../lifecycle-log/live-intervals.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { DeploymentTable, ReleaseTable } from "../store/schema.js";
@@ -102,6 +103,22 @@ export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput)
       .set({ current_release_id: row.id, updated_at: now })
       .where("id", "=", app.id)
       .execute();
+    await recordRelease(
+      trx,
+      { appId: app.id, releaseId: row.id, releaseSeq: row.seq, time: now, targets },
+      {
+        kind: input.rollbackOf ? "rollback" : "release",
+        project: input.project,
+        appId: app.id,
+        time: now,
+        actor: { tokenId: row.actor_token_id, name: row.actor_name },
+        reason: row.reason,
+        gitSha: dep.git_sha,
+        deploymentId: dep.id,
+        releaseId: row.id,
+        details: { seq: row.seq, targets, forced: row.forced === 1, rollbackOf: row.rollback_of },
+      },
+    );
     // The deployment's phase chart ends with its first release.
     await trx
       .updateTable("deployments")

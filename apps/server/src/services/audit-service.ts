@@ -1,5 +1,6 @@
 import type { AuditService } from "@berth/proto";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { auditTargetLabels } from "../audit/audit-target-labels.js";
 import { listAuditEventRows, toAuditEventProto } from "../audit/list-audit-events.js";
 import { filterMs } from "../catalog/filter-time.js";
 import { cutPage, decodePageToken, pageSizeOf } from "../catalog/page-token.js";
@@ -20,7 +21,11 @@ export function createAuditService(ctx: ServerContext): ServiceImpl<typeof Audit
         pageSize,
       });
       const page = cutPage("audit", rows, pageSize, (row) => row.id);
-      return { events: page.rows.map(toAuditEventProto), nextPageToken: page.nextPageToken };
+      const labels = await auditTargetLabels(ctx.store.db, page.rows);
+      return {
+        events: page.rows.map((row) => toAuditEventProto(row, labels.get(row.id))),
+        nextPageToken: page.nextPageToken,
+      };
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type SetConfigResult,
   setConfigVars,
 } from "../config/config-store.js";
+import { hclEnvDefaults } from "../config/hcl-defaults.js";
 import { listConfigVarRows } from "../config/list-config-vars.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -89,7 +90,13 @@ export function createConfigService(ctx: ServerContext): ServiceImpl<typeof Conf
         listConfigVarRows(db, req.project, req.app),
         latestConfigRevision(db, req.project),
       ]);
-      return { vars: rows.map((r) => toConfigVarProto(r, req.reveal)), revision };
+      const set = new Set(rows.map((r) => r.name));
+      const hclDefaults = req.app
+        ? Object.entries(hclEnvDefaults((await getApplication(db, req.project, req.app)).config_json))
+            .filter(([name]) => !set.has(name))
+            .map(([name, value]) => ({ name, value }))
+        : [];
+      return { vars: rows.map((r) => toConfigVarProto(r, req.reveal)), revision, hclDefaults };
     },
 
     async listConfigRevisions(req) {

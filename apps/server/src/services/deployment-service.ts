@@ -1,7 +1,7 @@
 import type { DeploymentService } from "@berth/proto";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { getCaller } from "../auth/caller.js";
-import { resolveAppRef } from "../catalog/app-ref.js";
+import { requireAppRef, resolveAppRef } from "../catalog/app-ref.js";
 import { deploymentStatusToRow } from "../catalog/statuses.js";
 import { toInstanceProto } from "../catalog/to-proto.js";
 import { urlOptionsOf } from "../catalog/urls.js";
@@ -12,6 +12,7 @@ import { getDeploymentRow, getDeploymentRowBySeq } from "../history/get-history.
 import { deploymentProto, deploymentProtos } from "../history/history-protos.js";
 import { historyQueryFrom } from "../history/history-query.js";
 import { listDeploymentRows } from "../history/list-history.js";
+import { annotateDeployment } from "../lifecycle/annotate-deployment.js";
 import { destroyDeployment } from "../lifecycle/destroy-deployment.js";
 import { engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
@@ -65,6 +66,19 @@ export function createDeploymentService(ctx: ServerContext): ServiceImpl<typeof 
     async destroyDeployment(req, hctx) {
       const row = await destroyDeployment(ctx, engineOf(ctx), {
         deploymentId: req.deploymentId,
+        actor: getCaller(hctx),
+      });
+      return { deployment: await deploymentProto(db, row, urlOptionsOf(ctx)) };
+    },
+
+    async annotateDeployment(req, hctx) {
+      const { project, app } = requireAppRef(req.app);
+      const row = await annotateDeployment(ctx, {
+        project,
+        app,
+        seq: req.seq,
+        pinned: req.pinned,
+        note: req.note,
         actor: getCaller(hctx),
       });
       return { deployment: await deploymentProto(db, row, urlOptionsOf(ctx)) };

@@ -9,6 +9,7 @@ import {
   EventService,
   ExecService,
   JobService,
+  LifecycleService,
   LogService,
   ProjectService,
   ReleaseService,
@@ -31,6 +32,7 @@ import { createEntrypointService } from "./entrypoint-service.js";
 import { createEventService } from "./event-service.js";
 import { createExecService } from "./exec-service.js";
 import { createJobService } from "./job-service.js";
+import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
@@ -44,6 +46,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(BuildService, createBuildService(ctx));
   router.service(DeploymentService, createDeploymentService(ctx));
   router.service(ReleaseService, createReleaseService(ctx));
+  router.service(LifecycleService, createLifecycleService(ctx));
   router.service(ConfigService, createConfigService(ctx));
   router.service(AuditService, createAuditService(ctx));
   router.service(EventService, createEventService(ctx));

@@ -2,6 +2,8 @@ import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import * as initial from "./migrations/001-initial.js";
 import * as gitCommits from "./migrations/002-git-commits.js";
 import * as tokenParents from "./migrations/003-token-parents.js";
+import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
+import * as deploymentNotes from "./migrations/005-deployment-notes.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   "001-initial": initial,
   "002-git-commits": gitCommits,
   "003-token-parents": tokenParents,
+  "004-lifecycle-log": lifecycleLog,
+  "005-deployment-notes": deploymentNotes,
 };
 
 /**

@@ -69,6 +69,10 @@ export interface DeploymentTable extends GitColumns {
   destroyed_at: number | null;
   timings_json: string;
   error: string;
+  /** 1 when someone marked it known-good (kept by any future retention). */
+  pinned: number;
+  /** Free text someone attached to it ("known good", "leaks memory"). */
+  note: string;
 }
 
 export interface InstanceTable {
@@ -219,6 +223,39 @@ export interface GitCommitTable {
   commit_time: number | null;
 }
 
+/** One entry of the append-only lifecycle log (never updated or deleted). */
+export interface LifecycleEventTable {
+  id: string;
+  project: string;
+  /** Null for a project-scope config revision. */
+  app_id: string | null;
+  time: number;
+  /** One of LifecycleKind (lifecycle-log/lifecycle-event.ts), e.g. "release" or "deployment.failed". */
+  kind: string;
+  actor_token_id: string;
+  actor_name: string;
+  reason: string;
+  git_sha: string;
+  build_id: string | null;
+  deployment_id: string | null;
+  release_id: string | null;
+  job_id: string | null;
+  config_revision: number | null;
+  /** Kind-specific extras: a release's targets, a crash's instance and exit. */
+  details_json: string;
+}
+
+/** A deployment's share of an app's traffic from one release until the next (to_time null while live). */
+export interface LiveIntervalTable {
+  app_id: string;
+  release_id: string;
+  release_seq: number;
+  deployment_id: string;
+  weight: number;
+  from_time: number;
+  to_time: number | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -242,4 +279,6 @@ export interface Database {
   audit_events: AuditEventTable;
   meta: MetaTable;
   git_commits: GitCommitTable;
+  lifecycle_events: LifecycleEventTable;
+  live_intervals: LiveIntervalTable;
 }

@@ -78,6 +78,8 @@ export async function seedDeployment(
       destroyed_at: null,
       timings_json: "[]",
       error: "",
+      pinned: 0,
+      note: "",
       git_sha: "",
       git_branch: "",
       git_author: "",

@@ -8,6 +8,7 @@ import { SessionGate } from "./session-gate.js";
 
 // Each page is its own chunk: the first load carries the shell only.
 const configPage = lazyPage(() => import("../pages/ConfigPage/config-page.js"), "ConfigPage");
+const shaPage = lazyPage(() => import("../pages/ShaPage/sha-page.js"), "ShaPage");
 const app = "/p/:project/a/:app";
 
 /** Every path the dashboard answers, first match wins. */
@@ -23,6 +24,8 @@ const routes: PageRoute[] = [
     page: lazyPage(() => import("../pages/ProjectPage/project-page.js"), "ProjectPage"),
   },
   { path: "/p/:project/config", page: configPage },
+  { path: "/p/:project/sha", page: shaPage },
+  { path: "/p/:project/sha/:sha", page: shaPage },
   {
     path: app,
     inApp: true,

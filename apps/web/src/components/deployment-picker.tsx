@@ -16,17 +16,20 @@ export function DeploymentPicker({
   app,
   value,
   onChange,
+  label = "Deployment",
 }: {
   project: string;
   app: string;
   value: number | undefined;
   onChange: (seq: number) => void;
+  /** The accessible name; two pickers on one page need different ones. */
+  label?: string;
 }) {
   const { data, isLoading } = useRecentDeployments(project, app);
   const options = data?.deployments ?? [];
   return (
     <select
-      aria-label="Deployment"
+      aria-label={label}
       value={value ?? ""}
       onChange={(e) => onChange(Number(e.target.value))}
       className="rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"

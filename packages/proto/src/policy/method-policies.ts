@@ -66,6 +66,10 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.ReleaseService/Rollback": browserDeployer,
   "berth.v1.ReleaseService/GetRelease": viewer,
   "berth.v1.ReleaseService/ListReleases": browserViewer,
+  "berth.v1.DeploymentService/AnnotateDeployment": browserDeployer,
+  "berth.v1.LifecycleService/GetShaLifecycle": browserViewer,
+  "berth.v1.LifecycleService/GetLiveAt": browserViewer,
+  "berth.v1.LifecycleService/ListLiveIntervals": browserViewer,
 
   "berth.v1.ArtifactService/UploadArtifact": { kinds: ["login", "runner"], role: "deployer" },
   "berth.v1.ArtifactService/DownloadArtifact": { kinds: ["login", "runner"], role: "deployer" },

@@ -1,12 +1,20 @@
 import type { Viewer } from "@berth/api-client";
 
 /** Things a user can do that need more than the viewer role. */
-export type Action = "release" | "rollback" | "destroy" | "exec" | "config.write" | "secret.reveal";
+export type Action =
+  | "release"
+  | "rollback"
+  | "destroy"
+  | "annotate"
+  | "exec"
+  | "config.write"
+  | "secret.reveal";
 
 const needs: Record<Action, Viewer["role"]> = {
   release: "deployer",
   rollback: "deployer",
   destroy: "deployer",
+  annotate: "deployer",
   exec: "deployer",
   "config.write": "deployer",
   "secret.reveal": "admin",

@@ -8,6 +8,7 @@ import {
   type GetDeploymentResponse,
   type GetJobResponse,
   JobService,
+  LifecycleService,
   type ListBuildsResponse,
   type ListDeploymentsResponse,
   type ListInstancesResponse,
@@ -145,6 +146,9 @@ export function applyEventToCache(client: QueryClient, event: WatchEventsRespons
           ? reducePages(data, "releases", release, (r) => r.id, input.filter === undefined)
           : data,
       );
+      // "What is live now" and the timeline change with every release.
+      void client.invalidateQueries({ queryKey: methodKey(LifecycleService.method.getLiveAt) });
+      void client.invalidateQueries({ queryKey: methodKey(LifecycleService.method.listLiveIntervals) });
       break;
     }
     case "job": {

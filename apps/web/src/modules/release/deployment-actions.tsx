@@ -33,8 +33,11 @@ export function DeploymentActions({
   const rollback = useRollbackTarget(project, app, current?.id);
   const base = `/p/${project}/a/${app}`;
   const rollbackTarget = rollback.target;
-  // Roll back shows on the released deployment and on the one a rollback would return to.
-  const showRollback = rollbackTarget && (isReleased || rollbackTarget.id === deployment.id);
+  // Roll back shows on the released deployment only: elsewhere it would open the same dialog as Release.
+  const showRollback = rollbackTarget && isReleased;
+  // Compare the released deployment with the one before it (what a rollback returns to), anything else with
+  // the released one: never a deployment with itself.
+  const compareBase = isReleased ? (rollbackTarget?.seq ?? deployment.seq - 1) : (current?.seq ?? 0);
   return (
     <div className="flex flex-wrap items-center gap-2">
       {!isReleased ? (
@@ -62,12 +65,11 @@ export function DeploymentActions({
       <Link className={linkClass} to={`${base}/terminal?deployment=v${deployment.seq}`}>
         Terminal
       </Link>
-      <Link
-        className={linkClass}
-        to={`${base}/compare?a=v${current?.seq ?? deployment.seq}&b=v${deployment.seq}`}
-      >
-        Compare
-      </Link>
+      {compareBase > 0 && compareBase !== deployment.seq ? (
+        <Link className={linkClass} to={`${base}/compare?a=v${compareBase}&b=v${deployment.seq}`}>
+          Compare
+        </Link>
+      ) : null}
       {extra}
       {deniedReason(viewer?.role, "release") ? (
         <p className="w-full text-xs text-zinc-500 dark:text-zinc-400">

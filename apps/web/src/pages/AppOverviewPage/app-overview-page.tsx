@@ -18,6 +18,7 @@ import {
   jobTone,
 } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { LiveAtCard } from "../../modules/lifecycle/live-at-card.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 
 /** The app at a glance: what is released where, its health, and what happened recently. Live via events. */
@@ -84,6 +85,7 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
           </EmptyState>
         )}
       </Card>
+      <LiveAtCard project={project} app={app} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card
           title="Recent deployments"

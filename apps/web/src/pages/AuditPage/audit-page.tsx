@@ -73,8 +73,8 @@ export function AuditPage() {
               {e.action}
             </code>,
             <span key="p">{e.app ? `${e.project}/${e.app}` : e.project}</span>,
-            <span key="d" title={e.detailsJson} className="font-mono text-xs">
-              {e.target} {e.detailsJson}
+            <span key="d" title={`${e.target} ${e.detailsJson}`} className="font-mono text-xs">
+              {e.targetLabel || e.target} {e.detailsJson}
             </span>,
           ]}
         />

@@ -32,9 +32,15 @@ export function ComparePage() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         Compare
-        <DeploymentPicker project={project} app={app} value={a} onChange={(s) => set("a", s)} />
+        <DeploymentPicker label="Base" project={project} app={app} value={a} onChange={(s) => set("a", s)} />
         with
-        <DeploymentPicker project={project} app={app} value={b} onChange={(s) => set("b", s)} />
+        <DeploymentPicker
+          label="Target"
+          project={project}
+          app={app}
+          value={b}
+          onChange={(s) => set("b", s)}
+        />
       </div>
       {!a || !b ? <EmptyState title="Pick two deployments to compare" /> : null}
       {(a && qa.isLoading) || (b && qb.isLoading) ? <LoadingState /> : null}

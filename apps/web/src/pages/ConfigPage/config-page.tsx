@@ -12,6 +12,7 @@ import { useParams } from "wouter";
 import { useReleasedDeployment } from "../../api/queries/applications.js";
 import { useInstances } from "../../api/queries/deployments.js";
 import { useViewer } from "../../app/app-services.js";
+import { useRecentDeployments } from "../../components/deployment-picker.js";
 import { InstancesTable } from "../../components/instances-table.js";
 import { tsMs } from "../../lib/proto-time.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
@@ -73,8 +74,10 @@ export function ConfigPage() {
       >
         {vars.isPending ? <LoadingState label="Loading config…" /> : null}
         {vars.error ? <ErrorState error={vars.error} onRetry={() => void vars.refetch()} /> : null}
-        {vars.data && vars.data.vars.length === 0 ? <EmptyState title="No variables yet" /> : null}
-        {vars.data && vars.data.vars.length > 0 ? (
+        {vars.data && vars.data.vars.length === 0 && vars.data.hclDefaults.length === 0 ? (
+          <EmptyState title="No variables yet" />
+        ) : null}
+        {vars.data && (vars.data.vars.length > 0 || vars.data.hclDefaults.length > 0) ? (
           <table className="w-full text-left text-sm" aria-label="Config variables">
             <thead className="text-xs text-zinc-500 dark:text-zinc-400 uppercase">
               <tr>
@@ -155,6 +158,21 @@ export function ConfigPage() {
                   </tr>
                 ),
               )}
+              {vars.data.hclDefaults.map((d) => (
+                <tr key={`hcl:${d.name}`} className="border-t border-zinc-100 dark:border-zinc-800">
+                  <td className="py-1 pr-3 font-mono">{d.name}</td>
+                  <td className="max-w-md truncate py-1 pr-3 font-mono text-xs" title={d.value}>
+                    {d.value}
+                  </td>
+                  <td className="py-1 pr-3">
+                    <Badge tone="zinc">berth.hcl</Badge>
+                  </td>
+                  <td className="py-1 pr-3 text-xs text-zinc-500 dark:text-zinc-400">
+                    default; a config var of this name overrides it
+                  </td>
+                  <td />
+                </tr>
+              ))}
             </tbody>
           </table>
         ) : null}
@@ -185,7 +203,20 @@ export function ConfigPage() {
   );
 }
 
-/** The released deployment's instances, live: a config change restarts them and this shows it happening. */
+/** What restarts on a change to this app's config. */
+export function restartSummary(
+  running: readonly { seq: number; instanceCount: number; released: boolean }[],
+): string {
+  const total = running.reduce((n, d) => n + d.instanceCount, 0);
+  const names = running.map((d) => `v${d.seq}${d.released ? " (released)" : ""}`).join(", ");
+  if (running.length === 0) return "No deployment is running: a change applies to the next deploy.";
+  return `A change restarts ${total === 1 ? "its 1 instance" : `all ${total} instances`} of ${names}, one at a time, with the new config.`;
+}
+
+/**
+ * The released deployment's instances, live: a config change restarts them and this shows it happening. The
+ * count covers every running deployment of the app, released or not: the config push restarts them all.
+ */
 function RestartingInstances({
   project,
   app,
@@ -197,14 +228,13 @@ function RestartingInstances({
 }) {
   const { released } = useReleasedDeployment(project, app);
   const instances = useInstances(released?.id);
+  const running = useRecentDeployments(project, app).data?.deployments ?? [];
   if (!released) return null;
   const list = instances.data?.instances ?? [];
   return (
     <Card title={`Instances of v${released.seq}`}>
       <p role="status" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
-        {revision
-          ? rolloutText(revision, rolloutProgress(list, revision))
-          : `A change restarts these ${list.length} instances with the new config.`}
+        {revision ? rolloutText(revision, rolloutProgress(list, revision)) : restartSummary(running)}
       </p>
       <InstancesTable instances={list} />
     </Card>

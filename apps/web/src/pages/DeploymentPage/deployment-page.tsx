@@ -1,4 +1,4 @@
-import type { Deployment } from "@berth/proto";
+import { type Deployment, InstanceState } from "@berth/proto";
 import { Badge } from "@berth/ui/badge";
 import { Card } from "@berth/ui/card";
 import { CopyButton } from "@berth/ui/copy-button";
@@ -12,7 +12,9 @@ import { InstancesTable } from "../../components/instances-table.js";
 import { PhaseTimings } from "../../components/phase-timings.js";
 import { deploymentStatusWord, deploymentTone, formatBytes, parseVersion } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { configRevisionText } from "../../modules/deployments/config-revision-text.js";
 import { DestroyButton } from "../../modules/deployments/destroy-button.js";
+import { PinControl } from "../../modules/deployments/pin-control.js";
 import { JobOutput } from "../../modules/jobs/job-output.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 
@@ -71,6 +73,7 @@ function DeploymentDetail({
         current={released}
         extra={<DestroyButton app={app} deployment={d} />}
       />
+      <PinControl project={project} app={app} deployment={d} />
       {d.error ? <ErrorState error={d.error} title="This deployment failed" /> : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Commit">
@@ -92,7 +95,12 @@ function DeploymentDetail({
             <dt className="text-zinc-500 dark:text-zinc-400">Config</dt>
             <dd>
               <Link to={`/p/${project}/a/${app}/config`} className="hover:underline">
-                revision {d.configRevision}
+                {configRevisionText(
+                  d.configRevision,
+                  (instances.data?.instances ?? [])
+                    .filter((i) => i.state === InstanceState.RUNNING)
+                    .map((i) => i.configRevision),
+                )}
               </Link>
             </dd>
             <dt className="text-zinc-500 dark:text-zinc-400">Platform</dt>

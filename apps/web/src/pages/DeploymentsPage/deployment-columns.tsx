@@ -37,6 +37,7 @@ export function deploymentCells(d: Deployment, base: string) {
     <span key="s" className="flex items-center gap-1">
       <Badge tone={deploymentTone(d.status)}>{deploymentStatusWord(d.status)}</Badge>
       {d.released ? <Badge tone="indigo">released</Badge> : null}
+      {d.pinned ? <Badge tone="green">pinned</Badge> : null}
     </span>,
     <ShaChip key="sha" git={d.git} />,
     <span key="b" title={d.git?.branch}>
