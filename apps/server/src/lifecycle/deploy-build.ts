@@ -90,7 +90,7 @@ export async function deployBuild(
     buildId: build.id,
     artifactDigest: build.artifact_digest,
     artifactSize: build.artifact_size ?? 0,
-    platform: engine.platform.name,
+    platform: stored.platform ?? "process",
     instanceCount: stored.count,
     spec: stored,
     configRevision: config.revision,
