@@ -173,4 +173,19 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     expect(new Set(left.map((c) => c.Labels["berth.deployment"])).size).toBe(1);
     expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
   });
+
+  it("a base image the engine does not have fails the build, naming it", async () => {
+    const hcl = readFileSync(join(repo, "berth.hcl"), "utf8");
+    writeFileSync(
+      join(repo, "berth.hcl"),
+      hcl.replace(/image {2}= "[^"]+"/, 'image  = "berth-test/absent:1"'),
+    );
+    commitAll(repo, "absent base image");
+    const up = await berth(["up"]);
+    expect(up.code).not.toBe(0);
+    expect(up.stdout + up.stderr).toContain('building the image on "berth-test/absent:1" failed');
+    // Nothing was started for it; the released deployment still serves.
+    expect(await berthContainers(dockerd.docker)).toHaveLength(2);
+    expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
+  });
 });
