@@ -200,7 +200,15 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
       signal.throwIfAborted();
       const run: Running = { spec, docker, instances: [] };
       deployments.set(spec.deploymentId, run);
-      await Promise.all(Array.from({ length: spec.count }, (_, idx) => startNew(run, image, idx)));
+      try {
+        await Promise.all(Array.from({ length: spec.count }, (_, idx) => startNew(run, image, idx)));
+      } catch (err) {
+        // A deploy that failed half-way leaves no containers behind (the deployment is recorded as failed).
+        deployments.delete(spec.deploymentId);
+        for (const inst of run.instances) inst?.close();
+        await removeContainers(docker, spec.deploymentId, false).catch(onError);
+        throw err;
+      }
     },
     async destroy(deploymentId) {
       const run = deployments.get(deploymentId);
