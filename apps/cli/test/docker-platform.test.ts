@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeploymentService, HealthState, InstanceState } from "@berth/proto";
+import { DeploymentService, HealthState, InstanceState, type LogLine, LogService } from "@berth/proto";
 import { createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type Docker from "dockerode";
@@ -140,6 +140,21 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
       return ids.size === 2 && ids;
     });
     expect(seen).toEqual(new Set(containers.map((c) => c.Labels["berth.instance"])));
+    // The apps' output reaches the server's logs through the entrypoints inside the containers.
+    const logs = createClient(
+      LogService,
+      createGrpcTransport({ baseUrl: server!.ready.apiUrl, interceptors: [auth] }),
+    );
+    const deploymentId = containers[0]!.Labels["berth.deployment"]!;
+    const lines = await until("request log lines from both containers", async () => {
+      const got: LogLine[] = [];
+      for await (const r of logs.getLogStream({ deploymentId, tailLines: 1000 })) got.push(...r.lines);
+      const from = new Set(
+        got.filter((l) => Buffer.from(l.data).toString().includes("GET /")).map((l) => l.instanceId),
+      );
+      return from.size === 2 && from;
+    });
+    expect(lines).toEqual(seen);
   });
 
   it("a server killed with SIGKILL leaves them serving; the next one re-adopts the same containers", async () => {
