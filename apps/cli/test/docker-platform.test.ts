@@ -48,6 +48,8 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     return next(req);
   };
   let token = "";
+  /** The deployment the destroy test removed (v1). */
+  let destroyedId = "";
   /** The released deployment's instances as the server reports them (state, health, entrypoint connected). */
   const releasedInstances = async () => {
     const api = createClient(
@@ -185,6 +187,9 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     expect(destroyed.code, destroyed.stderr).toBe(0);
     const left = await berthContainers(dockerd.docker);
     expect(left).toHaveLength(2);
+    destroyedId = all
+      .map((c) => c.Labels["berth.deployment"]!)
+      .find((id) => !left.some((c) => c.Labels["berth.deployment"] === id))!;
     expect(new Set(left.map((c) => c.Labels["berth.deployment"])).size).toBe(1);
     expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
   });
@@ -202,5 +207,29 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     // Nothing was started for it; the released deployment still serves.
     expect(await berthContainers(dockerd.docker)).toHaveLength(2);
     expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
+  });
+
+  it("the next server start removes a container left behind for a destroyed deployment, and only that one", async () => {
+    // As if the destroy had happened while this engine was out of reach: a container still carries v1's label.
+    const leftover = await dockerd.docker.createContainer({
+      Image: "berth-test/node:1",
+      Cmd: ["node", "-e", "setInterval(() => {}, 60000)"],
+      Labels: { "berth.deployment": destroyedId, "berth.instance": "leftover" },
+      HostConfig: { NetworkMode: "host" },
+    });
+    await leftover.start();
+    const released = (await berthContainers(dockerd.docker)).filter(
+      (c) => c.Labels["berth.deployment"] !== destroyedId,
+    );
+    expect(released).toHaveLength(2);
+    await killProcess(server!, "SIGKILL");
+    await start();
+    await until("the leftover container to be removed", async () => {
+      const list = await berthContainers(dockerd.docker);
+      return !list.some((c) => c.Id === leftover.id) && list;
+    });
+    expect((await berthContainers(dockerd.docker)).map((c) => c.Id).sort()).toEqual(
+      released.map((c) => c.Id).sort(),
+    );
   });
 });

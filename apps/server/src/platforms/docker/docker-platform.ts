@@ -12,6 +12,7 @@ import { containerSettings, labelOf } from "./container-settings.js";
 import { dockerClient, dockerSocketOf, pingDocker } from "./docker-client.js";
 import { followDockerEvents } from "./docker-events.js";
 import { ensureImage } from "./docker-image.js";
+import { sweepOrphans } from "./sweep-orphans.js";
 
 /** The self-contained entrypoint bundle (built by `npm run build`), copied into every image. */
 export const entrypointDist = fileURLToPath(new URL("../../../../entrypoint/dist", import.meta.url));
@@ -85,6 +86,8 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
       docker = await dockerClient(socket);
       await pingDocker(docker, socket);
       clients.set(socket, docker);
+      // First contact with this engine since the server started: containers of destroyed deployments go.
+      sweepOrphans(docker, db).catch(onError);
     }
     const d = docker;
     let watcher = watchers.get(socket);
