@@ -159,6 +159,14 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     expect(lines).toEqual(seen);
   });
 
+  it("berth exec runs a command inside a container (its pid 1 is the entrypoint) and passes its exit code", async () => {
+    const script =
+      "console.log(require('fs').readFileSync('/proc/1/cmdline', 'utf8').split('\\0').join(' ')); process.exit(3)";
+    const r = await berth(["exec", "--", "node", "-e", script]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain("node /berth/berth-entrypoint.js -- sh -c node server.js");
+  });
+
   it("a server killed with SIGKILL leaves them serving; the next one re-adopts the same containers", async () => {
     const before = (await berthContainers(dockerd.docker)).map((c) => c.Id).sort();
     await killProcess(server!, "SIGKILL");
