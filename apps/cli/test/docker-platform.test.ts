@@ -9,10 +9,11 @@ import { DeploymentService, HealthState, InstanceState, type LogLine, LogService
 import { createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type Docker from "dockerode";
+import * as pty from "node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitAll, gitIn } from "./helpers/git-repo.js";
 import { httpGet } from "./helpers/http-get.js";
-import { helloNodeExample, runBerth } from "./helpers/run-berth.js";
+import { berthBin, helloNodeExample, runBerth } from "./helpers/run-berth.js";
 import { freePort, killProcess, type ServerProcess, startServerProcess } from "./helpers/server-process.js";
 import { importNodeBaseImage, startTestDockerd, type TestDockerd } from "./helpers/test-dockerd.js";
 import { until as pollUntil } from "./helpers/until.js";
@@ -165,6 +166,26 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     const r = await berth(["exec", "--", "node", "-e", script]);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toContain("node /berth/berth-entrypoint.js -- sh -c node server.js");
+  });
+
+  it("berth exec -t opens a terminal inside a container", async () => {
+    const term = pty.spawn(process.execPath, [berthBin, "exec", "-t", "--", "sh"], {
+      cols: 80,
+      rows: 24,
+      cwd: repo,
+      env: env as Record<string, string>,
+    });
+    let screen = "";
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    term.onData((data) => {
+      screen += data;
+    });
+    // Only the container has the entrypoint bundle at /berth and the app at /app; $((6*7)) keeps the echo of
+    // the typed line itself from matching.
+    term.write("test -f /berth/berth-entrypoint.js && test -d /app && echo IN-CONTAINER-$((6*7))\r");
+    await until("the container's shell to answer", async () => screen.includes("IN-CONTAINER-42"));
+    term.write("exit 5\r");
+    expect(await exited).toBe(5);
   });
 
   it("a server killed with SIGKILL leaves them serving; the next one re-adopts the same containers", async () => {
