@@ -188,6 +188,24 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     expect(await exited).toBe(5);
   });
 
+  it("a config change rolls out inside the containers (the entrypoint moves the app to a new port)", async () => {
+    const before = (await berthContainers(dockerd.docker)).map((c) => c.Id).sort();
+    const set = await berth(["config", "set", "GREETING=hello from a container"]);
+    expect(set.code, set.stderr).toBe(0);
+    await until("both instances to serve the new greeting through the router", async () => {
+      const greetings = new Set<string>();
+      for (let i = 0; i < 10; i++) {
+        const res = await viaRouter(ports.routerPort, appHost);
+        if (res.status !== 200) return false;
+        greetings.add((JSON.parse(res.body) as { greeting: string }).greeting);
+      }
+      return greetings.size === 1 && greetings.has("hello from a container");
+    });
+    // The same containers: the app was replaced inside them, not the containers.
+    expect((await berthContainers(dockerd.docker)).map((c) => c.Id).sort()).toEqual(before);
+    await allConnected();
+  });
+
   it("a server killed with SIGKILL leaves them serving; the next one re-adopts the same containers", async () => {
     const before = (await berthContainers(dockerd.docker)).map((c) => c.Id).sort();
     await killProcess(server!, "SIGKILL");
