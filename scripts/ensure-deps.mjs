@@ -31,7 +31,8 @@ export function ensureNodeModules() {
 
 /** Debian packages the test run needs; installed when we are root, else a one-line instruction. */
 export function ensureSystemPackages(
-  commands = { chromium: "chromium", protoc: "protobuf-compiler", haproxy: "haproxy" },
+  // dockerd: the docker platform's tests start their own engine (apps/cli/test/docker-platform.test.ts).
+  commands = { chromium: "chromium", protoc: "protobuf-compiler", haproxy: "haproxy", dockerd: "docker.io" },
 ) {
   const missing = Object.entries(commands).filter(([cmd]) => !has(cmd));
   if (missing.length === 0) return;

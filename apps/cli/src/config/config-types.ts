@@ -2,11 +2,18 @@
 export const knownPlugins = {
   build: ["archive"],
   registry: ["server"],
-  deploy: ["process"],
+  deploy: ["process", "docker"],
   release: ["router"],
 } as const;
 
 export type Stanza = keyof typeof knownPlugins;
+export type DeployPlatform = (typeof knownPlugins.deploy)[number];
+
+/** Attributes each deploy platform takes on top of command, count, max_parallel and health. */
+export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number">> = {
+  process: {},
+  docker: { image: "string", socket: "string", memory: "string", cpus: "number", server_addr: "string" },
+};
 
 export interface HealthCheckConfig {
   /** HTTP path to GET; empty: a TCP connect check. */
@@ -26,12 +33,15 @@ export interface AppConfig {
   build: { use: "archive"; command: string; exclude: string[] };
   registry: { use: "server" };
   deploy: {
-    use: "process";
+    /** The platform that runs the instances (`deploy { use "<name>" { ... } }`). */
+    use: DeployPlatform;
     command: string;
     count: number;
     /** `max_parallel`: how many instances a config change replaces at once (default 1; each surge-first). */
     maxParallel?: number;
     health: HealthCheckConfig;
+    /** Platform-specific attributes (docker: image, socket, memory, cpus, server_addr), as written. */
+    options?: Record<string, string | number>;
   };
   release: { use: "router" };
   config: { env: Record<string, string> };

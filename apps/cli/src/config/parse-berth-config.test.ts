@@ -94,7 +94,26 @@ describe("parseBerthConfig", () => {
 
   it("names the known platforms for an unknown one, at its position", async () => {
     const err = await errorOf(good.replace('use "process"', 'use "nomadd"'));
-    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process');
+    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process, docker');
+  });
+
+  it("reads a docker deploy's own attributes and places errors in them at file:line:col", async () => {
+    const docker = good.replace(
+      'use "process" {',
+      'use "docker" {\n      image = "node:20-slim"\n      memory = "256m"\n      cpus = 0.5',
+    );
+    const deploy = (await parseBerthConfig("berth.hcl", docker, refs)).apps[0]!.deploy;
+    expect(deploy.use).toBe("docker");
+    expect(deploy.options).toEqual({ image: "node:20-slim", memory: "256m", cpus: 0.5 });
+    expect((await parseBerthConfig("berth.hcl", good, refs)).apps[0]!.deploy).not.toHaveProperty("options");
+
+    const badMemory = await errorOf(docker.replace('"256m"', '"lots"'));
+    expect(badMemory.message).toBe('berth.hcl:13:7: "memory" must be a size like "256m" or "1g", got "lots"');
+    const noImage = await errorOf(docker.replace('image = "node:20-slim"', ""));
+    expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "docker" needs an "image"/);
+    // A docker attribute on the process platform is as unknown as a typo.
+    const onProcess = await errorOf(good.replace("count   = 2", 'count   = 2\n      image = "x"'));
+    expect(onProcess.message).toMatch(/^berth\.hcl:14:7: unexpected "image" in deploy "process"/);
   });
 
   it("reads max_parallel (config rollouts) only when given, and refuses a bad one", async () => {

@@ -1,5 +1,12 @@
-import type { AppConfig, BerthConfig, ConfigIssue, HealthCheckConfig, Stanza } from "./config-types.js";
-import { knownPlugins } from "./config-types.js";
+import type {
+  AppConfig,
+  BerthConfig,
+  ConfigIssue,
+  DeployPlatform,
+  HealthCheckConfig,
+  Stanza,
+} from "./config-types.js";
+import { knownPlugins, platformAttributes } from "./config-types.js";
 import { expandTemplates, type GitRefs } from "./git-functions.js";
 import { parseDuration } from "./parse-duration.js";
 
@@ -123,6 +130,36 @@ function health(c: Checker, raw: Raw | undefined, path: string[]): HealthCheckCo
   return result;
 }
 
+const memoryPattern = /^[1-9][0-9]*[kmg]?$/i;
+
+/** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` needs an image. */
+function platformOptions(
+  c: Checker,
+  platform: DeployPlatform,
+  raw: Raw,
+  path: string[],
+): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, type] of Object.entries(platformAttributes[platform])) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (type === "number") {
+      if (typeof v !== "number" || !(v > 0) || v > 1024)
+        c.fail([...path, key], `"${key}" must be a number above 0 (at most 1024), got ${describe(v)}`);
+      else out[key] = v;
+      continue;
+    }
+    const s = c.string(raw, key, path, false);
+    if (s === undefined) continue;
+    if (key === "memory" && !memoryPattern.test(s))
+      c.fail([...path, key], `"memory" must be a size like "256m" or "1g", got "${s}"`);
+    else out[key] = s;
+  }
+  if (platform === "docker" && out.image === undefined && raw.image === undefined)
+    c.fail(path, `deploy "docker" needs an "image" (the base image, like "node:20-slim")`);
+  return out;
+}
+
 const maxExcludes = 1000;
 
 /** `exclude = ["*.log", "fixtures/"]`: gitignore-style patterns, relative to the app's directory. */
@@ -170,12 +207,15 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const exclude = excludePatterns(c, build.options.exclude, [...buildPath, "exclude"]);
 
   const deployPath = [...path, "deploy", "use", deploy.name];
+  const platform = deploy.name as DeployPlatform;
+  const extra = platformAttributes[platform];
   c.unknownKeys(
     deploy.options,
-    ["command", "count", "max_parallel", "health"],
+    ["command", "count", "max_parallel", "health", ...Object.keys(extra)],
     deployPath,
     `deploy "${deploy.name}"`,
   );
+  const options = platformOptions(c, platform, deploy.options, deployPath);
   const command = c.string(deploy.options, "command", deployPath, true);
   let count = 1;
   if (deploy.options.count !== undefined) {
@@ -202,7 +242,14 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     labels,
     build: { use: "archive", command: buildCommand, exclude },
     registry: { use: "server" },
-    deploy: { use: "process", command, count, ...(maxParallel && { maxParallel }), health: healthCheck },
+    deploy: {
+      use: platform,
+      command,
+      count,
+      ...(maxParallel && { maxParallel }),
+      health: healthCheck,
+      ...(Object.keys(options).length > 0 && { options }),
+    },
     release: { use: "router" },
     config: { env },
   };

@@ -112,7 +112,7 @@ export async function deployBuild(
         buildId: build.id,
         artifactDigest: build.artifact_digest ?? undefined,
         artifactSize: build.artifact_size ?? 0,
-        platform: engine.platform.name,
+        platform: stored.platform ?? "process",
         instanceCount: stored.count,
         spec: stored,
         configRevision: config.revision,

@@ -1,4 +1,5 @@
 import type { DeploymentSpec, HealthCheckSpec } from "../platforms/platform.js";
+import { platformNames } from "../platforms/platform-registry.js";
 import type { DeploymentTable } from "../store/schema.js";
 
 /** What is stored in deployments.spec_json: enough to start the deployment again after a restart. */
@@ -10,12 +11,18 @@ export interface StoredSpec {
   health: HealthCheckSpec & { startTimeoutMs?: number };
   /** `config { env }` from berth.hcl; server config vars override it. */
   env: Record<string, string>;
+  /** berth.hcl `deploy { use "<name>" }`; absent (deployments made before platforms): "process". */
+  platform?: string;
+  /** The platform's own attributes, as berth.hcl wrote them. */
+  options?: Record<string, string | number>;
 }
 
 /** The app's deploy settings as the CLI sends them (AppConfig of berth.hcl, as JSON). */
 export function specFromAppConfig(configJson: string): StoredSpec {
   let parsed: {
     deploy?: {
+      use?: string;
+      options?: Record<string, string | number>;
       command?: string;
       count?: number;
       maxParallel?: number;
@@ -33,8 +40,13 @@ export function specFromAppConfig(configJson: string): StoredSpec {
     throw new Error(
       'the app has no deploy command: set deploy { use "process" { command = "..." } } in berth.hcl',
     );
+  const platform = parsed.deploy?.use ?? "process";
+  if (!platformNames.includes(platform))
+    throw new Error(`unknown deploy platform "${platform}"; this server runs: ${platformNames.join(", ")}`);
   const h = parsed.deploy?.health ?? {};
   return {
+    ...(platform !== "process" && { platform }),
+    ...(parsed.deploy?.options && { options: parsed.deploy.options }),
     command,
     count: Math.max(1, Math.min(100, parsed.deploy?.count ?? 1)),
     ...(typeof parsed.deploy?.maxParallel === "number" && {
@@ -70,5 +82,7 @@ export function platformSpec(
     count: s.count,
     health: { path: s.health.path, intervalMs: s.health.intervalMs, timeoutMs: s.health.timeoutMs },
     artifactPath,
+    ...(s.platform && { platform: s.platform }),
+    ...(s.options && { options: s.options }),
   };
 }

@@ -3,7 +3,8 @@ import { followBus } from "../events/follow-bus.js";
 import { createJobQueue, type JobQueue } from "../jobs/job-queue.js";
 import { failInterruptedJobs, startJobWatchdog } from "../jobs/job-watchdog.js";
 import type { InstanceView, Platform } from "../platforms/platform.js";
-import { createProcessPlatform } from "../platforms/process/process-platform.js";
+import { createPlatform } from "../platforms/platform-registry.js";
+import { createPlatformSet } from "../platforms/platform-set.js";
 import { type ArtifactStore, createArtifactStore } from "../registry/artifact-store.js";
 import { startEmbeddedRouter } from "../route-feed/embedded-router.js";
 import { createRouteFeed, type RouteFeed } from "../route-feed/route-feed.js";
@@ -51,15 +52,18 @@ export function engineOf(ctx: ServerContext): Engine {
     db: ctx.store.db,
     maxBytes: envNumber("BERTH_MAX_ARTIFACT_BYTES", 512 * 1024 * 1024),
   });
-  const platform = createProcessPlatform({
-    dir: ctx.options.appsDir,
-    db: ctx.store.db,
-    envFor: (spec, instance) => instanceEnv(ctx, spec, instance),
-    tokenFor: (spec, instance) => instanceToken(ctx, spec, instance),
-    appUser: () => resolveAppUser(ctx.options.appUser),
-    graceMs: envNumber("BERTH_STOP_GRACE_MS", 5000),
-    onError: (err) => ctx.logger.warn({ err }, "process platform"),
-  });
+  // Each deployment runs on the platform its berth.hcl names; the set routes every operation to it.
+  const platform = createPlatformSet((name) =>
+    createPlatform(name, {
+      dir: ctx.options.appsDir,
+      db: ctx.store.db,
+      envFor: (spec, instance) => instanceEnv(ctx, spec, instance),
+      tokenFor: (spec, instance) => instanceToken(ctx, spec, instance),
+      appUser: () => resolveAppUser(ctx.options.appUser),
+      graceMs: envNumber("BERTH_STOP_GRACE_MS", 5000),
+      onError: (err) => ctx.logger.warn({ err }, `${name} platform`),
+    }),
+  );
   const routes = createRouteFeed(
     {
       db: ctx.store.db,

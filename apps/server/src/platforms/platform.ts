@@ -17,6 +17,10 @@ export interface DeploymentSpec {
   health: HealthCheckSpec;
   /** Artifact file (tar.gz) to unpack. */
   artifactPath: string;
+  /** The platform that runs it (berth.hcl `deploy { use "<name>" }`); absent: "process". */
+  platform?: string;
+  /** The platform's own berth.hcl attributes (docker: image, socket, memory, cpus, server_addr). */
+  options?: Record<string, string | number>;
 }
 
 export type InstanceState = "starting" | "running" | "crashed" | "stopped";

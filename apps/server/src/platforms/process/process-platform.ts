@@ -8,7 +8,8 @@ import { unpackArchive } from "../../registry/safe-unpack.js";
 import type { AppUser } from "../../sandbox/app-user.js";
 import { giveToAppUser, prepareAppsDir } from "../../sandbox/apps-dir.js";
 import { childEnv } from "../../sandbox/child-env.js";
-import type { Database, InstanceTable } from "../../store/schema.js";
+import type { Database } from "../../store/schema.js";
+import { instanceRow } from "../instance-row.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { InstanceSupervisor, isAlive } from "./instance-supervisor.js";
 
@@ -33,23 +34,6 @@ export interface ProcessPlatformOptions {
   /** Restart backoff after the n-th crash in a row (0-based); default: 250 ms doubling to 30 s. */
   restartDelayMs?: (crashesInARow: number) => number;
   onError?: (err: unknown) => void;
-}
-
-function toRow(v: InstanceView): InstanceTable {
-  return {
-    id: v.id,
-    deployment_id: v.deploymentId,
-    idx: v.idx,
-    state: v.state,
-    health: v.health,
-    port: v.port,
-    pid: v.pid,
-    restarts: v.restarts,
-    started_at: v.startedAt,
-    config_revision: 0,
-    last_health_error: v.lastHealthError,
-    last_health_at: Date.now(),
-  };
 }
 
 /**
@@ -95,7 +79,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
   };
 
   function persist(view: InstanceView): void {
-    const row = toRow(view);
+    const row = instanceRow(view);
     // config_revision is the entrypoint's to report (EntrypointService): a state change must not reset it.
     const { config_revision: _revision, ...updatable } = row;
     const prev = writes.get(view.id) ?? Promise.resolve();
