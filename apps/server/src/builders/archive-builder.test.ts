@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { list } from "tar";
@@ -102,24 +102,60 @@ describe("build inputs", () => {
     expect(steps).not.toContain("command");
   });
 
-  it("never shares the node_modules cache through links a build can write through", async () => {
+  it("never shares the node_modules cache with a build that can still write into it", async () => {
     dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const cache = join(dir, "cache");
     const first = join(dir, "first");
     const second = join(dir, "second");
+    const third = join(dir, "third");
+    for (const d of [second, third]) await mkdir(d);
     await mkdir(join(first, "node_modules", "dep"), { recursive: true });
-    await mkdir(second);
     await writeFile(join(first, "node_modules", "dep", "index.js"), "module.exports = 1;\n");
-    await saveNodeModules(join(dir, "cache"), "k", first);
-    // The first build goes on writing into its own node_modules after the save…
-    await writeFile(join(first, "node_modules", "dep", "index.js"), "tampered by build 1\n");
-    expect(await restoreNodeModules(join(dir, "cache"), "k", second)).toBe(true);
-    expect(await readFile(join(second, "node_modules", "dep", "index.js"), "utf8")).toBe(
-      "module.exports = 1;\n",
+    // A file the build shares with something outside it (a pnpm store, the working tree).
+    const outside = join(dir, "store-file.js");
+    await writeFile(outside, "store v1\n");
+    await link(outside, join(first, "node_modules", "dep", "shared.js"));
+    await saveNodeModules(cache, "k", first);
+    await writeFile(outside, "store v2, written in place\n");
+    expect(await readFile(join(cache, "node_modules", "k", "dep", "shared.js"), "utf8")).toBe("store v1\n");
+
+    // A build that restored the tree holds it alone: a concurrent build of the same key misses…
+    expect(await restoreNodeModules(cache, "k", second)).toBe(true);
+    expect(await restoreNodeModules(cache, "k", third)).toBe(false);
+    // …so whatever it writes into its node_modules meanwhile reaches no other build.
+    await writeFile(join(second, "node_modules", "dep", "index.js"), "written by build 2\n");
+    expect(await readdir(join(cache, "node_modules"))).toEqual([]);
+  });
+
+  it("gives the node_modules tree back to the cache after a hit, with the same artifact", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const src = join(dir, "src");
+    await mkdir(src);
+    await writeFile(join(src, "package.json"), '{"name":"x"}');
+    await writeFile(join(src, "package-lock.json"), '{"lockfileVersion":3}');
+    const steps: string[] = [];
+    const build = (command: string) =>
+      createArchiveBuilder().build({
+        sourceDir: src,
+        files: ["package.json", "package-lock.json"],
+        options: { command },
+        env: {},
+        workDir: join(dir, "work"),
+        cacheDir: join(dir, "cache"),
+        output: { step: () => {}, stepDone: (n, d) => steps.push(`${n}:${d ?? ""}`), line: () => {} },
+        signal: new AbortController().signal,
+      });
+    const first = await build(
+      "mkdir -p node_modules/.bin && echo v1 > node_modules/dep.js && ln -s ../dep.js node_modules/.bin/dep",
     );
-    // …and a build that restored from the cache writes into its copy: neither reaches the cache.
-    await writeFile(join(second, "node_modules", "dep", "index.js"), "tampered by build 2\n");
-    expect(await readFile(join(dir, "cache", "node_modules", "k", "dep", "index.js"), "utf8")).toBe(
-      "module.exports = 1;\n",
-    );
+    expect(steps).toContain("cache:miss");
+    // Only an install step: skipped on a hit, the tree comes from the cache and goes back for the next build.
+    for (let i = 0; i < 2; i++) {
+      steps.length = 0;
+      const again = await build("npm ci --omit=dev");
+      expect(steps.some((s) => s.startsWith("cache:hit"))).toBe(true);
+      expect(steps).not.toContain("command:");
+      expect(again.digest).toBe(first.digest);
+    }
   });
 });

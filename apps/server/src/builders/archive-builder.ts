@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
@@ -11,6 +11,7 @@ import {
   withoutInstallSteps,
 } from "./node-modules-cache.js";
 import { packDirectory } from "./pack-directory.js";
+import { removeLater } from "./remove-later.js";
 import { runCommand } from "./run-command.js";
 
 /**
@@ -34,9 +35,10 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     const count = await copyFiles(input.sourceDir, dir, shipped);
     output.stepDone("copy", `${count} files`);
 
-    let command = typeof input.options.command === "string" ? input.options.command : "";
-    const key = await nodeModulesKey(dir);
-    if (key && command) {
+    const fullCommand = typeof input.options.command === "string" ? input.options.command : "";
+    let command = fullCommand;
+    const key = fullCommand ? await nodeModulesKey(dir) : undefined;
+    if (key) {
       output.step("cache", "Restore node_modules");
       const hit = await restoreNodeModules(input.cacheDir, key, dir);
       if (hit) command = withoutInstallSteps(command);
@@ -46,7 +48,6 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
       output.step("command", `Run ${command}`);
       await runCommand(command, dir, input.env, output, signal);
       output.stepDone("command");
-      if (key) await saveNodeModules(input.cacheDir, key, dir);
     }
 
     output.step("pack", "Pack artifact");
@@ -54,9 +55,17 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     // The build command may have made links of its own: refuse them here rather than at the push.
     await checkTreeLinks(dir, await listAllFiles(dir), "the built app");
     const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
+    // Only now: the cache links to the build's files, so nothing may write into them any more.
+    if (key)
+      await saveNodeModules(input.cacheDir, key, dir).catch((err: Error) =>
+        output.line(
+          "stderr",
+          `warning: node_modules not cached (${err.message}); the next build installs again`,
+        ),
+      );
     output.stepDone("pack", `${artifact.digest.slice(0, 19)} ${artifact.sizeBytes} bytes`);
     return artifact;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeLater(dir, input.workDir);
   }
 }

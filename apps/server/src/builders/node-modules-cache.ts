@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { cp, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { copyTree, linkTree } from "./link-tree.js";
 
 const lockfiles = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"];
 /** Install commands that only (re)create node_modules from the lockfile, so a cache hit can skip them. */
@@ -41,35 +41,41 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Copies a tree as its own files: a reflink (copy-on-write clone) where the filesystem offers one, else a
- * byte copy. Never hard links: a build writing into its node_modules must not change the cache (or the
- * next build that restores from it).
+ * Takes the cached node_modules for key into dir: the entry is *moved* out of the cache (one rename), so the
+ * build owns its files and nothing it writes can reach the cache or another build; a concurrent build of the
+ * same key misses meanwhile. saveNodeModules puts the tree back after the build. Across filesystems, a copy.
  */
-async function copyTree(from: string, to: string): Promise<void> {
-  await cp(from, to, {
-    recursive: true,
-    verbatimSymlinks: true,
-    preserveTimestamps: true,
-    mode: constants.COPYFILE_FICLONE,
-  });
-}
-
-/** Copies a cached node_modules into dir (its own copy: the build cannot write through to the cache). */
 export async function restoreNodeModules(cacheDir: string, key: string, dir: string): Promise<boolean> {
   const cached = join(cacheDir, "node_modules", key);
+  const target = join(dir, "node_modules");
+  try {
+    await rename(cached, target);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return false;
+    if (code !== "EXDEV") throw err;
+  }
   if (!(await exists(cached))) return false;
-  await copyTree(cached, join(dir, "node_modules"));
+  await copyTree(cached, target);
   return true;
 }
 
-/** Saves dir/node_modules under key, atomically, unless already cached. */
+/**
+ * Saves dir/node_modules under key, atomically, unless already cached. The cache gets hard links to the
+ * build's files (the build directory is only deleted after this), copies of files linked elsewhere too (a
+ * pnpm store, the working tree). Call it only once nothing writes into dir any more: the artifact is packed.
+ */
 export async function saveNodeModules(cacheDir: string, key: string, dir: string): Promise<void> {
   const source = join(dir, "node_modules");
   const target = join(cacheDir, "node_modules", key);
   if (!(await exists(source)) || (await exists(target))) return;
-  await mkdir(join(cacheDir, "node_modules"), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await copyTree(source, tmp);
-  await rename(tmp, target).catch(() => rm(tmp, { recursive: true, force: true }));
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await linkTree(source, tmp);
+    // Another build of the same key may have saved first: its tree is as good as ours.
+    await rename(tmp, target).catch(() => undefined);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }

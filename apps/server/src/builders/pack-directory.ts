@@ -29,8 +29,9 @@ export async function packDirectory(dir: string, outDir: string): Promise<BuiltA
   const entries = await sortedEntries(dir);
   const tmp = join(outDir, `.pack-${process.pid}-${Date.now()}.tar.gz`);
   const hash = createHash("sha256");
+  // gzip level 3: half the CPU of the default 6 for some 8 % more bytes, which only cross a local or LAN link.
   const tar = createTar(
-    { cwd: dir, gzip: { level: 6 }, portable: true, noDirRecurse: true, mtime: new Date(0) },
+    { cwd: dir, gzip: { level: 3 }, portable: true, noDirRecurse: true, mtime: new Date(0) },
     entries,
   );
   const hashing = new Transform({
