@@ -1,4 +1,4 @@
-import { link, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { list } from "tar";
@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createArchiveBuilder } from "./archive-builder.js";
 import type { BuildInput } from "./builder.js";
 import { UnsafeLinksError } from "./check-tree-links.js";
-import { restoreNodeModules, saveNodeModules, withoutInstallSteps } from "./node-modules-cache.js";
+import { borrowNodeModules, saveNodeModules, withoutInstallSteps } from "./node-modules-cache.js";
 
 let dir = "";
 afterEach(async () => {
@@ -119,12 +119,36 @@ describe("build inputs", () => {
     await writeFile(outside, "store v2, written in place\n");
     expect(await readFile(join(cache, "node_modules", "k", "dep", "shared.js"), "utf8")).toBe("store v1\n");
 
-    // A build that restored the tree holds it alone: a concurrent build of the same key misses…
-    expect(await restoreNodeModules(cache, "k", second)).toBe(true);
-    expect(await restoreNodeModules(cache, "k", third)).toBe(false);
-    // …so whatever it writes into its node_modules meanwhile reaches no other build.
+    // A build that borrowed the tree holds it alone: a concurrent build of the same key misses…
+    const lent = await borrowNodeModules(cache, "k", second);
+    expect(lent).toBeDefined();
+    expect(await borrowNodeModules(cache, "k", third)).toBeUndefined();
+    expect(await readFile(join(second, "node_modules", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
+    // …and a write through a link is noticed when it gives the tree back: the entry is dropped, not shared.
     await writeFile(join(second, "node_modules", "dep", "index.js"), "written by build 2\n");
-    expect(await readdir(join(cache, "node_modules"))).toEqual([]);
+    expect(await lent?.giveBack()).toBe(false);
+    expect(await borrowNodeModules(cache, "k", third)).toBeUndefined();
+  });
+
+  it("takes back a borrowed tree nothing wrote into, and only then lends it again", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const cache = join(dir, "cache");
+    await mkdir(join(dir, "a", "node_modules", "dep"), { recursive: true });
+    await writeFile(join(dir, "a", "node_modules", "dep", "index.js"), "module.exports = 1;\n");
+    await saveNodeModules(cache, "k", join(dir, "a"));
+    for (const name of ["b", "c"]) {
+      await mkdir(join(dir, name));
+      const lent = await borrowNodeModules(cache, "k", join(dir, name));
+      // The build deletes its node_modules (unlinks only) and makes its own: the cached files are untouched.
+      await rm(join(dir, name, "node_modules"), { recursive: true });
+      await mkdir(join(dir, name, "node_modules"));
+      expect(await lent?.giveBack()).toBe(true);
+    }
+    expect(await readFile(join(cache, "node_modules", "k", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
   });
 
   it("gives the node_modules tree back to the cache after a hit, with the same artifact", async () => {

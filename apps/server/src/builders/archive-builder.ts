@@ -5,8 +5,9 @@ import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
 import { checkTreeLinks } from "./check-tree-links.js";
 import { copyFiles, listAllFiles } from "./copy-tree.js";
 import {
+  type BorrowedNodeModules,
+  borrowNodeModules,
   nodeModulesKey,
-  restoreNodeModules,
   saveNodeModules,
   withoutInstallSteps,
 } from "./node-modules-cache.js";
@@ -26,6 +27,7 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
   const { output, signal } = input;
   const dir = join(input.workDir, `build-${ulid()}`);
   await mkdir(dir, { recursive: true });
+  let borrowed: BorrowedNodeModules | undefined;
   try {
     output.step("copy", "Copy source files");
     for (const note of input.notes ?? []) output.line("stderr", note);
@@ -40,7 +42,8 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     const key = fullCommand ? await nodeModulesKey(dir) : undefined;
     if (key) {
       output.step("cache", "Restore node_modules");
-      const hit = await restoreNodeModules(input.cacheDir, key, dir);
+      borrowed = await borrowNodeModules(input.cacheDir, key, dir);
+      const hit = borrowed !== undefined;
       if (hit) command = withoutInstallSteps(command);
       output.stepDone("cache", hit ? `hit ${key.slice(0, 12)}` : "miss");
     }
@@ -55,7 +58,11 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     // The build command may have made links of its own: refuse them here rather than at the push.
     await checkTreeLinks(dir, await listAllFiles(dir), "the built app");
     const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
-    // Only now: the cache links to the build's files, so nothing may write into them any more.
+    // Only once packed: the cache and the build share files, and nothing may write into them any more.
+    const returned = await borrowed?.giveBack();
+    borrowed = undefined;
+    if (returned === false)
+      output.line("stderr", "the build wrote into node_modules files in place: their cached copy is dropped");
     if (key)
       await saveNodeModules(input.cacheDir, key, dir).catch((err: Error) =>
         output.line(
@@ -66,6 +73,8 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     output.stepDone("pack", `${artifact.digest.slice(0, 19)} ${artifact.sizeBytes} bytes`);
     return artifact;
   } finally {
+    // A failed build gives the cache back too, when it left the files as it found them.
+    await borrowed?.giveBack().catch(() => undefined);
     await removeLater(dir, input.workDir);
   }
 }

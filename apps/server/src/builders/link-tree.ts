@@ -13,12 +13,25 @@ export async function copyTree(from: string, to: string): Promise<void> {
   });
 }
 
+/** What a linked file looked like: any write through a link changes one of these. */
+export interface LinkedFile {
+  path: string;
+  fingerprint: string;
+}
+
+/** The fields of a file's stat that change when its bytes, size or permissions do (not its link count). */
+export async function fingerprintOf(path: string): Promise<string | undefined> {
+  const st = await lstat(path, { bigint: true }).catch(() => undefined);
+  return st && `${st.ino}:${st.size}:${st.mtimeNs}:${st.mode}:${st.uid}:${st.gid}`;
+}
+
 /**
  * Recreates the tree `from` at `to` with hard links to its files: on this kind of disk, creating a file with
- * its bytes costs some twenty times a link. A file already linked elsewhere (nlink > 1: a pnpm store, the
- * working tree) is copied instead, so the new tree shares inodes with `from` only.
+ * its bytes costs some twenty times a link, deleting one that reached the disk more. With `onlyPrivate`, a
+ * file already linked elsewhere (nlink > 1: a pnpm store, the working tree) is copied instead. Returns each
+ * linked file with its fingerprint, to tell later whether something wrote through a link.
  */
-export async function linkTree(from: string, to: string): Promise<void> {
+export async function linkTree(from: string, to: string, onlyPrivate: boolean): Promise<LinkedFile[]> {
   const files: string[] = [];
   const links: string[] = [];
   async function walk(rel: string): Promise<void> {
@@ -37,16 +50,22 @@ export async function linkTree(from: string, to: string): Promise<void> {
   }
   await walk("");
   await eachLimited(links, 16, async (path) => symlink(await readlink(join(from, path)), join(to, path)));
+  const linked: LinkedFile[] = [];
   await eachLimited(files, 16, async (path) => {
     const src = join(from, path);
     const dest = join(to, path);
-    if ((await lstat(src)).nlink === 1) {
-      const linked = await link(src, dest).then(
+    if (!onlyPrivate || (await lstat(src)).nlink === 1) {
+      const fingerprint = await fingerprintOf(src);
+      const ok = await link(src, dest).then(
         () => true,
         () => false, // another filesystem, a link count limit: a copy does as well
       );
-      if (linked) return;
+      if (ok && fingerprint) {
+        linked.push({ path, fingerprint });
+        return;
+      }
     }
     await copyFile(src, dest, constants.COPYFILE_FICLONE);
   });
+  return linked;
 }

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { copyTree, linkTree } from "./link-tree.js";
+import { ulid } from "ulid";
+import { fingerprintOf, type LinkedFile, linkTree } from "./link-tree.js";
+import { removeLater } from "./remove-later.js";
 
 const lockfiles = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"];
 /** Install commands that only (re)create node_modules from the lockfile, so a cache hit can skip them. */
@@ -40,31 +42,56 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** A cached node_modules lent to one build; give it back when the build is done with its files. */
+export interface BorrowedNodeModules {
+  /** Returns the entry to the cache if nothing wrote through the links (true), else drops it. */
+  giveBack(): Promise<boolean>;
+}
+
 /**
- * Takes the cached node_modules for key into dir: the entry is *moved* out of the cache (one rename), so the
- * build owns its files and nothing it writes can reach the cache or another build; a concurrent build of the
- * same key misses meanwhile. saveNodeModules puts the tree back after the build. Across filesystems, a copy.
+ * Restores the cached node_modules for key into dir as hard links, undefined on a miss. The entry is held
+ * aside meanwhile (renamed), so a concurrent build of the same key misses rather than shares it; giveBack
+ * checks that no linked file changed (a build writing into node_modules in place) before returning it.
+ * Links because deleting a restored copy costs as much as making it, and a build command often deletes.
  */
-export async function restoreNodeModules(cacheDir: string, key: string, dir: string): Promise<boolean> {
+export async function borrowNodeModules(
+  cacheDir: string,
+  key: string,
+  dir: string,
+): Promise<BorrowedNodeModules | undefined> {
   const cached = join(cacheDir, "node_modules", key);
-  const target = join(dir, "node_modules");
+  const held = `${cached}.held-${ulid()}`;
+  const taken = await rename(cached, held).then(
+    () => true,
+    () => false, // not cached, or another build holds it
+  );
+  if (!taken) return undefined;
+  const trash = join(cacheDir, "node_modules");
+  const putBack = () => rename(held, cached).catch(() => removeLater(held, trash));
+  let linked: LinkedFile[];
   try {
-    await rename(cached, target);
-    return true;
+    linked = await linkTree(held, join(dir, "node_modules"), false);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return false;
-    if (code !== "EXDEV") throw err;
+    await putBack();
+    throw err;
   }
-  if (!(await exists(cached))) return false;
-  await copyTree(cached, target);
-  return true;
+  return {
+    async giveBack() {
+      for (const file of linked)
+        if ((await fingerprintOf(join(held, file.path))) !== file.fingerprint) {
+          await removeLater(held, trash);
+          return false;
+        }
+      await putBack();
+      return true;
+    },
+  };
 }
 
 /**
  * Saves dir/node_modules under key, atomically, unless already cached. The cache gets hard links to the
- * build's files (the build directory is only deleted after this), copies of files linked elsewhere too (a
- * pnpm store, the working tree). Call it only once nothing writes into dir any more: the artifact is packed.
+ * build's files (the build directory is only deleted after this), copies of files linked elsewhere (a pnpm
+ * store, the working tree, a borrowed entry). Call it only once nothing writes into dir: the artifact is packed.
  */
 export async function saveNodeModules(cacheDir: string, key: string, dir: string): Promise<void> {
   const source = join(dir, "node_modules");
@@ -72,7 +99,7 @@ export async function saveNodeModules(cacheDir: string, key: string, dir: string
   if (!(await exists(source)) || (await exists(target))) return;
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await linkTree(source, tmp);
+    await linkTree(source, tmp, true);
     // Another build of the same key may have saved first: its tree is as good as ours.
     await rename(tmp, target).catch(() => undefined);
   } finally {
