@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createArchiveBuilder } from "./archive-builder.js";
 import type { BuildInput } from "./builder.js";
 import { UnsafeLinksError } from "./check-tree-links.js";
-import { borrowNodeModules, saveNodeModules, withoutInstallSteps } from "./node-modules-cache.js";
+import {
+  borrowNodeModules,
+  nodeModulesKey,
+  saveNodeModules,
+  withoutInstallSteps,
+} from "./node-modules-cache.js";
 
 let dir = "";
 afterEach(async () => {
@@ -181,5 +186,31 @@ describe("build inputs", () => {
       expect(steps).not.toContain("command:");
       expect(again.digest).toBe(first.digest);
     }
+  });
+});
+
+describe("nodeModulesKey", () => {
+  it("keeps the key when only the app's own version changes, and changes it with a dependency", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-key-"));
+    const write = async (version: string, dep: string) => {
+      await writeFile(
+        join(dir, "package.json"),
+        JSON.stringify({ name: "x", version, dependencies: { d: dep } }),
+      );
+      await writeFile(
+        join(dir, "package-lock.json"),
+        JSON.stringify({
+          name: "x",
+          version,
+          packages: { "": { version }, "node_modules/d": { version: dep } },
+        }),
+      );
+      return nodeModulesKey(dir);
+    };
+    const v1 = await write("1.0.0", "1.2.3");
+    expect(await write("1.0.1", "1.2.3")).toBe(v1);
+    expect(await write("1.0.1", "1.2.4")).not.toBe(v1);
+    await writeFile(join(dir, "package-lock.json"), "not json {");
+    expect(await nodeModulesKey(dir)).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -9,15 +9,38 @@ const lockfiles = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnp
 /** Install commands that only (re)create node_modules from the lockfile, so a cache hit can skip them. */
 const installCommand = /^\s*(npm\s+(ci|install|i)|yarn(\s+install)?|pnpm\s+(install|i))(\s|$)/;
 
-/** Key of a node_modules tree: the lockfile, package.json and Node's ABI. Undefined without a lockfile. */
+/**
+ * The bytes of a package.json or package-lock.json without the app's own version, which npm writes nowhere
+ * in node_modules: a release that only bumps it (`npm version patch`) keeps its cache. Other files, and
+ * files that are not JSON, count as they are.
+ */
+function withoutOwnVersion(name: string, bytes: Buffer): Buffer | string {
+  if (name !== "package.json" && name !== "package-lock.json" && name !== "npm-shrinkwrap.json") return bytes;
+  try {
+    const json = JSON.parse(bytes.toString("utf8")) as Record<string, unknown> & {
+      packages?: Record<string, Record<string, unknown>>;
+    };
+    delete json.version;
+    if (json.packages?.[""]) delete json.packages[""].version;
+    return JSON.stringify(json);
+  } catch {
+    return bytes;
+  }
+}
+
+/**
+ * Key of a node_modules tree: the lockfile, package.json (both less the app's own version) and Node's ABI.
+ * Undefined without a lockfile.
+ */
 export async function nodeModulesKey(dir: string): Promise<string | undefined> {
   for (const name of lockfiles) {
     const lock = await readFile(join(dir, name)).catch(() => undefined);
     if (!lock) continue;
     const pkg = await readFile(join(dir, "package.json")).catch(() => Buffer.alloc(0));
     return createHash("sha256")
-      .update(lock)
-      .update(pkg)
+      .update(withoutOwnVersion(name, lock))
+      .update("\0")
+      .update(withoutOwnVersion("package.json", pkg))
       .update(`${process.versions.modules}:${process.platform}:${process.arch}`)
       .digest("hex")
       .slice(0, 32);
