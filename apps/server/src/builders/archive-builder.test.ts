@@ -1,7 +1,8 @@
-import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { list } from "tar";
+import { ulid } from "ulid";
 import { afterEach, describe, expect, it } from "vitest";
 import { createArchiveBuilder } from "./archive-builder.js";
 import type { BuildInput } from "./builder.js";
@@ -186,6 +187,24 @@ describe("build inputs", () => {
       expect(steps).not.toContain("command:");
       expect(again.digest).toBe(first.digest);
     }
+  });
+});
+
+describe("node_modules cache upkeep", () => {
+  it("drops entries a killed build held for over a day, and leaves a running build's alone", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-cache-"));
+    const entries = join(dir, "cache", "node_modules");
+    const abandoned = join(entries, `k1.held-${ulid(Date.now() - 2 * 86_400_000)}`);
+    const held = join(entries, `k2.held-${ulid()}`);
+    for (const d of [abandoned, held]) await mkdir(join(d, "dep"), { recursive: true });
+    await mkdir(join(dir, "app"));
+    expect(await borrowNodeModules(join(dir, "cache"), "k3", join(dir, "app"))).toBeUndefined();
+    // The sweep runs in the background of the miss.
+    const deadline = Date.now() + 10_000;
+    while ((await readdir(entries)).includes(basename(abandoned)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await readdir(entries)).not.toContain(basename(abandoned));
+    expect(await readdir(entries)).toContain(basename(held));
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ulid } from "ulid";
+import { decodeTime, ulid } from "ulid";
 import { fingerprintOf, type LinkedFile, linkTree } from "./link-tree.js";
 import { removeLater } from "./remove-later.js";
 
@@ -88,8 +88,11 @@ export async function borrowNodeModules(
     () => true,
     () => false, // not cached, or another build holds it
   );
-  if (!taken) return undefined;
   const trash = join(cacheDir, "node_modules");
+  if (!taken) {
+    void sweepAbandoned(trash);
+    return undefined;
+  }
   const putBack = () => rename(held, cached).catch(() => removeLater(held, trash));
   let linked: LinkedFile[];
   try {
@@ -109,6 +112,18 @@ export async function borrowNodeModules(
       return true;
     },
   };
+}
+
+/** A build that held an entry longer than this died holding it (killed before its `finally` ran). */
+const abandonedAfterMs = 24 * 60 * 60 * 1000;
+
+/** Drops entries held by builds that never gave them back: they would take disk forever. */
+async function sweepAbandoned(trash: string): Promise<void> {
+  for (const name of await readdir(trash).catch(() => [] as string[])) {
+    const id = /\.held-([0-9A-HJKMNP-TV-Z]{26})$/.exec(name)?.[1];
+    if (id && Date.now() - decodeTime(id) > abandonedAfterMs)
+      await removeLater(join(trash, name), trash).catch(() => undefined);
+  }
 }
 
 /**
