@@ -108,6 +108,30 @@ describe("build inputs", () => {
     expect(steps).not.toContain("command");
   });
 
+  it("refuses links the build command made that lead outside the tree, before packing", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-build-"));
+    const src = join(dir, "src");
+    await mkdir(src);
+    await writeFile(join(src, "server.js"), "");
+    const steps: string[] = [];
+    const err = await createArchiveBuilder()
+      .build({
+        sourceDir: src,
+        files: ["server.js"],
+        options: { command: "mkdir -p lib && ln -s ../../.. lib/up && ln -s ok.js lib/fine" },
+        env: {},
+        workDir: join(dir, "work"),
+        cacheDir: join(dir, "cache"),
+        output: quietOutput(steps),
+        signal: new AbortController().signal,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsafeLinksError);
+    expect(String(err)).toContain("the built app has links that point outside");
+    expect(String(err)).toContain('symlink "lib/up"');
+    expect(String(err)).not.toContain("lib/fine");
+  });
+
   it("never shares the node_modules cache with a build that can still write into it", async () => {
     dir = await mkdtemp(join(tmpdir(), "berth-build-"));
     const cache = join(dir, "cache");

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
-import { checkTreeLinks } from "./check-tree-links.js";
+import { checkListedLinks, checkTreeLinks } from "./check-tree-links.js";
 import { copyFiles, listAllFiles } from "./copy-tree.js";
 import {
   type BorrowedNodeModules,
@@ -11,7 +11,7 @@ import {
   saveNodeModules,
   withoutInstallSteps,
 } from "./node-modules-cache.js";
-import { packDirectory } from "./pack-directory.js";
+import { listTree, packDirectory } from "./pack-directory.js";
 import { removeLater } from "./remove-later.js";
 import { runCommand } from "./run-command.js";
 
@@ -56,8 +56,9 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     output.step("pack", "Pack artifact");
     signal.throwIfAborted();
     // The build command may have made links of its own: refuse them here rather than at the push.
-    await checkTreeLinks(dir, await listAllFiles(dir), "the built app");
-    const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
+    const tree = await listTree(dir);
+    await checkListedLinks(dir, tree, "the built app");
+    const artifact = await packDirectory(dir, join(input.workDir, "artifacts"), tree);
     // Only once packed: the cache and the build share files, and nothing may write into them any more.
     const returned = await borrowed?.giveBack();
     borrowed = undefined;
