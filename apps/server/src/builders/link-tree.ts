@@ -1,17 +1,7 @@
 import { constants } from "node:fs";
-import { chmod, copyFile, cp, link, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
+import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { eachLimited } from "./each-limited.js";
-
-/** A copy of a tree as its own files (a reflink where the filesystem offers one), keeping symlinks as links. */
-export async function copyTree(from: string, to: string): Promise<void> {
-  await cp(from, to, {
-    recursive: true,
-    verbatimSymlinks: true,
-    preserveTimestamps: true,
-    mode: constants.COPYFILE_FICLONE,
-  });
-}
 
 /** What a linked file looked like: any write through a link changes one of these. */
 export interface LinkedFile {
