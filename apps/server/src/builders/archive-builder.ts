@@ -1,16 +1,18 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import type { Builder, BuildInput, BuiltArtifact } from "./builder.js";
-import { checkTreeLinks } from "./check-tree-links.js";
+import { checkListedLinks, checkTreeLinks } from "./check-tree-links.js";
 import { copyFiles, listAllFiles } from "./copy-tree.js";
 import {
+  type BorrowedNodeModules,
+  borrowNodeModules,
   nodeModulesKey,
-  restoreNodeModules,
   saveNodeModules,
   withoutInstallSteps,
 } from "./node-modules-cache.js";
-import { packDirectory } from "./pack-directory.js";
+import { listTree, packDirectory } from "./pack-directory.js";
+import { removeLater } from "./remove-later.js";
 import { runCommand } from "./run-command.js";
 
 /**
@@ -25,6 +27,7 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
   const { output, signal } = input;
   const dir = join(input.workDir, `build-${ulid()}`);
   await mkdir(dir, { recursive: true });
+  let borrowed: BorrowedNodeModules | undefined;
   try {
     output.step("copy", "Copy source files");
     for (const note of input.notes ?? []) output.line("stderr", note);
@@ -34,11 +37,13 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
     const count = await copyFiles(input.sourceDir, dir, shipped);
     output.stepDone("copy", `${count} files`);
 
-    let command = typeof input.options.command === "string" ? input.options.command : "";
-    const key = await nodeModulesKey(dir);
-    if (key && command) {
+    const fullCommand = typeof input.options.command === "string" ? input.options.command : "";
+    let command = fullCommand;
+    const key = fullCommand ? await nodeModulesKey(dir) : undefined;
+    if (key) {
       output.step("cache", "Restore node_modules");
-      const hit = await restoreNodeModules(input.cacheDir, key, dir);
+      borrowed = await borrowNodeModules(input.cacheDir, key, dir);
+      const hit = borrowed !== undefined;
       if (hit) command = withoutInstallSteps(command);
       output.stepDone("cache", hit ? `hit ${key.slice(0, 12)}` : "miss");
     }
@@ -46,17 +51,31 @@ async function buildArchive(input: BuildInput): Promise<BuiltArtifact> {
       output.step("command", `Run ${command}`);
       await runCommand(command, dir, input.env, output, signal);
       output.stepDone("command");
-      if (key) await saveNodeModules(input.cacheDir, key, dir);
     }
 
     output.step("pack", "Pack artifact");
     signal.throwIfAborted();
     // The build command may have made links of its own: refuse them here rather than at the push.
-    await checkTreeLinks(dir, await listAllFiles(dir), "the built app");
-    const artifact = await packDirectory(dir, join(input.workDir, "artifacts"));
+    const tree = await listTree(dir);
+    await checkListedLinks(dir, tree, "the built app");
+    const artifact = await packDirectory(dir, join(input.workDir, "artifacts"), tree);
+    // Only once packed: the cache and the build share files, and nothing may write into them any more.
+    const returned = await borrowed?.giveBack();
+    borrowed = undefined;
+    if (returned === false)
+      output.line("stderr", "the build wrote into node_modules files in place: their cached copy is dropped");
+    if (key)
+      await saveNodeModules(input.cacheDir, key, dir).catch((err: Error) =>
+        output.line(
+          "stderr",
+          `warning: node_modules not cached (${err.message}); the next build installs again`,
+        ),
+      );
     output.stepDone("pack", `${artifact.digest.slice(0, 19)} ${artifact.sizeBytes} bytes`);
     return artifact;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // A failed build gives the cache back too, when it left the files as it found them.
+    await borrowed?.giveBack().catch(() => undefined);
+    await removeLater(dir, input.workDir);
   }
 }

@@ -1,21 +1,46 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { cp, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { decodeTime, ulid } from "ulid";
+import { fingerprintOf, type LinkedFile, linkTree } from "./link-tree.js";
+import { removeLater } from "./remove-later.js";
 
 const lockfiles = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"];
 /** Install commands that only (re)create node_modules from the lockfile, so a cache hit can skip them. */
 const installCommand = /^\s*(npm\s+(ci|install|i)|yarn(\s+install)?|pnpm\s+(install|i))(\s|$)/;
 
-/** Key of a node_modules tree: the lockfile, package.json and Node's ABI. Undefined without a lockfile. */
+/**
+ * The bytes of a package.json or package-lock.json without the app's own version, which npm writes nowhere
+ * in node_modules: a release that only bumps it (`npm version patch`) keeps its cache. Other files, and
+ * files that are not JSON, count as they are.
+ */
+function withoutOwnVersion(name: string, bytes: Buffer): Buffer | string {
+  if (name !== "package.json" && name !== "package-lock.json" && name !== "npm-shrinkwrap.json") return bytes;
+  try {
+    const json = JSON.parse(bytes.toString("utf8")) as Record<string, unknown> & {
+      packages?: Record<string, Record<string, unknown>>;
+    };
+    delete json.version;
+    if (json.packages?.[""]) delete json.packages[""].version;
+    return JSON.stringify(json);
+  } catch {
+    return bytes;
+  }
+}
+
+/**
+ * Key of a node_modules tree: the lockfile, package.json (both less the app's own version) and Node's ABI.
+ * Undefined without a lockfile.
+ */
 export async function nodeModulesKey(dir: string): Promise<string | undefined> {
   for (const name of lockfiles) {
     const lock = await readFile(join(dir, name)).catch(() => undefined);
     if (!lock) continue;
     const pkg = await readFile(join(dir, "package.json")).catch(() => Buffer.alloc(0));
     return createHash("sha256")
-      .update(lock)
-      .update(pkg)
+      .update(withoutOwnVersion(name, lock))
+      .update("\0")
+      .update(withoutOwnVersion("package.json", pkg))
       .update(`${process.versions.modules}:${process.platform}:${process.arch}`)
       .digest("hex")
       .slice(0, 32);
@@ -40,36 +65,82 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** A cached node_modules lent to one build; give it back when the build is done with its files. */
+export interface BorrowedNodeModules {
+  /** Returns the entry to the cache if nothing wrote through the links (true), else drops it. */
+  giveBack(): Promise<boolean>;
+}
+
 /**
- * Copies a tree as its own files: a reflink (copy-on-write clone) where the filesystem offers one, else a
- * byte copy. Never hard links: a build writing into its node_modules must not change the cache (or the
- * next build that restores from it).
+ * Restores the cached node_modules for key into dir as hard links, undefined on a miss. The entry is held
+ * aside meanwhile (renamed), so a concurrent build of the same key misses rather than shares it; giveBack
+ * checks that no linked file changed (a build writing into node_modules in place) before returning it.
+ * Links because deleting a restored copy costs as much as making it, and a build command often deletes.
  */
-async function copyTree(from: string, to: string): Promise<void> {
-  await cp(from, to, {
-    recursive: true,
-    verbatimSymlinks: true,
-    preserveTimestamps: true,
-    mode: constants.COPYFILE_FICLONE,
-  });
-}
-
-/** Copies a cached node_modules into dir (its own copy: the build cannot write through to the cache). */
-export async function restoreNodeModules(cacheDir: string, key: string, dir: string): Promise<boolean> {
+export async function borrowNodeModules(
+  cacheDir: string,
+  key: string,
+  dir: string,
+): Promise<BorrowedNodeModules | undefined> {
   const cached = join(cacheDir, "node_modules", key);
-  if (!(await exists(cached))) return false;
-  await copyTree(cached, join(dir, "node_modules"));
-  return true;
+  const held = `${cached}.held-${ulid()}`;
+  const taken = await rename(cached, held).then(
+    () => true,
+    () => false, // not cached, or another build holds it
+  );
+  const trash = join(cacheDir, "node_modules");
+  if (!taken) {
+    void sweepAbandoned(trash);
+    return undefined;
+  }
+  const putBack = () => rename(held, cached).catch(() => removeLater(held, trash));
+  let linked: LinkedFile[];
+  try {
+    linked = await linkTree(held, join(dir, "node_modules"), false);
+  } catch (err) {
+    await putBack();
+    throw err;
+  }
+  return {
+    async giveBack() {
+      for (const file of linked)
+        if ((await fingerprintOf(join(held, file.path))) !== file.fingerprint) {
+          await removeLater(held, trash);
+          return false;
+        }
+      await putBack();
+      return true;
+    },
+  };
 }
 
-/** Saves dir/node_modules under key, atomically, unless already cached. */
+/** A build that held an entry longer than this died holding it (killed before its `finally` ran). */
+const abandonedAfterMs = 24 * 60 * 60 * 1000;
+
+/** Drops entries held by builds that never gave them back: they would take disk forever. */
+async function sweepAbandoned(trash: string): Promise<void> {
+  for (const name of await readdir(trash).catch(() => [] as string[])) {
+    const id = /\.held-([0-9A-HJKMNP-TV-Z]{26})$/.exec(name)?.[1];
+    if (id && Date.now() - decodeTime(id) > abandonedAfterMs)
+      await removeLater(join(trash, name), trash).catch(() => undefined);
+  }
+}
+
+/**
+ * Saves dir/node_modules under key, atomically, unless already cached. The cache gets hard links to the
+ * build's files (the build directory is only deleted after this), copies of files linked elsewhere (a pnpm
+ * store, the working tree, a borrowed entry). Call it only once nothing writes into dir: the artifact is packed.
+ */
 export async function saveNodeModules(cacheDir: string, key: string, dir: string): Promise<void> {
   const source = join(dir, "node_modules");
   const target = join(cacheDir, "node_modules", key);
   if (!(await exists(source)) || (await exists(target))) return;
-  await mkdir(join(cacheDir, "node_modules"), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await copyTree(source, tmp);
-  await rename(tmp, target).catch(() => rm(tmp, { recursive: true, force: true }));
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await linkTree(source, tmp, true);
+    // Another build of the same key may have saved first: its tree is as good as ours.
+    await rename(tmp, target).catch(() => undefined);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { create as createTar } from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import { UnsafeArchiveError, unpackArchive, unsafeEntryReason } from "./safe-unpack.js";
@@ -24,6 +26,31 @@ describe("unsafeEntryReason", () => {
 });
 
 describe("unpackArchive", () => {
+  it("gives the target and every entry, implicit directories too, to the owner", async () => {
+    dir = await mkdtemp(join(tmpdir(), "berth-unpack-"));
+    const src = join(dir, "src");
+    await mkdir(join(src, "a", "b"), { recursive: true });
+    await writeFile(join(src, "a", "b", "c.txt"), "c");
+    await symlink("b/c.txt", join(src, "a", "link"));
+    const file = join(dir, "x.tar.gz");
+    // No directory entries: "a" and "a/b" exist only as parents of the files.
+    await pipeline(
+      createTar({ cwd: src, gzip: true, noDirRecurse: true }, ["a/b/c.txt", "a/link"]),
+      createWriteStream(file),
+    );
+    // As root, another user; otherwise ourselves (a chown to another user needs root).
+    const uid = process.getuid?.() === 0 ? 65534 : (process.getuid?.() ?? 0);
+    const gid = process.getuid?.() === 0 ? 65534 : (process.getgid?.() ?? 0);
+    const target = join(dir, "app");
+    await unpackArchive(file, target, { uid, gid });
+    const paths = ["", ...(await readdir(target, { recursive: true }))];
+    expect(paths).toEqual(expect.arrayContaining(["a", "a/b", "a/b/c.txt", "a/link"]));
+    for (const p of paths) {
+      const st = await lstat(join(target, p));
+      expect([p, st.uid, st.gid]).toEqual([p, uid, gid]);
+    }
+  });
+
   it("unpacks a normal archive and refuses one with a link escaping the target", async () => {
     dir = await mkdtemp(join(tmpdir(), "berth-unpack-"));
     const src = join(dir, "src");

@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { isAbsolute, posix } from "node:path";
+import { lchown, mkdir } from "node:fs/promises";
+import { isAbsolute, join, posix } from "node:path";
 import { extract, list } from "tar";
 import { type TreeEntry, unsafeLinks } from "./tree-links.js";
 
@@ -35,9 +35,9 @@ export class UnsafeArchiveError extends Error {
 
 /**
  * Reads every entry of a tar.gz and throws UnsafeArchiveError if any could land outside its target: on its
- * own ("../", absolute) or together with the archive's other links (a chain like `l2 -> l1/..`).
+ * own ("../", absolute) or together with the archive's other links (a chain like `l2 -> l1/..`). Returns them.
  */
-export async function checkArchive(file: string): Promise<void> {
+export async function checkArchive(file: string): Promise<TreeEntry[]> {
   const problems: string[] = [];
   const entries: TreeEntry[] = [];
   try {
@@ -58,14 +58,25 @@ export async function checkArchive(file: string): Promise<void> {
   }
   if (problems.length === 0) problems.push(...unsafeLinks(entries));
   if (problems.length > 0) throw new UnsafeArchiveError(`artifact refused: ${problems.join("; ")}`);
+  return entries;
 }
 
 /**
  * Unpacks a tar.gz into target after checking every entry first: no absolute paths, no "..", no links
- * escaping the target, no device files. Refuses the whole archive rather than skipping entries.
+ * escaping the target, no device files. Refuses the whole archive rather than skipping entries. With
+ * `owner`, target and everything in it belong to that user (set as each entry is written: no second walk).
  */
-export async function unpackArchive(file: string, target: string): Promise<void> {
-  await checkArchive(file);
+export async function unpackArchive(
+  file: string,
+  target: string,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
+  const entries = await checkArchive(file);
   await mkdir(target, { recursive: true });
-  await extract({ file, cwd: target, strict: true, preserveOwner: false });
+  await extract({ file, cwd: target, strict: true, preserveOwner: false, ...owner });
+  if (!owner) return;
+  // tar sets the owner of files and directories as it writes them, not of symlinks.
+  await lchown(target, owner.uid, owner.gid);
+  for (const entry of entries)
+    if (entry.kind === "symlink") await lchown(join(target, entry.path), owner.uid, owner.gid);
 }

@@ -1,5 +1,5 @@
-import { chmod, lchown, mkdir, readdir, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { AppUser } from "./app-user.js";
 
 /**
@@ -20,11 +20,4 @@ export async function prepareAppsDir(appsDir: string, user: AppUser | undefined)
       );
     if (dir === dirname(dir)) return;
   }
-}
-
-/** Hands a directory tree to the app user (the app may write its own files, like any process in its cwd). */
-export async function giveToAppUser(dir: string, user: AppUser): Promise<void> {
-  await lchown(dir, user.uid, user.gid);
-  for (const entry of await readdir(dir, { recursive: true }))
-    await lchown(join(dir, entry), user.uid, user.gid);
 }

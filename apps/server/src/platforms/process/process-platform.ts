@@ -6,7 +6,7 @@ import type { Kysely } from "kysely";
 import { ulid } from "ulid";
 import { unpackArchive } from "../../registry/safe-unpack.js";
 import type { AppUser } from "../../sandbox/app-user.js";
-import { giveToAppUser, prepareAppsDir } from "../../sandbox/apps-dir.js";
+import { prepareAppsDir } from "../../sandbox/apps-dir.js";
 import { childEnv } from "../../sandbox/child-env.js";
 import type { Database } from "../../store/schema.js";
 import { instanceRow } from "../instance-row.js";
@@ -136,13 +136,13 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       await mkdir(root, { recursive: true, mode: 0o711 });
       await chmod(root, 0o711);
       try {
-        await unpackArchive(spec.artifactPath, appDir);
+        // The app user owns its files (it may write them, like any process in its cwd).
+        await unpackArchive(spec.artifactPath, appDir, user && { uid: user.uid, gid: user.gid });
       } catch (err) {
         // A half-extracted tree is no deployment: leave nothing behind that takes disk or looks runnable.
         await rm(root, { recursive: true, force: true });
         throw err;
       }
-      if (user) await giveToAppUser(appDir, user);
       // Instance logs are the server's: the app writes them through its entrypoint only.
       await mkdir(join(root, "logs"), { recursive: true, mode: 0o700 });
       await writeFile(join(root, ".unpacked"), "");
