@@ -1,18 +1,10 @@
 import { AuthService, Role } from "@berth/proto";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { rememberDashboard } from "../contexts/context-store.js";
+import { parseRole } from "../input/option-parsers.js";
 import { apiClientFor } from "./command-context.js";
 import { normalizeServer } from "./login.js";
-
-const roles: Record<string, Role> = { viewer: Role.VIEWER, deployer: Role.DEPLOYER, admin: Role.ADMIN };
-
-function parseRole(value: string): Role {
-  const role = roles[value];
-  if (role === undefined)
-    throw new InvalidArgumentError(`expected viewer, deployer or admin, got "${value}"`);
-  return role;
-}
 
 interface LoginLinkFlags {
   dashboard?: string;

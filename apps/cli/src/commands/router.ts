@@ -2,14 +2,8 @@ import { readFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
+import { parsePort } from "../input/option-parsers.js";
 import { colors } from "../output/colors.js";
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError("must be a port number 0-65535");
-  return n;
-}
 
 interface RouterRunFlags {
   server?: string;

@@ -2,21 +2,13 @@ import { AuthService, Role, type TokenInfo, TokenInfoSchema, TokenKind } from "@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/parse-duration.js";
+import { parseRole } from "../input/option-parsers.js";
 import { cliJson } from "../output/cli-json.js";
 import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable } from "../output/table.js";
 import { apiClientFor } from "./command-context.js";
-
-const roles: Record<string, Role> = { viewer: Role.VIEWER, deployer: Role.DEPLOYER, admin: Role.ADMIN };
-
-function parseRole(value: string): Role {
-  const role = roles[value];
-  if (role === undefined)
-    throw new InvalidArgumentError(`expected viewer, deployer or admin, got "${value}"`);
-  return role;
-}
 
 function parseTtl(value: string): number {
   const ms = parseDuration(value);
