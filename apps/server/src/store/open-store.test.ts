@@ -23,7 +23,13 @@ afterEach(async () => {
   database = undefined;
 });
 
-const migrationNames = ["001-initial", "002-git-commits", "003-token-parents"];
+const migrationNames = [
+  "001-initial",
+  "002-git-commits",
+  "003-token-parents",
+  "004-lifecycle-log",
+  "005-deployment-notes",
+];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
   it("runs every migration once and keeps 64-bit times, counts and bytes as JS values", async () => {
@@ -60,7 +66,7 @@ describe.each(storeDialects)("a database migrated by a newer server, on %s", (di
     const reopen =
       opened.store.dialect === "postgres" ? { url: opened.url ?? "" } : { path: opened.store.name };
     await expect(openStore(reopen)).rejects.toThrow(
-      "has schema version 999-from-the-future, newer than this server's 003-token-parents (unknown migrations: 999-from-the-future)",
+      "has schema version 999-from-the-future, newer than this server's 005-deployment-notes (unknown migrations: 999-from-the-future)",
     );
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual([...migrationNames, "999-from-the-future"]);
