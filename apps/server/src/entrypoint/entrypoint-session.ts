@@ -11,7 +11,7 @@ import { ulid } from "ulid";
 import { getCaller } from "../auth/caller.js";
 import { tokenStreamKey } from "../auth/token-streams.js";
 import { effectiveConfig } from "../config/effective-config.js";
-import { deploymentPlatform } from "../lifecycle/engine.js";
+import { deploymentPlatform, engineOf } from "../lifecycle/engine.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
@@ -49,6 +49,8 @@ export async function* serveEntrypointSession(
     throw new ConnectError("the first message of EntrypointSession must be hello", Code.InvalidArgument);
   }
   const hello = first.value.msg.value;
+  // An entrypoint reconnecting to a restarted server is served once the platform has re-adopted its instance.
+  await engineOf(ctx).resumed;
   if (hello.protocolVersion > entrypointProtocolVersion) {
     throw new ConnectError(
       `entrypoint protocol ${hello.protocolVersion} is newer than this server's (${entrypointProtocolVersion}): upgrade the server`,

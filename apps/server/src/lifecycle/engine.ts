@@ -28,7 +28,16 @@ export interface Engine {
   platform: Platform;
   /** The route table routers follow (RouterService.WatchRoutes and the embedded router). */
   routes: RouteFeed;
+  /**
+   * Resolves once the platform has re-adopted (or restarted) the instances of the previous server. Entrypoints
+   * that reconnect sooner wait for it: a report handled before the adoption would be overwritten by the stored
+   * row (an app replaced on a new port while the server was down would be routed to its old port).
+   */
+  resumed: Promise<void>;
 }
+
+/** Resolvers of each engine's `resumed`. */
+const resumeDone = new WeakMap<Engine, () => void>();
 
 const engines = new WeakMap<ServerContext, Engine>();
 
@@ -75,7 +84,12 @@ export function engineOf(ctx: ServerContext): Engine {
   );
   platform.onChange(() => routes.changed());
   setRouteFeed(ctx, routes);
+  let markResumed: () => void = () => {};
+  const resumed = new Promise<void>((resolve) => {
+    markResumed = resolve;
+  });
   engine = {
+    resumed,
     queue,
     hub: createRunnerHub(ctx.store, queue, ctx.events, (err) =>
       ctx.logger.error({ err }, "dispatching jobs failed"),
@@ -85,6 +99,7 @@ export function engineOf(ctx: ServerContext): Engine {
     routes,
   };
   queue.setHooks("build", buildRecordHooks(ctx, artifacts));
+  resumeDone.set(engine, markResumed);
   engines.set(ctx, engine);
   return engine;
 }
@@ -113,6 +128,7 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   // Apps outlive the server (the next one re-adopts them) unless told otherwise.
   ctx.onClose(() => engine.platform.close({ stopInstances: ctx.options.stopAppsOnExit }));
   await resumeDeployments(ctx, engine);
+  resumeDone.get(engine)?.();
   const stopMonitor = startDeploymentMonitor(ctx, engine);
   ctx.onClose(stopMonitor);
 
