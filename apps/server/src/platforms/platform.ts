@@ -44,6 +44,42 @@ export interface InstanceView {
   logFile: string;
 }
 
+/** One line of an instance's output as its engine kept it (the fallback when no entrypoint is connected). */
+export interface NativeLogLine {
+  atMs: number;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export interface NativeLogOptions {
+  /** How many of the newest lines to start with. */
+  tailLines: number;
+  /** Keep following new lines until `signal` aborts (or the instance ends). */
+  follow: boolean;
+  signal: AbortSignal;
+}
+
+export interface NativeExecRequest {
+  args: string[];
+  tty: boolean;
+  cols: number;
+  rows: number;
+}
+
+/** A command running inside an instance through its engine (Docker exec, Kubernetes exec, Nomad alloc exec). */
+export interface NativeExec {
+  /** Output as it arrives; without a TTY, stdout and stderr are told apart. Ends when the command does. */
+  output: AsyncIterable<{ stream: "stdout" | "stderr"; data: Uint8Array }>;
+  write(data: Uint8Array): void;
+  /** Ends the command's stdin. */
+  closeInput(): void;
+  resize(cols: number, rows: number): void;
+  /** The command's exit code once it has ended. */
+  exit: Promise<{ code: number }>;
+  /** Ends the command (the client went away). */
+  kill(): void;
+}
+
 /** What a resume did with the instances it found. */
 export interface ResumeCounts {
   /** Live processes taken over from the previous server. */
@@ -84,4 +120,11 @@ export interface Platform {
   close(options?: { stopInstances?: boolean }): Promise<void>;
   /** Called after any instance of the deployment changes state or health. */
   onChange(listener: (deploymentId: string) => void): () => void;
+  /**
+   * Platform-native logs of an instance (Docker logs API, Kubernetes pod log, Nomad fs/logs): used only when the
+   * instance's entrypoint is not connected (Waypoint's order: entrypoint first, platform second). Absent: none.
+   */
+  nativeLogs?(instanceId: string, options: NativeLogOptions): AsyncIterable<NativeLogLine>;
+  /** Platform-native exec into an instance, the same fallback for the terminal. Absent: none. */
+  nativeExec?(instanceId: string, request: NativeExecRequest, signal: AbortSignal): Promise<NativeExec>;
 }
