@@ -42,6 +42,8 @@ export interface InstanceView {
   cwd: string;
   /** File receiving the process's stdout and stderr. */
   logFile: string;
+  /** The engine's own name for the instance (container id, pod name, allocation id); absent for a process. */
+  nativeId?: string;
 }
 
 /** One line of an instance's output as its engine kept it (the fallback when no entrypoint is connected). */
