@@ -19,13 +19,13 @@ export const lockPath = join(root, "node_modules/.cache/berth/bundle-build.lock"
  * What each bundle leaves to node_modules at run time (`external`): native addons (better-sqlite3 for the server,
  * node-pty for exec) and packages that read their own files next to their code (the HCL parser's Go-WASM module and
  * its loader); dockerode (its ssh2 dependency carries native addons), which the server imports only when a deployment
- * uses the docker platform. `sourceUrls`: code in it finds repository files relative to its source (see source-url-plugin.mjs);
+ * uses the docker platform, and @kubernetes/client-node (large; loaded only for the kubernetes platform). `sourceUrls`: code in it finds repository files relative to its source (see source-url-plugin.mjs);
  * not the entrypoint, which must not depend on the repository's layout (platforms copy it into containers).
  */
 export const bundles = {
   cli: {
     entry: "apps/cli/src/main.ts",
-    external: ["@cdktf/hcl2json", "better-sqlite3", "dockerode"],
+    external: ["@cdktf/hcl2json", "better-sqlite3", "dockerode", "@kubernetes/client-node"],
     sourceUrls: true,
   },
   entrypoint: { entry: "apps/entrypoint/src/main.ts", external: ["node-pty"], sourceUrls: false },
