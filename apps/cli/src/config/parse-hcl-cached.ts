@@ -67,6 +67,10 @@ async function writeEntry(dir: string, path: string, entry: CacheEntry): Promise
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, path);
+    // Stamped from the same clock as a hit's refresh: the kernel's write time is coarser (it can lag Date.now() by a
+    // tick), so an entry written just after a hit could look older than it and be the one pruned.
+    const now = new Date();
+    await utimes(path, now, now);
   } catch {
     // A read-only or full cache dir only costs the next run a parse.
     await rm(tmp, { force: true }).catch(() => {});
