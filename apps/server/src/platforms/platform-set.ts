@@ -71,5 +71,22 @@ export function createPlatformSet(make: (name: string) => Platform): Platform {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    nativeLogs(instanceId, options) {
+      const p = platformOfInstance(instanceId);
+      if (!p?.nativeLogs) throw new Error(`no platform-native logs for instance ${instanceId}`);
+      return p.nativeLogs(instanceId, options);
+    },
+    async nativeExec(instanceId, request, signal) {
+      const p = platformOfInstance(instanceId);
+      if (!p?.nativeExec) throw new Error(`no platform-native exec for instance ${instanceId}`);
+      return p.nativeExec(instanceId, request, signal);
+    },
   };
+
+  /** The platform one of whose deployments has this instance. */
+  function platformOfInstance(instanceId: string): Platform | undefined {
+    return [...platforms.values()].find((p) =>
+      p.liveDeployments().some((d) => p.instances(d).some((i) => i.id === instanceId)),
+    );
+  }
 }

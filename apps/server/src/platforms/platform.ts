@@ -33,6 +33,8 @@ export interface InstanceView {
   idx: number;
   state: InstanceState;
   health: InstanceHealth;
+  /** Where the router reaches the instance (a pod or allocation address); absent: 127.0.0.1 (this host). */
+  host?: string;
   port: number;
   pid: number;
   restarts: number;

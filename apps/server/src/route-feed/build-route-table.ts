@@ -73,7 +73,7 @@ export async function buildRouteTable(sources: RouteTableSources, version: bigin
           .map((i) =>
             create(RouteEndpointSchema, {
               instanceId: i.id,
-              host: "127.0.0.1",
+              host: i.host ?? "127.0.0.1",
               port: i.port,
               healthy: i.health === "healthy",
             }),
