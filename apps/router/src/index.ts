@@ -4,3 +4,4 @@ export { type NodeProxy, type NodeProxyOptions, startNodeProxy } from "./proxy/n
 export { type HostTarget, parseHost } from "./routing/parse-host.js";
 export { indexRouteTable, type Resolution, type RouteIndex } from "./routing/route-index.js";
 export { type RouterOptions, type RouteSource, type RunningRouter, startRouter } from "./start-router.js";
+export type { TrafficDelta } from "./traffic/traffic-recorder.js";

@@ -3,7 +3,10 @@ import type { RouterEngine } from "./engines/engine.js";
 import { startHaproxyEngine } from "./engines/haproxy-engine.js";
 import { startNodeEngine } from "./engines/node-engine.js";
 import { loadRouteSnapshot, saveRouteSnapshot } from "./feed/route-snapshot.js";
+import { createRouterClient } from "./feed/router-client.js";
 import { watchRoutes } from "./feed/watch-routes.js";
+import { reportTraffic } from "./traffic/report-traffic.js";
+import type { TrafficDelta } from "./traffic/traffic-recorder.js";
 
 /** Where route tables come from: a server's RouterService, or (embedded in the server) its feed directly. */
 export type RouteSource =
@@ -18,6 +21,8 @@ export type RouteSource =
   | {
       /** Calls back with the current table and each new one; returns the unsubscribe. */
       subscribe(onTable: (table: RouteTable) => void): () => void;
+      /** Takes what the router served (about once a second while there is traffic). */
+      onTraffic?(deltas: TrafficDelta[]): void;
     };
 
 export interface RouterOptions {
@@ -34,6 +39,8 @@ export interface RouterOptions {
   engine?: { use: "node" } | { use: "haproxy"; haproxyDir: string };
   /** One line per notable event (connected, lost, snapshot problems). */
   log?: (message: string) => void;
+  /** How often traffic metrics go to the server (default 1000 ms; tests use less). */
+  trafficIntervalMs?: number;
 }
 
 export interface RunningRouter {
@@ -109,8 +116,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   };
   const { source } = options;
   let watching: Promise<void>;
+  let sendTraffic: ((deltas: TrafficDelta[]) => Promise<void> | void) | undefined;
   if ("subscribe" in source) {
     const unsubscribe = source.subscribe(onTable);
+    sendTraffic = source.onTraffic;
     watching = new Promise((done) =>
       stop.signal.addEventListener("abort", () => {
         unsubscribe();
@@ -118,10 +127,20 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       }),
     );
   } else {
+    const client = createRouterClient(source.serverUrl, source.token);
+    const routerName = source.name ?? "";
+    sendTraffic = async (deltas) => {
+      const deployments = deltas.map((d) => ({
+        deploymentId: d.deploymentId,
+        requests: BigInt(d.requests),
+        errors5xx: BigInt(d.errors5xx),
+        latencyBuckets: d.latencyBuckets.map(BigInt),
+      }));
+      await client.reportTraffic({ routerName, deployments }, { signal: stop.signal });
+    };
     watching = watchRoutes({
-      serverUrl: source.serverUrl,
-      token: source.token,
-      routerName: source.name ?? "",
+      client,
+      routerName,
       signal: stop.signal,
       onTable,
       onState(state) {
@@ -131,6 +150,18 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       },
     });
   }
+
+  const drain = engine.drainTraffic;
+  const reporting =
+    drain && sendTraffic
+      ? reportTraffic({
+          drain,
+          send: sendTraffic,
+          intervalMs: options.trafficIntervalMs,
+          signal: stop.signal,
+          log,
+        })
+      : Promise.resolve();
 
   return {
     port: engine.port,
@@ -155,6 +186,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       stop.abort();
       await engine.close(graceMs);
       await watching;
+      await reporting;
       await saving;
     },
   };

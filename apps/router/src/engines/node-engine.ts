@@ -4,11 +4,14 @@ import { startNodeProxy } from "../proxy/node-proxy.js";
 import { createEndpointEjections } from "../routing/endpoint-ejections.js";
 import { parseHost } from "../routing/parse-host.js";
 import { indexRouteTable, type Resolution, type RouteIndex } from "../routing/route-index.js";
+import { stickyDeployment } from "../routing/sticky-cookie.js";
+import { createTrafficRecorder } from "../traffic/traffic-recorder.js";
 import type { RouterEngine } from "./engine.js";
 
 /** The embedded default: Berth's Node proxy, with passive health (refused connections) of its own. */
 export async function startNodeEngine(options: { host: string; port: number }): Promise<RouterEngine> {
   const ejections = createEndpointEjections();
+  const traffic = createTrafficRecorder();
   let index: RouteIndex | undefined;
 
   const resolve = (req: IncomingMessage): Resolution => {
@@ -26,7 +29,7 @@ export async function startNodeEngine(options: { host: string; port: number }): 
         status: 404,
         message: `"${req.headers.host ?? ""}" is not an app host; use <app>.<project>.${baseDomain} or <app>--v<N>.<project>.${baseDomain}`,
       };
-    return index.resolve(target, ejections.usable);
+    return index.resolve(target, ejections.usable, stickyDeployment(req.headers.cookie));
   };
 
   const proxy = await startNodeProxy({
@@ -34,9 +37,11 @@ export async function startNodeEngine(options: { host: string; port: number }): 
     port: options.port,
     resolve,
     onRefused: (endpoint) => ejections.eject(endpoint),
+    onFinished: traffic.record,
   });
   return {
     port: proxy.port,
+    drainTraffic: traffic.drain,
     async serve(table: RouteTable) {
       index = indexRouteTable(table);
       ejections.retain(index.endpoints());

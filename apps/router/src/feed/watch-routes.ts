@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { RouterService, type RouteTable } from "@berth/proto";
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { RouterService, RouteTable } from "@berth/proto";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
 
 export interface WatchRoutesOptions {
-  /** The server's API, e.g. http://127.0.0.1:9701. */
-  serverUrl: string;
-  /** A router-kind token. */
-  token: string;
+  /** A RouterService client (createRouterClient). */
+  client: Client<typeof RouterService>;
   routerName: string;
   signal: AbortSignal;
   onTable(table: RouteTable): void;
@@ -24,16 +21,7 @@ const maxRetryMs = 5_000;
  * gives up, because the router keeps serving its last table meanwhile.
  */
 export async function watchRoutes(options: WatchRoutesOptions): Promise<void> {
-  const auth: Interceptor = (next) => (req) => {
-    req.header.set("authorization", `Bearer ${options.token}`);
-    return next(req);
-  };
-  const transport = createGrpcTransport({
-    baseUrl: options.serverUrl,
-    interceptors: [auth],
-    pingIntervalMs: 10_000,
-  });
-  const client = createClient(RouterService, transport);
+  const { client } = options;
   let delay = firstRetryMs;
   while (!options.signal.aborted) {
     let error: string;

@@ -10,6 +10,7 @@ import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { RouteEndpoint } from "@berth/proto";
 import type { Resolution } from "../routing/route-index.js";
+import { stickyCookie, stickyDeployment } from "../routing/sticky-cookie.js";
 import { sendErrorPage } from "./error-page.js";
 import { forwardHeaders, responseHeaders } from "./forward-headers.js";
 
@@ -20,6 +21,8 @@ export interface NodeProxyOptions {
   resolve(req: IncomingMessage): Resolution;
   /** A candidate refused the connection (the router moves it to the back of the line for a while). */
   onRefused(endpoint: RouteEndpoint): void;
+  /** A request to a deployment finished (or was cut): its status and duration, for traffic metrics. */
+  onFinished?(deploymentId: string, status: number, ms: number): void;
 }
 
 export interface NodeProxy {
@@ -35,6 +38,16 @@ const idempotent = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"])
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers["content-length"];
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/** The app's response headers, plus the sticky version cookie when the client should keep this deployment. */
+function headersFor(up: IncomingMessage, req: IncomingMessage, route: Resolution & { ok: true }) {
+  const headers = responseHeaders(up.headers);
+  if (route.sticky && stickyDeployment(req.headers.cookie) !== route.deploymentId) {
+    const app = headers["set-cookie"] ?? [];
+    headers["set-cookie"] = [...app, stickyCookie(route.deploymentId)];
+  }
+  return headers;
 }
 
 /** Whether this failure of an attempt can be tried again elsewhere: nothing of the request reached an app. */
@@ -65,6 +78,12 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
     const html = (req.headers.accept ?? "").includes("text/html");
     const route = options.resolve(req);
     if (!route.ok) return sendErrorPage(res, route.status, route.message, html);
+    const finished = options.onFinished;
+    if (finished) {
+      const started = performance.now();
+      // "close" also fires for a client that went away mid-response: it counts, with the status it was given.
+      res.once("close", () => finished(route.deploymentId, res.statusCode, performance.now() - started));
+    }
     const attempt = (n: number, endpoint: RouteEndpoint) => {
       const upstream = request(
         {
@@ -76,7 +95,7 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
           agent,
         },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers));
+          res.writeHead(up.statusCode ?? 502, up.statusMessage, headersFor(up, req, route));
           up.pipe(res);
           up.on("error", () => res.destroy());
         },

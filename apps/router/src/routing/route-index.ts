@@ -4,7 +4,14 @@ import { createRoundRobin, pickWeighted } from "./pick-target.js";
 
 /** Where a request may go, in the order to try (a refused connection moves on to the next), or why not. */
 export type Resolution =
-  | { ok: true; deploymentId: string; candidates: RouteEndpoint[]; label: string }
+  | {
+      ok: true;
+      deploymentId: string;
+      candidates: RouteEndpoint[];
+      label: string;
+      /** The app's traffic is split: the client should keep this deployment (the sticky version cookie). */
+      sticky?: boolean;
+    }
   | { ok: false; status: 404 | 503; message: string };
 
 /** Tells whether an endpoint may take new requests now (the router's own view: refused connections). */
@@ -13,7 +20,11 @@ export type EndpointUsable = (endpoint: RouteEndpoint) => boolean;
 /** A route table indexed for lookups by host. */
 export interface RouteIndex {
   readonly table: RouteTable;
-  resolve(target: HostTarget, usable: EndpointUsable): Resolution;
+  /**
+   * Where a request for `target` goes. `pinned` is the deployment a client was sent to before (its sticky
+   * cookie): it keeps that one while it still takes a share of the app's traffic and can serve.
+   */
+  resolve(target: HostTarget, usable: EndpointUsable, pinned?: string): Resolution;
   /** Every endpoint in the table (for health re-checks). */
   endpoints(): RouteEndpoint[];
 }
@@ -48,7 +59,7 @@ export function indexRouteTable(table: RouteTable, random: () => number = Math.r
     return { ok: true, deploymentId: d.id, candidates: ranked, label: `${name} v${d.seq}` };
   }
 
-  function resolve(target: HostTarget, usable: EndpointUsable): Resolution {
+  function resolve(target: HostTarget, usable: EndpointUsable, pinned?: string): Resolution {
     const name = `${target.app}.${target.project}`;
     if (target.kind === "deployment") {
       const d = bySeq.get(`${key(target.project, target.app)}/${target.seq}`);
@@ -67,16 +78,22 @@ export function indexRouteTable(table: RouteTable, random: () => number = Math.r
       return { ok: false, status: 404, message: `${name} has not been released yet` };
     // Prefer a target that can serve: a canary without healthy instances must not fail its share.
     const serving = app.targets.filter((t) => byId.get(t.deploymentId)?.endpoints.some((e) => e.healthy));
-    const picked = pickWeighted(
-      (serving.length > 0 ? serving : app.targets).map((t) => ({
-        deploymentId: t.deploymentId,
-        weight: t.weight,
-      })),
-      random(),
-    );
+    // A split release keeps each client on one version (no version skew mid-session).
+    const split = app.targets.filter((t) => t.weight > 0).length > 1;
+    const kept = split && pinned ? serving.find((t) => t.deploymentId === pinned && t.weight > 0) : undefined;
+    const picked =
+      kept ??
+      pickWeighted(
+        (serving.length > 0 ? serving : app.targets).map((t) => ({
+          deploymentId: t.deploymentId,
+          weight: t.weight,
+        })),
+        random(),
+      );
     const d = picked && byId.get(picked.deploymentId);
     if (!d) return { ok: false, status: 503, message: `${name}: the released deployment is not running` };
-    return candidates(d, name, usable);
+    const resolution = candidates(d, name, usable);
+    return resolution.ok && split ? { ...resolution, sticky: true } : resolution;
   }
 
   return {

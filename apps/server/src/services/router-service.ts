@@ -3,9 +3,13 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
-/** berth.v1.RouterService: route tables for router processes (router tokens only, see method-policies). */
+/** berth.v1.RouterService: route tables for router processes and their traffic reports (router tokens only, see method-policies). */
 export function createRouterService(ctx: ServerContext): ServiceImpl<typeof RouterService> {
   return {
+    async reportTraffic(req) {
+      engineOf(ctx).traffic.add(req.deployments);
+      return {};
+    },
     async *watchRoutes(req, hctx) {
       // Ends when the router goes away, its token is revoked (the auth interceptor's hold), or we shut down.
       const signal = AbortSignal.any([hctx.signal, ctx.shutdownSignal]);

@@ -66,6 +66,12 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.ReleaseService/Rollback": browserDeployer,
   "berth.v1.ReleaseService/GetRelease": viewer,
   "berth.v1.ReleaseService/ListReleases": browserViewer,
+  "berth.v1.RolloutService/StartRollout": browserDeployer,
+  "berth.v1.RolloutService/AdvanceRollout": browserDeployer,
+  "berth.v1.RolloutService/AbortRollout": browserDeployer,
+  "berth.v1.RolloutService/CompleteRollout": browserDeployer,
+  "berth.v1.RolloutService/GetRollout": browserViewer,
+  "berth.v1.RolloutService/WatchRollout": browserViewer,
   "berth.v1.DeploymentService/AnnotateDeployment": browserDeployer,
   "berth.v1.LifecycleService/GetShaLifecycle": browserViewer,
   "berth.v1.LifecycleService/GetLiveAt": browserViewer,
@@ -100,6 +106,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.EntrypointService/EntrypointExec": { kinds: ["entrypoint"] },
 
   "berth.v1.RouterService/WatchRoutes": { kinds: ["router"] },
+  "berth.v1.RouterService/ReportTraffic": { kinds: ["router"] },
 
   "berth.v1.EventService/WatchEvents": browserViewer,
   "berth.v1.AuditService/ListAuditEvents": browserViewer,

@@ -23,9 +23,84 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_router_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"Ch1iZXJ0aC92MS9yb3V0ZXJfc2VydmljZS5wcm90bxIIYmVydGgudjEiRQoSV2F0Y2hSb3V0ZXNSZXF1ZXN0Ei8KC3JvdXRlcl9uYW1lGAEgASgJQhq6SBdyFRhAMhFeW0EtWmEtejAtOS5fLV0qJCI6ChNXYXRjaFJvdXRlc1Jlc3BvbnNlEiMKBXRhYmxlGAEgASgLMhQuYmVydGgudjEuUm91dGVUYWJsZSK2AQoKUm91dGVUYWJsZRIPCgd2ZXJzaW9uGAEgASgEEhMKC2Jhc2VfZG9tYWluGAIgASgJEiAKBGFwcHMYAyADKAsyEi5iZXJ0aC52MS5BcHBSb3V0ZRIuCgtkZXBsb3ltZW50cxgEIAMoCzIZLmJlcnRoLnYxLkRlcGxveW1lbnRSb3V0ZRIwCgxnZW5lcmF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlAKCEFwcFJvdXRlEg8KB3Byb2plY3QYASABKAkSCwoDYXBwGAIgASgJEiYKB3RhcmdldHMYAyADKAsyFS5iZXJ0aC52MS5Sb3V0ZVRhcmdldCI0CgtSb3V0ZVRhcmdldBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg4KBndlaWdodBgCIAEoDSKJAQoPRGVwbG95bWVudFJvdXRlEgoKAmlkGAEgASgJEg8KB3Byb2plY3QYAiABKAkSCwoDYXBwGAMgASgJEgsKA3NlcRgEIAEoDRIqCgllbmRwb2ludHMYBSADKAsyFy5iZXJ0aC52MS5Sb3V0ZUVuZHBvaW50EhMKC2hlYWx0aF9wYXRoGAYgASgJIlEKDVJvdXRlRW5kcG9pbnQSEwoLaW5zdGFuY2VfaWQYASABKAkSDAoEaG9zdBgCIAEoCRIMCgRwb3J0GAMgASgNEg8KB2hlYWx0aHkYBCABKAgyXQoNUm91dGVyU2VydmljZRJMCgtXYXRjaFJvdXRlcxIcLmJlcnRoLnYxLldhdGNoUm91dGVzUmVxdWVzdBodLmJlcnRoLnYxLldhdGNoUm91dGVzUmVzcG9uc2UwAWIGcHJvdG8z",
+		"Ch1iZXJ0aC92MS9yb3V0ZXJfc2VydmljZS5wcm90bxIIYmVydGgudjEihAEKFFJlcG9ydFRyYWZmaWNSZXF1ZXN0Ei8KC3JvdXRlcl9uYW1lGAEgASgJQhq6SBdyFRhAMhFeW0EtWmEtejAtOS5fLV0qJBI7CgtkZXBsb3ltZW50cxgCIAMoCzIbLmJlcnRoLnYxLkRlcGxveW1lbnRUcmFmZmljQgm6SAaSAQMQkE4ifgoRRGVwbG95bWVudFRyYWZmaWMSIAoNZGVwbG95bWVudF9pZBgBIAEoCUIJukgGcgQQARhAEhAKCHJlcXVlc3RzGAIgASgEEhIKCmVycm9yc181eHgYAyABKAQSIQoPbGF0ZW5jeV9idWNrZXRzGAQgAygEQgi6SAWSAQIQYCIXChVSZXBvcnRUcmFmZmljUmVzcG9uc2UiRQoSV2F0Y2hSb3V0ZXNSZXF1ZXN0Ei8KC3JvdXRlcl9uYW1lGAEgASgJQhq6SBdyFRhAMhFeW0EtWmEtejAtOS5fLV0qJCI6ChNXYXRjaFJvdXRlc1Jlc3BvbnNlEiMKBXRhYmxlGAEgASgLMhQuYmVydGgudjEuUm91dGVUYWJsZSK2AQoKUm91dGVUYWJsZRIPCgd2ZXJzaW9uGAEgASgEEhMKC2Jhc2VfZG9tYWluGAIgASgJEiAKBGFwcHMYAyADKAsyEi5iZXJ0aC52MS5BcHBSb3V0ZRIuCgtkZXBsb3ltZW50cxgEIAMoCzIZLmJlcnRoLnYxLkRlcGxveW1lbnRSb3V0ZRIwCgxnZW5lcmF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlAKCEFwcFJvdXRlEg8KB3Byb2plY3QYASABKAkSCwoDYXBwGAIgASgJEiYKB3RhcmdldHMYAyADKAsyFS5iZXJ0aC52MS5Sb3V0ZVRhcmdldCI0CgtSb3V0ZVRhcmdldBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg4KBndlaWdodBgCIAEoDSKJAQoPRGVwbG95bWVudFJvdXRlEgoKAmlkGAEgASgJEg8KB3Byb2plY3QYAiABKAkSCwoDYXBwGAMgASgJEgsKA3NlcRgEIAEoDRIqCgllbmRwb2ludHMYBSADKAsyFy5iZXJ0aC52MS5Sb3V0ZUVuZHBvaW50EhMKC2hlYWx0aF9wYXRoGAYgASgJIlEKDVJvdXRlRW5kcG9pbnQSEwoLaW5zdGFuY2VfaWQYASABKAkSDAoEaG9zdBgCIAEoCRIMCgRwb3J0GAMgASgNEg8KB2hlYWx0aHkYBCABKAgyrwEKDVJvdXRlclNlcnZpY2USTAoLV2F0Y2hSb3V0ZXMSHC5iZXJ0aC52MS5XYXRjaFJvdXRlc1JlcXVlc3QaHS5iZXJ0aC52MS5XYXRjaFJvdXRlc1Jlc3BvbnNlMAESUAoNUmVwb3J0VHJhZmZpYxIeLmJlcnRoLnYxLlJlcG9ydFRyYWZmaWNSZXF1ZXN0Gh8uYmVydGgudjEuUmVwb3J0VHJhZmZpY1Jlc3BvbnNlYgZwcm90bzM",
 		[file_buf_validate_validate, file_google_protobuf_timestamp],
 	);
+
+/**
+ * @generated from message berth.v1.ReportTrafficRequest
+ */
+export type ReportTrafficRequest = Message<"berth.v1.ReportTrafficRequest"> & {
+	/**
+	 * @generated from field: string router_name = 1;
+	 */
+	routerName: string;
+
+	/**
+	 * @generated from field: repeated berth.v1.DeploymentTraffic deployments = 2;
+	 */
+	deployments: DeploymentTraffic[];
+};
+
+/**
+ * Describes the message berth.v1.ReportTrafficRequest.
+ * Use `create(ReportTrafficRequestSchema)` to create a new message.
+ */
+export const ReportTrafficRequestSchema: GenMessage<ReportTrafficRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_router_service, 0);
+
+/**
+ * Requests to one deployment since the previous report.
+ *
+ * @generated from message berth.v1.DeploymentTraffic
+ */
+export type DeploymentTraffic = Message<"berth.v1.DeploymentTraffic"> & {
+	/**
+	 * @generated from field: string deployment_id = 1;
+	 */
+	deploymentId: string;
+
+	/**
+	 * @generated from field: uint64 requests = 2;
+	 */
+	requests: bigint;
+
+	/**
+	 * @generated from field: uint64 errors_5xx = 3;
+	 */
+	errors5xx: bigint;
+
+	/**
+	 * Request counts by latency: bucket i holds latencies up to 0.1 ms × 2^(i/4) (the last one: everything
+	 * longer). Trailing empty buckets may be left out.
+	 *
+	 * @generated from field: repeated uint64 latency_buckets = 4;
+	 */
+	latencyBuckets: bigint[];
+};
+
+/**
+ * Describes the message berth.v1.DeploymentTraffic.
+ * Use `create(DeploymentTrafficSchema)` to create a new message.
+ */
+export const DeploymentTrafficSchema: GenMessage<DeploymentTraffic> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_router_service, 1);
+
+/**
+ * @generated from message berth.v1.ReportTrafficResponse
+ */
+export type ReportTrafficResponse =
+	Message<"berth.v1.ReportTrafficResponse"> & {};
+
+/**
+ * Describes the message berth.v1.ReportTrafficResponse.
+ * Use `create(ReportTrafficResponseSchema)` to create a new message.
+ */
+export const ReportTrafficResponseSchema: GenMessage<ReportTrafficResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_router_service, 2);
 
 /**
  * @generated from message berth.v1.WatchRoutesRequest
@@ -45,7 +120,7 @@ export type WatchRoutesRequest = Message<"berth.v1.WatchRoutesRequest"> & {
  */
 export const WatchRoutesRequestSchema: GenMessage<WatchRoutesRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 0);
+	messageDesc(file_berth_v1_router_service, 3);
 
 /**
  * @generated from message berth.v1.WatchRoutesResponse
@@ -63,7 +138,7 @@ export type WatchRoutesResponse = Message<"berth.v1.WatchRoutesResponse"> & {
  */
 export const WatchRoutesResponseSchema: GenMessage<WatchRoutesResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 1);
+	messageDesc(file_berth_v1_router_service, 4);
 
 /**
  * Everything a router needs to answer any app host: released apps with their weighted targets, and every
@@ -108,7 +183,7 @@ export type RouteTable = Message<"berth.v1.RouteTable"> & {
  */
 export const RouteTableSchema: GenMessage<RouteTable> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 2);
+	messageDesc(file_berth_v1_router_service, 5);
 
 /**
  * @generated from message berth.v1.AppRoute
@@ -138,7 +213,7 @@ export type AppRoute = Message<"berth.v1.AppRoute"> & {
  */
 export const AppRouteSchema: GenMessage<AppRoute> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 3);
+	messageDesc(file_berth_v1_router_service, 6);
 
 /**
  * @generated from message berth.v1.RouteTarget
@@ -163,7 +238,7 @@ export type RouteTarget = Message<"berth.v1.RouteTarget"> & {
  */
 export const RouteTargetSchema: GenMessage<RouteTarget> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 4);
+	messageDesc(file_berth_v1_router_service, 7);
 
 /**
  * @generated from message berth.v1.DeploymentRoute
@@ -209,7 +284,7 @@ export type DeploymentRoute = Message<"berth.v1.DeploymentRoute"> & {
  */
 export const DeploymentRouteSchema: GenMessage<DeploymentRoute> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 5);
+	messageDesc(file_berth_v1_router_service, 8);
 
 /**
  * One instance of a deployment, where it listens.
@@ -248,7 +323,7 @@ export type RouteEndpoint = Message<"berth.v1.RouteEndpoint"> & {
  */
 export const RouteEndpointSchema: GenMessage<RouteEndpoint> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_router_service, 6);
+	messageDesc(file_berth_v1_router_service, 9);
 
 /**
  * What a router process speaks, with a router-kind token. Nothing else accepts that token, and that token
@@ -267,5 +342,16 @@ export const RouterService: GenService<{
 		methodKind: "server_streaming";
 		input: typeof WatchRoutesRequestSchema;
 		output: typeof WatchRoutesResponseSchema;
+	};
+	/**
+	 * What the router served since its last report, per deployment (the live metrics of progressive releases).
+	 * Sent about once a second while there is traffic; counts are deltas, so a lost report loses only its own.
+	 *
+	 * @generated from rpc berth.v1.RouterService.ReportTraffic
+	 */
+	reportTraffic: {
+		methodKind: "unary";
+		input: typeof ReportTrafficRequestSchema;
+		output: typeof ReportTrafficResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_router_service, 0);
