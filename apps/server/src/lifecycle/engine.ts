@@ -6,6 +6,7 @@ import type { InstanceView, Platform } from "../platforms/platform.js";
 import { createPlatform } from "../platforms/platform-registry.js";
 import { createPlatformSet } from "../platforms/platform-set.js";
 import { type ArtifactStore, createArtifactStore } from "../registry/artifact-store.js";
+import { type RolloutRunner, startRolloutRunner } from "../rollouts/rollout-runner.js";
 import { startEmbeddedRouter } from "../route-feed/embedded-router.js";
 import { createRouteFeed, type RouteFeed } from "../route-feed/route-feed.js";
 import { setRouteFeed } from "../route-feed/routes-settled.js";
@@ -13,6 +14,7 @@ import { startBuiltinRunner } from "../runners/builtin-runner.js";
 import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
 import { resolveAppUser } from "../sandbox/app-user.js";
 import type { ServerContext } from "../server-context.js";
+import { createTrafficStats, type TrafficStats } from "../traffic/traffic-stats.js";
 import { buildRecordHooks } from "./build-records.js";
 import { startDeploymentMonitor } from "./deployment-monitor.js";
 import { instanceEnv } from "./instance-env.js";
@@ -28,6 +30,10 @@ export interface Engine {
   platform: Platform;
   /** The route table routers follow (RouterService.WatchRoutes and the embedded router). */
   routes: RouteFeed;
+  /** What routers report they served, per deployment (the live metrics of rollouts). */
+  traffic: TrafficStats;
+  /** Moves progressive releases along (timed steps, auto-abort). */
+  rollouts: RolloutRunner;
   /**
    * Resolves once the platform has re-adopted (or restarted) the instances of the previous server. Entrypoints
    * that reconnect sooner wait for it: a report handled before the adoption would be overwritten by the stored
@@ -88,8 +94,11 @@ export function engineOf(ctx: ServerContext): Engine {
   const resumed = new Promise<void>((resolve) => {
     markResumed = resolve;
   });
+  const traffic = createTrafficStats();
   engine = {
     resumed,
+    traffic,
+    rollouts: startRolloutRunner(ctx, { stats: traffic, instances: (id) => platform.instances(id) }),
     queue,
     hub: createRunnerHub(ctx.store, queue, ctx.events, (err) =>
       ctx.logger.error({ err }, "dispatching jobs failed"),
@@ -127,6 +136,7 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
   // Apps outlive the server (the next one re-adopts them) unless told otherwise.
   ctx.onClose(() => engine.platform.close({ stopInstances: ctx.options.stopAppsOnExit }));
+  ctx.onClose(() => engine.rollouts.close());
   await resumeDeployments(ctx, engine);
   resumeDone.get(engine)?.();
   const stopMonitor = startDeploymentMonitor(ctx, engine);
@@ -162,6 +172,6 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));
   // Only now: before the platform re-adopted running instances, a table would send routers an empty one.
   engine.routes.open();
-  if (ctx.options.router === "embedded") await startEmbeddedRouter(ctx, engine.routes);
+  if (ctx.options.router === "embedded") await startEmbeddedRouter(ctx, engine.routes, engine.traffic);
   else ctx.routerPort = ctx.options.routerPort;
 }

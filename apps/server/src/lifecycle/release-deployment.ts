@@ -19,6 +19,8 @@ export interface ReleaseInput {
   seq?: number;
   deploymentId?: string;
   canaryPercent?: number;
+  /** An explicit split (a rollout step) instead of `canaryPercent`; it must include the deployment. */
+  targets?: StoredReleaseTarget[];
   force?: boolean;
   reason?: string;
   actor?: Pick<Caller, "tokenId" | "name">;
@@ -74,11 +76,13 @@ export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput)
           .where("id", "=", app.current_release_id)
           .executeTakeFirst()
       : undefined;
-    const targets: StoredReleaseTarget[] = releaseTargets(
-      current ? parseReleaseTargets(current.targets_json) : [],
-      dep.id,
-      input.canaryPercent ?? 0,
-    );
+    const targets: StoredReleaseTarget[] =
+      input.targets ??
+      releaseTargets(
+        current ? parseReleaseTargets(current.targets_json) : [],
+        dep.id,
+        input.canaryPercent ?? 0,
+      );
     const last = await trx
       .selectFrom("releases")
       .select((eb) => eb.fn.max("seq").as("m"))

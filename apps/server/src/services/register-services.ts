@@ -13,6 +13,7 @@ import {
   LogService,
   ProjectService,
   ReleaseService,
+  RolloutService,
   RouterService,
   RunnerService,
 } from "@berth/proto";
@@ -36,6 +37,7 @@ import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
+import { createRolloutService } from "./rollout-service.js";
 import { createRouterService } from "./router-service.js";
 import { createRunnerService } from "./runner-service.js";
 
@@ -46,6 +48,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(BuildService, createBuildService(ctx));
   router.service(DeploymentService, createDeploymentService(ctx));
   router.service(ReleaseService, createReleaseService(ctx));
+  router.service(RolloutService, createRolloutService(ctx));
   router.service(LifecycleService, createLifecycleService(ctx));
   router.service(ConfigService, createConfigService(ctx));
   router.service(AuditService, createAuditService(ctx));

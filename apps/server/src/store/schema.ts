@@ -107,6 +107,28 @@ export interface ReleaseTable {
   created_at: number;
 }
 
+export interface RolloutTable {
+  id: string;
+  app_id: string;
+  state: "running" | "completed" | "aborted" | "superseded";
+  baseline_deployment_id: string;
+  canary_deployment_id: string;
+  /** The canary's weight at each step: [10, 50, 100]. */
+  steps_json: string;
+  step: number;
+  interval_ms: number;
+  next_step_at: number | null;
+  /** { maxErrorRateMarginPercent, minRequests, unhealthyAfterSeconds } */
+  auto_abort_json: string;
+  release_id: string;
+  actor_token_id: string;
+  actor_name: string;
+  reason: string;
+  end_reason: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ConfigVarTable {
   project: string;
   /** "" for project scope. */
@@ -281,4 +303,5 @@ export interface Database {
   git_commits: GitCommitTable;
   lifecycle_events: LifecycleEventTable;
   live_intervals: LiveIntervalTable;
+  rollouts: RolloutTable;
 }
