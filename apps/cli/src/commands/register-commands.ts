@@ -17,6 +17,7 @@ import { registerLogsCommand } from "./logs.js";
 import { registerPinCommands } from "./pin.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
+import { registerRolloutCommands } from "./rollout.js";
 import { registerRouterCommand } from "./router.js";
 import { registerRunnerCommands } from "./runner.js";
 import { registerServerCommand } from "./server.js";
@@ -45,6 +46,7 @@ export function registerCommands(program: Command): void {
   registerInitCommand(program);
   registerShipCommands(program);
   registerReleaseCommands(program);
+  registerRolloutCommands(program);
   registerDestroyCommand(program);
   registerPinCommands(program);
   registerStatusCommand(program);

@@ -2,11 +2,13 @@ import { DeploymentService, type Release, ReleaseSchema, ReleaseService } from "
 import type { Command } from "commander";
 import { currentRelease, releaseTargets } from "../client/current-state.js";
 import { reportUnknownOutcome } from "../client/report-outcome.js";
+import { parseSeconds, parseStepInterval, parseSteps } from "../input/rollout-options.js";
 import { cliJson } from "../output/cli-json.js";
 import { colors } from "../output/colors.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 import { parseDeploymentSeq } from "./pick-deployment.js";
+import { type RolloutFlags, startRolloutCommand } from "./rollout.js";
 import { parsePercent } from "./ship.js";
 
 function printRelease(r: Release | undefined, json: boolean | undefined, verb: string): void {
@@ -31,13 +33,30 @@ export function registerReleaseCommands(program: Command): void {
     .option("--project <name>", "project (default: from berth.hcl)")
     .option("--app <name>", "application (default: from berth.hcl)")
     .option("--canary <percent>", "send only this share of traffic to it", parsePercent)
+    .option("--steps <percents>", "a progressive release: its share at each step, e.g. 10,50,100", parseSteps)
+    .option(
+      "--interval <duration>",
+      "with --steps: time between steps (e.g. 5m), or manual",
+      parseStepInterval,
+    )
+    .option(
+      "--abort-on-5xx <points>",
+      "with --steps: abort when its 5xx rate beats the baseline's by more",
+      parsePercent,
+    )
+    .option("--min-requests <n>", "with --abort-on-5xx: judge only after this many requests", Number)
+    .option(
+      "--abort-when-unhealthy <duration>",
+      "with --steps: abort after this long without a healthy instance",
+      parseSeconds,
+    )
     .option("--force", "release even if it is not healthy")
     .option("--reason <text>", "why (recorded)")
     .option("--json", "print the release as JSON")
     .action(
       async (
         seq: number | undefined,
-        flags: {
+        flags: RolloutFlags & {
           project?: string;
           app?: string;
           canary?: number;
@@ -55,6 +74,17 @@ export function registerReleaseCommands(program: Command): void {
           target = deployments[0]?.seq;
           if (!target) throw new Error(`${app.project}/${app.app} has no deployments; run berth up`);
         }
+        if (flags.steps) {
+          if (flags.canary !== undefined)
+            throw new Error("--canary and --steps do not go together; pick one");
+          return startRolloutCommand(cmd, app, target, flags);
+        }
+        if (
+          flags.interval !== undefined ||
+          flags.abortOn5xx !== undefined ||
+          flags.abortWhenUnhealthy !== undefined
+        )
+          throw new Error("--interval, --abort-on-5xx and --abort-when-unhealthy go with --steps");
         const { release } = await reportUnknownOutcome(
           () =>
             api.client(ReleaseService).release({
