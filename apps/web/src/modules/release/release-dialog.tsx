@@ -1,4 +1,4 @@
-import { type Deployment, DeploymentStatus, ReleaseService } from "@berth/proto";
+import { type Deployment, DeploymentStatus, ReleaseService, RolloutService } from "@berth/proto";
 import { Button } from "@berth/ui/button";
 import { Dialog } from "@berth/ui/dialog";
 import { ErrorState } from "@berth/ui/states";
@@ -10,6 +10,7 @@ import { ConfigChangeList, useConfigDiff } from "./config-diff.js";
 import { isOutcomeUnknown } from "./outcome-unknown.js";
 import { OutcomeUnknownNotice } from "./outcome-unknown-notice.js";
 import { artifactSizeChange, changeScope, releaseHeadline, versionLabel } from "./release-summary.js";
+import { parseStepList } from "./rollout-steps-input.js";
 
 export interface ReleaseDialogProps {
   mode: "release" | "rollback";
@@ -29,6 +30,10 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
   const [reason, setReason] = useState("");
   const [canary, setCanary] = useState(100);
   const [force, setForce] = useState(false);
+  const [progressive, setProgressive] = useState(false);
+  const [stepsText, setStepsText] = useState("10,50,100");
+  const [intervalSeconds, setIntervalSeconds] = useState(0);
+  const [abortMargin, setAbortMargin] = useState(5);
   const diff = useConfigDiff(project, app, current?.configRevision ?? 0, target.configRevision);
   const onSuccess = () => {
     // The event stream updates the page too; this makes it immediate for the person who clicked.
@@ -39,8 +44,11 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
   const onError = () => void queryClient.invalidateQueries();
   const release = useMutation(ReleaseService.method.release, { onSuccess, onError });
   const rollback = useMutation(ReleaseService.method.rollback, { onSuccess, onError });
-  const pending = release.isPending || rollback.isPending;
-  const error = release.error ?? rollback.error;
+  const rollout = useMutation(RolloutService.method.startRollout, { onSuccess, onError });
+  const pending = release.isPending || rollback.isPending || rollout.isPending;
+  const error = release.error ?? rollback.error ?? rollout.error;
+  const steps = parseStepList(stepsText);
+  const stepwise = mode === "release" && !!current && progressive;
   const unknownOutcome = error ? isOutcomeUnknown(error) : false;
   const unhealthy = target.status !== DeploymentStatus.HEALTHY;
   const canaryPercent = mode === "release" && canary < 100 ? canary : 0;
@@ -48,12 +56,23 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
   const verb =
     mode === "rollback"
       ? `Roll back to v${target.seq}`
-      : canaryPercent
-        ? `Send ${canary}% to v${target.seq}`
-        : `Release v${target.seq}`;
+      : stepwise
+        ? `Start rollout of v${target.seq}`
+        : canaryPercent
+          ? `Send ${canary}% to v${target.seq}`
+          : `Release v${target.seq}`;
 
   const confirm = () => {
     if (mode === "rollback") rollback.mutate({ app: { project, app }, reason });
+    else if (stepwise && steps.ok)
+      rollout.mutate({
+        app: { project, app },
+        deploymentId: target.id,
+        steps: steps.steps,
+        intervalSeconds,
+        autoAbort: { maxErrorRateMarginPercent: abortMargin, minRequests: 100 },
+        reason,
+      });
     else
       release.mutate({
         app: { project, app },
@@ -105,6 +124,52 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
         ) : null}
       </div>
       {mode === "release" && current ? (
+        <label className="mt-4 flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={progressive} onChange={(e) => setProgressive(e.target.checked)} />
+          Progressive: in steps, with live metrics and Abort
+        </label>
+      ) : null}
+      {stepwise ? (
+        <div className="mt-2 grid grid-cols-[10rem_1fr] items-center gap-x-3 gap-y-2 text-sm">
+          <label htmlFor="rollout-steps">Steps (% to v{target.seq})</label>
+          <div>
+            <input
+              id="rollout-steps"
+              type="text"
+              value={stepsText}
+              onChange={(e) => setStepsText(e.target.value)}
+              aria-invalid={!steps.ok}
+              className="block w-full rounded-md border border-zinc-300 bg-transparent px-2 py-1 font-mono dark:border-zinc-700"
+            />
+            {!steps.ok ? <p className="mt-1 text-xs text-red-600">{steps.problem}</p> : null}
+          </div>
+          <label htmlFor="rollout-interval">Next step</label>
+          <select
+            id="rollout-interval"
+            value={intervalSeconds}
+            onChange={(e) => setIntervalSeconds(Number(e.target.value))}
+            className="rounded-md border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+          >
+            <option value={0}>when I advance it</option>
+            <option value={60}>every minute</option>
+            <option value={300}>every 5 minutes</option>
+            <option value={900}>every 15 minutes</option>
+          </select>
+          <label htmlFor="rollout-abort">
+            Auto-abort when its 5xx rate exceeds v{current?.seq}'s by (points)
+          </label>
+          <input
+            id="rollout-abort"
+            type="number"
+            min={0}
+            max={100}
+            value={abortMargin}
+            onChange={(e) => setAbortMargin(Math.max(0, Math.min(100, Number(e.target.value) || 0)))}
+            className="w-24 rounded-md border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+          />
+        </div>
+      ) : null}
+      {mode === "release" && current && !stepwise ? (
         <label className="mt-4 block text-sm">
           <span className="font-medium">
             Traffic to v{target.seq}: {canary}%
@@ -153,7 +218,7 @@ export function ReleaseDialog({ mode, open, onClose, project, app, target, curre
         <Button
           variant={mode === "rollback" ? "danger" : "primary"}
           onClick={confirm}
-          disabled={pending || (unhealthy && mode === "release" && !force)}
+          disabled={pending || (unhealthy && mode === "release" && !force) || (stepwise && !steps.ok)}
           data-testid="release-confirm"
         >
           {pending ? (mode === "rollback" ? "Rolling back…" : "Releasing…") : verb}

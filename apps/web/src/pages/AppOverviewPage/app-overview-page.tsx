@@ -20,6 +20,7 @@ import {
 import { tsMs } from "../../lib/proto-time.js";
 import { LiveAtCard } from "../../modules/lifecycle/live-at-card.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
+import { RolloutCard } from "../../modules/release/rollout-card.js";
 
 /** The app at a glance: what is released where, its health, and what happened recently. Live via events. */
 export function AppOverviewPage() {
@@ -85,6 +86,7 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
           </EmptyState>
         )}
       </Card>
+      <RolloutCard project={project} app={app} />
       <LiveAtCard project={project} app={app} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card
