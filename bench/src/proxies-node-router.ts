@@ -1,12 +1,15 @@
 // Run by proxies.ts in a child process (so its CPU is its own): Berth's router (apps/router, the same code as
 // `berth router run`) in front of one upstream port, fed one static route table.
+// `bare` as the second argument turns per-deployment traffic metrics off.
 // Prints one JSON line ({ port }) when listening; exits when stdin closes.
 import { RouteTableSchema } from "@berth/proto";
 import { startRouter } from "@berth/router";
 import { create } from "@bufbuild/protobuf";
 
 const upstreamPort = Number(process.argv[2]);
-const baseDomain = process.argv[3] ?? "bench.test";
+const baseDomain = "bench.test";
+// "bare": per-deployment traffic metrics off, to measure what they cost.
+const bare = process.argv[3] === "bare";
 if (!Number.isInteger(upstreamPort) || upstreamPort <= 0)
   throw new Error(`bad upstream port: ${process.argv[2]}`);
 const table = create(RouteTableSchema, {
@@ -32,6 +35,7 @@ const router = await startRouter({
   },
   host: "127.0.0.1",
   port: 0,
+  trafficMetrics: !bare,
 });
 process.stdout.write(`${JSON.stringify({ port: router.port })}\n`);
 process.stdin.resume();

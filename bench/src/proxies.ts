@@ -16,7 +16,7 @@ import { repoRoot } from "./lib/stack.js";
 import { median, ratio, round } from "./lib/stats.js";
 import { runWrk, type WrkResult } from "./lib/wrk.js";
 
-export type ProxyTarget = "direct" | "node" | "haproxy" | "nginx";
+export type ProxyTarget = "direct" | "node" | "nodeBare" | "plainNode" | "haproxy" | "nginx";
 
 export interface ProxySample extends WrkResult {
   /** CPU of the proxy's processes (the upstream's for `direct`) per request, in µs. */
@@ -30,22 +30,28 @@ export interface ProxiesResult {
   rounds: number;
   targets: Record<ProxyTarget, ProxySample>;
   samples: Record<ProxyTarget, ProxySample[]>;
-  ratios: { haproxyToNginx: number; nodeToNginx: number; haproxyCpuToNginx: number; nodeCpuToNginx: number };
+  ratios: {
+    haproxyToNginx: number;
+    nodeToNginx: number;
+    haproxyCpuToNginx: number;
+    nodeCpuToNginx: number;
+    /** Berth's Node router against the plain Node proxy, same run. */
+    nodeToPlainNode: number;
+    /** requests/s with per-deployment metrics on, against the same router with them off. */
+    metricsOnToOff: number;
+  };
 }
 
 const host = "web.shop.bench.test";
 
-async function startNodeRouter(
-  upstreamPort: number,
+/** A Node proxy child (`script` beside this file) in front of the upstream; it prints its port. */
+async function startNodeChild(
+  script: string,
+  args: string[],
 ): Promise<{ port: number; pid: number; close(): Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      fileURLToPath(new URL("proxies-node-router.ts", import.meta.url)),
-      String(upstreamPort),
-    ],
+    ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url)), ...args],
     { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] },
   );
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -53,7 +59,7 @@ async function startNodeRouter(
     createInterface({ input: child.stdout! }).once("line", (line) =>
       resolve(JSON.parse(line).port as number),
     );
-    child.once("exit", (code) => reject(new Error(`the Node router exited with ${code} before listening`)));
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before listening`)));
   });
   return {
     port,
@@ -77,8 +83,12 @@ export async function benchProxies(options: { quick: boolean }): Promise<Proxies
   try {
     const upstream = await startStaticNginx();
     closers.push(upstream.close);
-    const node = await startNodeRouter(upstream.port);
+    const node = await startNodeChild("proxies-node-router.ts", [String(upstream.port)]);
     closers.push(node.close);
+    const nodeBare = await startNodeChild("proxies-node-router.ts", [String(upstream.port), "bare"]);
+    closers.push(nodeBare.close);
+    const plainNode = await startNodeChild("proxies-plain-node.ts", [String(upstream.port)]);
+    closers.push(plainNode.close);
     // One worker thread, like nginx's one worker: the comparison is per core, not "who takes both cores".
     const haproxy = await startHaproxyDataPlane({ host: "127.0.0.1", port: 0, dataDir: dir, threads: 1 });
     closers.push(haproxy.close);
@@ -103,12 +113,16 @@ export async function benchProxies(options: { quick: boolean }): Promise<Proxies
     const targets: Record<ProxyTarget, { port: number; pid: number }> = {
       direct: upstream,
       node,
+      nodeBare,
+      plainNode,
       haproxy,
       nginx,
     };
     const samples: Record<ProxyTarget, ProxySample[]> = {
       direct: [],
       node: [],
+      nodeBare: [],
+      plainNode: [],
       haproxy: [],
       nginx: [],
     };
@@ -137,17 +151,21 @@ export async function benchProxies(options: { quick: boolean }): Promise<Proxies
     const out = {
       direct: agg(samples.direct),
       node: agg(samples.node),
+      nodeBare: agg(samples.nodeBare),
+      plainNode: agg(samples.plainNode),
       haproxy: agg(samples.haproxy),
       nginx: agg(samples.nginx),
     };
     return {
       method:
         `wrk -t1 -c${connections} -d${seconds}s --latency with Host: ${host}, ${rounds} interleaved round(s) (direct, Node, ` +
-        "haproxy, nginx, then again) after a 1 s warm-up per target; median per target. CPU per request: utime + " +
+        "Node without metrics, plain Node, haproxy, nginx, then again) after a 1 s warm-up per target; median per target. CPU per request: utime + " +
         "stime of the proxy's processes (master and worker) from /proc/<pid>/stat before and after each wrk run, " +
         "divided by the requests it served. Upstream: nginx answering `return 200` itself (one worker, keep-alive " +
-        "never recycled), so no app is the bottleneck; direct = wrk straight at it. Node = Berth's URL router " +
-        "(apps/server/src/router/url-router.ts) in its own process with a fixed route; haproxy = Debian's haproxy " +
+        "never recycled), so no app is the bottleneck; direct = wrk straight at it. Node = Berth's router " +
+        "(apps/router, the code of `berth router run`) in its own process with a fixed route, per-deployment " +
+        "traffic metrics on (the default) and off; plain Node = bench/src/proxies-plain-node.ts (node:http and a " +
+        "keep-alive Agent, no routing, retries or metrics); haproxy = Debian's haproxy " +
         "2.6 started and fed a route table by apps/router/src/haproxy (one thread, TCP checks, retries on); " +
         "nginx = one worker, upstream keepalive 64, proxy_http_version 1.1, access_log off. Load generator, " +
         "proxy and upstream share the 2 cores, loopback only.",
@@ -161,6 +179,8 @@ export async function benchProxies(options: { quick: boolean }): Promise<Proxies
         nodeToNginx: ratio(out.node.requestsPerSecond, out.nginx.requestsPerSecond),
         haproxyCpuToNginx: ratio(out.haproxy.cpuUsPerRequest, out.nginx.cpuUsPerRequest),
         nodeCpuToNginx: ratio(out.node.cpuUsPerRequest, out.nginx.cpuUsPerRequest),
+        nodeToPlainNode: ratio(out.node.requestsPerSecond, out.plainNode.requestsPerSecond),
+        metricsOnToOff: ratio(out.node.requestsPerSecond, out.nodeBare.requestsPerSecond),
       },
     };
   } finally {

@@ -41,6 +41,11 @@ export interface RouterOptions {
   log?: (message: string) => void;
   /** How often traffic metrics go to the server (default 1000 ms; tests use less). */
   trafficIntervalMs?: number;
+  /**
+   * Count requests, 5xx and latency per deployment (default true): what progressive releases show and act on.
+   * Off only to measure what it costs (bench section 9).
+   */
+  trafficMetrics?: boolean;
 }
 
 export interface RunningRouter {
@@ -65,7 +70,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const engine: RouterEngine =
     spec.use === "haproxy"
       ? await startHaproxyEngine({ host: options.host, port: options.port, dataDir: spec.haproxyDir, log })
-      : await startNodeEngine({ host: options.host, port: options.port });
+      : await startNodeEngine({
+          host: options.host,
+          port: options.port,
+          trafficMetrics: options.trafficMetrics ?? true,
+        });
   let current: RouteTable | undefined;
   let fromServer = false;
   const waiters = new Set<() => void>();

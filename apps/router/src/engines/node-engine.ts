@@ -9,7 +9,11 @@ import { createTrafficRecorder } from "../traffic/traffic-recorder.js";
 import type { RouterEngine } from "./engine.js";
 
 /** The embedded default: Berth's Node proxy, with passive health (refused connections) of its own. */
-export async function startNodeEngine(options: { host: string; port: number }): Promise<RouterEngine> {
+export async function startNodeEngine(options: {
+  host: string;
+  port: number;
+  trafficMetrics: boolean;
+}): Promise<RouterEngine> {
   const ejections = createEndpointEjections();
   const traffic = createTrafficRecorder();
   let index: RouteIndex | undefined;
@@ -37,7 +41,7 @@ export async function startNodeEngine(options: { host: string; port: number }): 
     port: options.port,
     resolve,
     onRefused: (endpoint) => ejections.eject(endpoint),
-    onFinished: traffic.record,
+    onFinished: options.trafficMetrics ? traffic.record : undefined,
   });
   return {
     port: proxy.port,
