@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DeploymentService, DeploymentStatus, HistoryFilterSchema } from "@berth/proto";
+import { DeploymentService, DeploymentStatus, HistoryFilterSchema, LifecycleService } from "@berth/proto";
 import { defaultServerOptions, insertDeployments, startServer, upsertApplication } from "@berth/server";
 import { create } from "@bufbuild/protobuf";
 import { createClient, type Interceptor } from "@connectrpc/connect";
@@ -19,6 +19,7 @@ import { type RunningBff, startBff } from "../../apps/bff/src/index.js";
 import type { HistoryQuery } from "../../apps/server/src/history/history-query.js";
 import { gitRowsQuery, listDeploymentRows } from "../../apps/server/src/history/list-history.js";
 import { signIn } from "./lib/bff-tab.js";
+import { seedLifecycle, timeLiveAt } from "./lifecycle-at-scale.js";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,8 +39,11 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
   return Math.round(median(samples) * 1000) / 1000;
 }
 
-/** Seeds `count` deployments and times the listings (median of `runs`). */
-export async function benchHistory(options: { count: number; runs: number }) {
+/**
+ * Seeds `count` deployments and times the listings (median of `runs`); then seeds `lifecycleEvents` lifecycle events
+ * and times "what was live at T".
+ */
+export async function benchHistory(options: { count: number; runs: number; lifecycleEvents: number }) {
   const { count, runs } = options;
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-history-"));
   const server = await startServer({
@@ -160,6 +164,21 @@ export async function benchHistory(options: { count: number; runs: number }) {
         viaBff.listDeployments({ app: ref, pageSize: 50, pageToken: bffNewest.nextPageToken }),
       ),
     };
+    const deploymentIds = (
+      await db.selectFrom("deployments").select("id").where("app_id", "=", app.id).orderBy("seq").execute()
+    ).map((d) => d.id);
+    const lifecycleSeed = await seedLifecycle(db, app.id, deploymentIds, options.lifecycleEvents);
+    const liveAtMs = await timeLiveAt({
+      db,
+      appId: app.id,
+      seed: lifecycleSeed,
+      runs,
+      api: createClient(
+        LifecycleService,
+        createGrpcTransport({ baseUrl: server.apiUrl, interceptors: [auth] }),
+      ),
+      bff: tab.client(LifecycleService),
+    });
     const shaHits = await client.listDeployments({
       app: ref,
       filter: create(HistoryFilterSchema, { shaPrefix: probe }),
@@ -183,6 +202,17 @@ export async function benchHistory(options: { count: number; runs: number }) {
       apiMs: api,
       bffMs,
       queryPlans: plans,
+      lifecycle: {
+        method:
+          `${lifecycleSeed.events.toLocaleString("en")} lifecycle events of the same app (a release every 10th, ` +
+          `${lifecycleSeed.releases.toLocaleString("en")} live intervals) inserted in one transaction; median over ${runs} ` +
+          "random instants of that history after 3 warm-ups; store = liveAt + eventsBefore (what served, what changed " +
+          "just before); api = LifecycleService.GetLiveAt over gRPC; bff = the same from a signed-in session through the BFF.",
+        events: lifecycleSeed.events,
+        releases: lifecycleSeed.releases,
+        seedMs: lifecycleSeed.seedMs,
+        liveAtMs,
+      },
     };
     return results;
   } finally {
@@ -197,6 +227,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   const results = await benchHistory({
     count: Number(values.count ?? 100_000),
     runs: Number(values.runs ?? 25),
+    lifecycleEvents: 1_000_000,
   });
   const outDir = new URL("../results/", import.meta.url);
   mkdirSync(outDir, { recursive: true });

@@ -27,6 +27,14 @@ interface HistoryResult {
   apiMs: Record<string, number>;
   bffMs?: Record<string, number>;
   method: string;
+  /** "What was live at T" over a long lifecycle log (absent in results written before it was measured). */
+  lifecycle?: {
+    method: string;
+    events: number;
+    releases: number;
+    seedMs: number;
+    liveAtMs: { storeMs: number; apiMs: number; bffMs: number };
+  };
 }
 
 export interface BenchResults {
@@ -465,6 +473,22 @@ function historySection(r: BenchResults): string {
     ]),
   );
   s += "\n\nSQLite's query plan of each listing is in the JSON (`queryPlans`).\n";
+  const l = f.lifecycle;
+  if (l) {
+    s += `\n**What was live at T.** ${l.method} Seeding took ${secs(l.seedMs)}.\n\n`;
+    s += table(
+      ["query", "store function (goal < 10 ms)", "gRPC API", "through the BFF (goal < 100 ms)"],
+      [
+        [
+          `live at a random instant, ${num(l.events)} events`,
+          ms(l.liveAtMs.storeMs),
+          ms(l.liveAtMs.apiMs),
+          ms(l.liveAtMs.bffMs),
+        ],
+      ],
+    );
+    s += "\n";
+  }
   return s;
 }
 

@@ -48,7 +48,12 @@ const modules: { name: string; run: () => Promise<unknown> }[] = [
   { name: "dashboard", run: () => benchDashboard({ quick }) },
   {
     name: "history",
-    run: () => benchHistory(quick ? { count: 10_000, runs: 5 } : { count: 100_000, runs: 25 }),
+    run: () =>
+      benchHistory(
+        quick
+          ? { count: 10_000, runs: 5, lifecycleEvents: 50_000 }
+          : { count: 100_000, runs: 25, lifecycleEvents: 1_000_000 },
+      ),
   },
 ];
 
