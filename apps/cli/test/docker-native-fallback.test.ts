@@ -192,7 +192,11 @@ describe("platform-native logs and exec (a dockerd of the test's own)", { timeou
           () => reject(new Error(`no ${re} within 30 s: ${JSON.stringify(screen)}`)),
           30_000,
         );
-        wake = () => re.test(screen) && (clearTimeout(timer), resolve());
+        wake = () => {
+          if (!re.test(screen)) return;
+          clearTimeout(timer);
+          resolve();
+        };
         wake();
         done.then(() => reject(new Error(`the session ended before ${re}: ${screen}`)), reject);
       });
