@@ -119,6 +119,11 @@ describe("platform-native logs and exec (a dockerd of the test's own)", { timeou
     const { deployment } = await api.getDeployment({ id: deploymentId });
     expect(deployment?.platform).toBe("docker");
     expect(await viaRouter(routerPort, "/")).toBe(200);
+    // berth status says where they run: the platform, and each instance's container as `docker ps` names it.
+    const status = await runBerth(["status"], { cwd: repo, env, timeout: 60_000 });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^\s+v1\*\s+healthy\s+docker\s/m);
+    for (const c of containers) expect(status.stdout).toContain(` ${c.Id.slice(0, 12)}`);
   });
 
   it("an instance's log comes from the Docker logs API through GetLogStream, stdout and stderr apart", async () => {
