@@ -250,4 +250,37 @@ describe("platform-native logs and exec (a dockerd of the test's own)", { timeou
     }
     expect({ out, err, code }).toEqual({ out: "out\n", err: "err\n", code: 3 });
   });
+
+  it("a terminal whose client goes away ends its shell inside the container (Docker exec cannot kill: a hang-up)", async () => {
+    const input = createPushQueue<StartExecStreamRequest>();
+    input.push(
+      create(StartExecStreamRequestSchema, {
+        msg: {
+          case: "start",
+          value: { deploymentId, args: ["sh"], tty: true, size: { cols: 80, rows: 24 } },
+        },
+      }),
+    );
+    const exec = createClient(ExecService, transport());
+    const ac = new AbortController();
+    let instanceId = "";
+    const call = (async () => {
+      for await (const r of exec.startExecStream(input, { signal: ac.signal }))
+        if (r.msg.case === "started") {
+          instanceId = r.msg.value.instanceId;
+          ac.abort();
+        }
+    })().catch(() => undefined);
+    await call;
+    expect(instanceId).not.toBe("");
+    const [container] = await dockerd.docker.listContainers({
+      filters: JSON.stringify({ label: [`berth.instance=${instanceId}`] }),
+    });
+    const running = async () => {
+      const { ExecIDs } = await dockerd.docker.getContainer(container!.Id).inspect();
+      const states = await Promise.all((ExecIDs ?? []).map((id) => dockerd.docker.getExec(id).inspect()));
+      return states.filter((e) => e.Running && e.ProcessConfig.tty);
+    };
+    await until("the abandoned terminal's shell to end", async () => (await running()).length === 0);
+  });
 });

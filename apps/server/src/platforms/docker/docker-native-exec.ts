@@ -74,7 +74,7 @@ export async function dockerNativeExec(
     // not a shell on a TTY: on an engine of this host, hang it up as a terminal would, then SIGKILL.
     if (!options.sameHost) return;
     void (async () => {
-      const pid = await exec.inspect().then((i) => (i.Running ? i.Pid : 0));
+      const pid = await runningPid(exec);
       if (pid <= 0) return;
       signalPid(pid, "SIGHUP");
       await delay(options.killGraceMs ?? 2000, undefined, { ref: false });
@@ -96,6 +96,17 @@ export async function dockerNativeExec(
       if (tty && cols > 0 && rows > 0) exec.resize({ h: rows, w: cols }).catch(() => {});
     },
   };
+}
+
+/** The exec's process id once it runs (a client may leave before the engine started it); 0 once it has ended. */
+async function runningPid(exec: Docker.Exec): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const info = await exec.inspect();
+    if (info.Running && info.Pid > 0) return info.Pid;
+    if (info.ExitCode !== null) return 0;
+    await delay(50, undefined, { ref: false });
+  }
+  return 0;
 }
 
 function signalPid(pid: number, name: NodeJS.Signals): void {
