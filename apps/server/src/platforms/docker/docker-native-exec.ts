@@ -47,10 +47,12 @@ export async function dockerNativeExec(
       socket.destroy();
     }
   });
-  const ended = new Promise<void>((resolve) => {
-    socket.once("close", resolve);
-    socket.once("error", () => resolve());
-  });
+  // An error (the engine went away) ends the session like a close; it must never go unhandled.
+  socket.on("error", () => socket.destroy());
+  const ended = new Promise<void>((resolve) => socket.once("close", resolve));
+  const send = (data: Uint8Array | string) => {
+    if (socket.writable) socket.write(data);
+  };
   void ended.then(() => output.end());
 
   /** The exec's exit code; the process may outlive its stream a moment (or a hang-up, see kill). */
@@ -89,9 +91,9 @@ export async function dockerNativeExec(
     output,
     exit,
     kill,
-    write: (data) => void socket.write(data),
+    write: send,
     // A TTY has no half-close: ^D at the start of a line is its end of input.
-    closeInput: () => (tty ? void socket.write("\x04") : void socket.end()),
+    closeInput: () => (tty ? send("\x04") : void socket.end()),
     resize: (cols, rows) => {
       if (tty && cols > 0 && rows > 0) exec.resize({ h: rows, w: cols }).catch(() => {});
     },
