@@ -85,7 +85,7 @@ describe("berth output", () => {
       "out/web v1 is pinned — known good\n",
     );
     expect(await berth(["deployments", ...target])).toMatch(
-      /^v1\s+healthy released pinned\s+aaaaaaa\s+-\s+\[known good\]/m,
+      /^v1\s+healthy released pinned\s+process\s+aaaaaaa\s+-\s+\[known good\]/m,
     );
     expect(await berth(["unpin", "v1", ...target])).toBe("out/web v1 is not pinned — known good\n");
     expect(await berth(["note", "v1", "", ...target])).toBe("out/web v1 is not pinned\n");

@@ -96,10 +96,12 @@ describe("berth CLI", () => {
     ]);
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+SHA\s+BRANCH\s+MESSAGE\s+CREATED$/);
+    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+PLATFORM\s+SHA\s+BRANCH\s+MESSAGE\s+CREATED$/);
     expect(lines.slice(1)).toHaveLength(1);
     expect(lines[1]).toMatch(
-      new RegExp(`^v3\\s+healthy\\s+${sha(3).slice(0, 7)}\\*\\s+main\\s+change number 3\\s+6m ago$`),
+      new RegExp(
+        `^v3\\s+healthy\\s+process\\s+${sha(3).slice(0, 7)}\\*\\s+main\\s+change number 3\\s+6m ago$`,
+      ),
     );
 
     expect(json.code).toBe(0);

@@ -49,6 +49,7 @@ function row(d: Deployment): string[] {
     (statusColor[d.status] ?? String)(status) +
       (d.released ? ` ${colors.cyan("released")}` : "") +
       (d.pinned ? ` ${colors.cyan("pinned")}` : ""),
+    d.platform || "process",
     ...withNote(gitCells(d.git), d.note),
     relativeTime(d.createdAt ? timestampMs(d.createdAt) : undefined),
   ];
@@ -86,7 +87,7 @@ export function registerDeploymentsCommand(program: Command): void {
         return;
       }
       const table = renderTable(
-        ["VERSION", "STATUS", "SHA", "BRANCH", "MESSAGE", "CREATED"],
+        ["VERSION", "STATUS", "PLATFORM", "SHA", "BRANCH", "MESSAGE", "CREATED"],
         deployments.map(row),
       );
       process.stdout.write(`${table}\n`);

@@ -11,12 +11,16 @@ import type { Command } from "commander";
 import { cliJson } from "../output/cli-json.js";
 import { colors } from "../output/colors.js";
 import { enumName } from "../output/enum-name.js";
+import { shortNativeId } from "../output/native-id.js";
 import { releasedText } from "../output/released-text.js";
 import { renderTable } from "../output/table.js";
 import { resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 
-/** `berth status`: each app, its released deployment and the live deployments with instances and health. */
+/**
+ * `berth status`: each app, its released deployment and the live deployments with their platform, instances (with
+ * their container, pod or allocation) and health.
+ */
 export function registerStatusCommand(program: Command): void {
   program
     .command("status")
@@ -63,17 +67,18 @@ export function registerStatusCommand(program: Command): void {
           continue;
         }
         const table = renderTable(
-          ["VERSION", "STATUS", "SHA", "INSTANCES", "URL"],
+          ["VERSION", "STATUS", "PLATFORM", "SHA", "INSTANCES", "URL"],
           rows.map(({ d, instances }) => [
             d.released
               ? colors.bold(`v${d.seq}*${weights.size > 1 ? ` ${weights.get(d.id) ?? 0}%` : ""}`)
               : `v${d.seq}`,
             enumName(DeploymentStatus, d.status),
+            d.platform || "process",
             d.git?.sha ? d.git.sha.slice(0, 7) : "-",
             instances
               .map(
                 (i) =>
-                  `${enumName(InstanceState, i.state)}/${enumName(HealthState, i.health)}${i.restarts ? ` ↻${i.restarts}` : ""} :${i.port}`,
+                  `${enumName(InstanceState, i.state)}/${enumName(HealthState, i.health)}${i.restarts ? ` ↻${i.restarts}` : ""} :${i.port}${i.nativeId ? ` ${shortNativeId(i.nativeId)}` : ""}`,
               )
               .join(", ") || "-",
             d.url,

@@ -247,6 +247,7 @@ export function toInstanceProto(
     lastHealthError: row.last_health_error,
     configError: live.configError,
     lastHealthAt: optionalTimestamp(row.last_health_at),
+    nativeId: row.native_id,
   });
 }
 

@@ -11,15 +11,19 @@ import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { ulid } from "ulid";
 import { recordAudit } from "../audit/record-audit.js";
 import { getCaller } from "../auth/caller.js";
-import { findDeployment, findInstance } from "../entrypoint/instance-target.js";
 import type { EntrypointSession, SessionRegistry } from "../entrypoint/session-registry.js";
+import type { Platform } from "../platforms/platform.js";
 import type { ServerContext } from "../server-context.js";
 import type { ExecRelay } from "./exec-relay.js";
+import { pickExecTarget } from "./pick-exec-target.js";
+import { relayNativeExec } from "./relay-native-exec.js";
 
 export interface StartExecDeps {
   ctx: ServerContext;
   sessions: SessionRegistry;
   relay: ExecRelay;
+  /** The platforms running the deployments: their own exec is the fallback when no entrypoint is connected. */
+  platform: Platform;
   /** How long the entrypoint gets to open its side of the session. */
   attachTimeoutMs?: number;
   /** How long to wait for the entrypoint of a running instance that is not connected (yet, or again). */
@@ -28,7 +32,8 @@ export interface StartExecDeps {
 
 /**
  * StartExecStream: picks the instance, asks its entrypoint (over its own outbound session) to run the
- * command, then relays both ways until the command exits. Audited with who, where, what, exit code, duration.
+ * command — or, with no entrypoint connected, the instance's platform — then relays both ways until the
+ * command exits. Audited with who, where, what, through which, exit code, duration.
  */
 export async function* startExec(
   deps: StartExecDeps,
@@ -42,7 +47,18 @@ export async function* startExec(
     throw new ConnectError("the first message of StartExecStream must be start", Code.InvalidArgument);
   }
   const start = first.value.msg.value;
-  const { session, project, app } = await pickSession(deps, start, hctx.signal);
+  const target = await pickExecTarget(
+    {
+      db: deps.ctx.store.db,
+      sessions: deps.sessions,
+      platform: deps.platform,
+      connectTimeoutMs: deps.connectTimeoutMs ?? 10_000,
+    },
+    start,
+    hctx.signal,
+  );
+  const { project, app, session } = target;
+  const via = session ? "entrypoint" : "platform";
   const sessionId = ulid();
   const startedAt = Date.now();
   // Recorded before the command runs, so a session is on the record while it lasts and even if the
@@ -52,9 +68,49 @@ export async function* startExec(
     action: "exec.start",
     project,
     app,
-    target: session.instanceId,
-    details: { sessionId, deploymentId: session.deploymentId, args: start.args, tty: start.tty },
+    target: target.instanceId,
+    details: { sessionId, deploymentId: target.deploymentId, args: start.args, tty: start.tty, via },
   });
+  let exit: { code: number; signal: string } | undefined;
+  try {
+    const relay = session
+      ? relayEntrypointExec(deps, session, sessionId, start, it, hctx)
+      : relayNativeExec(deps.platform, target, sessionId, start, it, hctx.signal);
+    for await (const m of relay) {
+      if (m.msg.case === "exit") exit = { code: m.msg.value.code, signal: m.msg.value.signal };
+      yield m;
+    }
+  } finally {
+    await recordAudit(deps.ctx.store.db, {
+      actor: caller,
+      action: "exec.run",
+      project,
+      app,
+      target: target.instanceId,
+      details: {
+        sessionId,
+        deploymentId: target.deploymentId,
+        instanceId: target.instanceId,
+        args: start.args,
+        tty: start.tty,
+        via,
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? "",
+        durationMs: Date.now() - startedAt,
+      },
+    }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
+  }
+}
+
+/** The relay through the instance's entrypoint: it opens its side of the session, then both ways until the exit. */
+async function* relayEntrypointExec(
+  deps: StartExecDeps,
+  session: EntrypointSession,
+  sessionId: string,
+  start: ExecStart,
+  it: AsyncIterator<StartExecStreamRequest>,
+  hctx: HandlerContext,
+): AsyncGenerator<StartExecStreamResponse> {
   const waiting = deps.relay.expect(
     sessionId,
     session.deploymentId,
@@ -137,91 +193,5 @@ export async function* startExec(
     hctx.signal.removeEventListener("abort", onClientGone);
     side.toEntrypoint.end();
     void pumpInput;
-    await recordAudit(deps.ctx.store.db, {
-      actor: caller,
-      action: "exec.run",
-      project,
-      app,
-      target: session.instanceId,
-      details: {
-        sessionId,
-        deploymentId: session.deploymentId,
-        instanceId: session.instanceId,
-        args: start.args,
-        tty: start.tty,
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? "",
-        durationMs: Date.now() - startedAt,
-      },
-    }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
   }
-}
-
-/** Whether the deployment (or the one instance asked for) has an instance the platform runs or is starting. */
-async function hasLiveInstance(
-  db: ServerContext["store"]["db"],
-  deploymentId: string,
-  instanceId: string,
-): Promise<boolean> {
-  let query = db
-    .selectFrom("instances")
-    .select("id")
-    .where("deployment_id", "=", deploymentId)
-    .where("state", "in", ["starting", "running"]);
-  if (instanceId) query = query.where("id", "=", instanceId);
-  return (await query.executeTakeFirst()) !== undefined;
-}
-
-async function pickSession(
-  deps: StartExecDeps,
-  start: ExecStart,
-  signal: AbortSignal,
-): Promise<{ session: EntrypointSession; project: string; app: string }> {
-  const db = deps.ctx.store.db;
-  if (!start.deploymentId && !start.instanceId) {
-    throw new ConnectError("start: give deployment_id or instance_id", Code.InvalidArgument);
-  }
-  const target = start.instanceId
-    ? await findInstance(db, start.instanceId)
-    : await findDeployment(db, start.deploymentId);
-  const { deployment, project, app } = target;
-  if (start.deploymentId && deployment.id !== start.deploymentId) {
-    throw new ConnectError(
-      `instance "${start.instanceId}" is not part of deployment "${start.deploymentId}"`,
-      Code.InvalidArgument,
-    );
-  }
-  if (deployment.status === "destroyed") {
-    throw new ConnectError(
-      `deployment v${deployment.seq} of ${project}/${app} was destroyed: exec into a running deployment`,
-      Code.FailedPrecondition,
-    );
-  }
-  let session: EntrypointSession | undefined;
-  if (start.instanceId) session = deps.sessions.get(start.instanceId);
-  else {
-    const all = deps.sessions.list({ deploymentId: deployment.id });
-    // An entrypoint whose app exited stays connected a moment to send its last logs: never pick it first.
-    session =
-      all.find((s) => s.report?.appState === "running") ??
-      all.find((s) => s.report?.appState !== "exited") ??
-      all[0];
-  }
-  if (!session && (await hasLiveInstance(db, deployment.id, start.instanceId))) {
-    // An instance that just started (or whose entrypoint is reconnecting) has its app up before its
-    // entrypoint dials in: wait for it rather than fail a terminal opened right after a deploy.
-    session = await deps.sessions.waitForSession(
-      start.instanceId ? { instanceId: start.instanceId } : { deploymentId: deployment.id },
-      { timeoutMs: deps.connectTimeoutMs ?? 10_000, signal },
-    );
-  }
-  if (!session) {
-    throw new ConnectError(
-      start.instanceId
-        ? `instance "${start.instanceId}" has no entrypoint connected (is it running?)`
-        : `no instance of deployment v${deployment.seq} of ${project}/${app} has its entrypoint connected`,
-      Code.Unavailable,
-    );
-  }
-  return { session, project, app };
 }

@@ -96,6 +96,7 @@ export async function publishInstance(
     configError: session?.report?.configError ?? "",
     lastHealthError: v.lastHealthError,
     lastHealthAt: timestampFromMs(Date.now()),
+    nativeId: v.nativeId ?? "",
   });
   ctx.events.publish({ ...names, event: { case: "instance", value } });
 }

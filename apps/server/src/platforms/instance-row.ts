@@ -16,5 +16,6 @@ export function instanceRow(v: InstanceView): InstanceTable {
     config_revision: 0,
     last_health_error: v.lastHealthError,
     last_health_at: Date.now(),
+    native_id: v.nativeId ?? "",
   };
 }

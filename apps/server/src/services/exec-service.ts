@@ -2,12 +2,30 @@ import type { ExecService } from "@berth/proto";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
 import { startExec } from "../exec/start-exec.js";
+import { deploymentPlatform } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
-/** ExecService: one-off commands in a running instance, relayed through its entrypoint. */
+/** How long an instance's entrypoint gets to connect before its platform's exec is used (when it has one). */
+function connectTimeoutMs(): number {
+  const v = Number(process.env.BERTH_EXEC_CONNECT_TIMEOUT_MS);
+  return Number.isFinite(v) && v >= 0 && process.env.BERTH_EXEC_CONNECT_TIMEOUT_MS ? v : 10_000;
+}
+
+/** ExecService: one-off commands in a running instance, through its entrypoint (or else its platform). */
 export function createExecService(ctx: ServerContext): ServiceImpl<typeof ExecService> {
   const { sessions, execs } = entrypointRuntime(ctx);
   return {
-    startExecStream: (requests, hctx) => startExec({ ctx, sessions, relay: execs }, requests, hctx),
+    startExecStream: (requests, hctx) =>
+      startExec(
+        {
+          ctx,
+          sessions,
+          relay: execs,
+          platform: deploymentPlatform(ctx),
+          connectTimeoutMs: connectTimeoutMs(),
+        },
+        requests,
+        hctx,
+      ),
   };
 }

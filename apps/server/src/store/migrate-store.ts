@@ -5,6 +5,7 @@ import * as tokenParents from "./migrations/003-token-parents.js";
 import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
 import * as deploymentNotes from "./migrations/005-deployment-notes.js";
 import * as rollouts from "./migrations/006-rollouts.js";
+import * as instanceNativeIds from "./migrations/007-instance-native-ids.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "004-lifecycle-log": lifecycleLog,
   "005-deployment-notes": deploymentNotes,
   "006-rollouts": rollouts,
+  "007-instance-native-ids": instanceNativeIds,
 };
 
 /**

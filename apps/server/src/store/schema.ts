@@ -91,6 +91,8 @@ export interface InstanceTable {
   config_revision: number;
   last_health_error: string;
   last_health_at: number | null;
+  /** The engine's own id (container id, pod name, allocation id); "" for a process on this host. */
+  native_id: string;
 }
 
 export interface ReleaseTable {

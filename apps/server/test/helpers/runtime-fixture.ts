@@ -107,6 +107,7 @@ export async function seedDeployment(
         config_revision: 0,
         last_health_error: "",
         last_health_at: null,
+        native_id: "",
       })
       .execute();
   }

@@ -53,4 +53,23 @@ describe("InstancesTable", () => {
     const error = screen.getByText(/\(HTTP 500\)/);
     expect(error.className).toContain("text-red-600");
   });
+
+  it("names each instance's container by its short id when an engine runs them, the full id on hover", () => {
+    const containerId = "4f1c2d3e4a5b".padEnd(64, "0");
+    render(
+      <InstancesTable
+        platform="docker"
+        instances={[create(InstanceSchema, { id: "inst-0000aaaa", connected: false, nativeId: containerId })]}
+      />,
+    );
+    expect(screen.getByRole("columnheader", { name: "Container" })).toBeDefined();
+    const cell = screen.getByRole("cell", { name: "4f1c2d3e4a5b" });
+    expect(cell.getAttribute("title")).toBe(containerId);
+  });
+
+  it("has no engine id column for processes on the server's host", () => {
+    render(<InstancesTable instances={[create(InstanceSchema, { id: "inst-0000aaaa", connected: true })]} />);
+    expect(screen.getAllByRole("columnheader").map((h) => h.textContent)).not.toContain("Engine id");
+    expect(screen.getAllByRole("columnheader")).toHaveLength(7);
+  });
 });

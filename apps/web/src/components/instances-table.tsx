@@ -4,15 +4,34 @@ import { RelativeTime } from "@berth/ui/relative-time";
 import { healthWord, instanceStateWord, instanceTone } from "../lib/format.js";
 import { tsMs } from "../lib/proto-time.js";
 
-/** Instances with state, health, restarts, port, config and start time; health and config errors shown inline. */
-export function InstancesTable({ instances }: { instances: readonly Instance[] }) {
+/** What an instance is called on each platform's engine (the column of its native id). */
+const nativeNames: Record<string, string> = { docker: "Container", kubernetes: "Pod", nomad: "Allocation" };
+
+/** A Docker container id as `docker ps` shows it (12 characters); a pod name or allocation id as it is. */
+function shortNativeId(nativeId: string): string {
+  return /^[0-9a-f]{64}$/.test(nativeId) ? nativeId.slice(0, 12) : nativeId;
+}
+
+/**
+ * Instances with state, health, restarts, port, config and start time; health and config errors shown inline.
+ * Instances an engine runs also show its id of them (container, pod, allocation), named after `platform`.
+ */
+export function InstancesTable({
+  instances,
+  platform = "",
+}: {
+  instances: readonly Instance[];
+  platform?: string;
+}) {
   if (instances.length === 0)
     return <p className="text-sm text-zinc-500 dark:text-zinc-400">No instances.</p>;
+  const native = instances.some((i) => i.nativeId);
   return (
     <table className="w-full text-left text-sm" aria-label="Instances">
       <thead className="text-xs text-zinc-500 dark:text-zinc-400 uppercase">
         <tr>
           <th className="py-1 pr-3 font-medium">Instance</th>
+          {native ? <th className="py-1 pr-3 font-medium">{nativeNames[platform] ?? "Engine id"}</th> : null}
           <th className="py-1 pr-3 font-medium">State</th>
           <th className="py-1 pr-3 font-medium">Health</th>
           <th className="py-1 pr-3 font-medium">Restarts</th>
@@ -29,6 +48,11 @@ export function InstancesTable({ instances }: { instances: readonly Instance[] }
             title={i.lastHealthError || undefined}
           >
             <td className="py-1 pr-3 font-mono text-xs">{i.id.slice(-8)}</td>
+            {native ? (
+              <td className="py-1 pr-3 font-mono text-xs" title={i.nativeId || undefined}>
+                {shortNativeId(i.nativeId) || "—"}
+              </td>
+            ) : null}
             <td className="py-1 pr-3">
               <Badge tone={instanceTone(i.state, i.health)}>{instanceStateWord(i.state)}</Badge>
               {!i.connected ? (

@@ -31,7 +31,8 @@ describe("containerSettings", () => {
       NanoCpus: 500_000_000,
     });
     // server_addr replaces the server's own URL: the address the entrypoint dials from inside.
-    expect(s.Env).toEqual(["PORT=4321", "BERTH_SERVER_ADDR=http://10.0.0.1:7000"]);
+    // The app's output also goes to the container's log (the native-logs fallback).
+    expect(s.Env).toEqual(["PORT=4321", "BERTH_SERVER_ADDR=http://10.0.0.1:7000", "BERTH_ENTRYPOINT_ECHO=1"]);
     expect(labelOf(s.Labels, "deployment")).toBe("01DEPLOYMENT");
     expect(labelOf(s.Labels, "instance")).toBe("01INSTANCE");
     expect(labelOf(s.Labels, "idx")).toBe("1");

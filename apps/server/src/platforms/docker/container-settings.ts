@@ -40,9 +40,13 @@ export function containerSettings(
     Cmd: ["sh", "-c", spec.command],
     // server_addr: where the entrypoint dials the server from inside the container (host networking: the
     // server's own API URL works; another network needs an address that reaches it).
-    Env: Object.entries({ ...env, ...(serverAddr && { BERTH_SERVER_ADDR: serverAddr }) }).map(
-      ([k, v]) => `${k}=${v}`,
-    ),
+    // The entrypoint also echoes the app's output to the container's own: the engine's log is the fallback
+    // when no entrypoint is connected (Waypoint's order: entrypoint first, platform second).
+    Env: Object.entries({
+      ...env,
+      ...(serverAddr && { BERTH_SERVER_ADDR: serverAddr }),
+      BERTH_ENTRYPOINT_ECHO: "1",
+    }).map(([k, v]) => `${k}=${v}`),
     Labels: {
       [`${labelPrefix}project`]: spec.project,
       [`${labelPrefix}app`]: spec.app,

@@ -12,6 +12,8 @@ import { containerSettings, labelOf } from "./container-settings.js";
 import { dockerClient, dockerSocketOf, pingDocker } from "./docker-client.js";
 import { followDockerEvents } from "./docker-events.js";
 import { ensureImage } from "./docker-image.js";
+import { dockerNativeExec } from "./docker-native-exec.js";
+import { dockerNativeLogs } from "./docker-native-logs.js";
 import { sweepOrphans } from "./sweep-orphans.js";
 
 /** The self-contained entrypoint bundle (built by `npm run build`), copied into every image. */
@@ -72,6 +74,13 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
     for (const l of listeners) l(deploymentId);
   }
 
+  /** The container of an instance and the engine that runs it; throws for an instance this platform does not run. */
+  function containerOf(instanceId: string): { run: Running; inst: ContainerInstance } {
+    for (const run of deployments.values())
+      for (const inst of run.instances) if (inst?.view.id === instanceId) return { run, inst };
+    throw new Error(`instance ${instanceId} is not running on the docker platform of this server`);
+  }
+
   function byContainer(containerId: string): ContainerInstance | undefined {
     for (const run of deployments.values())
       for (const inst of run.instances) if (inst.containerId === containerId) return inst;
@@ -130,6 +139,7 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
   }
 
   function track(run: Running, view: InstanceView, containerId: string): ContainerInstance {
+    view.nativeId = containerId;
     const inst = new ContainerInstance(view, containerId, run.spec.health, (v) => {
       persist(v);
       notify(run.spec.deploymentId);
@@ -306,6 +316,15 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    nativeLogs(instanceId, logOptions) {
+      const { run, inst } = containerOf(instanceId);
+      return dockerNativeLogs(run.docker, inst.containerId, logOptions);
+    },
+    nativeExec(instanceId, request, signal) {
+      const { run, inst } = containerOf(instanceId);
+      const sameHost = !dockerSocketOf(run.spec.options?.socket).startsWith("tcp://");
+      return dockerNativeExec(run.docker, inst.containerId, request, signal, { sameHost });
     },
   };
 }

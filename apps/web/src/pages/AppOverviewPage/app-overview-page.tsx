@@ -78,7 +78,7 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
               </p>
             ) : null}
             <DeploymentActions project={project} app={app} deployment={released} current={released} />
-            <InstancesTable instances={data.releasedInstances} />
+            <InstancesTable instances={data.releasedInstances} platform={released.platform} />
           </div>
         ) : (
           <EmptyState title="Nothing released yet">

@@ -104,7 +104,7 @@ function DeploymentDetail({
               </Link>
             </dd>
             <dt className="text-zinc-500 dark:text-zinc-400">Platform</dt>
-            <dd>{d.platform || "—"}</dd>
+            <dd>{d.platform || "process"}</dd>
             <dt className="text-zinc-500 dark:text-zinc-400">Created</dt>
             <dd>
               <RelativeTime ms={created} />
@@ -123,7 +123,9 @@ function DeploymentDetail({
         {instances.error ? (
           <ErrorState error={instances.error} onRetry={() => void instances.refetch()} />
         ) : null}
-        {instances.data ? <InstancesTable instances={instances.data.instances} /> : null}
+        {instances.data ? (
+          <InstancesTable instances={instances.data.instances} platform={d.platform} />
+        ) : null}
       </Card>
       {d.jobId ? (
         <div>
