@@ -12,11 +12,14 @@ import {
 
 /**
  * One slot of a Nomad deployment as Berth sees it: the allocation standing for it now (state, restarts, address
- * from Nomad), its health from Nomad's deployment checks when Nomad reports it, else from Berth's own probes.
+ * from Nomad) and its health: Nomad's verdict on the allocation (DeploymentStatus.Healthy, from the job's service
+ * check) when it gives one, and Berth's own probes throughout, since Nomad stops judging an allocation once its
+ * deployment is done.
  */
 export class NomadInstance {
   private tracker: HealthTracker = { health: "unknown", failures: 0 };
-  private nomadHealth: boolean | undefined;
+  /** Nomad's last verdict on the current allocation, applied when it changes. */
+  private nomadHealth: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** The port an entrypoint moved the app to (a config change) in the current allocation. */
@@ -45,8 +48,11 @@ export class NomadInstance {
     const address = detail ? allocAddress(detail) : undefined;
     const moved = this.movedPort?.allocId === alloc.ID ? this.movedPort.port : undefined;
     const nomad = allocHealth(alloc);
-    this.nomadHealth = nomad === undefined ? undefined : nomad === "healthy";
+    const verdict = nomad && `${alloc.ID}:${nomad}`;
+    const judged = nomad !== undefined && verdict !== this.nomadHealth;
+    this.nomadHealth = verdict;
     if (alloc.ID !== this.view.nativeId) this.tracker = { health: "unknown", failures: 0 };
+    if (judged && state === "running") this.tracker = { health: nomad, failures: 0 };
     this.change({
       state,
       nativeId: alloc.ID,
@@ -57,20 +63,21 @@ export class NomadInstance {
         health: "unhealthy",
         lastHealthError: `allocation ${alloc.ClientStatus}`,
       }),
-      ...(state === "running" && nomad !== undefined && { health: nomad }),
+      ...(judged && state === "running" && { health: nomad }),
     });
   }
 
-  /** Probes until closed, while Nomad has no word on health: often until the first pass, then per interval. */
+  /** Probes until closed: often until the first pass, then per interval. */
   probe(): void {
     const { intervalMs, timeoutMs, path } = this.health;
     const run = async () => {
       if (this.closed) return;
-      const { state, port, host } = this.view;
-      if (state !== "running" || port <= 0 || this.nomadHealth !== undefined)
-        return this.later(Math.min(100, intervalMs), run);
+      const { state, port, host, nativeId } = this.view;
+      if (state !== "running" || port <= 0) return this.later(Math.min(100, intervalMs), run);
       const error = await probeHealth(port, path, timeoutMs, host);
-      if (this.closed || this.nomadHealth !== undefined) return this.later(intervalMs, run);
+      if (this.closed) return;
+      // The slot moved to another allocation (or port) meanwhile: this result is about the old one.
+      if (nativeId !== this.view.nativeId || port !== this.view.port) return this.later(0, run);
       this.tracker = nextHealth(this.tracker, error === undefined);
       this.change({ health: this.tracker.health, lastHealthError: error ?? "" });
       this.later(this.tracker.health === "unknown" ? Math.min(100, intervalMs) : intervalMs, run);
