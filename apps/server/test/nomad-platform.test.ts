@@ -156,6 +156,47 @@ describe("nomad platform (against a Nomad API double)", () => {
     for (const i of after) expect(await get(i)).toContain(`id=${i.id}`);
   });
 
+  it("re-registers a job that went while the server was down", async () => {
+    const spec = await setup();
+    const first = start();
+    await first.deploy(spec, new AbortController().signal);
+    await healthy(first, spec);
+    await first.close();
+    const res = await fetch(`${nomad.address}/v1/job/shop-web-v1?purge=true`, {
+      method: "DELETE",
+      headers: { "X-Nomad-Token": aclToken },
+    });
+    expect(res.status).toBe(200);
+
+    const second = start();
+    expect(await second.resume([spec])).toEqual({ adopted: 0, started: 2 });
+    for (const i of await healthy(second, spec)) expect(await get(i)).toContain(`id=${i.id}`);
+  });
+
+  it("sweeps the jobs of deployments the store records as destroyed, on first contact with the agent", async () => {
+    const spec = await setup();
+    const first = start();
+    await first.deploy(spec, new AbortController().signal);
+    await healthy(first, spec);
+    await first.close();
+    await store.db
+      .updateTable("deployments")
+      .set({ status: "destroyed" })
+      .where("id", "=", spec.deploymentId)
+      .execute();
+    const appId = (await store.db.selectFrom("deployments").select("app_id").executeTakeFirstOrThrow())
+      .app_id;
+    const next = await insertDeployment(store.db, { appId });
+    const spec2 = { ...spec, deploymentId: next.id, seq: next.seq, count: 1 };
+
+    const second = start();
+    await second.deploy(spec2, new AbortController().signal);
+    await pollUntil(() => !nomad.jobs.has("shop-web-v1"), 10_000);
+    expect([...nomad.jobs.keys()]).toEqual(["shop-web-v2"]);
+    expect([...nomad.variables.keys()]).toEqual(["nomad/jobs/shop-web-v2"]);
+    await healthy(second, spec2);
+  });
+
   it("streams an allocation's stdout and stderr through Nomad's logs endpoint, following new lines", async () => {
     const spec = await setup();
     const p = start();
