@@ -98,7 +98,7 @@ async function collect(exec: NativeExec): Promise<{ stdout: string; stderr: stri
 
 describe("nomad platform (against a Nomad API double)", () => {
   it("registers one service job whose allocations serve HTTP, and destroy purges it", async () => {
-    const spec = await setup({ datacenters: "dc1, dc2", canary: 1, max_parallel: 2 });
+    const spec = { ...(await setup({ datacenters: "dc1,dc2", canary: 1 })), maxParallel: 2 };
     const p = start();
     await p.deploy(spec, new AbortController().signal);
     const list = await healthy(p, spec);
@@ -191,7 +191,11 @@ describe("nomad platform (against a Nomad API double)", () => {
 
     const second = start();
     await second.deploy(spec2, new AbortController().signal);
-    await pollUntil(() => !nomad.jobs.has("shop-web-v1"), 10_000);
+    // The sweep purges the job, then deletes its token variable.
+    await pollUntil(
+      () => !nomad.jobs.has("shop-web-v1") && !nomad.variables.has("nomad/jobs/shop-web-v1"),
+      10_000,
+    );
     expect([...nomad.jobs.keys()]).toEqual(["shop-web-v2"]);
     expect([...nomad.variables.keys()]).toEqual(["nomad/jobs/shop-web-v2"]);
     await healthy(second, spec2);
@@ -208,8 +212,13 @@ describe("nomad platform (against a Nomad API double)", () => {
       for await (const l of p.nativeLogs!(inst!.id, { tailLines: 50, follow: true, signal: abort.signal }))
         lines.push(`${l.stream}: ${l.text}`);
     })();
-    await pollUntil(() => lines.includes(`stderr: warming up ${inst!.id}`), 10_000);
-    expect(lines).toContain(`stdout: listening on ${inst!.port}`);
+    // Two streams, two requests: each line arrives in its own time.
+    await pollUntil(
+      () =>
+        lines.includes(`stderr: warming up ${inst!.id}`) &&
+        lines.includes(`stdout: listening on ${inst!.port}`),
+      10_000,
+    );
     await get(inst!);
     await pollUntil(() => lines.includes("stdout: served /"), 10_000);
     abort.abort();

@@ -80,7 +80,7 @@ export function nomadJob(spec: DeploymentSpec, env: Record<string, string>, file
   const memory = memoryBytes(o.memory);
   const cpus = typeof o.cpus === "number" ? o.cpus : undefined;
   const canary = typeof o.canary === "number" ? o.canary : 0;
-  const maxParallel = typeof o.max_parallel === "number" ? o.max_parallel : 1;
+  const maxParallel = spec.maxParallel ?? 1;
   const { path, intervalMs, timeoutMs } = spec.health;
   const ns = (ms: number) => ms * 1_000_000;
   return {

@@ -23,8 +23,11 @@ async function* streamLines(
   let pending = "";
   let first = true;
   let received = 0;
+  const reader = res.body.getReader();
   try {
-    for await (const chunk of res.body) {
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done) break;
       received += chunk.byteLength;
       pending += decoder.decode(chunk, { stream: true });
       const lines = pending.split("\n");
