@@ -123,6 +123,20 @@ describe("nomad platform end to end (against a Nomad API double)", { timeout: 18
     expect(allocIds.some((id) => r.stdout.includes(`alloc=${id}`))).toBe(true);
   });
 
+  it("a server killed with SIGKILL leaves the job serving; the next one adopts it without registering again", async () => {
+    const before = nomad.jobs.get("examples-hello-node-v1")!.allocs.map((a) => a.ID);
+    const registered = nomad.requests.filter((r) => r === "PUT /v1/jobs").length;
+    await killProcess(server!, "SIGKILL");
+    server = await startServerProcess({ dataDir, env, ...ports, stopAppsOnExit: false });
+    await until("the restarted server's router to serve the app", async () => (await servedSeq()) === "1");
+    const instances = await allConnected();
+    expect(new Set(instances.map((i) => i.id))).toEqual(
+      new Set(["0", "1"].map((idx) => `${instances[0]!.deploymentId}-${idx}`)),
+    );
+    expect(nomad.requests.filter((r) => r === "PUT /v1/jobs")).toHaveLength(registered);
+    expect(nomad.jobs.get("examples-hello-node-v1")!.allocs.map((a) => a.ID)).toEqual(before);
+  });
+
   it("a second up releases v2, rollback goes back to v1, destroy v2 purges its job", async () => {
     writeFileSync(join(repo, "note.txt"), "v2\n");
     commitAll(repo, "v2");
