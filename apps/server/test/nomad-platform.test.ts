@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { packDirectory } from "../src/builders/pack-directory.js";
 import { upsertApplication } from "../src/catalog/projects.js";
 import { insertDeployment } from "../src/history/insert-history.js";
+import { createNomadClient } from "../src/platforms/nomad/nomad-client.js";
+import { nomadExec } from "../src/platforms/nomad/nomad-exec.js";
 import { createNomadPlatform } from "../src/platforms/nomad/nomad-platform.js";
 import type { DeploymentSpec, InstanceView, NativeExec, Platform } from "../src/platforms/platform.js";
 import { freePort } from "../src/platforms/process/free-port.js";
@@ -274,6 +276,18 @@ describe("nomad platform (against a Nomad API double)", () => {
     expect(nomad.jobs.size).toBe(0);
     expect(nomad.variables.size).toBe(0); // the failed deploy left no token behind
     expect(p.liveDeployments()).toEqual([]);
+
+    // An exec the agent refuses (an allocation it does not know) names the allocation and Nomad's status.
+    const client = createNomadClient({ address: nomad.address, token: aclToken });
+    await expect(
+      nomadExec(
+        client,
+        "no-such-alloc",
+        "app",
+        { args: ["sh"], tty: false, cols: 0, rows: 0 },
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow("Nomad refused exec into allocation no-such-alloc (404)");
 
     const wrong = start("not-the-token");
     const error = await wrong.deploy(spec, new AbortController().signal).catch((e: Error) => e);

@@ -19,6 +19,7 @@ export class NomadError extends Error {
   }
 }
 
+/** Query parameters, a JSON body and a signal of one call. */
 export interface NomadRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
@@ -77,7 +78,8 @@ export function createNomadClient(target: NomadTarget): NomadClient {
       );
     }
     if (!res.ok) {
-      const text = (await res.text().catch(() => "")).trim().replace(/\s+/g, " ");
+      // Nomad's reason is its body (plain text); a proxy's HTML error page is cut short.
+      const text = (await res.text().catch(() => "")).trim().replace(/\s+/g, " ").slice(0, 500);
       throw new NomadError(
         `Nomad refused ${method} ${path} (${res.status}): ${text || res.statusText}`,
         res.status,

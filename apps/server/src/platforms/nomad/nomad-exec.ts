@@ -45,9 +45,10 @@ export async function nomadExec(
 
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
-    ws.once("unexpected-response", (_req, res) => {
+    ws.once("unexpected-response", (req, res) => {
       reject(new Error(`Nomad refused exec into allocation ${allocId} (${res.statusCode})`));
       res.resume();
+      req.destroy();
     });
     ws.once("error", (err) => reject(new Error(`exec into allocation ${allocId}: ${err.message}`)));
   });

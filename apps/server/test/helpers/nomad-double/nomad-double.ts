@@ -262,6 +262,10 @@ export async function startNomadDouble(options: { token?: string } = {}): Promis
     let command: unknown;
     try {
       alloc = allocById(decodeURIComponent(m[1]!));
+    } catch {
+      return refuse(404, "Not Found");
+    }
+    try {
       command = JSON.parse(url.searchParams.get("command") ?? "null");
     } catch {
       return refuse(400, "Bad Request");
