@@ -2,7 +2,7 @@
 export const knownPlugins = {
   build: ["archive"],
   registry: ["server"],
-  deploy: ["process", "docker"],
+  deploy: ["process", "docker", "nomad"],
   release: ["router"],
 } as const;
 
@@ -10,9 +10,23 @@ export type Stanza = keyof typeof knownPlugins;
 export type DeployPlatform = (typeof knownPlugins.deploy)[number];
 
 /** Attributes each deploy platform takes on top of command, count, max_parallel and health. */
-export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number">> = {
+export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number" | "list">> = {
   process: {},
   docker: { image: "string", socket: "string", memory: "string", cpus: "number", server_addr: "string" },
+  // The ACL token is not an attribute: the server reads it from its environment (token_env, default NOMAD_TOKEN).
+  nomad: {
+    address: "string",
+    namespace: "string",
+    region: "string",
+    datacenters: "list",
+    driver: "string",
+    image: "string",
+    memory: "string",
+    cpus: "number",
+    canary: "number",
+    token_env: "string",
+    server_addr: "string",
+  },
 };
 
 export interface HealthCheckConfig {
@@ -40,7 +54,7 @@ export interface AppConfig {
     /** `max_parallel`: how many instances a config change replaces at once (default 1; each surge-first). */
     maxParallel?: number;
     health: HealthCheckConfig;
-    /** Platform-specific attributes (docker: image, socket, memory, cpus, server_addr), as written. */
+    /** Platform-specific attributes (docker: image, socket, memory, ...; a list is joined with ","), as written. */
     options?: Record<string, string | number>;
   };
   release: { use: "router" };

@@ -94,7 +94,7 @@ describe("parseBerthConfig", () => {
 
   it("names the known platforms for an unknown one, at its position", async () => {
     const err = await errorOf(good.replace('use "process"', 'use "nomadd"'));
-    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process, docker');
+    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process, docker, nomad');
   });
 
   it("reads a docker deploy's own attributes and places errors in them at file:line:col", async () => {
@@ -114,6 +114,37 @@ describe("parseBerthConfig", () => {
     // A docker attribute on the process platform is as unknown as a typo.
     const onProcess = await errorOf(good.replace("count   = 2", 'count   = 2\n      image = "x"'));
     expect(onProcess.message).toMatch(/^berth\.hcl:14:7: unexpected "image" in deploy "process"/);
+  });
+
+  it("reads a nomad deploy's attributes and places errors in them at file:line:col", async () => {
+    const nomad = good.replace(
+      'use "process" {',
+      'use "nomad" {\n      address = "http://10.0.0.2:4646"\n      datacenters = ["dc1", "dc2"]\n      driver = "raw_exec"\n      canary = 1\n      token_env = "SHOP_NOMAD_TOKEN"',
+    );
+    const deploy = (await parseBerthConfig("berth.hcl", nomad, refs)).apps[0]!.deploy;
+    expect(deploy.use).toBe("nomad");
+    expect(deploy.options).toEqual({
+      address: "http://10.0.0.2:4646",
+      datacenters: "dc1,dc2",
+      driver: "raw_exec",
+      canary: 1,
+      token_env: "SHOP_NOMAD_TOKEN",
+    });
+    const badDriver = await errorOf(nomad.replace('"raw_exec"', '"java"'));
+    expect(badDriver.message).toBe(
+      'berth.hcl:14:7: "driver" must be one of raw_exec, exec, docker, got "java"',
+    );
+    const badAddress = await errorOf(nomad.replace('"http://10.0.0.2:4646"', '"10.0.0.2:4646"'));
+    expect(badAddress.message).toMatch(/^berth\.hcl:12:7: "address" must be the agent's URL/);
+    const token = await errorOf(nomad.replace("canary = 1", 'canary = 1\n      token = "s3cret"'));
+    expect(token.message).toMatch(/^berth\.hcl:16:7: "token" would keep the Nomad ACL token in berth\.hcl/);
+    expect(token.message).not.toContain("s3cret");
+    const typo = await errorOf(nomad.replace("canary = 1", 'canary = 1\n      namespce = "x"'));
+    expect(typo.message).toMatch(
+      /^berth\.hcl:16:7: unexpected "namespce" in deploy "nomad"; expected one of: .*namespace/,
+    );
+    const dockerDriver = await errorOf(nomad.replace('"raw_exec"', '"docker"'));
+    expect(dockerDriver.message).toMatch(/^berth\.hcl:11:\d+: deploy "nomad" needs an "image"/);
   });
 
   it("reads max_parallel (config rollouts) only when given, and refuses a bad one", async () => {

@@ -131,6 +131,32 @@ function health(c: Checker, raw: Raw | undefined, path: string[]): HealthCheckCo
 }
 
 const memoryPattern = /^[1-9][0-9]*[kmg]?$/i;
+const nomadDrivers = ["raw_exec", "exec", "docker"];
+
+/** Checks of single attributes beyond their type: a message for a bad value, undefined for a good one. */
+const valueChecks: Record<string, (v: string | number, platform: DeployPlatform) => string | undefined> = {
+  memory: (v) =>
+    memoryPattern.test(String(v)) ? undefined : `"memory" must be a size like "256m" or "1g", got "${v}"`,
+  driver: (v) =>
+    nomadDrivers.includes(String(v))
+      ? undefined
+      : `"driver" must be one of ${nomadDrivers.join(", ")}, got "${v}"`,
+  canary: (v) => (Number.isInteger(v) ? undefined : `"canary" must be a whole number, got ${v}`),
+  token_env: (v) =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(v))
+      ? undefined
+      : `"token_env" must name an environment variable of the server, like "NOMAD_TOKEN", got "${v}"`,
+  address: (v, platform) =>
+    platform !== "nomad" || /^https?:\/\/[^\s/]+/.test(String(v))
+      ? undefined
+      : `"address" must be the agent's URL, like "http://127.0.0.1:4646", got "${v}"`,
+  datacenters: (v) =>
+    String(v)
+      .split(",")
+      .every((d) => /^[\w.*-]+$/.test(d))
+      ? undefined
+      : `"datacenters" must be names like "dc1", got "${v}"`,
+};
 
 /** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` needs an image. */
 function platformOptions(
@@ -143,20 +169,29 @@ function platformOptions(
   for (const [key, type] of Object.entries(platformAttributes[platform])) {
     const v = raw[key];
     if (v === undefined) continue;
+    let value: string | number | undefined;
     if (type === "number") {
       if (typeof v !== "number" || !(v > 0) || v > 1024)
         c.fail([...path, key], `"${key}" must be a number above 0 (at most 1024), got ${describe(v)}`);
-      else out[key] = v;
-      continue;
-    }
-    const s = c.string(raw, key, path, false);
-    if (s === undefined) continue;
-    if (key === "memory" && !memoryPattern.test(s))
-      c.fail([...path, key], `"memory" must be a size like "256m" or "1g", got "${s}"`);
-    else out[key] = s;
+      else value = v;
+    } else if (type === "list") {
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "string"))
+        c.fail([...path, key], `"${key}" must be a list of strings, like ["dc1"], got ${describe(v)}`);
+      else value = v.join(",");
+    } else value = c.string(raw, key, path, false);
+    if (value === undefined) continue;
+    const problem = valueChecks[key]?.(value, platform);
+    if (problem) c.fail([...path, key], problem);
+    else out[key] = value;
   }
-  if (platform === "docker" && out.image === undefined && raw.image === undefined)
-    c.fail(path, `deploy "docker" needs an "image" (the base image, like "node:20-slim")`);
+  const needsImage = platform === "docker" || (platform === "nomad" && out.driver === "docker");
+  if (needsImage && out.image === undefined && raw.image === undefined)
+    c.fail(path, `deploy "${platform}" needs an "image" (the base image, like "node:20-slim")`);
+  if (platform === "nomad" && raw.token !== undefined)
+    c.fail(
+      [...path, "token"],
+      `"token" would keep the Nomad ACL token in berth.hcl: set it in the server's environment (NOMAD_TOKEN), or name the variable with token_env`,
+    );
   return out;
 }
 
@@ -211,7 +246,14 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const extra = platformAttributes[platform];
   c.unknownKeys(
     deploy.options,
-    ["command", "count", "max_parallel", "health", ...Object.keys(extra)],
+    [
+      "command",
+      "count",
+      "max_parallel",
+      "health",
+      ...Object.keys(extra),
+      ...(platform === "nomad" ? ["token"] : []),
+    ],
     deployPath,
     `deploy "${deploy.name}"`,
   );

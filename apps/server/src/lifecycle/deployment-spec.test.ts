@@ -21,8 +21,8 @@ describe("specFromAppConfig", () => {
   });
 
   it("refuses a platform this server does not run, naming the ones it does", () => {
-    expect(() => specFromAppConfig(config({ use: "nomad" }))).toThrow(
-      'unknown deploy platform "nomad"; this server runs: process, docker',
+    expect(() => specFromAppConfig(config({ use: "swarm" }))).toThrow(
+      'unknown deploy platform "swarm"; this server runs: process, docker, nomad',
     );
   });
 });

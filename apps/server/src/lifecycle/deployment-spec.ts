@@ -80,6 +80,7 @@ export function platformSpec(
     seq: row.seq,
     command: s.command,
     count: s.count,
+    ...(s.maxParallel && { maxParallel: s.maxParallel }),
     health: { path: s.health.path, intervalMs: s.health.intervalMs, timeoutMs: s.health.timeoutMs },
     artifactPath,
     ...(s.platform && { platform: s.platform }),

@@ -14,6 +14,8 @@ export interface DeploymentSpec {
   seq: number;
   command: string;
   count: number;
+  /** berth.hcl `max_parallel`: instances replaced at once (config rollouts; an engine's own update, like Nomad's). */
+  maxParallel?: number;
   health: HealthCheckSpec;
   /** Artifact file (tar.gz) to unpack. */
   artifactPath: string;

@@ -1,8 +1,16 @@
 import { request } from "node:http";
 import { connect } from "node:net";
 
-/** Probes an instance: HTTP GET of path (status < 400 passes) or, with no path, a TCP connect. */
-export function probeHealth(port: number, path: string, timeoutMs: number): Promise<string | undefined> {
+/**
+ * Probes an instance: HTTP GET of path (status < 400 passes) or, with no path, a TCP connect. `host`: where the
+ * instance listens when not on this host (an allocation, a pod).
+ */
+export function probeHealth(
+  port: number,
+  path: string,
+  timeoutMs: number,
+  host = "127.0.0.1",
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const done = (error?: string) => {
       clearTimeout(timer);
@@ -14,7 +22,7 @@ export function probeHealth(port: number, path: string, timeoutMs: number): Prom
     }, timeoutMs);
     let cleanup = () => {};
     if (!path) {
-      const socket = connect(port, "127.0.0.1");
+      const socket = connect(port, host);
       cleanup = () => socket.destroy();
       socket.on("connect", () => {
         done();
@@ -27,7 +35,7 @@ export function probeHealth(port: number, path: string, timeoutMs: number): Prom
       socket.on("error", (err) => done(`TCP connect to port ${port}: ${err.message}`));
       return;
     }
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
+    const req = request({ host, port, path, method: "GET", agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       done(status < 400 ? undefined : `GET ${path} answered ${status}`);
