@@ -18,6 +18,7 @@ import { aggregateHealth } from "../platforms/process/health-state.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { BuildTable, DeploymentTable, JobTable } from "../store/schema.js";
+import { applyRetentionQuietly } from "./apply-retention.js";
 import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
 import type { Engine } from "./engine.js";
 import { JobFailure } from "./job-failure.js";
@@ -188,6 +189,7 @@ export async function deployBuild(
     );
     await publishDeployment(ctx, row.id);
     reporter.stepDone("health", why, StepStatus.ERROR);
+    await applyRetentionQuietly(ctx, engine, app.id);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }
   await withLifecycleEvent(
@@ -206,5 +208,7 @@ export async function deployBuild(
   // Its URL answers once the job says healthy: routers have been sent a table with its instances.
   await routesSettled(ctx);
   reporter.stepDone("health", `v${row.seq} healthy`);
+  // An older unreleased deployment may now be beyond the app's retention (berth.hcl `retention`).
+  await applyRetentionQuietly(ctx, engine, app.id);
   return result;
 }

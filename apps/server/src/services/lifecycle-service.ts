@@ -31,7 +31,7 @@ const timelineKinds = [
 export function createLifecycleService(ctx: ServerContext): ServiceImpl<typeof LifecycleService> {
   const db = ctx.store.db;
   const appsOf = async (project: string, app: string): Promise<ApplicationTable[]> =>
-    app ? [await getApplication(db, project, app)] : listApplications(db, project);
+    app ? [await getApplication(db, project, app)] : listApplications(db, project, { includeDeleted: true });
 
   return {
     async getShaLifecycle(req) {
