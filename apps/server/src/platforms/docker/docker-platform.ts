@@ -227,6 +227,46 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
         .execute();
       notify(deploymentId);
     },
+    async scale(spec) {
+      const run = deployments.get(spec.deploymentId);
+      if (!run) throw new Error(`deployment ${spec.deploymentId} has no containers on this server`);
+      const current = run.instances.length;
+      if (spec.count > current) {
+        // The deployment's image is already built (its tag covers artifact, base image and entrypoint).
+        const image = await ensureImage(run.docker, spec, {
+          baseImage: String(spec.options?.image ?? ""),
+          entrypointDir,
+          workDir: join(options.dir, ".docker"),
+        });
+        await Promise.all(
+          Array.from({ length: spec.count - current }, (_, i) => startNew(run, image, current + i)),
+        );
+        return;
+      }
+      const removed = run.instances.splice(spec.count).filter(Boolean);
+      if (removed.length === 0) return;
+      for (const inst of removed) inst.close();
+      await Promise.all(
+        removed.map(async (inst) => {
+          const container = run.docker.getContainer(inst.containerId);
+          await container.stop({ t: graceSeconds }).catch(() => undefined);
+          await container.remove({ force: true }).catch((err: { statusCode?: number }) => {
+            if (err.statusCode !== 404) throw err;
+          });
+        }),
+      );
+      await Promise.all(removed.map((i) => writes.get(i.view.id)));
+      // Their slots may be taken again by a later scale-up; a stopped row would then stand beside the new one.
+      await db
+        .deleteFrom("instances")
+        .where(
+          "id",
+          "in",
+          removed.map((i) => i.view.id),
+        )
+        .execute();
+      notify(spec.deploymentId);
+    },
     instances(deploymentId) {
       return (deployments.get(deploymentId)?.instances ?? []).filter(Boolean).map((i) => ({ ...i.view }));
     },
