@@ -69,7 +69,8 @@ export async function deleteApplication(
     action: "application.delete",
     project: app.project,
     app: app.name,
-    target: app.id,
+    // Named, not by id: `berth audit` shows it as people know it.
+    target: app.name,
     details: { destroyed, ...(input.reason && { reason: input.reason }) },
   });
   return destroyed;
