@@ -123,6 +123,13 @@ describe("retention, scale and delete (real processes)", { timeout: 300_000 }, (
     expect(down.code).toBe(0);
     const left = deploymentInstances(server.ctx, v20.id);
     expect(left.map((v) => v.id)).toEqual([ids[0]]);
+    // The count is kept with the deployment: a restarted server resumes it with one instance.
+    const stored = await db()
+      .selectFrom("deployments")
+      .select(["instance_count", "spec_json"])
+      .where("id", "=", v20.id)
+      .executeTakeFirstOrThrow();
+    expect([stored.instance_count, JSON.parse(stored.spec_json).count]).toEqual([1, 1]);
     const rows = await db()
       .selectFrom("instances")
       .select("idx")
