@@ -147,6 +147,23 @@ describe("retention, scale and delete (real processes)", { timeout: 300_000 }, (
       { from: 3, to: 1 },
     ]);
 
+    // Two scales at once: each either happens or is told to retry; what runs is what is stored.
+    const both = await Promise.all([
+      berth(["scale", "v20", "--count", "2"]),
+      berth(["scale", "v20", "--count", "3"]),
+    ]);
+    for (const r of both)
+      if (r.code !== 0) expect(r.stderr).toContain("aborted: hello-node v20 changed while");
+    expect(both.some((r) => r.code === 0)).toBe(true);
+    const after = await db()
+      .selectFrom("deployments")
+      .select("instance_count")
+      .where("id", "=", v20.id)
+      .executeTakeFirstOrThrow();
+    expect(deploymentInstances(server.ctx, v20.id)).toHaveLength(after.instance_count);
+    expect((await berth(["scale", "v20", "--count", "1"])).code).toBe(0);
+    expect(deploymentInstances(server.ctx, v20.id)).toHaveLength(1);
+
     const tooMany = await berth(["scale", "v20", "--count", "101"]);
     expect(tooMany.code).toBe(1);
     expect(tooMany.stderr).toContain("count");

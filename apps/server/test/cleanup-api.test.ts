@@ -84,6 +84,25 @@ describe.each(storeDialects)("cleaning up on %s", (storeDialect) => {
     expect(await applyRetention(server.ctx, engineOf(server.ctx), all.id)).toEqual([]);
   });
 
+  it("keep_unreleased = 0 spares the deployment a deploy just made, so berth up can release it", async () => {
+    const app = await seed("zero", "web", ["healthy", "healthy", "healthy"], retained(0));
+    const id = async (seq: number) =>
+      (
+        await server.ctx.store.db
+          .selectFrom("deployments")
+          .select("id")
+          .where("app_id", "=", app.id)
+          .where("seq", "=", seq)
+          .executeTakeFirstOrThrow()
+      ).id;
+    expect(await applyRetention(server.ctx, engineOf(server.ctx), app.id, await id(3))).toEqual([2, 1]);
+    await clientFor(server, ReleaseService, deployer).release({
+      app: { project: "zero", app: "web" },
+      seq: 3,
+    });
+    expect(await statusBySeq(app.id)).toEqual({ 1: "destroyed", 2: "destroyed", 3: "healthy" });
+  });
+
   it("records a deployment destroyed by two callers at once once", async () => {
     const app = await seed("race", "web", ["healthy"]);
     const d = await server.ctx.store.db

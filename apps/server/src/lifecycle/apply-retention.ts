@@ -10,19 +10,25 @@ import { retentionOf, retentionVictims } from "./retention.js";
  * each logged as `deployment.destroyed` with reason "retention". Returns the vN destroyed. An app without a
  * retention block keeps everything. Runs after a deploy succeeds and after a release.
  */
-export async function applyRetention(ctx: ServerContext, engine: Engine, appId: string): Promise<number[]> {
+export async function applyRetention(
+  ctx: ServerContext,
+  engine: Engine,
+  appId: string,
+  /** A deployment to keep whatever its rank: the one a deploy just made (`berth up` releases it next). */
+  spare?: string,
+): Promise<number[]> {
   const db = ctx.store.db;
   const app = await getApplicationById(db, appId);
   const retention = retentionOf(app.config_json);
   if (!retention) return [];
-  const released = new Set<string>();
+  const kept = new Set<string>(spare ? [spare] : []);
   if (app.current_release_id) {
     const current = await db
       .selectFrom("releases")
       .select("targets_json")
       .where("id", "=", app.current_release_id)
       .executeTakeFirst();
-    for (const t of current ? parseReleaseTargets(current.targets_json) : []) released.add(t.deploymentId);
+    for (const t of current ? parseReleaseTargets(current.targets_json) : []) kept.add(t.deploymentId);
   }
   // Only the running ones: the index on (app_id, status) keeps this cheap beside a long history.
   const running = await db
@@ -33,7 +39,7 @@ export async function applyRetention(ctx: ServerContext, engine: Engine, appId: 
     .execute();
   const victims = retentionVictims(
     running.map((d) => ({ ...d, pinned: d.pinned === 1 })),
-    released,
+    kept,
     retention.keepUnreleased,
   );
   const destroyed: number[] = [];
@@ -54,8 +60,13 @@ export async function applyRetention(ctx: ServerContext, engine: Engine, appId: 
 }
 
 /** applyRetention for a caller that must not fail because of it (a deploy or release already done). */
-export function applyRetentionQuietly(ctx: ServerContext, engine: Engine, appId: string): Promise<void> {
-  return applyRetention(ctx, engine, appId).then(
+export function applyRetentionQuietly(
+  ctx: ServerContext,
+  engine: Engine,
+  appId: string,
+  spare?: string,
+): Promise<void> {
+  return applyRetention(ctx, engine, appId, spare).then(
     () => undefined,
     (err) => ctx.logger.warn({ err, appId }, "applying retention failed"),
   );

@@ -189,7 +189,7 @@ export async function deployBuild(
     );
     await publishDeployment(ctx, row.id);
     reporter.stepDone("health", why, StepStatus.ERROR);
-    await applyRetentionQuietly(ctx, engine, app.id);
+    await applyRetentionQuietly(ctx, engine, app.id, row.id);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }
   await withLifecycleEvent(
@@ -208,7 +208,8 @@ export async function deployBuild(
   // Its URL answers once the job says healthy: routers have been sent a table with its instances.
   await routesSettled(ctx);
   reporter.stepDone("health", `v${row.seq} healthy`);
-  // An older unreleased deployment may now be beyond the app's retention (berth.hcl `retention`).
-  await applyRetentionQuietly(ctx, engine, app.id);
+  // An older unreleased deployment may now be beyond the app's retention (berth.hcl `retention`); this one is
+  // spared even with keep_unreleased = 0, or `berth up` would find it destroyed when it releases it.
+  await applyRetentionQuietly(ctx, engine, app.id, row.id);
   return result;
 }

@@ -26,17 +26,17 @@ export interface RetentionCandidate {
 }
 
 /**
- * The deployments retention destroys: running (healthy or unhealthy) ones that no release targets and nobody
- * pinned, beyond the newest `keep`. A deployment still deploying is left alone (its job decides its fate);
+ * The deployments retention destroys: running (healthy or unhealthy) ones that are not `kept` (release targets,
+ * the one a deploy just made) and nobody pinned, beyond the newest `keep`. A deployment still deploying is left alone (its job decides its fate);
  * pinned ones neither count towards `keep` nor go.
  */
 export function retentionVictims(
   deployments: RetentionCandidate[],
-  released: ReadonlySet<string>,
+  kept: ReadonlySet<string>,
   keep: number,
 ): RetentionCandidate[] {
   return deployments
-    .filter((d) => (d.status === "healthy" || d.status === "unhealthy") && !d.pinned && !released.has(d.id))
+    .filter((d) => (d.status === "healthy" || d.status === "unhealthy") && !d.pinned && !kept.has(d.id))
     .sort((a, b) => b.seq - a.seq)
     .slice(keep);
 }

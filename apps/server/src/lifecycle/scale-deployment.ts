@@ -5,7 +5,7 @@ import { revokeDeploymentTokens } from "../auth/tokens.js";
 import { getApplication } from "../catalog/projects.js";
 import { parseReleaseTargets } from "../catalog/to-proto.js";
 import { getDeploymentRow, getDeploymentRowBySeq } from "../history/get-history.js";
-import { withLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
+import { appendLifecycleEvent } from "../lifecycle-log/lifecycle-event.js";
 import type { ServerContext } from "../server-context.js";
 import type { DeploymentTable } from "../store/schema.js";
 import { parseStoredSpec, platformSpec } from "./deployment-spec.js";
@@ -66,9 +66,28 @@ export async function scaleDeployment(
   const { platform } = engine;
   if (!platform.scale)
     throw new ConnectError("this server's platforms cannot change an instance count", Code.Unimplemented);
+  // Claim the change first: of two scales at once (or a scale and a destroy), the later finds the row moved.
+  const claimed = await db
+    .updateTable("deployments")
+    .set({ instance_count: input.count, spec_json: JSON.stringify(stored) })
+    .where("id", "=", row.id)
+    .where("instance_count", "=", from)
+    .where("status", "in", ["healthy", "unhealthy"])
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows === 0n)
+    throw new ConnectError(
+      `${name} changed while this scale was asked for (another scale, or a destroy); look at it again and retry`,
+      Code.Aborted,
+    );
   try {
     await platform.scale(spec);
   } catch (err) {
+    await db
+      .updateTable("deployments")
+      .set({ instance_count: from, spec_json: row.spec_json })
+      .where("id", "=", row.id)
+      .where("instance_count", "=", input.count)
+      .execute();
     throw new ConnectError(
       `scaling ${name} failed: ${(err as Error).message}`,
       Code.FailedPrecondition,
@@ -82,25 +101,17 @@ export async function scaleDeployment(
     instanceTokenName(spec, { idx: input.count + i }),
   );
   await revokeDeploymentTokens(db, ctx.tokenStreams, row.id, gone);
-  await withLifecycleEvent(
-    db,
-    {
-      kind: "deployment.scaled",
-      project: app.project,
-      appId: app.id,
-      actor: input.actor,
-      gitSha: row.git_sha,
-      buildId: row.build_id,
-      deploymentId: row.id,
-      details: { from, to: input.count },
-    },
-    (trx) =>
-      trx
-        .updateTable("deployments")
-        .set({ instance_count: input.count, spec_json: JSON.stringify(stored) })
-        .where("id", "=", row.id)
-        .execute(),
-  );
+  // Logged once the platform has done it: the log never claims a scale that did not happen.
+  await appendLifecycleEvent(db, {
+    kind: "deployment.scaled",
+    project: app.project,
+    appId: app.id,
+    actor: input.actor,
+    gitSha: row.git_sha,
+    buildId: row.build_id,
+    deploymentId: row.id,
+    details: { from, to: input.count },
+  });
   await recordAudit(db, {
     actor: input.actor,
     action: "deployment.scale",

@@ -211,6 +211,11 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
         );
         sups.push(...added);
         await Promise.all(added.map((s) => s.start()));
+        // Destroyed while these started: nobody else would ever stop them.
+        if (deployments.get(spec.deploymentId) !== sups) {
+          await Promise.all(added.map((s) => s.stop()));
+          throw new Error(`deployment ${spec.deploymentId} was destroyed while it scaled`);
+        }
         return;
       }
       const removed = sups.splice(spec.count);
