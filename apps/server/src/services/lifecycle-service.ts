@@ -25,6 +25,7 @@ const timelineKinds = [
   "deployment.unhealthy",
   "instance.crashed",
   "config.applied",
+  "app.deleted",
 ];
 
 /** berth.v1.LifecycleService: the life of a SHA and what was live at any instant. */
