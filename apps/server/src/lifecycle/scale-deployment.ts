@@ -14,7 +14,7 @@ import { instanceTokenName } from "./instance-token.js";
 import { publishDeployment } from "./publish-changes.js";
 
 /** The most instances one deployment may have (berth.hcl `count` has the same bound). */
-export const maxInstanceCount = 100;
+const maxInstanceCount = 100;
 
 export interface ScaleInput {
   project: string;
