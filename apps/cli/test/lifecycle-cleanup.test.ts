@@ -123,6 +123,17 @@ describe("retention, scale and delete (real processes)", { timeout: 300_000 }, (
     expect(down.code).toBe(0);
     const left = deploymentInstances(server.ctx, v20.id);
     expect(left.map((v) => v.id)).toEqual([ids[0]]);
+    // The stopped slots' entrypoint tokens are revoked; the remaining instance keeps its own.
+    const tokens = await db()
+      .selectFrom("tokens")
+      .select(["name", "revoked_at"])
+      .where("kind", "=", "entrypoint")
+      .where("deployment_id", "=", v20.id)
+      .execute();
+    const active = (slot: number) =>
+      tokens.filter((t) => t.name.endsWith(`#${slot}`) && t.revoked_at === null).length;
+    expect([active(0), active(1), active(2)]).toEqual([1, 0, 0]);
+    expect(tokens.filter((t) => t.name.endsWith("#2"))).not.toHaveLength(0);
     // The count is kept with the deployment: a restarted server resumes it with one instance.
     const stored = await db()
       .selectFrom("deployments")

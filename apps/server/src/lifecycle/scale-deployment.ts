@@ -79,6 +79,20 @@ export async function scaleDeployment(
       `${name} changed while this scale was asked for (another scale, or a destroy); look at it again and retry`,
       Code.Aborted,
     );
+  // The tokens of the slots a scale-down stops, taken now: a scale-up right after may mint new ones for them.
+  const gone = Array.from({ length: Math.max(0, from - input.count) }, (_, i) =>
+    instanceTokenName(spec, { idx: input.count + i }),
+  );
+  const goneTokens =
+    gone.length === 0
+      ? []
+      : await db
+          .selectFrom("tokens")
+          .select("id")
+          .where("kind", "=", "entrypoint")
+          .where("deployment_id", "=", row.id)
+          .where("name", "in", gone)
+          .execute();
   try {
     await platform.scale(spec);
   } catch (err) {
@@ -97,10 +111,12 @@ export async function scaleDeployment(
     );
   }
   // Slots above the new count are gone: their entrypoint tokens go with them.
-  const gone = Array.from({ length: Math.max(0, from - input.count) }, (_, i) =>
-    instanceTokenName(spec, { idx: input.count + i }),
+  await revokeDeploymentTokens(
+    db,
+    ctx.tokenStreams,
+    row.id,
+    goneTokens.map((t) => t.id),
   );
-  await revokeDeploymentTokens(db, ctx.tokenStreams, row.id, gone);
   // Logged once the platform has done it: the log never claims a scale that did not happen.
   await appendLifecycleEvent(db, {
     kind: "deployment.scaled",
