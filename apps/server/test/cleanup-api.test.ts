@@ -175,6 +175,10 @@ describe.each(storeDialects)("cleaning up on %s", (storeDialect) => {
       { actor_name: "admin-user", details_json: JSON.stringify({ destroyed: [1, 2] }) },
     ]);
 
+    const again = await errorOf(projects.deleteApplication({ app: ref }));
+    expect(again.code).toBe(Code.NotFound);
+    expect(again.rawMessage).toBe('application "web" in project "gone" was already deleted');
+
     // Upserting it again (berth up) brings it back with its history.
     await upsertApplication(server.ctx.store.db, { ...ref, labels: {}, configJson: "" });
     expect((await projects.listApplications({ project: "gone" })).applications).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
 import { getApplication } from "../catalog/projects.js";
@@ -27,6 +28,11 @@ export async function deleteApplication(
 ): Promise<number[]> {
   const db = ctx.store.db;
   const app = await getApplication(db, input.project, input.app);
+  if (app.deleted_at !== null)
+    throw new ConnectError(
+      `application "${app.name}" in project "${app.project}" was already deleted`,
+      Code.NotFound,
+    );
   const reason = input.reason ?? "app deleted";
   const now = Date.now();
   // The URL goes first, in one transaction with the log: no request reaches a deployment being stopped.
