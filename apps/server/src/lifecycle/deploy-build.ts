@@ -175,17 +175,23 @@ export async function deployBuild(
         .map((i) => i.lastHealthError)
         .find(Boolean) ?? "no healthy answer";
     const why = `health check did not pass within ${Math.round((stored.health.startTimeoutMs ?? 30_000) / 1000)}s: ${last}`;
-    await withLifecycleEvent(db, eventOf(row, "deployment.unhealthy", why), (trx) =>
-      trx
-        .updateTable("deployments")
-        .set({
-          status: "unhealthy",
-          error: why,
-          finished_at: Date.now(),
-          timings_json: JSON.stringify(timings),
-        })
-        .where("id", "=", row.id)
-        .execute(),
+    // Only from deploying: an app deleted meanwhile destroyed it, and that must stay so.
+    await withLifecycleEvent(
+      db,
+      (r: { numUpdatedRows: bigint }) =>
+        r.numUpdatedRows > 0n ? eventOf(row, "deployment.unhealthy", why) : undefined,
+      (trx) =>
+        trx
+          .updateTable("deployments")
+          .set({
+            status: "unhealthy",
+            error: why,
+            finished_at: Date.now(),
+            timings_json: JSON.stringify(timings),
+          })
+          .where("id", "=", row.id)
+          .where("status", "=", "deploying")
+          .executeTakeFirst(),
     );
     await publishDeployment(ctx, row.id);
     reporter.stepDone("health", why, StepStatus.ERROR);
