@@ -241,6 +241,29 @@ describe("docker platform (a dockerd of the test's own)", { timeout: 240_000 }, 
     expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
   });
 
+  it("berth scale adds a container to the released deployment and removes it again, without a redeploy", async () => {
+    const before = await berthContainers(dockerd.docker);
+    expect(before).toHaveLength(2);
+    const up = await berth(["scale", "v2", "--count", "3"]);
+    expect(up.code, up.stderr).toBe(0);
+    const three = await berthContainers(dockerd.docker);
+    expect(three).toHaveLength(3);
+    // The two it had are the same containers: nothing was redeployed.
+    expect(three.map((c) => c.Id)).toEqual(expect.arrayContaining(before.map((c) => c.Id)));
+    expect(new Set(three.map((c) => c.Labels["berth.idx"]))).toEqual(new Set(["0", "1", "2"]));
+    await until("the third instance to be healthy", async () => {
+      const list = await releasedInstances().catch(() => []);
+      return list.length === 3 && list.every((i) => i.health === HealthState.HEALTHY) && list;
+    });
+    const down = await berth(["scale", "v2", "--count", "2"]);
+    expect(down.code, down.stderr).toBe(0);
+    expect((await berthContainers(dockerd.docker)).map((c) => c.Id).sort()).toEqual(
+      before.map((c) => c.Id).sort(),
+    );
+    expect(await releasedInstances()).toHaveLength(2);
+    expect((await viaRouter(ports.routerPort, appHost)).status).toBe(200);
+  });
+
   it("a base image the engine does not have fails the build, naming it", async () => {
     const hcl = readFileSync(join(repo, "berth.hcl"), "utf8");
     writeFileSync(

@@ -182,7 +182,8 @@ describe("berth up, release, rollback, destroy (real processes)", { timeout: 120
     const refused = await berth(["destroy", "v1"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      "hello-node v1 is released; release another deployment before destroying it",
+      "hello-node v1 is released, so its public URL needs it: first release another deployment " +
+        "(berth release vN) or roll back (berth rollback), or delete the whole app (berth apps delete hello-node)",
     );
     const destroyed = await berth(["destroy", "v2"]);
     expect(destroyed.code).toBe(0);

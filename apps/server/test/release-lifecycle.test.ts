@@ -97,7 +97,9 @@ describe.each(storeDialects)("release lifecycle on %s", (storeDialect) => {
       .executeTakeFirstOrThrow();
     expect(await codeOf(destroyDeployment(ctx, engine, { deploymentId: v1.id, actor }))).toEqual({
       code: Code.FailedPrecondition,
-      message: "web v1 is released; release another deployment before destroying it",
+      message:
+        "web v1 is released, so its public URL needs it: first release another deployment (berth release vN) " +
+        "or roll back (berth rollback), or delete the whole app (berth apps delete web)",
     });
     const v4 = await ctx.store.db
       .selectFrom("deployments")

@@ -10,8 +10,8 @@ import { resolveProject } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 
 /** `berth apps`: a project's applications with their released version and URL. */
-export function registerAppsCommand(program: Command): void {
-  program
+export function registerAppsCommand(program: Command): Command {
+  return program
     .command("apps")
     .description("list a project's applications")
     .option("--project <name>", "project (default: from berth.hcl)")

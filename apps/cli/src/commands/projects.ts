@@ -7,8 +7,8 @@ import { renderTable } from "../output/table.js";
 import { apiClientFor } from "./command-context.js";
 
 /** `berth projects`: every project and its apps. */
-export function registerProjectsCommand(program: Command): void {
-  program
+export function registerProjectsCommand(program: Command): Command {
+  return program
     .command("projects")
     .description("list projects")
     .option("--json", "print JSON")

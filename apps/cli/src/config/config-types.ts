@@ -59,6 +59,11 @@ export interface AppConfig {
   };
   release: { use: "router" };
   config: { env: Record<string, string> };
+  /**
+   * `retention { keep_unreleased = N }`: after each deploy and release the server destroys this app's unreleased,
+   * unpinned deployments beyond the newest N (their history stays). Absent: every deployment keeps running.
+   */
+  retention?: { keepUnreleased: number };
 }
 
 /** A parsed, validated berth.hcl. */

@@ -163,6 +163,22 @@ describe("parseBerthConfig", () => {
     );
   });
 
+  it("reads retention only when given, and points at a bad keep_unreleased", async () => {
+    expect((await parseBerthConfig("berth.hcl", good, refs)).apps[0]).not.toHaveProperty("retention");
+    const withRetention = good.replace(
+      "  config {",
+      "  retention {\n    keep_unreleased = 3\n  }\n  config {",
+    );
+    const config = await parseBerthConfig("berth.hcl", withRetention, refs);
+    expect(config.apps[0]?.retention).toEqual({ keepUnreleased: 3 });
+    const negative = await errorOf(withRetention.replace("keep_unreleased = 3", "keep_unreleased = -1"));
+    expect(negative.message).toBe(
+      'berth.hcl:22:5: "keep_unreleased" must be a whole number from 0 to 1000, got number -1',
+    );
+    const typo = await errorOf(withRetention.replace("keep_unreleased = 3", "keep = 3"));
+    expect(typo.message).toContain('unexpected "keep" in retention; expected one of: keep_unreleased');
+  });
+
   it("says what was expected for a wrong type", async () => {
     const err = await errorOf(good.replace("count   = 2", 'count   = "two"'));
     expect(err.message).toBe(

@@ -12,7 +12,9 @@ import { parseDuration } from "./parse-duration.js";
 
 type Raw = Record<string, unknown>;
 const namePattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const appKeys = ["path", "labels", "build", "registry", "deploy", "release", "config"];
+const appKeys = ["path", "labels", "build", "registry", "deploy", "release", "config", "retention"];
+/** The most unreleased deployments `retention` may keep running (a bound, like `count`'s). */
+const maxKeepUnreleased = 1000;
 
 /** The result of validating: a config, or the list of what is wrong with it. */
 export type ValidationResult = { ok: true; config: BerthConfig } | { ok: false; issues: ConfigIssue[] };
@@ -195,6 +197,26 @@ function platformOptions(
   return out;
 }
 
+/** `retention { keep_unreleased = 3 }`: how many unreleased deployments stay running; undefined: all. */
+function retention(c: Checker, v: unknown, path: string[]): AppConfig["retention"] {
+  if (v === undefined) return undefined;
+  const list = blocks(v);
+  if (list.length !== 1) {
+    c.fail(path, "expected one block: retention { keep_unreleased = 3 }");
+    return undefined;
+  }
+  const raw = list[0]!;
+  c.unknownKeys(raw, ["keep_unreleased"], path, "retention");
+  const n = raw.keep_unreleased;
+  if (n === undefined) return c.fail(path, 'retention needs "keep_unreleased", e.g. keep_unreleased = 3');
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > maxKeepUnreleased)
+    return c.fail(
+      [...path, "keep_unreleased"],
+      `"keep_unreleased" must be a whole number from 0 to ${maxKeepUnreleased}, got ${describe(n)}`,
+    );
+  return { keepUnreleased: n };
+}
+
 const maxExcludes = 1000;
 
 /** `exclude = ["*.log", "fixtures/"]`: gitignore-style patterns, relative to the app's directory. */
@@ -234,6 +256,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const env = stringMap(c, configBlock?.env, [...path, "config", "env"], "config env");
   const labels = stringMap(c, raw.labels, [...path, "labels"], "labels");
   const appPath = c.string(raw, "path", path, false) ?? ".";
+  const keep = retention(c, raw.retention, [...path, "retention"]);
   if (!build || !deploy || !registry || !release) return undefined;
 
   const buildPath = [...path, "build", "use", build.name];
@@ -294,6 +317,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     },
     release: { use: "router" },
     config: { env },
+    ...(keep && { retention: keep }),
   };
 }
 

@@ -151,13 +151,17 @@ export async function revokeDeploymentTokens(
   db: Kysely<Database>,
   streams: TokenStreams,
   deploymentId: string,
+  /** Only these tokens (a scale-down's stopped slots); all of the deployment's when absent. */
+  ids?: string[],
 ): Promise<number> {
+  if (ids?.length === 0) return 0;
   const rows = await db
     .updateTable("tokens")
     .set({ revoked_at: Date.now() })
     .where("kind", "=", "entrypoint")
     .where("deployment_id", "=", deploymentId)
     .where("revoked_at", "is", null)
+    .$if(ids !== undefined, (q) => q.where("id", "in", ids ?? []))
     .returning("id")
     .execute();
   streams.revoke(rows.map((r) => r.id));

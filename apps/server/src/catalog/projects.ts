@@ -5,7 +5,7 @@ import { ulid } from "ulid";
 import type { ApplicationTable, Database, ProjectTable } from "../store/schema.js";
 import { parseReleaseTargets } from "./to-proto.js";
 
-/** Creates the project if missing (touching updated_at otherwise) and returns it. */
+/** Creates the project if missing (touching updated_at otherwise; reviving a deleted one) and returns it. */
 export async function upsertProject(
   db: Kysely<Database>,
   name: string,
@@ -14,21 +14,27 @@ export async function upsertProject(
   await db
     .insertInto("projects")
     .values({ name, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column("name").doUpdateSet({ updated_at: now }))
+    .onConflict((oc) => oc.column("name").doUpdateSet({ updated_at: now, deleted_at: null }))
     .execute();
   return getProject(db, name);
 }
 
-/** The project called `name`, or NotFound naming it. */
-export async function getProject(db: Kysely<Database>, name: string): Promise<ProjectTable> {
+/** The project called `name`, or NotFound naming it (a deleted one too, unless `includeDeleted`). */
+export async function getProject(
+  db: Kysely<Database>,
+  name: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<ProjectTable> {
   const row = await db.selectFrom("projects").selectAll().where("name", "=", name).executeTakeFirst();
   if (!row) throw new ConnectError(`project "${name}" not found`, Code.NotFound);
+  if (row.deleted_at !== null && !options.includeDeleted)
+    throw new ConnectError(`project "${name}" was deleted`, Code.NotFound);
   return row;
 }
 
-/** Every project, by name. */
+/** Every project that is not deleted, by name. */
 export async function listProjects(db: Kysely<Database>): Promise<ProjectTable[]> {
-  return db.selectFrom("projects").selectAll().orderBy("name").execute();
+  return db.selectFrom("projects").selectAll().where("deleted_at", "is", null).orderBy("name").execute();
 }
 
 /** App names per project, for Project.applications. */
@@ -36,7 +42,12 @@ export async function appNamesByProject(
   db: Kysely<Database>,
   projects?: string[],
 ): Promise<Map<string, string[]>> {
-  let q = db.selectFrom("applications").select(["project", "name"]).orderBy("project").orderBy("name");
+  let q = db
+    .selectFrom("applications")
+    .select(["project", "name"])
+    .where("deleted_at", "is", null)
+    .orderBy("project")
+    .orderBy("name");
   if (projects) {
     if (projects.length === 0) return new Map();
     q = q.where("project", "in", projects);
@@ -81,7 +92,7 @@ export async function upsertApplication(
     .onConflict((oc) =>
       oc
         .columns(["project", "name"])
-        .doUpdateSet({ labels_json: labelsJson, config_json: configJson, updated_at: now }),
+        .doUpdateSet({ labels_json: labelsJson, config_json: configJson, updated_at: now, deleted_at: null }),
     )
     .execute();
   return getApplication(db, input.project, input.app);
@@ -116,10 +127,23 @@ export async function getApplicationById(db: Kysely<Database>, id: string): Prom
   return row;
 }
 
-/** The applications of a project, by name; NotFound if the project does not exist. */
-export async function listApplications(db: Kysely<Database>, project: string): Promise<ApplicationTable[]> {
-  await getProject(db, project);
-  return db.selectFrom("applications").selectAll().where("project", "=", project).orderBy("name").execute();
+/**
+ * The applications of a project, by name; NotFound if the project does not exist. Deleted apps (and a deleted
+ * project) only with `includeDeleted`: history readers still find them.
+ */
+export async function listApplications(
+  db: Kysely<Database>,
+  project: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<ApplicationTable[]> {
+  await getProject(db, project, options);
+  return db
+    .selectFrom("applications")
+    .selectAll()
+    .where("project", "=", project)
+    .$if(!options.includeDeleted, (q) => q.where("deleted_at", "is", null))
+    .orderBy("name")
+    .execute();
 }
 
 /** The deployment an app's public URL serves: the heaviest target of its current release. */

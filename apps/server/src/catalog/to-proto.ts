@@ -124,6 +124,7 @@ export function toApplicationProto(
     releasedSeq: released?.seq ?? 0,
     url: appUrl(row.project, row.name, urls),
     releasedTargets: released?.targets ?? [],
+    deletedAt: row.deleted_at ? timestampFromMs(row.deleted_at) : undefined,
   });
 }
 

@@ -15,6 +15,8 @@ export const lifecycleKinds = [
   "deployment.failed",
   "deployment.destroyed",
   "deployment.annotated",
+  "deployment.scaled",
+  "app.deleted",
   "release",
   "rollback",
   "config.applied",

@@ -4,7 +4,7 @@ import type { Database, LifecycleEventTable, LiveIntervalTable } from "../store/
 
 /**
  * The deployments (with weights) an app served at `at` (epoch ms), heaviest first; empty when nothing was
- * live. Two index seeks whatever the history's length: the latest release with from_time <= at (ties
+ * live (before its first release, or after `berth apps delete` ended its last). Two index seeks whatever the history's length: the latest release with from_time <= at (ties
  * broken by release seq), then that release's rows.
  */
 export async function liveAt(db: Kysely<Database>, appId: string, at: number): Promise<LiveIntervalTable[]> {
@@ -18,13 +18,17 @@ export async function liveAt(db: Kysely<Database>, appId: string, at: number): P
     .limit(1)
     .executeTakeFirst();
   if (!latest) return [];
-  return db
-    .selectFrom("live_intervals")
-    .selectAll()
-    .where("release_id", "=", latest.release_id)
-    .orderBy("weight", "desc")
-    .orderBy("deployment_id")
-    .execute();
+  return (
+    db
+      .selectFrom("live_intervals")
+      .selectAll()
+      .where("release_id", "=", latest.release_id)
+      // A release's rows end at the next release's time, so only a deleted app's can have ended by `at`.
+      .where((eb) => eb.or([eb("to_time", "is", null), eb("to_time", ">", at)]))
+      .orderBy("weight", "desc")
+      .orderBy("deployment_id")
+      .execute()
+  );
 }
 
 /** The app's last `limit` lifecycle events at or before `at`, newest first ("what changed just before"). */

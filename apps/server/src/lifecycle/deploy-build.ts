@@ -18,6 +18,7 @@ import { aggregateHealth } from "../platforms/process/health-state.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { BuildTable, DeploymentTable, JobTable } from "../store/schema.js";
+import { applyRetentionQuietly } from "./apply-retention.js";
 import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
 import type { Engine } from "./engine.js";
 import { JobFailure } from "./job-failure.js";
@@ -174,20 +175,27 @@ export async function deployBuild(
         .map((i) => i.lastHealthError)
         .find(Boolean) ?? "no healthy answer";
     const why = `health check did not pass within ${Math.round((stored.health.startTimeoutMs ?? 30_000) / 1000)}s: ${last}`;
-    await withLifecycleEvent(db, eventOf(row, "deployment.unhealthy", why), (trx) =>
-      trx
-        .updateTable("deployments")
-        .set({
-          status: "unhealthy",
-          error: why,
-          finished_at: Date.now(),
-          timings_json: JSON.stringify(timings),
-        })
-        .where("id", "=", row.id)
-        .execute(),
+    // Only from deploying: an app deleted meanwhile destroyed it, and that must stay so.
+    await withLifecycleEvent(
+      db,
+      (r: { numUpdatedRows: bigint }) =>
+        r.numUpdatedRows > 0n ? eventOf(row, "deployment.unhealthy", why) : undefined,
+      (trx) =>
+        trx
+          .updateTable("deployments")
+          .set({
+            status: "unhealthy",
+            error: why,
+            finished_at: Date.now(),
+            timings_json: JSON.stringify(timings),
+          })
+          .where("id", "=", row.id)
+          .where("status", "=", "deploying")
+          .executeTakeFirst(),
     );
     await publishDeployment(ctx, row.id);
     reporter.stepDone("health", why, StepStatus.ERROR);
+    await applyRetentionQuietly(ctx, engine, app.id, row.id);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }
   await withLifecycleEvent(
@@ -206,5 +214,8 @@ export async function deployBuild(
   // Its URL answers once the job says healthy: routers have been sent a table with its instances.
   await routesSettled(ctx);
   reporter.stepDone("health", `v${row.seq} healthy`);
+  // An older unreleased deployment may now be beyond the app's retention (berth.hcl `retention`); this one is
+  // spared even with keep_unreleased = 0, or `berth up` would find it destroyed when it releases it.
+  await applyRetentionQuietly(ctx, engine, app.id, row.id);
   return result;
 }

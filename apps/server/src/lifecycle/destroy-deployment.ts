@@ -15,7 +15,12 @@ import { stopInstancesForGood } from "./stop-instances.js";
 export async function destroyDeployment(
   ctx: ServerContext,
   engine: Engine,
-  input: { deploymentId: string; actor?: Pick<Caller, "tokenId" | "name"> },
+  input: {
+    deploymentId: string;
+    actor?: Pick<Caller, "tokenId" | "name">;
+    /** Why, when not a person's `berth destroy`: "retention", "app deleted". Logged and audited. */
+    reason?: string;
+  },
 ): Promise<DeploymentTable> {
   const db = ctx.store.db;
   const row = await getDeploymentRow(db, input.deploymentId);
@@ -29,38 +34,46 @@ export async function destroyDeployment(
       .executeTakeFirst();
     if (current && parseReleaseTargets(current.targets_json).some((t) => t.deploymentId === row.id))
       throw new ConnectError(
-        `${app.name} v${row.seq} is released; release another deployment before destroying it`,
+        `${app.name} v${row.seq} is released, so its public URL needs it: first release another deployment ` +
+          `(berth release vN) or roll back (berth rollback), or delete the whole app (berth apps delete ${app.name})`,
         Code.FailedPrecondition,
       );
   }
   await stopInstancesForGood(ctx, engine, row.id);
   const now = Date.now();
-  await withLifecycleEvent(
+  // Two destroys at once (retention after two releases, a person meanwhile) record it once.
+  const changed = await withLifecycleEvent(
     db,
-    {
-      kind: "deployment.destroyed",
-      project: app.project,
-      appId: app.id,
-      time: now,
-      actor: input.actor,
-      gitSha: row.git_sha,
-      buildId: row.build_id,
-      deploymentId: row.id,
-    },
+    (r: { numUpdatedRows: bigint }) =>
+      r.numUpdatedRows > 0n
+        ? {
+            kind: "deployment.destroyed",
+            project: app.project,
+            appId: app.id,
+            time: now,
+            actor: input.actor,
+            reason: input.reason ?? "",
+            gitSha: row.git_sha,
+            buildId: row.build_id,
+            deploymentId: row.id,
+          }
+        : undefined,
     (trx) =>
       trx
         .updateTable("deployments")
         .set({ status: "destroyed", destroyed_at: now })
         .where("id", "=", row.id)
-        .execute(),
+        .where("status", "!=", "destroyed")
+        .executeTakeFirst(),
   );
+  if (changed.numUpdatedRows === 0n) return getDeploymentRow(db, row.id);
   await recordAudit(db, {
     actor: input.actor,
     action: "deployment.destroy",
     project: app.project,
     app: app.name,
     target: row.id,
-    details: { seq: row.seq },
+    details: { seq: row.seq, ...(input.reason && { reason: input.reason }) },
   });
   await publishDeployment(ctx, row.id);
   return getDeploymentRow(db, row.id);

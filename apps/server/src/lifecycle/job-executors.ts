@@ -3,6 +3,7 @@ import { appUrl, urlOptionsOf } from "../catalog/urls.js";
 import { paramsFromJson } from "../jobs/job-rows.js";
 import type { JobExecutor } from "../runners/builtin-runner.js";
 import type { ServerContext } from "../server-context.js";
+import { applyRetentionQuietly } from "./apply-retention.js";
 import { deployBuild } from "./deploy-build.js";
 import { destroyDeployment } from "./destroy-deployment.js";
 import type { Engine } from "./engine.js";
@@ -30,6 +31,8 @@ export function jobExecutors(ctx: ServerContext, engine: Engine): Record<string,
         reason: p?.reason,
         actor: actorOf(job),
       });
+      // The deployment this one replaced may now be beyond the app's retention.
+      await applyRetentionQuietly(ctx, engine, row.app_id);
       const url = appUrl(job.project, job.app, urlOptionsOf(ctx));
       reporter.stepDone("release", `release #${row.seq} → ${url}`);
       return { releaseId: row.id, appUrl: url } satisfies Partial<JobResult>;

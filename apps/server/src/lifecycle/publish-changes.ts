@@ -27,20 +27,25 @@ export async function publishBuild(ctx: ServerContext, buildId: string): Promise
   ctx.events.publish({ project: b.project, app: b.app, event: { case: "build", value: b } });
 }
 
+/** Publishes an application's current row (its release, or that it was deleted). */
+export async function publishApplication(ctx: ServerContext, appId: string): Promise<void> {
+  const app = await getApplicationById(ctx.store.db, appId);
+  const [application] = await toApplicationProtos(ctx.store.db, [app], urlOptionsOf(ctx));
+  if (application)
+    ctx.events.publish({
+      project: app.project,
+      app: app.name,
+      event: { case: "application", value: application },
+    });
+}
+
 /** Publishes a release and the app (whose released deployment changed). */
 export async function publishRelease(ctx: ServerContext, releaseId: string): Promise<void> {
   const db = ctx.store.db;
   const row = await getReleaseRow(db, releaseId);
   const r = await releaseProto(db, row, urlOptionsOf(ctx));
   ctx.events.publish({ project: r.project, app: r.app, event: { case: "release", value: r } });
-  const app = await getApplicationById(db, row.app_id);
-  const [application] = await toApplicationProtos(db, [app], urlOptionsOf(ctx));
-  if (application)
-    ctx.events.publish({
-      project: r.project,
-      app: r.app,
-      event: { case: "application", value: application },
-    });
+  await publishApplication(ctx, row.app_id);
   // The deployments whose `released` flag flipped: this release's targets and the previous release's.
   const previous = await db
     .selectFrom("releases")

@@ -45,6 +45,12 @@ export function createPlatformSet(make: (name: string) => Platform): Platform {
       await Promise.all(targets.map((p) => p.destroy(deploymentId)));
       owners.delete(deploymentId);
     },
+    async scale(spec) {
+      const owner = ownerOf(spec.deploymentId);
+      if (!owner) throw new Error(`deployment ${spec.deploymentId} runs on none of this server's platforms`);
+      if (!owner.scale) throw new Error(`the ${owner.name} platform cannot change an instance count yet`);
+      await owner.scale(spec);
+    },
     instances: (deploymentId) => ownerOf(deploymentId)?.instances(deploymentId) ?? [],
     liveDeployments: () => [...platforms.values()].flatMap((p) => p.liveDeployments()),
     async resume(specs) {

@@ -104,6 +104,11 @@ export interface Platform {
   deploy(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
   /** Stops a deployment's instances for good. */
   destroy(deploymentId: string): Promise<void>;
+  /**
+   * Starts or stops instances of a running deployment until it has `spec.count` (new ones take the next slots,
+   * the highest slots stop first); resolves once they are spawned or stopped. Absent: the platform cannot.
+   */
+  scale?(spec: DeploymentSpec): Promise<void>;
   /** Instances of a deployment, as last observed. */
   instances(deploymentId: string): InstanceView[];
   /** The deployments this platform runs instances of now (what the route table lists). */

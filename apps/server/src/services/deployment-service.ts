@@ -15,6 +15,7 @@ import { listDeploymentRows } from "../history/list-history.js";
 import { annotateDeployment } from "../lifecycle/annotate-deployment.js";
 import { destroyDeployment } from "../lifecycle/destroy-deployment.js";
 import { engineOf } from "../lifecycle/engine.js";
+import { scaleDeployment } from "../lifecycle/scale-deployment.js";
 import type { ServerContext } from "../server-context.js";
 
 /** berth.v1.DeploymentService: deployment history and instances. */
@@ -79,6 +80,16 @@ export function createDeploymentService(ctx: ServerContext): ServiceImpl<typeof 
         seq: req.seq,
         pinned: req.pinned,
         note: req.note,
+        actor: getCaller(hctx),
+      });
+      return { deployment: await deploymentProto(db, row, urlOptionsOf(ctx)) };
+    },
+
+    async scaleDeployment(req, hctx) {
+      const row = await scaleDeployment(ctx, engineOf(ctx), {
+        ...requireAppRef(req.app),
+        seq: req.seq,
+        count: req.count,
         actor: getCaller(hctx),
       });
       return { deployment: await deploymentProto(db, row, urlOptionsOf(ctx)) };

@@ -25,13 +25,14 @@ const timelineKinds = [
   "deployment.unhealthy",
   "instance.crashed",
   "config.applied",
+  "app.deleted",
 ];
 
 /** berth.v1.LifecycleService: the life of a SHA and what was live at any instant. */
 export function createLifecycleService(ctx: ServerContext): ServiceImpl<typeof LifecycleService> {
   const db = ctx.store.db;
   const appsOf = async (project: string, app: string): Promise<ApplicationTable[]> =>
-    app ? [await getApplication(db, project, app)] : listApplications(db, project);
+    app ? [await getApplication(db, project, app)] : listApplications(db, project, { includeDeleted: true });
 
   return {
     async getShaLifecycle(req) {

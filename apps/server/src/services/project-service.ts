@@ -1,5 +1,6 @@
 import type { ProjectService } from "@berth/proto";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { getCaller } from "../auth/caller.js";
 import { requireAppRef, resolveAppRef } from "../catalog/app-ref.js";
 import { toApplicationProtos } from "../catalog/application-protos.js";
 import {
@@ -12,6 +13,9 @@ import {
 } from "../catalog/projects.js";
 import { toProjectProto } from "../catalog/to-proto.js";
 import { urlOptionsOf } from "../catalog/urls.js";
+import { deleteApplication } from "../lifecycle/delete-application.js";
+import { deleteProject } from "../lifecycle/delete-project.js";
+import { engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
 /** berth.v1.ProjectService: projects and their applications, upserted from berth.hcl. */
@@ -57,6 +61,18 @@ export function createProjectService(ctx: ServerContext): ServiceImpl<typeof Pro
       const row = await resolveAppRef(db, req.app);
       const [application] = await toApplicationProtos(db, [row], urlOptionsOf(ctx));
       return { application };
+    },
+
+    async deleteApplication(req, hctx) {
+      const destroyedSeqs = await deleteApplication(ctx, engineOf(ctx), {
+        ...requireAppRef(req.app),
+        actor: getCaller(hctx),
+      });
+      return { destroyedSeqs };
+    },
+
+    async deleteProject(req, hctx) {
+      return deleteProject(ctx, engineOf(ctx), { project: req.name, actor: getCaller(hctx) });
     },
   };
 }

@@ -7,6 +7,8 @@ import { getReleaseRow } from "../history/get-history.js";
 import { releaseProto, releaseProtos } from "../history/history-protos.js";
 import { historyQueryFrom } from "../history/history-query.js";
 import { listReleaseRows } from "../history/list-history.js";
+import { applyRetentionQuietly } from "../lifecycle/apply-retention.js";
+import { engineOf } from "../lifecycle/engine.js";
 import { releaseDeployment, rollbackRelease } from "../lifecycle/release-deployment.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -27,12 +29,14 @@ export function createReleaseService(ctx: ServerContext): ServiceImpl<typeof Rel
         reason: req.reason,
         actor: caller,
       });
+      await applyRetentionQuietly(ctx, engineOf(ctx), row.app_id);
       return { release: await releaseProto(db, row, urlOptionsOf(ctx)) };
     },
 
     async rollback(req, hctx) {
       const { project, app } = requireAppRef(req.app);
       const row = await rollbackRelease(ctx, { project, app, reason: req.reason, actor: getCaller(hctx) });
+      await applyRetentionQuietly(ctx, engineOf(ctx), row.app_id);
       return { release: await releaseProto(db, row, urlOptionsOf(ctx)) };
     },
 

@@ -6,6 +6,7 @@ import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
 import * as deploymentNotes from "./migrations/005-deployment-notes.js";
 import * as rollouts from "./migrations/006-rollouts.js";
 import * as instanceNativeIds from "./migrations/007-instance-native-ids.js";
+import * as deletedApps from "./migrations/008-deleted-apps.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "005-deployment-notes": deploymentNotes,
   "006-rollouts": rollouts,
   "007-instance-native-ids": instanceNativeIds,
+  "008-deleted-apps": deletedApps,
 };
 
 /**

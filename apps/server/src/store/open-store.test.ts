@@ -31,6 +31,7 @@ const migrationNames = [
   "005-deployment-notes",
   "006-rollouts",
   "007-instance-native-ids",
+  "008-deleted-apps",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
@@ -44,7 +45,7 @@ describe.each(storeDialects)("store on %s", (dialect) => {
     const now = 1_765_000_000_000;
     await db.insertInto("projects").values({ name: "shop", created_at: now, updated_at: now }).execute();
     const project = await db.selectFrom("projects").selectAll().executeTakeFirstOrThrow();
-    expect(project).toEqual({ name: "shop", created_at: now, updated_at: now });
+    expect(project).toEqual({ name: "shop", created_at: now, updated_at: now, deleted_at: null });
     const count = await db
       .selectFrom("projects")
       .select((eb) => eb.fn.countAll().as("n"))
@@ -68,7 +69,7 @@ describe.each(storeDialects)("a database migrated by a newer server, on %s", (di
     const reopen =
       opened.store.dialect === "postgres" ? { url: opened.url ?? "" } : { path: opened.store.name };
     await expect(openStore(reopen)).rejects.toThrow(
-      "has schema version 999-from-the-future, newer than this server's 007-instance-native-ids (unknown migrations: 999-from-the-future)",
+      "has schema version 999-from-the-future, newer than this server's 008-deleted-apps (unknown migrations: 999-from-the-future)",
     );
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual([...migrationNames, "999-from-the-future"]);

@@ -13,6 +13,8 @@ export interface ProjectTable {
   name: string;
   created_at: number;
   updated_at: number;
+  /** Set by `berth projects delete`; the row stays so history and audit keep their names. */
+  deleted_at: number | null;
 }
 
 export interface ApplicationTable {
@@ -25,6 +27,8 @@ export interface ApplicationTable {
   current_release_id: string | null;
   created_at: number;
   updated_at: number;
+  /** Set by `berth apps delete`: listed nowhere, its history stays; `berth up` of the same name revives it. */
+  deleted_at: number | null;
 }
 
 export interface BuildTable extends GitColumns {

@@ -26,6 +26,7 @@ const deployer: MethodPolicy = { kinds: ["login"], role: "deployer" };
 const admin: MethodPolicy = { kinds: ["login"], role: "admin" };
 const browserViewer: MethodPolicy = { ...viewer, browser: true };
 const browserDeployer: MethodPolicy = { ...deployer, browser: true };
+const browserAdmin: MethodPolicy = { ...admin, browser: true };
 
 /**
  * The authorisation table, keyed by "<service type name>/<method name>".
@@ -52,6 +53,8 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.ProjectService/UpsertApplication": deployer,
   "berth.v1.ProjectService/ListApplications": browserViewer,
   "berth.v1.ProjectService/GetApplication": browserViewer,
+  "berth.v1.ProjectService/DeleteApplication": browserAdmin,
+  "berth.v1.ProjectService/DeleteProject": browserAdmin,
 
   "berth.v1.BuildService/GetBuild": viewer,
   "berth.v1.BuildService/ListBuilds": browserViewer,
@@ -61,6 +64,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.DeploymentService/ListInstances": browserViewer,
   "berth.v1.DeploymentService/ListCommitsBetween": browserViewer,
   "berth.v1.DeploymentService/DestroyDeployment": browserDeployer,
+  "berth.v1.DeploymentService/ScaleDeployment": browserDeployer,
 
   "berth.v1.ReleaseService/Release": browserDeployer,
   "berth.v1.ReleaseService/Rollback": browserDeployer,

@@ -36,6 +36,8 @@ interface Running {
   spec: DeploymentSpec;
   docker: Docker;
   instances: ContainerInstance[];
+  /** The scale in progress: a container takes its slot only once created, so scales take turns. */
+  scaling?: Promise<void>;
 }
 
 /**
@@ -198,6 +200,52 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
     );
   }
 
+  /** Starts containers in the next slots or removes the highest, until the deployment has `spec.count`. */
+  async function scaleRun(run: Running, spec: DeploymentSpec): Promise<void> {
+    const current = run.instances.length;
+    if (spec.count > current) {
+      // The deployment's image is already built (its tag covers artifact, base image and entrypoint).
+      const image = await ensureImage(run.docker, spec, {
+        baseImage: String(spec.options?.image ?? ""),
+        entrypointDir,
+        workDir: join(options.dir, ".docker"),
+      });
+      await Promise.all(
+        Array.from({ length: spec.count - current }, (_, i) => startNew(run, image, current + i)),
+      );
+      // Destroyed while these started (its containers were listed before they existed): remove them too.
+      if (deployments.get(spec.deploymentId) !== run) {
+        for (const inst of run.instances) inst?.close();
+        await removeContainers(run.docker, spec.deploymentId, true);
+        throw new Error(`deployment ${spec.deploymentId} was destroyed while it scaled`);
+      }
+      return;
+    }
+    const removed = run.instances.splice(spec.count).filter(Boolean);
+    if (removed.length === 0) return;
+    for (const inst of removed) inst.close();
+    await Promise.all(
+      removed.map(async (inst) => {
+        const container = run.docker.getContainer(inst.containerId);
+        await container.stop({ t: graceSeconds }).catch(() => undefined);
+        await container.remove({ force: true }).catch((err: { statusCode?: number }) => {
+          if (err.statusCode !== 404) throw err;
+        });
+      }),
+    );
+    await Promise.all(removed.map((i) => writes.get(i.view.id)));
+    // Their slots may be taken again by a later scale-up; a stopped row would then stand beside the new one.
+    await db
+      .deleteFrom("instances")
+      .where(
+        "id",
+        "in",
+        removed.map((i) => i.view.id),
+      )
+      .execute();
+    notify(spec.deploymentId);
+  }
+
   return {
     name: "docker",
     async deploy(spec, signal) {
@@ -236,6 +284,13 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
         .where("deployment_id", "=", deploymentId)
         .execute();
       notify(deploymentId);
+    },
+    async scale(spec) {
+      const run = deployments.get(spec.deploymentId);
+      if (!run) throw new Error(`deployment ${spec.deploymentId} has no containers on this server`);
+      const turn = (run.scaling ?? Promise.resolve()).then(() => scaleRun(run, spec));
+      run.scaling = turn.catch(() => undefined);
+      await turn;
     },
     instances(deploymentId) {
       return (deployments.get(deploymentId)?.instances ?? []).filter(Boolean).map((i) => ({ ...i.view }));

@@ -201,6 +201,38 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       await rm(join(root, "app"), { recursive: true, force: true });
       for (const l of listeners) l(deploymentId);
     },
+    async scale(spec) {
+      const sups = deployments.get(spec.deploymentId);
+      if (!sups) throw new Error(`deployment ${spec.deploymentId} has no instances on this host`);
+      if (spec.count > sups.length) {
+        const root = join(options.dir, spec.deploymentId);
+        const added = Array.from({ length: spec.count - sups.length }, (_, i) =>
+          supervisor(spec, newView(spec, root, sups.length + i)),
+        );
+        sups.push(...added);
+        await Promise.all(added.map((s) => s.start()));
+        // Destroyed while these started: nobody else would ever stop them.
+        if (deployments.get(spec.deploymentId) !== sups) {
+          await Promise.all(added.map((s) => s.stop()));
+          throw new Error(`deployment ${spec.deploymentId} was destroyed while it scaled`);
+        }
+        return;
+      }
+      const removed = sups.splice(spec.count);
+      if (removed.length === 0) return;
+      await Promise.all(removed.map((s) => s.stop()));
+      await Promise.all(removed.map((s) => writes.get(s.view.id)));
+      // Their slots may be taken again by a later scale-up; a stopped row would then stand beside the new one.
+      await db
+        .deleteFrom("instances")
+        .where(
+          "id",
+          "in",
+          removed.map((s) => s.view.id),
+        )
+        .execute();
+      for (const l of listeners) l(spec.deploymentId);
+    },
     instances(deploymentId) {
       return (deployments.get(deploymentId) ?? []).map((s) => ({ ...s.view }));
     },

@@ -6,6 +6,8 @@ export type Action =
   | "rollback"
   | "destroy"
   | "annotate"
+  | "scale"
+  | "delete"
   | "exec"
   | "config.write"
   | "secret.reveal";
@@ -15,6 +17,8 @@ const needs: Record<Action, Viewer["role"]> = {
   rollback: "deployer",
   destroy: "deployer",
   annotate: "deployer",
+  scale: "deployer",
+  delete: "admin",
   exec: "deployer",
   "config.write": "deployer",
   "secret.reveal": "admin",

@@ -22,7 +22,7 @@ export function DestroyButton({ app, deployment }: { app: string; deployment: De
   });
   if (deployment.status === DeploymentStatus.DESTROYED) return null;
   const reason = deployment.released
-    ? "The released deployment cannot be destroyed; release another one first."
+    ? "The released deployment cannot be destroyed: release another one or roll back first, or delete the app."
     : deniedReason(viewer?.role, "destroy");
   return (
     <>

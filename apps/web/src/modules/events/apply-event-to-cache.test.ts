@@ -5,11 +5,14 @@ import {
   DeploymentStatus,
   InstanceSchema,
   InstanceState,
+  ListApplicationsResponseSchema,
   ListDeploymentsResponseSchema,
   ListInstancesResponseSchema,
+  ProjectService,
   WatchEventsResponseSchema,
 } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createRouterTransport } from "@connectrpc/connect";
 import { createConnectQueryKey } from "@connectrpc/connect-query";
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
@@ -75,6 +78,35 @@ describe("applyEventToCache", () => {
       false,
       true,
     ]);
+  });
+
+  it("makes the project's app list refetch when an app is deleted, not when it is released", () => {
+    const client = new QueryClient();
+    const key = createConnectQueryKey({
+      schema: ProjectService.method.listApplications,
+      transport,
+      input: { project: "shop" },
+      cardinality: "finite",
+    });
+    client.setQueryData(key, create(ListApplicationsResponseSchema, { applications: [] }));
+    const send = (deletedAt?: number) =>
+      applyEventToCache(
+        client,
+        create(WatchEventsResponseSchema, {
+          event: {
+            case: "application",
+            value: create(ApplicationSchema, {
+              project: "shop",
+              name: "web",
+              ...(deletedAt && { deletedAt: timestampFromMs(deletedAt) }),
+            }),
+          },
+        }),
+      );
+    send();
+    expect(client.getQueryState(key)?.isInvalidated).toBe(false);
+    send(1_765_000_000_000);
+    expect(client.getQueryState(key)?.isInvalidated).toBe(true);
   });
 
   it("routes instance events to their deployment's instance list", () => {

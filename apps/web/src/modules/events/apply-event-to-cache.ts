@@ -122,6 +122,11 @@ export function applyEventToCache(client: QueryClient, event: WatchEventsRespons
       // deployment's instances, which no event carries.
       void client.invalidateQueries({ queryKey: methodKey(DeploymentService.method.getDeployment) });
       void client.invalidateQueries({ queryKey: methodKey(DashboardService.method.getAppOverview) });
+      // A deleted app leaves the project's list (and may leave its project empty): lists refetch.
+      if (application.deletedAt) {
+        void client.invalidateQueries({ queryKey: methodKey(ProjectService.method.listApplications) });
+        void client.invalidateQueries({ queryKey: methodKey(ProjectService.method.listProjects) });
+      }
       break;
     }
     case "build": {

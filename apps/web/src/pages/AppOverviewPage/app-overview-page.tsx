@@ -18,6 +18,7 @@ import {
   jobTone,
 } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { DeleteAppButton } from "../../modules/cleanup/delete-app-button.js";
 import { LiveAtCard } from "../../modules/lifecycle/live-at-card.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 import { RolloutCard } from "../../modules/release/rollout-card.js";
@@ -206,6 +207,9 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
             ))}
           </ul>
         </Card>
+      </div>
+      <div className="flex justify-end">
+        <DeleteAppButton project={project} app={app} />
       </div>
     </div>
   );

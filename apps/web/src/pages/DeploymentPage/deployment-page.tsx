@@ -15,6 +15,7 @@ import { tsMs } from "../../lib/proto-time.js";
 import { configRevisionText } from "../../modules/deployments/config-revision-text.js";
 import { DestroyButton } from "../../modules/deployments/destroy-button.js";
 import { PinControl } from "../../modules/deployments/pin-control.js";
+import { ScaleControl } from "../../modules/deployments/scale-control.js";
 import { JobOutput } from "../../modules/jobs/job-output.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 
@@ -117,6 +118,7 @@ function DeploymentDetail({
         </Card>
       </div>
       <Card title={`Instances (${d.instanceCount})`}>
+        <ScaleControl project={project} app={app} deployment={d} />
         {instances.isPending && instances.fetchStatus !== "idle" ? (
           <LoadingState label="Loading instances…" />
         ) : null}

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { useQuery } from "@connectrpc/connect-query";
 import { Link, useParams } from "wouter";
 import { tsMs } from "../../lib/proto-time.js";
+import { DeleteProjectButton } from "../../modules/cleanup/delete-project-button.js";
 
 /** A project's apps with their released version and URL. */
 export function ProjectPage() {
@@ -14,12 +15,15 @@ export function ProjectPage() {
     <div>
       <div className="mb-4 flex items-center justify-between">
         <h1 className="text-xl font-semibold">{project}</h1>
-        <Link
-          to={`/p/${project}/config`}
-          className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
-        >
-          Project config
-        </Link>
+        <div className="flex items-center gap-3">
+          <Link
+            to={`/p/${project}/config`}
+            className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Project config
+          </Link>
+          <DeleteProjectButton project={project} />
+        </div>
       </div>
       {isPending ? <LoadingState label="Loading apps…" /> : null}
       {error ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}

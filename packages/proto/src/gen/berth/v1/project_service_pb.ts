@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_project_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"Ch5iZXJ0aC92MS9wcm9qZWN0X3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0BCgdQcm9qZWN0EgwKBG5hbWUYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYXBwbGljYXRpb25zGAQgAygJIvkCCgtBcHBsaWNhdGlvbhIPCgdwcm9qZWN0GAEgASgJEgwKBG5hbWUYAiABKAkSMQoGbGFiZWxzGAMgAygLMiEuYmVydGgudjEuQXBwbGljYXRpb24uTGFiZWxzRW50cnkSEwoLY29uZmlnX2pzb24YBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoWcmVsZWFzZWRfZGVwbG95bWVudF9pZBgHIAEoCRIUCgxyZWxlYXNlZF9zZXEYCCABKA0SCwoDdXJsGAkgASgJEjEKEHJlbGVhc2VkX3RhcmdldHMYCiADKAsyFy5iZXJ0aC52MS5SZWxlYXNlVGFyZ2V0Gi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUAoUVXBzZXJ0UHJvamVjdFJlcXVlc3QSOAoEbmFtZRgBIAEoCUIqukgnciUQARg/Mh9eW2EtejAtOV0oW2EtejAtOS1dKlthLXowLTldKT8kIjsKFVVwc2VydFByb2plY3RSZXNwb25zZRIiCgdwcm9qZWN0GAEgASgLMhEuYmVydGgudjEuUHJvamVjdCIVChNMaXN0UHJvamVjdHNSZXF1ZXN0IjsKFExpc3RQcm9qZWN0c1Jlc3BvbnNlEiMKCHByb2plY3RzGAEgAygLMhEuYmVydGgudjEuUHJvamVjdCIsChFHZXRQcm9qZWN0UmVxdWVzdBIXCgRuYW1lGAEgASgJQgm6SAZyBBABGD8iOAoSR2V0UHJvamVjdFJlc3BvbnNlEiIKB3Byb2plY3QYASABKAsyES5iZXJ0aC52MS5Qcm9qZWN0IukBChhVcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESVwoGbGFiZWxzGAIgAygLMi4uYmVydGgudjEuVXBzZXJ0QXBwbGljYXRpb25SZXF1ZXN0LkxhYmVsc0VudHJ5Qhe6SBSaAREQQCIGcgQQARg/KgVyAxj/ARIeCgtjb25maWdfanNvbhgDIAEoCUIJukgGcgQYgIAEGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRwoZVXBzZXJ0QXBwbGljYXRpb25SZXNwb25zZRIqCgthcHBsaWNhdGlvbhgBIAEoCzIVLmJlcnRoLnYxLkFwcGxpY2F0aW9uIjUKF0xpc3RBcHBsaWNhdGlvbnNSZXF1ZXN0EhoKB3Byb2plY3QYASABKAlCCbpIBnIEEAEYPyJHChhMaXN0QXBwbGljYXRpb25zUmVzcG9uc2USKwoMYXBwbGljYXRpb25zGAEgAygLMhUuYmVydGgudjEuQXBwbGljYXRpb24iPgoVR2V0QXBwbGljYXRpb25SZXF1ZXN0EiUKA2FwcBgBIAEoCzIQLmJlcnRoLnYxLkFwcFJlZkIGukgDyAEBIkQKFkdldEFwcGxpY2F0aW9uUmVzcG9uc2USKgoLYXBwbGljYXRpb24YASABKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbjKIBAoOUHJvamVjdFNlcnZpY2USUAoNVXBzZXJ0UHJvamVjdBIeLmJlcnRoLnYxLlVwc2VydFByb2plY3RSZXF1ZXN0Gh8uYmVydGgudjEuVXBzZXJ0UHJvamVjdFJlc3BvbnNlEk0KDExpc3RQcm9qZWN0cxIdLmJlcnRoLnYxLkxpc3RQcm9qZWN0c1JlcXVlc3QaHi5iZXJ0aC52MS5MaXN0UHJvamVjdHNSZXNwb25zZRJHCgpHZXRQcm9qZWN0EhsuYmVydGgudjEuR2V0UHJvamVjdFJlcXVlc3QaHC5iZXJ0aC52MS5HZXRQcm9qZWN0UmVzcG9uc2USXAoRVXBzZXJ0QXBwbGljYXRpb24SIi5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QaIy5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlc3BvbnNlElkKEExpc3RBcHBsaWNhdGlvbnMSIS5iZXJ0aC52MS5MaXN0QXBwbGljYXRpb25zUmVxdWVzdBoiLmJlcnRoLnYxLkxpc3RBcHBsaWNhdGlvbnNSZXNwb25zZRJTCg5HZXRBcHBsaWNhdGlvbhIfLmJlcnRoLnYxLkdldEFwcGxpY2F0aW9uUmVxdWVzdBogLmJlcnRoLnYxLkdldEFwcGxpY2F0aW9uUmVzcG9uc2ViBnByb3RvMw",
+		"Ch5iZXJ0aC92MS9wcm9qZWN0X3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0BCgdQcm9qZWN0EgwKBG5hbWUYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYXBwbGljYXRpb25zGAQgAygJIqkDCgtBcHBsaWNhdGlvbhIPCgdwcm9qZWN0GAEgASgJEgwKBG5hbWUYAiABKAkSMQoGbGFiZWxzGAMgAygLMiEuYmVydGgudjEuQXBwbGljYXRpb24uTGFiZWxzRW50cnkSEwoLY29uZmlnX2pzb24YBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoWcmVsZWFzZWRfZGVwbG95bWVudF9pZBgHIAEoCRIUCgxyZWxlYXNlZF9zZXEYCCABKA0SCwoDdXJsGAkgASgJEjEKEHJlbGVhc2VkX3RhcmdldHMYCiADKAsyFy5iZXJ0aC52MS5SZWxlYXNlVGFyZ2V0Ei4KCmRlbGV0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUAoUVXBzZXJ0UHJvamVjdFJlcXVlc3QSOAoEbmFtZRgBIAEoCUIqukgnciUQARg/Mh9eW2EtejAtOV0oW2EtejAtOS1dKlthLXowLTldKT8kIjsKFVVwc2VydFByb2plY3RSZXNwb25zZRIiCgdwcm9qZWN0GAEgASgLMhEuYmVydGgudjEuUHJvamVjdCIVChNMaXN0UHJvamVjdHNSZXF1ZXN0IjsKFExpc3RQcm9qZWN0c1Jlc3BvbnNlEiMKCHByb2plY3RzGAEgAygLMhEuYmVydGgudjEuUHJvamVjdCIsChFHZXRQcm9qZWN0UmVxdWVzdBIXCgRuYW1lGAEgASgJQgm6SAZyBBABGD8iOAoSR2V0UHJvamVjdFJlc3BvbnNlEiIKB3Byb2plY3QYASABKAsyES5iZXJ0aC52MS5Qcm9qZWN0IukBChhVcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESVwoGbGFiZWxzGAIgAygLMi4uYmVydGgudjEuVXBzZXJ0QXBwbGljYXRpb25SZXF1ZXN0LkxhYmVsc0VudHJ5Qhe6SBSaAREQQCIGcgQQARg/KgVyAxj/ARIeCgtjb25maWdfanNvbhgDIAEoCUIJukgGcgQYgIAEGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRwoZVXBzZXJ0QXBwbGljYXRpb25SZXNwb25zZRIqCgthcHBsaWNhdGlvbhgBIAEoCzIVLmJlcnRoLnYxLkFwcGxpY2F0aW9uIjUKF0xpc3RBcHBsaWNhdGlvbnNSZXF1ZXN0EhoKB3Byb2plY3QYASABKAlCCbpIBnIEEAEYPyJHChhMaXN0QXBwbGljYXRpb25zUmVzcG9uc2USKwoMYXBwbGljYXRpb25zGAEgAygLMhUuYmVydGgudjEuQXBwbGljYXRpb24iPgoVR2V0QXBwbGljYXRpb25SZXF1ZXN0EiUKA2FwcBgBIAEoCzIQLmJlcnRoLnYxLkFwcFJlZkIGukgDyAEBIkQKFkdldEFwcGxpY2F0aW9uUmVzcG9uc2USKgoLYXBwbGljYXRpb24YASABKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbiJBChhEZWxldGVBcHBsaWNhdGlvblJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQEiMwoZRGVsZXRlQXBwbGljYXRpb25SZXNwb25zZRIWCg5kZXN0cm95ZWRfc2VxcxgBIAMoDSIvChREZWxldGVQcm9qZWN0UmVxdWVzdBIXCgRuYW1lGAEgASgJQgm6SAZyBBABGD8iTAoVRGVsZXRlUHJvamVjdFJlc3BvbnNlEhQKDGFwcGxpY2F0aW9ucxgBIAMoCRIdChVkZXN0cm95ZWRfZGVwbG95bWVudHMYAiABKA0yuAUKDlByb2plY3RTZXJ2aWNlElAKDVVwc2VydFByb2plY3QSHi5iZXJ0aC52MS5VcHNlcnRQcm9qZWN0UmVxdWVzdBofLmJlcnRoLnYxLlVwc2VydFByb2plY3RSZXNwb25zZRJNCgxMaXN0UHJvamVjdHMSHS5iZXJ0aC52MS5MaXN0UHJvamVjdHNSZXF1ZXN0Gh4uYmVydGgudjEuTGlzdFByb2plY3RzUmVzcG9uc2USRwoKR2V0UHJvamVjdBIbLmJlcnRoLnYxLkdldFByb2plY3RSZXF1ZXN0GhwuYmVydGgudjEuR2V0UHJvamVjdFJlc3BvbnNlElwKEVVwc2VydEFwcGxpY2F0aW9uEiIuYmVydGgudjEuVXBzZXJ0QXBwbGljYXRpb25SZXF1ZXN0GiMuYmVydGgudjEuVXBzZXJ0QXBwbGljYXRpb25SZXNwb25zZRJZChBMaXN0QXBwbGljYXRpb25zEiEuYmVydGgudjEuTGlzdEFwcGxpY2F0aW9uc1JlcXVlc3QaIi5iZXJ0aC52MS5MaXN0QXBwbGljYXRpb25zUmVzcG9uc2USUwoOR2V0QXBwbGljYXRpb24SHy5iZXJ0aC52MS5HZXRBcHBsaWNhdGlvblJlcXVlc3QaIC5iZXJ0aC52MS5HZXRBcHBsaWNhdGlvblJlc3BvbnNlElwKEURlbGV0ZUFwcGxpY2F0aW9uEiIuYmVydGgudjEuRGVsZXRlQXBwbGljYXRpb25SZXF1ZXN0GiMuYmVydGgudjEuRGVsZXRlQXBwbGljYXRpb25SZXNwb25zZRJQCg1EZWxldGVQcm9qZWN0Eh4uYmVydGgudjEuRGVsZXRlUHJvamVjdFJlcXVlc3QaHy5iZXJ0aC52MS5EZWxldGVQcm9qZWN0UmVzcG9uc2ViBnByb3RvMw",
 		[
 			file_berth_v1_common,
 			file_berth_v1_release_service,
@@ -130,6 +130,13 @@ export type Application = Message<"berth.v1.Application"> & {
 	 * @generated from field: repeated berth.v1.ReleaseTarget released_targets = 10;
 	 */
 	releasedTargets: ReleaseTarget[];
+
+	/**
+	 * Set once `berth apps delete` removed it (only seen in live events: lists leave deleted apps out).
+	 *
+	 * @generated from field: google.protobuf.Timestamp deleted_at = 11;
+	 */
+	deletedAt?: Timestamp | undefined;
 };
 
 /**
@@ -369,6 +376,92 @@ export const GetApplicationResponseSchema: GenMessage<GetApplicationResponse> =
 	messageDesc(file_berth_v1_project_service, 13);
 
 /**
+ * @generated from message berth.v1.DeleteApplicationRequest
+ */
+export type DeleteApplicationRequest =
+	Message<"berth.v1.DeleteApplicationRequest"> & {
+		/**
+		 * @generated from field: berth.v1.AppRef app = 1;
+		 */
+		app?: AppRef | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.DeleteApplicationRequest.
+ * Use `create(DeleteApplicationRequestSchema)` to create a new message.
+ */
+export const DeleteApplicationRequestSchema: GenMessage<DeleteApplicationRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 14);
+
+/**
+ * @generated from message berth.v1.DeleteApplicationResponse
+ */
+export type DeleteApplicationResponse =
+	Message<"berth.v1.DeleteApplicationResponse"> & {
+		/**
+		 * The vN of each deployment the delete destroyed (those still running).
+		 *
+		 * @generated from field: repeated uint32 destroyed_seqs = 1;
+		 */
+		destroyedSeqs: number[];
+	};
+
+/**
+ * Describes the message berth.v1.DeleteApplicationResponse.
+ * Use `create(DeleteApplicationResponseSchema)` to create a new message.
+ */
+export const DeleteApplicationResponseSchema: GenMessage<DeleteApplicationResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 15);
+
+/**
+ * @generated from message berth.v1.DeleteProjectRequest
+ */
+export type DeleteProjectRequest = Message<"berth.v1.DeleteProjectRequest"> & {
+	/**
+	 * @generated from field: string name = 1;
+	 */
+	name: string;
+};
+
+/**
+ * Describes the message berth.v1.DeleteProjectRequest.
+ * Use `create(DeleteProjectRequestSchema)` to create a new message.
+ */
+export const DeleteProjectRequestSchema: GenMessage<DeleteProjectRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 16);
+
+/**
+ * @generated from message berth.v1.DeleteProjectResponse
+ */
+export type DeleteProjectResponse =
+	Message<"berth.v1.DeleteProjectResponse"> & {
+		/**
+		 * The apps the delete removed, by name.
+		 *
+		 * @generated from field: repeated string applications = 1;
+		 */
+		applications: string[];
+
+		/**
+		 * How many deployments it destroyed across them.
+		 *
+		 * @generated from field: uint32 destroyed_deployments = 2;
+		 */
+		destroyedDeployments: number;
+	};
+
+/**
+ * Describes the message berth.v1.DeleteProjectResponse.
+ * Use `create(DeleteProjectResponseSchema)` to create a new message.
+ */
+export const DeleteProjectResponseSchema: GenMessage<DeleteProjectResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 17);
+
+/**
  * Projects and their applications.
  *
  * @generated from service berth.v1.ProjectService
@@ -421,5 +514,26 @@ export const ProjectService: GenService<{
 		methodKind: "unary";
 		input: typeof GetApplicationRequestSchema;
 		output: typeof GetApplicationResponseSchema;
+	};
+	/**
+	 * Stops every instance of the app, destroys its deployments, takes its public URL down and marks it deleted.
+	 * Its history and audit trail stay readable; a later `berth up` of the same name starts it afresh.
+	 *
+	 * @generated from rpc berth.v1.ProjectService.DeleteApplication
+	 */
+	deleteApplication: {
+		methodKind: "unary";
+		input: typeof DeleteApplicationRequestSchema;
+		output: typeof DeleteApplicationResponseSchema;
+	};
+	/**
+	 * DeleteApplication for every app of the project, then marks the project deleted.
+	 *
+	 * @generated from rpc berth.v1.ProjectService.DeleteProject
+	 */
+	deleteProject: {
+		methodKind: "unary";
+		input: typeof DeleteProjectRequestSchema;
+		output: typeof DeleteProjectResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_project_service, 0);
