@@ -11,6 +11,7 @@ import {
   JobService,
   LifecycleService,
   LogService,
+  NotificationService,
   ProjectService,
   ReleaseService,
   RouterService,
@@ -34,6 +35,7 @@ import { createExecService } from "./exec-service.js";
 import { createJobService } from "./job-service.js";
 import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
+import { createNotificationService } from "./notification-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
 import { createRouterService } from "./router-service.js";
@@ -57,6 +59,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(RunnerService, createRunnerService(ctx));
   router.service(RouterService, createRouterService(ctx));
   router.service(ArtifactService, createArtifactService(ctx));
+  router.service(NotificationService, createNotificationService(ctx));
 
   // Keep these last: they describe whatever was registered above.
   const services = () => servedServices(router);

@@ -1,0 +1,109 @@
+// Sends queued notifications in the background: polls the outbox for due deliveries, sends a few at a time,
+// records every attempt. Nothing here can reach a deployment: failures end as attempt rows.
+import { setTimeout as sleep } from "node:timers/promises";
+import { urlOptionsOf } from "../catalog/urls.js";
+import type { ServerContext } from "../server-context.js";
+import { type ClaimedDelivery, claimDueDeliveries, recordAttempt, releaseClaim } from "./delivery-outbox.js";
+import type { NotificationPayload } from "./notification-payload.js";
+import { type NotificationFormat, renderBody, withUrls } from "./render-notification.js";
+import { defaultRetryOptions, type RetryOptions } from "./retry-schedule.js";
+import { sendNotification } from "./send-notification.js";
+
+export interface NotificationDispatchOptions extends RetryOptions {
+  /** How often the outbox is checked for due deliveries. Default 1 s. */
+  pollMs: number;
+  /** How long one attempt may take before it counts as failed. Default 10 s. */
+  attemptTimeoutMs: number;
+  /** Attempts in flight at once. Default 8. */
+  concurrency: number;
+}
+
+export const defaultDispatchOptions: NotificationDispatchOptions = {
+  ...defaultRetryOptions,
+  pollMs: 1_000,
+  attemptTimeoutMs: 10_000,
+  concurrency: 8,
+};
+
+/** The running dispatcher: `wake()` checks the outbox now (after a redelivery); `stop()` ends it. */
+export interface NotificationDispatcher {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts sending the outbox's deliveries until stopped or the server shuts down. */
+export function startNotificationDispatcher(
+  ctx: ServerContext,
+  overrides: Partial<NotificationDispatchOptions> = {},
+): NotificationDispatcher {
+  const options = { ...defaultDispatchOptions, ...overrides };
+  const db = ctx.store.db;
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([stopping.signal, ctx.shutdownSignal]);
+  // Past the attempt's own time limit, so a claim never ends while its attempt may still be sending.
+  const leaseMs = options.attemptTimeoutMs + 5_000;
+  const inFlight = new Set<Promise<void>>();
+  let nudge = new AbortController();
+  const wake = () => nudge.abort();
+  signal.addEventListener("abort", wake, { once: true });
+
+  async function attempt(claim: ClaimedDelivery): Promise<void> {
+    const sub = await db
+      .selectFrom("notification_subscriptions")
+      .selectAll()
+      .where("id", "=", claim.row.subscription_id)
+      .executeTakeFirst();
+    // Deleted meanwhile: its deliveries went with it.
+    if (!sub) return;
+    const payload = withUrls(JSON.parse(claim.row.payload_json) as NotificationPayload, urlOptionsOf(ctx));
+    const format = sub.format as NotificationFormat;
+    const time = Date.now();
+    const result = await sendNotification({
+      url: sub.url,
+      format,
+      id: claim.row.id,
+      body: renderBody(format, payload),
+      secret: sub.secret,
+      timeoutMs: options.attemptTimeoutMs,
+      signal,
+    });
+    if (signal.aborted && !result.ok) return releaseClaim(db, claim);
+    await recordAttempt(db, claim, time, result, options);
+  }
+
+  function start(claim: ClaimedDelivery): void {
+    const p = attempt(claim)
+      .catch((err) =>
+        ctx.logger.warn({ err, delivery: claim.row.id }, "recording a notification attempt failed"),
+      )
+      .finally(() => {
+        inFlight.delete(p);
+        wake();
+      });
+    inFlight.add(p);
+  }
+
+  const loop = (async () => {
+    while (!signal.aborted) {
+      try {
+        const free = options.concurrency - inFlight.size;
+        if (free > 0)
+          for (const claim of await claimDueDeliveries(db, Date.now(), free, leaseMs)) start(claim);
+      } catch (err) {
+        if (!signal.aborted) ctx.logger.warn({ err }, "reading the notification outbox failed");
+      }
+      if (signal.aborted) break;
+      nudge = new AbortController();
+      await sleep(options.pollMs, undefined, { signal: nudge.signal }).catch(() => {});
+    }
+  })();
+
+  return {
+    wake,
+    async stop() {
+      stopping.abort();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
