@@ -8,6 +8,7 @@ export type Action =
   | "annotate"
   | "exec"
   | "config.write"
+  | "notifications.write"
   | "secret.reveal";
 
 const needs: Record<Action, Viewer["role"]> = {
@@ -17,6 +18,7 @@ const needs: Record<Action, Viewer["role"]> = {
   annotate: "deployer",
   exec: "deployer",
   "config.write": "deployer",
+  "notifications.write": "deployer",
   "secret.reveal": "admin",
 };
 

@@ -14,12 +14,20 @@ export function ProjectPage() {
     <div>
       <div className="mb-4 flex items-center justify-between">
         <h1 className="text-xl font-semibold">{project}</h1>
-        <Link
-          to={`/p/${project}/config`}
-          className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
-        >
-          Project config
-        </Link>
+        <span className="flex gap-4">
+          <Link
+            to={`/p/${project}/notifications`}
+            className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Notifications
+          </Link>
+          <Link
+            to={`/p/${project}/config`}
+            className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Project config
+          </Link>
+        </span>
       </div>
       {isPending ? <LoadingState label="Loading apps…" /> : null}
       {error ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
