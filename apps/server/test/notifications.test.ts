@@ -12,6 +12,7 @@ import {
 } from "@berth/proto";
 import { toJsonString } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
+import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertApplication } from "../src/catalog/projects.js";
@@ -233,6 +234,73 @@ describe("notifications", () => {
     // The fourth crash is the same loop: still exactly one delivery.
     const { deliveries } = await notifications.listNotificationDeliveries({ project: "chat" });
     expect(deliveries.filter((d) => d.event === "instance.crash_loop")).toHaveLength(1);
+  });
+
+  it("never fails the change it reports: a delivery that cannot be queued is a warning, the release stands", async () => {
+    await seedApp(server, "isolated", 1);
+    const hook = await receiver();
+    const token = server.bootstrapToken!;
+    await clientFor(server, NotificationService, token).createNotificationSubscription({
+      project: "isolated",
+      url: hook.url,
+      format: NotificationFormat.JSON,
+      events: ["release"],
+    });
+    const db = server.ctx.store.db;
+    // The outbox refuses every row, as a full disk or a broken table would.
+    const pg = server.ctx.store.dialect === "postgres";
+    if (pg) {
+      await sql`CREATE FUNCTION refuse_deliveries() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'outbox on fire'; END $$ LANGUAGE plpgsql`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER refuse_deliveries BEFORE INSERT ON notification_deliveries FOR EACH ROW EXECUTE FUNCTION refuse_deliveries()`.execute(
+        db,
+      );
+    } else {
+      await sql`CREATE TRIGGER refuse_deliveries BEFORE INSERT ON notification_deliveries BEGIN SELECT RAISE(ABORT, 'outbox on fire'); END`.execute(
+        db,
+      );
+    }
+    // Other warnings may come first: wait for this one.
+    const warned = new Promise<string>((resolve) => {
+      const onWarning = (w: Error) => {
+        if (!w.message.includes("outbox on fire")) return;
+        process.off("warning", onWarning);
+        resolve(w.message);
+      };
+      process.on("warning", onWarning);
+    });
+    try {
+      const { release } = await clientFor(server, ReleaseService, token).release({
+        app: { project: "isolated", app: "web" },
+        seq: 1,
+      });
+      expect(release?.seq).toBe(1);
+      expect(await warned).toMatch(
+        /^queueing notifications of lifecycle event \S+ \(release\) failed: .*outbox on fire/,
+      );
+    } finally {
+      await sql`DROP TRIGGER refuse_deliveries${sql.raw(pg ? " ON notification_deliveries" : "")}`.execute(
+        db,
+      );
+      if (pg) await sql`DROP FUNCTION refuse_deliveries()`.execute(db);
+    }
+    const events = await db
+      .selectFrom("lifecycle_events")
+      .select("kind")
+      .where("project", "=", "isolated")
+      .execute();
+    expect(events.map((e) => e.kind)).toEqual(["release"]);
+    const app = await db
+      .selectFrom("applications")
+      .select("current_release_id")
+      .where("project", "=", "isolated")
+      .executeTakeFirst();
+    expect(app?.current_release_id).toBeTruthy();
+    const { deliveries } = await clientFor(server, NotificationService, token).listNotificationDeliveries({
+      project: "isolated",
+    });
+    expect(deliveries).toEqual([]);
   });
 
   it("keeps a queued delivery through a server restart and sends it from the next server", async () => {
