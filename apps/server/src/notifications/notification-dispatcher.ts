@@ -5,6 +5,7 @@ import { urlOptionsOf } from "../catalog/urls.js";
 import type { ServerContext } from "../server-context.js";
 import { type ClaimedDelivery, claimDueDeliveries, recordAttempt, releaseClaim } from "./delivery-outbox.js";
 import type { NotificationPayload } from "./notification-payload.js";
+import { defaultDeliveryRetentionMs, pruneDeliveries } from "./prune-deliveries.js";
 import { type NotificationFormat, renderBody, withUrls } from "./render-notification.js";
 import { defaultRetryOptions, type RetryOptions } from "./retry-schedule.js";
 import { sendNotification } from "./send-notification.js";
@@ -16,6 +17,8 @@ export interface NotificationDispatchOptions extends RetryOptions {
   attemptTimeoutMs: number;
   /** Attempts in flight at once. Default 8. */
   concurrency: number;
+  /** How long delivered and failed deliveries stay in the log. Default 30 days. */
+  retentionMs: number;
 }
 
 export const defaultDispatchOptions: NotificationDispatchOptions = {
@@ -23,7 +26,11 @@ export const defaultDispatchOptions: NotificationDispatchOptions = {
   pollMs: 1_000,
   attemptTimeoutMs: 10_000,
   concurrency: 8,
+  retentionMs: defaultDeliveryRetentionMs,
 };
+
+// The log is pruned at most this often.
+const pruneEveryMs = 3_600_000;
 
 /** The running dispatcher: `wake()` checks the outbox now (after a redelivery); `stop()` ends it. */
 export interface NotificationDispatcher {
@@ -83,9 +90,14 @@ export function startNotificationDispatcher(
     inFlight.add(p);
   }
 
+  let prunedAt = 0;
   const loop = (async () => {
     while (!signal.aborted) {
       try {
+        if (Date.now() - prunedAt >= pruneEveryMs) {
+          prunedAt = Date.now();
+          await pruneDeliveries(db, prunedAt - options.retentionMs);
+        }
         const free = options.concurrency - inFlight.size;
         if (free > 0)
           for (const claim of await claimDueDeliveries(db, Date.now(), free, leaseMs)) start(claim);
