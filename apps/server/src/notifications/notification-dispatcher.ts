@@ -21,7 +21,7 @@ export interface NotificationDispatchOptions extends RetryOptions {
   retentionMs: number;
 }
 
-export const defaultDispatchOptions: NotificationDispatchOptions = {
+const defaultDispatchOptions: NotificationDispatchOptions = {
   ...defaultRetryOptions,
   pollMs: 1_000,
   attemptTimeoutMs: 10_000,

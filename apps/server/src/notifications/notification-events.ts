@@ -22,7 +22,7 @@ export type NotificationEventName = keyof typeof notificationEvents;
 const names = Object.keys(notificationEvents) as NotificationEventName[];
 
 /** Whether a string names an event. */
-export function isNotificationEvent(name: string): name is NotificationEventName {
+function isNotificationEvent(name: string): name is NotificationEventName {
   return Object.hasOwn(notificationEvents, name);
 }
 

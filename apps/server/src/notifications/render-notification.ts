@@ -6,8 +6,6 @@ import type { NotificationPayload } from "./notification-payload.js";
 /** "standard" (signed Standard Webhooks), "slack" ({text}) or "json" (the standard body, unsigned). */
 export type NotificationFormat = "standard" | "slack" | "json";
 
-export const notificationFormats: readonly NotificationFormat[] = ["standard", "slack", "json"];
-
 /** The payload with the URLs that depend on where the router listens. */
 export function withUrls(payload: NotificationPayload, urls: UrlOptions): NotificationPayload {
   const { data } = payload;

@@ -24,7 +24,7 @@ export interface AttemptResult {
 }
 
 /** The request headers: JSON, and for "standard" the Standard Webhooks id, timestamp and signature. */
-export function requestHeaders(
+function requestHeaders(
   input: Pick<SendInput, "format" | "id" | "body" | "secret">,
   now: Date,
 ): Record<string, string> {

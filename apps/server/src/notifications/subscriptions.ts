@@ -21,7 +21,7 @@ export interface CreateSubscriptionInput {
  * A Standard Webhooks secret: "whsec_" and the base64 of 32 random bytes (the scheme takes 24–64); the
  * receiver verifies with it, so it is kept in clear and shown to the creator once.
  */
-export function newSigningSecret(): string {
+function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
 

@@ -14,7 +14,7 @@ const states: Record<NotificationDeliveryState, { label: string; tone: Tone }> =
 };
 
 /** "500 ×5, 200": each run of equal answers once, with its count ("error" when none came). */
-export function answersOf(d: Pick<NotificationDelivery, "attempts">): string {
+function answersOf(d: Pick<NotificationDelivery, "attempts">): string {
   const runs: { code: string; n: number }[] = [];
   for (const a of d.attempts) {
     const code = a.statusCode ? String(a.statusCode) : "error";
