@@ -3,7 +3,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { monotonicFactory } from "ulid";
 import type { Database, LifecycleEventTable, NotificationDeliveryTable } from "../store/schema.js";
-import { crashLoop, eventsOfKind } from "./notification-events.js";
+import { crashLoop, eventsOf } from "./notification-events.js";
 import { payloadOf } from "./notification-payload.js";
 import { summaryOf } from "./render-notification.js";
 
@@ -38,7 +38,7 @@ async function enqueue(trx: Transaction<Database>, event: LifecycleEventTable): 
     id: s.id,
     events: new Set(JSON.parse(s.events_json) as string[]),
   }));
-  const names = eventsOfKind(event.kind);
+  const names = eventsOf(event);
   if (wanted.some((s) => s.events.has("instance.crash_loop")) && (await startsCrashLoop(trx, event)))
     names.push("instance.crash_loop");
   const rows: NotificationDeliveryTable[] = [];

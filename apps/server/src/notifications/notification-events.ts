@@ -9,7 +9,7 @@ export const crashLoop = { crashes: 3, withinMs: 10 * 60_000 } as const;
 /** Every event name, with what it means (shown by `berth notifications add --help` and docs/git.md). */
 export const notificationEvents = {
   "build.failed": "a build failed",
-  "deployment.failed": "a deployment failed to start or to become healthy",
+  "deployment.failed": "a deployment failed to start, or its deploy gave up waiting for it to become healthy",
   release: "a deployment was released (including a canary step)",
   rollback: "a release was rolled back",
   "release.auto_aborted": "a progressive release was aborted automatically",
@@ -27,11 +27,14 @@ function isNotificationEvent(name: string): name is NotificationEventName {
 }
 
 /**
- * The events a lifecycle event kind is reported as, directly. ("instance.crashed" becomes a crash loop only
- * when enough of them come close together: see enqueue-notifications.ts.)
+ * The events a lifecycle event is reported as, directly. A deploy job that gives up on a deployment whose
+ * health check never passed records it as "deployment.unhealthy" (its instances keep running for a look),
+ * but for whoever deployed it the deployment failed. ("instance.crashed" becomes a crash loop only when
+ * enough of them come close together: see enqueue-notifications.ts.)
  */
-export function eventsOfKind(kind: string): NotificationEventName[] {
-  return kind !== "instance.crash_loop" && isNotificationEvent(kind) ? [kind] : [];
+export function eventsOf(event: { kind: string; job_id: string | null }): NotificationEventName[] {
+  if (event.kind === "deployment.unhealthy" && event.job_id) return ["deployment.failed"];
+  return event.kind !== "instance.crash_loop" && isNotificationEvent(event.kind) ? [event.kind] : [];
 }
 
 /**
