@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertApplication } from "../src/catalog/projects.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { appendLifecycleEvent } from "../src/lifecycle-log/lifecycle-event.js";
+import { maxSubscriptionsPerProject } from "../src/notifications/subscriptions.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
@@ -142,7 +143,7 @@ describe("notifications", () => {
     expect(hook.requests).toHaveLength(7);
   });
 
-  it("refuses an unknown event or a non-http URL, naming it", async () => {
+  it("refuses an unknown event, a non-http URL or one subscription too many, naming it", async () => {
     await seedApp(server, "bad", 0);
     const notifications = clientFor(server, NotificationService, server.bootstrapToken!);
     const unknown = await errorOf(
@@ -176,6 +177,18 @@ describe("notifications", () => {
     );
     expect(noProject.code).toBe(Code.NotFound);
     expect((await notifications.listNotificationSubscriptions({ project: "bad" })).subscriptions).toEqual([]);
+
+    const ok = {
+      project: "bad",
+      url: "http://127.0.0.1:1/x",
+      format: NotificationFormat.JSON,
+      events: ["release"],
+    };
+    for (let i = 0; i < maxSubscriptionsPerProject; i++)
+      await notifications.createNotificationSubscription(ok);
+    const tooMany = await errorOf(notifications.createNotificationSubscription(ok));
+    expect(tooMany.code).toBe(Code.ResourceExhausted);
+    expect(tooMany.rawMessage).toContain(`has ${maxSubscriptionsPerProject} notification subscriptions`);
   });
 
   it("sends Slack text with user text escaped and generic JSON unsigned; reports a crash loop once", async () => {

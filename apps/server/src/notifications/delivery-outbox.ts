@@ -61,6 +61,13 @@ export async function recordAttempt(
   const attempts = Number(claim.row.attempts) + 1;
   const next = result.ok ? undefined : nextAttemptAt(now, Number(claim.row.retry_from), attempts, retry);
   await db.transaction().execute(async (trx) => {
+    // Its subscription was deleted meanwhile, and the delivery with it: nothing to record against.
+    const still = await trx
+      .selectFrom("notification_deliveries")
+      .select("id")
+      .where("id", "=", claim.row.id)
+      .executeTakeFirst();
+    if (!still) return;
     await trx
       .insertInto("notification_attempts")
       .values({

@@ -25,13 +25,30 @@ function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
-/** Records a subscription; InvalidArgument names a bad URL or an unknown event. */
+/** Subscriptions a project may have: each lifecycle event of the project is matched against all of them. */
+export const maxSubscriptionsPerProject = 50;
+
+/**
+ * Records a subscription; InvalidArgument names a bad URL or an unknown event, ResourceExhausted says the
+ * project has as many as it may.
+ */
 export async function createSubscription(
   db: Kysely<Database>,
   input: CreateSubscriptionInput,
 ): Promise<NotificationSubscriptionTable> {
   const url = checkOutboundUrl(input.url);
   const events = checkEventNames(input.events);
+  const count = await db
+    .selectFrom("notification_subscriptions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("project", "=", input.project)
+    .executeTakeFirst();
+  if (Number(count?.n ?? 0) >= maxSubscriptionsPerProject) {
+    throw new ConnectError(
+      `project "${input.project}" has ${maxSubscriptionsPerProject} notification subscriptions, the most it may have; remove one first`,
+      Code.ResourceExhausted,
+    );
+  }
   const now = Date.now();
   const row: NotificationSubscriptionTable = {
     id: `sub_${ulid(now)}`,
