@@ -316,6 +316,29 @@ describe("notifications", () => {
     expect(deliveries).toEqual([]);
   });
 
+  it("sends at once after a release, without waiting for the next poll", async () => {
+    const hook = await receiver();
+    const slow = await startTestServer({ notifications: { ...fast, pollMs: 600_000 } });
+    try {
+      await seedApp(slow, "prompt", 1);
+      const token = slow.bootstrapToken!;
+      await clientFor(slow, NotificationService, token).createNotificationSubscription({
+        project: "prompt",
+        url: hook.url,
+        format: NotificationFormat.JSON,
+        events: ["release"],
+      });
+      await clientFor(slow, ReleaseService, token).release({
+        app: { project: "prompt", app: "web" },
+        seq: 1,
+      });
+      const [sent] = await hook.received(1, 10_000);
+      expect(JSON.parse(sent!.body)).toMatchObject({ type: "release", data: { project: "prompt" } });
+    } finally {
+      await slow.dispose();
+    }
+  });
+
   it("keeps a queued delivery through a server restart and sends it from the next server", async () => {
     let up = false;
     const hook = await receiver(() => (up ? 204 : 503));

@@ -29,6 +29,9 @@ const defaultDispatchOptions: NotificationDispatchOptions = {
   retentionMs: defaultDeliveryRetentionMs,
 };
 
+// Published changes that come with the lifecycle events notifications report (instances change far more often).
+const wakingCases = new Set(["build", "deployment", "release", "job"]);
+
 // The log is pruned at most this often.
 const pruneEveryMs = 3_600_000;
 
@@ -90,6 +93,19 @@ export function startNotificationDispatcher(
     inFlight.add(p);
   }
 
+  // Catalog changes are published after they commit, and most come with a lifecycle event: look at the
+  // outbox at once instead of at the next poll. (Other replicas' changes wait for the poll.)
+  const watch = (async () => {
+    while (!signal.aborted) {
+      try {
+        for await (const e of ctx.events.subscribe({}, signal))
+          if (wakingCases.has(e.event.case ?? "")) wake();
+      } catch {
+        // Fell behind (EventsMissedError): nothing was lost here but wake-ups; subscribe again.
+      }
+    }
+  })();
+
   let prunedAt = 0;
   const loop = (async () => {
     while (!signal.aborted) {
@@ -114,7 +130,7 @@ export function startNotificationDispatcher(
     wake,
     async stop() {
       stopping.abort();
-      await loop;
+      await Promise.all([loop, watch]);
       await Promise.allSettled([...inFlight]);
     },
   };
