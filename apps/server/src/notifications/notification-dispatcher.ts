@@ -53,8 +53,13 @@ export function startNotificationDispatcher(
   // Past the attempt's own time limit, so a claim never ends while its attempt may still be sending.
   const leaseMs = options.attemptTimeoutMs + 5_000;
   const inFlight = new Set<Promise<void>>();
+  // A wake-up that comes while the loop is busy (not sleeping on `nudge`) is remembered in `woken`.
   let nudge = new AbortController();
-  const wake = () => nudge.abort();
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    nudge.abort();
+  };
   signal.addEventListener("abort", wake, { once: true });
 
   async function attempt(claim: ClaimedDelivery): Promise<void> {
@@ -109,6 +114,7 @@ export function startNotificationDispatcher(
   let prunedAt = 0;
   const loop = (async () => {
     while (!signal.aborted) {
+      woken = false;
       try {
         if (Date.now() - prunedAt >= pruneEveryMs) {
           prunedAt = Date.now();
@@ -121,6 +127,7 @@ export function startNotificationDispatcher(
         if (!signal.aborted) ctx.logger.warn({ err }, "reading the notification outbox failed");
       }
       if (signal.aborted) break;
+      if (woken) continue;
       nudge = new AbortController();
       await sleep(options.pollMs, undefined, { signal: nudge.signal }).catch(() => {});
     }
