@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { TokenStreams } from "./auth/token-streams.js";
 import type { EventBus } from "./events/event-bus.js";
+import type { NotificationDispatcher } from "./notifications/notification-dispatcher.js";
 import type { ServerOptions } from "./server-options.js";
 import type { Store } from "./store/open-store.js";
 
@@ -40,4 +41,6 @@ export interface ServerContext {
   apiPort: number;
   /** The URL router's port; the router subsystem sets it when it listens (0 until then). */
   routerPort: number;
+  /** Sends queued notifications; set by the notifications subsystem when it starts. */
+  notifier?: Pick<NotificationDispatcher, "wake">;
 }

@@ -1,3 +1,4 @@
+import type { NotificationDispatchOptions } from "./notifications/notification-dispatcher.js";
 import { defaultAppUser } from "./sandbox/app-user.js";
 import { defaultAppsDir } from "./sandbox/default-apps-dir.js";
 
@@ -41,6 +42,8 @@ export interface ServerOptions {
    * `<dataDir>/berth.db`. Artifacts and logs stay in the data dir either way.
    */
   store?: string;
+  /** Overrides of how notifications are sent (tests shorten the backoff and polling); defaults in notification-dispatcher.ts. */
+  notifications?: Partial<NotificationDispatchOptions>;
 }
 
 /** Defaults: ports 9701/9702, *.localhost URLs, apps in `<data-dir>-apps` (see defaultAppsDir) as `berth-app`. */

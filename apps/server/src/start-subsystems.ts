@@ -1,4 +1,5 @@
 import { startEngine } from "./lifecycle/engine.js";
+import { startNotificationDispatcher } from "./notifications/notification-dispatcher.js";
 import type { ServerContext } from "./server-context.js";
 
 /**
@@ -9,4 +10,8 @@ import type { ServerContext } from "./server-context.js";
 export async function startSubsystems(ctx: ServerContext): Promise<void> {
   // Jobs, runners, the process platform (resuming deployments) and the URL router.
   await startEngine(ctx);
+  // Outbound notifications from the outbox; stops (giving unfinished attempts back) before the store closes.
+  const notifier = startNotificationDispatcher(ctx, ctx.options.notifications);
+  ctx.notifier = notifier;
+  ctx.onClose(() => notifier.stop());
 }

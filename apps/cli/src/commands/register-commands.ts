@@ -15,6 +15,7 @@ import { registerLiveCommand } from "./live.js";
 import { registerLoginCommand } from "./login.js";
 import { registerLoginLinkCommand } from "./login-link.js";
 import { registerLogsCommand } from "./logs.js";
+import { registerNotificationsCommands } from "./notifications.js";
 import { registerPinCommands } from "./pin.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
@@ -58,4 +59,5 @@ export function registerCommands(program: Command): void {
   registerRunnerCommands(program);
   registerTokenCommands(program);
   registerAuditCommand(program);
+  registerNotificationsCommands(program);
 }

@@ -1,6 +1,7 @@
 // The append-only lifecycle log: one row per thing that happened to a build, deployment or release.
 import type { Kysely, Transaction } from "kysely";
 import { monotonicFactory } from "ulid";
+import { enqueueNotifications } from "../notifications/enqueue-notifications.js";
 import type { Database, LifecycleEventTable } from "../store/schema.js";
 
 /** What happened. Stored as these strings; the API returns them as they are (docs/lifecycle.md). */
@@ -67,12 +68,21 @@ export function lifecycleEventRow(input: LifecycleEventInput): LifecycleEventTab
   };
 }
 
-/** Appends one event (pass the transaction that makes the change it records). */
+/**
+ * Appends one event (pass the transaction that makes the change it records) and queues the notifications
+ * it causes in the same transaction (notifications/), so neither is lost nor sent for a change rolled back.
+ */
 export async function appendLifecycleEvent(
   db: Kysely<Database> | Transaction<Database>,
   input: LifecycleEventInput,
 ): Promise<void> {
-  await db.insertInto("lifecycle_events").values(lifecycleEventRow(input)).execute();
+  const row = lifecycleEventRow(input);
+  const append = async (trx: Transaction<Database>) => {
+    await trx.insertInto("lifecycle_events").values(row).execute();
+    await enqueueNotifications(trx, row);
+  };
+  if (db.isTransaction) await append(db as Transaction<Database>);
+  else await db.transaction().execute(append);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   JobService,
   LifecycleService,
   LogService,
+  NotificationService,
   ProjectService,
   ReleaseService,
   RolloutService,
@@ -35,6 +36,7 @@ import { createExecService } from "./exec-service.js";
 import { createJobService } from "./job-service.js";
 import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
+import { createNotificationService } from "./notification-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
 import { createRolloutService } from "./rollout-service.js";
@@ -60,6 +62,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(RunnerService, createRunnerService(ctx));
   router.service(RouterService, createRouterService(ctx));
   router.service(ArtifactService, createArtifactService(ctx));
+  router.service(NotificationService, createNotificationService(ctx));
 
   // Keep these last: they describe whatever was registered above.
   const services = () => servedServices(router);

@@ -7,6 +7,7 @@ import * as deploymentNotes from "./migrations/005-deployment-notes.js";
 import * as rollouts from "./migrations/006-rollouts.js";
 import * as instanceNativeIds from "./migrations/007-instance-native-ids.js";
 import * as deletedApps from "./migrations/008-deleted-apps.js";
+import * as notifications from "./migrations/009-notifications.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "006-rollouts": rollouts,
   "007-instance-native-ids": instanceNativeIds,
   "008-deleted-apps": deletedApps,
+  "009-notifications": notifications,
 };
 
 /**

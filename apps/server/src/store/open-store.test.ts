@@ -32,6 +32,7 @@ const migrationNames = [
   "006-rollouts",
   "007-instance-native-ids",
   "008-deleted-apps",
+  "009-notifications",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
@@ -69,7 +70,7 @@ describe.each(storeDialects)("a database migrated by a newer server, on %s", (di
     const reopen =
       opened.store.dialect === "postgres" ? { url: opened.url ?? "" } : { path: opened.store.name };
     await expect(openStore(reopen)).rejects.toThrow(
-      "has schema version 999-from-the-future, newer than this server's 008-deleted-apps (unknown migrations: 999-from-the-future)",
+      `has schema version 999-from-the-future, newer than this server's ${migrationNames.at(-1)} (unknown migrations: 999-from-the-future)`,
     );
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual([...migrationNames, "999-from-the-future"]);

@@ -284,6 +284,55 @@ export interface LiveIntervalTable {
   to_time: number | null;
 }
 
+/** A project's webhook subscribed to some events (notifications/). */
+export interface NotificationSubscriptionTable {
+  id: string;
+  project: string;
+  url: string;
+  /** "standard" | "slack" | "json" */
+  format: string;
+  /** The event names, as a JSON array. */
+  events_json: string;
+  description: string;
+  /** The Standard Webhooks secret (whsec_…); empty for other formats. */
+  secret: string;
+  actor_token_id: string;
+  actor_name: string;
+  created_at: number;
+}
+
+/** The outbox: one event to send to one subscription; the id is also its webhook-id. */
+export interface NotificationDeliveryTable {
+  id: string;
+  subscription_id: string;
+  project: string;
+  app: string;
+  event: string;
+  event_id: string;
+  payload_json: string;
+  summary: string;
+  /** "pending" | "delivered" | "failed" */
+  state: string;
+  /** Attempts in the current retry window. */
+  attempts: number;
+  created_at: number;
+  /** Due time of the next attempt, or the end of a running attempt's lease; null once done. */
+  next_attempt_at: number | null;
+  /** Start of the current retry window (the event, or the last redelivery). */
+  retry_from: number;
+  delivered_at: number | null;
+}
+
+/** One try to send a delivery: the status code (0 for none) or the error, and how long it took. */
+export interface NotificationAttemptTable {
+  id: string;
+  delivery_id: string;
+  time: number;
+  status_code: number;
+  error: string;
+  duration_ms: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -310,4 +359,7 @@ export interface Database {
   lifecycle_events: LifecycleEventTable;
   live_intervals: LiveIntervalTable;
   rollouts: RolloutTable;
+  notification_subscriptions: NotificationSubscriptionTable;
+  notification_deliveries: NotificationDeliveryTable;
+  notification_attempts: NotificationAttemptTable;
 }

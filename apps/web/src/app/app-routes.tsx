@@ -24,6 +24,10 @@ const routes: PageRoute[] = [
     page: lazyPage(() => import("../pages/ProjectPage/project-page.js"), "ProjectPage"),
   },
   { path: "/p/:project/config", page: configPage },
+  {
+    path: "/p/:project/notifications",
+    page: lazyPage(() => import("../pages/NotificationsPage/notifications-page.js"), "NotificationsPage"),
+  },
   { path: "/p/:project/sha", page: shaPage },
   { path: "/p/:project/sha/:sha", page: shaPage },
   {

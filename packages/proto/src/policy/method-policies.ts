@@ -114,6 +114,12 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
 
   "berth.v1.EventService/WatchEvents": browserViewer,
   "berth.v1.AuditService/ListAuditEvents": browserViewer,
+
+  "berth.v1.NotificationService/CreateNotificationSubscription": browserDeployer,
+  "berth.v1.NotificationService/ListNotificationSubscriptions": browserViewer,
+  "berth.v1.NotificationService/DeleteNotificationSubscription": browserDeployer,
+  "berth.v1.NotificationService/ListNotificationDeliveries": browserViewer,
+  "berth.v1.NotificationService/RedeliverNotification": browserDeployer,
 };
 
 /** The policy of "<service>/<method>", or undefined when the method is closed to everyone. */

@@ -10,6 +10,7 @@ export type Action =
   | "delete"
   | "exec"
   | "config.write"
+  | "notifications.write"
   | "secret.reveal";
 
 const needs: Record<Action, Viewer["role"]> = {
@@ -21,6 +22,7 @@ const needs: Record<Action, Viewer["role"]> = {
   delete: "admin",
   exec: "deployer",
   "config.write": "deployer",
+  "notifications.write": "deployer",
   "secret.reveal": "admin",
 };
 

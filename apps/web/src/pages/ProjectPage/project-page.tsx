@@ -15,7 +15,13 @@ export function ProjectPage() {
     <div>
       <div className="mb-4 flex items-center justify-between">
         <h1 className="text-xl font-semibold">{project}</h1>
-        <div className="flex items-center gap-3">
+        <div className="flex items-center gap-4">
+          <Link
+            to={`/p/${project}/notifications`}
+            className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Notifications
+          </Link>
           <Link
             to={`/p/${project}/config`}
             className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
