@@ -69,11 +69,16 @@ export function statusOf(err: unknown): number {
  */
 export function kubeError(err: unknown, target: Pick<KubeTarget, "server">, what: string): Error {
   const code = statusOf(err);
-  if (code === 0)
+  if (code === 0) {
+    // node-fetch's system errors (ECONNREFUSED, ENOTFOUND, ...): nothing answered at that address.
+    const system = (err as { type?: unknown }).type === "system";
     return new Error(
-      `the Kubernetes API at ${target.server} does not answer (${what}): ${(err as Error).message}`,
+      system
+        ? `the Kubernetes API at ${target.server} does not answer (${what}): ${(err as Error).message}`
+        : `calling the Kubernetes API at ${target.server} failed (${what}): ${(err as Error).message}`,
       { cause: err },
     );
+  }
   const body = (err as { body?: unknown }).body;
   let message = "";
   try {
