@@ -2,7 +2,7 @@
 export const knownPlugins = {
   build: ["archive"],
   registry: ["server"],
-  deploy: ["process", "docker"],
+  deploy: ["process", "docker", "kubernetes"],
   release: ["router"],
 } as const;
 
@@ -13,6 +13,16 @@ export type DeployPlatform = (typeof knownPlugins.deploy)[number];
 export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number">> = {
   process: {},
   docker: { image: "string", socket: "string", memory: "string", cpus: "number", server_addr: "string" },
+  kubernetes: {
+    image: "string",
+    kubeconfig: "string",
+    context: "string",
+    namespace: "string",
+    port: "number",
+    memory: "string",
+    cpus: "number",
+    server_addr: "string",
+  },
 };
 
 export interface HealthCheckConfig {
@@ -40,7 +50,7 @@ export interface AppConfig {
     /** `max_parallel`: how many instances a config change replaces at once (default 1; each surge-first). */
     maxParallel?: number;
     health: HealthCheckConfig;
-    /** Platform-specific attributes (docker: image, socket, memory, cpus, server_addr), as written. */
+    /** Platform-specific attributes (docker: image, socket, ...; kubernetes: image, kubeconfig, namespace, ...), as written. */
     options?: Record<string, string | number>;
   };
   release: { use: "router" };

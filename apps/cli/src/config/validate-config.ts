@@ -132,7 +132,7 @@ function health(c: Checker, raw: Raw | undefined, path: string[]): HealthCheckCo
 
 const memoryPattern = /^[1-9][0-9]*[kmg]?$/i;
 
-/** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` needs an image. */
+/** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` and `kubernetes` need an image. */
 function platformOptions(
   c: Checker,
   platform: DeployPlatform,
@@ -143,6 +143,12 @@ function platformOptions(
   for (const [key, type] of Object.entries(platformAttributes[platform])) {
     const v = raw[key];
     if (v === undefined) continue;
+    if (key === "port") {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535)
+        c.fail([...path, key], `"port" must be a whole number from 1 to 65535, got ${describe(v)}`);
+      else out[key] = v;
+      continue;
+    }
     if (type === "number") {
       if (typeof v !== "number" || !(v > 0) || v > 1024)
         c.fail([...path, key], `"${key}" must be a number above 0 (at most 1024), got ${describe(v)}`);
@@ -153,10 +159,20 @@ function platformOptions(
     if (s === undefined) continue;
     if (key === "memory" && !memoryPattern.test(s))
       c.fail([...path, key], `"memory" must be a size like "256m" or "1g", got "${s}"`);
+    else if (key === "namespace" && (s.length > 63 || !namePattern.test(s)))
+      c.fail(
+        [...path, key],
+        `"namespace" must be a Kubernetes namespace name (lowercase letters, digits, dashes), got "${s}"`,
+      );
     else out[key] = s;
   }
   if (platform === "docker" && out.image === undefined && raw.image === undefined)
     c.fail(path, `deploy "docker" needs an "image" (the base image, like "node:20-slim")`);
+  if (platform === "kubernetes" && out.image === undefined && raw.image === undefined)
+    c.fail(
+      path,
+      `deploy "kubernetes" needs an "image" (the image the pods run, like "ghcr.io/acme/web:1.2")`,
+    );
   return out;
 }
 
