@@ -94,6 +94,8 @@ describe("kubernetes platform (against an API double)", () => {
     await setup();
     const p = start();
     const spec = await newSpec();
+    const changed = new Set<string>();
+    p.onChange((id) => changed.add(id));
     await p.deploy(spec, signal());
 
     const [d] = api.objects("Deployment", ns);
@@ -134,6 +136,7 @@ describe("kubernetes platform (against an API double)", () => {
         `pod=${i.id} instance=${i.id} v=1\n`,
       );
     }
+    expect([...changed]).toEqual([spec.deploymentId]);
     await until("instance rows", async () => {
       const rows = await store.db.selectFrom("instances").selectAll().execute();
       return rows.filter((r) => r.health === "healthy").length === 2;
