@@ -111,7 +111,7 @@ describe("kubernetes platform (against an API double)", () => {
     expect(c.image).toBe("ghcr.io/acme/web:1.0");
     expect(c.args).toEqual(["sh", "-c", "node server.js"]);
     expect(c.readinessProbe.httpGet).toEqual({ path: "/healthz", port });
-    expect(c.resources.limits).toEqual({ memory: String(256 * 1024 * 1024), cpu: "500m" });
+    expect(c.resources.limits).toEqual({ memory: "256Mi", cpu: "500m" });
     const env = Object.fromEntries(c.env.map((e: { name: string }) => [e.name, e]));
     expect(env.PORT.value).toBe(String(port));
     // The token only through the Secret, never as a plain value in the Deployment.

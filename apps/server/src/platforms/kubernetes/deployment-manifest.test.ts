@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentSpec } from "../platform.js";
-import { deploymentManifest, imageOf, objectNames, secretManifest } from "./deployment-manifest.js";
+import {
+  deploymentManifest,
+  imageOf,
+  memoryQuantity,
+  objectNames,
+  secretManifest,
+} from "./deployment-manifest.js";
 
 const spec = (options: Record<string, string | number> = {}, health = "/healthz"): DeploymentSpec => ({
   deploymentId: "01JDEPLOYMENT",
@@ -50,8 +56,8 @@ describe("deploymentManifest", () => {
     expect(
       deploymentManifest(spec({ memory: "1g", cpus: 2 }), {}).spec?.template.spec?.containers[0]?.resources,
     ).toEqual({
-      limits: { memory: String(1024 ** 3), cpu: "2000m" },
-      requests: { memory: String(1024 ** 3), cpu: "2000m" },
+      limits: { memory: "1Gi", cpu: "2000m" },
+      requests: { memory: "1Gi", cpu: "2000m" },
     });
   });
 
@@ -61,6 +67,19 @@ describe("deploymentManifest", () => {
     expect(d.spec?.template.metadata?.labels?.["berth.dev/deployment-id"]).toBe("01JDEPLOYMENT");
     expect(objectNames(spec())).toEqual({ deployment: "shop-web-v3", secret: "shop-web-v3-berth" });
     expect(secretManifest(spec(), "tok").stringData).toEqual({ token: "tok" });
+  });
+});
+
+describe("memoryQuantity", () => {
+  it("writes berth.hcl sizes in Kubernetes' binary units", () => {
+    expect([
+      memoryQuantity("256m"),
+      memoryQuantity("2G"),
+      memoryQuantity("512k"),
+      memoryQuantity(1000),
+    ]).toEqual(["256Mi", "2Gi", "512Ki", "1000"]);
+    expect(memoryQuantity(undefined)).toBeUndefined();
+    expect(() => memoryQuantity("lots")).toThrow('memory must be a size like "256m" or "1g", got "lots"');
   });
 });
 

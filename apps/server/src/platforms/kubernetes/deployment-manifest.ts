@@ -1,5 +1,4 @@
 import type { V1Deployment, V1EnvVar, V1Probe, V1Secret } from "@kubernetes/client-node";
-import { memoryBytes } from "../docker/container-settings.js";
 import type { DeploymentSpec } from "../platform.js";
 
 /** The label prefix of everything Berth creates in a cluster. */
@@ -15,6 +14,19 @@ export const containerName = "app";
 // The reference grammar of distribution/reference, enough to catch a typo before the cluster pulls in a loop.
 const imagePattern =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * berth.hcl `memory` ("256m", "1g"; the CLI checked the form) as a Kubernetes quantity ("256Mi", "1Gi"): the same
+ * binary units the docker platform uses. A number is bytes.
+ */
+export function memoryQuantity(value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return String(value);
+  const m = /^([1-9][0-9]*)([kmg]?)$/i.exec(value);
+  if (!m) throw new Error(`memory must be a size like "256m" or "1g", got "${value}"`);
+  const unit = (m[2] ?? "").toLowerCase();
+  return `${m[1]}${unit === "" ? "" : `${unit.toUpperCase()}i`}`;
+}
 
 /** The names of a deployment's cluster objects. */
 export function objectNames(spec: Pick<DeploymentSpec, "project" | "app" | "seq">): {
@@ -91,10 +103,10 @@ export function deploymentManifest(spec: DeploymentSpec, env: Record<string, str
   const port = portOf(spec);
   const names = objectNames(spec);
   const labels = labelsOf(spec);
-  const memory = memoryBytes(o.memory);
+  const memory = memoryQuantity(o.memory);
   const cpus = typeof o.cpus === "number" ? o.cpus : undefined;
   const limits: Record<string, string> = {
-    ...(memory !== undefined && { memory: String(memory) }),
+    ...(memory !== undefined && { memory }),
     ...(cpus !== undefined && { cpu: `${Math.max(1, Math.round(cpus * 1000))}m` }),
   };
   const plain: Record<string, string> = { ...env, PORT: String(port) };
