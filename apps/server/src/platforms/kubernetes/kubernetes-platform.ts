@@ -172,7 +172,11 @@ export function createKubernetesPlatform(options: KubernetesPlatformOptions): Pl
     async destroy(deploymentId) {
       const run = deployments.get(deploymentId);
       deployments.delete(deploymentId);
-      const targets = run ? [run.cluster] : await Promise.all(clusters.values());
+      // Not one of this server's live deployments: its objects may be in any cluster reached so far.
+      const reached = (await Promise.allSettled(clusters.values())).flatMap((c) =>
+        c.status === "fulfilled" ? [c.value] : [],
+      );
+      const targets = run ? [run.cluster] : reached;
       await Promise.all(targets.map((c) => deleteObjects(c.target, deploymentId)));
       await rows.flush();
       await options.db
