@@ -4,14 +4,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { Kubelet, type PodObject } from "./kubelet.js";
-import {
-  type Cause,
-  deploymentErrors,
-  schemas,
-  secretErrors,
-  selectorMatcher,
-  unknownFields,
-} from "./validate.js";
+import { execUpgrade, serveLog } from "./pod-endpoints.js";
+import { invalid, type Obj, type Reply, status } from "./status.js";
+import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields } from "./validate.js";
 
 /**
  * A DOUBLE of the Kubernetes API server, for tests only: no cluster runs on the test machines, so the kubernetes
@@ -35,41 +30,12 @@ export interface KubeApiDouble {
   close(): Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: API objects of several kinds, read and written as JSON
-export type Obj = Record<string, any>;
-type Reply = { code: number; body: Obj };
-
 const kinds = {
   deployments: { kind: "Deployment", apiVersion: "apps/v1", group: "apps" },
   secrets: { kind: "Secret", apiVersion: "v1", group: "" },
   pods: { kind: "Pod", apiVersion: "v1", group: "" },
 } as const;
 type Resource = keyof typeof kinds;
-
-function status(code: number, reason: string, message: string, details?: Obj): Reply {
-  return {
-    code,
-    body: {
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message,
-      reason,
-      code,
-      ...(details && { details }),
-    },
-  };
-}
-
-function invalid(kind: string, name: string, causes: Cause[]): Reply {
-  const text = causes.map((c) => `${c.field}: ${c.message}`).join(", ");
-  return status(422, "Invalid", `${kind} "${name}" is invalid: ${text}`, {
-    name,
-    kind: `${kind.toLowerCase()}s`,
-    causes: causes.map((c) => ({ reason: "FieldValueInvalid", message: c.message, field: c.field })),
-  });
-}
 
 export async function startKubeApiDouble(
   options: { pullable?: (image: string) => boolean } = {},
@@ -269,33 +235,7 @@ export async function startKubeApiDouble(
         return status(404, "NotFound", "the server could not find the requested resource");
       const pod = store.get(key) as PodObject | undefined;
       if (!pod) return notFound();
-      const container = url.searchParams.get("container");
-      if (container && container !== pod.spec.containers[0]?.name)
-        return status(400, "BadRequest", `container ${container} is not valid for pod ${name}`);
-      const rt = kubelet.logOf(pod.metadata.name);
-      if (!rt)
-        return status(
-          400,
-          "BadRequest",
-          `container "${pod.spec.containers[0]?.name}" in pod "${name}" is waiting to start: ContainerCreating`,
-        );
-      const tail = url.searchParams.get("tailLines");
-      const since = url.searchParams.get("sinceTime");
-      const stampIt = url.searchParams.get("timestamps") === "true";
-      const line = (l: { atMs: number; text: string }) =>
-        `${stampIt ? `${new Date(l.atMs).toISOString()} ` : ""}${l.text}\n`;
-      let lines = rt.log.filter((l) => !since || l.atMs >= Date.parse(since));
-      if (tail !== null) lines = lines.slice(-Number(tail));
-      res.writeHead(200, { "content-type": "text/plain" });
-      for (const l of lines) res.write(line(l));
-      if (url.searchParams.get("follow") !== "true") {
-        res.end();
-        return "streamed";
-      }
-      const follow = (l: { atMs: number; text: string }) => (l.atMs < 0 ? res.end() : res.write(line(l)));
-      rt.followers.add(follow);
-      res.on("close", () => rt.followers.delete(follow));
-      return "streamed";
+      return serveLog(url, pod, kubelet, res);
     }
     if (req.method === "GET" && name && !sub) {
       const obj = store.get(key);
@@ -406,33 +346,13 @@ export async function startKubeApiDouble(
           : false,
   });
   server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", "http://double");
-    requests.push(`${req.method} ${url.pathname}`);
-    const refuse = (reply: Reply) => {
-      const body = JSON.stringify(reply.body);
-      socket.end(
-        `HTTP/1.1 ${reply.code} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+    requests.push(`${req.method} ${new URL(req.url ?? "/", "http://double").pathname}`);
+    const double = {
+      authorized: req.headers.authorization === `Bearer ${token}`,
+      pod: (namespace: string, name: string) =>
+        store.get(keyOf("pods", namespace, name)) as PodObject | undefined,
     };
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return refuse(status(401, "Unauthorized", "Unauthorized"));
-    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
-    if (!m) return refuse(status(404, "NotFound", "the server could not find the requested resource"));
-    const pod = store.get(keyOf("pods", m[1]!, m[2]!)) as PodObject | undefined;
-    if (!pod) return refuse(status(404, "NotFound", `pods "${m[2]}" not found`));
-    const q = url.searchParams;
-    const command = q.getAll("command");
-    if (command.length === 0) return refuse(status(400, "BadRequest", "you must specify at least 1 command"));
-    if (![q.get("stdin"), q.get("stdout"), q.get("stderr")].includes("true"))
-      return refuse(status(400, "BadRequest", "you must specify at least 1 of stdin, stdout, stderr"));
-    const container = q.get("container");
-    if (container && container !== pod.spec.containers[0]?.name)
-      return refuse(status(400, "BadRequest", `container ${container} is not valid for pod ${m[2]}`));
-    if (!kubelet.logOf(pod.metadata.name))
-      return refuse(status(400, "BadRequest", `pod ${m[2]} is not running`));
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      kubelet.exec(ws, pod.metadata.name, command, q.get("tty") === "true"),
-    );
+    execUpgrade(req, socket, head, double, kubelet, wss);
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
