@@ -270,6 +270,29 @@ describe("kubernetes platform (against an API double)", () => {
     await healthy(second, kept.deploymentId);
   });
 
+  it("follows a pod through a crash and its restart: crashed with the exit code, then healthy with a restart", async () => {
+    await setup();
+    const p = start();
+    const spec = await newSpec();
+    await p.deploy(spec, signal());
+    const [pod] = await healthy(p, spec.deploymentId);
+    if (!pod) throw new Error("no pod");
+    const seen: string[] = [];
+    p.onChange(() => {
+      const v = p.instances(spec.deploymentId).find((i) => i.id === pod.id);
+      if (v) seen.push(`${v.state}/${v.health}/${v.restarts}/${v.lastHealthError}`);
+    });
+    await api.kubelet.crash(pod.id, 137);
+    const after = await until("the pod to be healthy again after a restart", () => {
+      const v = p.instances(spec.deploymentId).find((i) => i.id === pod.id);
+      return v?.restarts === 1 && v.health === "healthy" && v;
+    });
+    expect(after.host).toBe(pod.host);
+    expect(seen[0]).toBe("crashed/unhealthy/1/CrashLoopBackOff: back-off 10s restarting failed container");
+    expect(seen).toContain("running/unhealthy/1/");
+    expect(seen.at(-1)).toBe("running/healthy/1/");
+  });
+
   it("reads pod logs through the log endpoint, the newest lines and then following", async () => {
     await setup();
     const p = start();

@@ -159,6 +159,58 @@ export class Kubelet {
     if (rt) rt.healthy = healthy;
   }
 
+  /**
+   * The container exits with `exitCode` and the kubelet starts it again (restartPolicy Always): first a waiting
+   * container with its last termination, then a running one with restartCount one higher, Ready again once probed.
+   */
+  async crash(podName: string, exitCode: number): Promise<void> {
+    const rt = this.runtimes.get(podName);
+    if (!rt) throw new Error(`no running pod ${podName}`);
+    clearTimeout(rt.timer);
+    rt.server.closeAllConnections();
+    await new Promise((resolve) => rt.server.close(resolve));
+    const [before] = rt.pod.status.containerStatuses as { restartCount: number }[];
+    const restartCount = (before?.restartCount ?? 0) + 1;
+    const c = rt.pod.spec.containers[0]!;
+    const last = { terminated: { exitCode, reason: "Error", finishedAt: new Date().toISOString() } };
+    rt.pod.status = {
+      ...rt.pod.status,
+      conditions: [{ type: "Ready", status: "False", reason: "ContainersNotReady" }],
+      containerStatuses: [
+        {
+          name: c.name,
+          image: c.image,
+          ready: false,
+          restartCount,
+          started: false,
+          state: {
+            waiting: { reason: "CrashLoopBackOff", message: "back-off 10s restarting failed container" },
+          },
+          lastState: last,
+        },
+      ],
+    };
+    this.hooks.changed(rt.pod);
+    await new Promise<void>((resolve) => rt.server.listen(rt.port, rt.ip, resolve));
+    this.logLine(rt, `listening on ${rt.ip}:${rt.port}`);
+    rt.pod.status = {
+      ...rt.pod.status,
+      containerStatuses: [
+        {
+          name: c.name,
+          image: c.image,
+          ready: false,
+          restartCount,
+          started: true,
+          state: { running: { startedAt: new Date().toISOString() } },
+          lastState: last,
+        },
+      ],
+    };
+    this.hooks.changed(rt.pod);
+    this.probe(rt);
+  }
+
   private probe(rt: Runtime): void {
     const c = rt.pod.spec.containers[0]!;
     const p = c.readinessProbe;
