@@ -270,7 +270,7 @@ describe("kubernetes platform (against an API double)", () => {
     await healthy(second, kept.deploymentId);
   });
 
-  it("follows a pod through a crash and its restart: crashed with the exit code, then healthy with a restart", async () => {
+  it("follows a pod through a dropped watch, a crash and its restart: crashed, then healthy with a restart", async () => {
     await setup();
     const p = start();
     const spec = await newSpec();
@@ -282,12 +282,18 @@ describe("kubernetes platform (against an API double)", () => {
       const v = p.instances(spec.deploymentId).find((i) => i.id === pod.id);
       if (v) seen.push(`${v.state}/${v.health}/${v.restarts}/${v.lastHealthError}`);
     });
+    // The watch ends first (an API server restart): the platform watches again from the resourceVersion it had,
+    // so the crash's events, made before its new watch opens, still reach it.
+    const watches = () => api.requests.filter((r) => r === `GET /api/v1/namespaces/${ns}/pods`).length;
+    const before = watches();
+    api.dropWatches();
     await api.kubelet.crash(pod.id, 137);
     const after = await until("the pod to be healthy again after a restart", () => {
       const v = p.instances(spec.deploymentId).find((i) => i.id === pod.id);
       return v?.restarts === 1 && v.health === "healthy" && v;
     });
     expect(after.host).toBe(pod.host);
+    expect(watches()).toBeGreaterThan(before);
     expect(seen[0]).toBe("crashed/unhealthy/1/CrashLoopBackOff: back-off 10s restarting failed container");
     expect(seen).toContain("running/unhealthy/1/");
     expect(seen.at(-1)).toBe("running/healthy/1/");

@@ -13,8 +13,8 @@ export interface PodWatch {
 /**
  * Lists Berth's pods in the target's namespace and then watches them from that list's resourceVersion (the
  * client's informer), calling `onPod` for every added, changed or deleted pod. A watch that fails (the API
- * server restarted, a 410 Gone) is started again after a short pause, re-listing. Resolves once the first
- * list is in and the watch is open.
+ * server restarted, a 410 Gone) is started again after a pause that doubles up to 30 s while it keeps failing.
+ * Resolves once the first list is in and the watch is open.
  */
 export async function watchPods(
   target: KubeTarget,
@@ -29,15 +29,22 @@ export async function watchPods(
     managedSelector,
   );
   let stopped = false;
+  let pauseMs = 1000;
   const stop = new AbortController();
-  informer.on("add", (pod) => onPod(pod, false));
-  informer.on("update", (pod) => onPod(pod, false));
-  informer.on("delete", (pod) => onPod(pod, true));
+  const seen = (pod: V1Pod, deleted: boolean) => {
+    pauseMs = 1000;
+    onPod(pod, deleted);
+  };
+  informer.on("add", (pod) => seen(pod, false));
+  informer.on("update", (pod) => seen(pod, false));
+  informer.on("delete", (pod) => seen(pod, true));
   informer.on("error", (err) => {
     if (stopped) return;
     onError(err);
     // The informer does not restart itself after an error.
-    sleep(1000, undefined, { signal: stop.signal })
+    const pause = pauseMs;
+    pauseMs = Math.min(pauseMs * 2, 30_000);
+    sleep(pause, undefined, { signal: stop.signal })
       .then(() => (stopped ? undefined : informer.start()))
       .catch(() => undefined);
   });

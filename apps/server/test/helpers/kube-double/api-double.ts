@@ -25,6 +25,8 @@ export interface KubeApiDouble {
   objects(kind: string, namespace?: string): Obj[];
   /** Every request as "METHOD /path" (without the query). */
   requests: string[];
+  /** Ends every open watch (as an API server restart or its watch timeout would); clients watch again. */
+  dropWatches(): void;
   /** Writes a kubeconfig for this server (context "double", user token) and returns its path. */
   writeKubeconfig(path: string, namespace?: string): Promise<string>;
   close(): Promise<void>;
@@ -365,6 +367,10 @@ export async function startKubeApiDouble(
     objects: (kind, namespace) => {
       const r = (Object.keys(kinds) as Resource[]).find((k) => kinds[k].kind === kind)!;
       return list(r, namespace);
+    },
+    dropWatches() {
+      for (const w of watchers) w.res.end();
+      watchers.clear();
     },
     async writeKubeconfig(path, namespace = "default") {
       const config = {
