@@ -22,7 +22,7 @@ describe("specFromAppConfig", () => {
 
   it("refuses a platform this server does not run, naming the ones it does", () => {
     expect(() => specFromAppConfig(config({ use: "nomad" }))).toThrow(
-      'unknown deploy platform "nomad"; this server runs: process, docker',
+      'unknown deploy platform "nomad"; this server runs: process, docker, kubernetes',
     );
   });
 });
