@@ -2,7 +2,7 @@
 export const knownPlugins = {
   build: ["archive"],
   registry: ["server"],
-  deploy: ["process", "docker", "nomad"],
+  deploy: ["process", "docker", "kubernetes", "nomad"],
   release: ["router"],
 } as const;
 
@@ -13,6 +13,16 @@ export type DeployPlatform = (typeof knownPlugins.deploy)[number];
 export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number" | "list">> = {
   process: {},
   docker: { image: "string", socket: "string", memory: "string", cpus: "number", server_addr: "string" },
+  kubernetes: {
+    image: "string",
+    kubeconfig: "string",
+    context: "string",
+    namespace: "string",
+    port: "number",
+    memory: "string",
+    cpus: "number",
+    server_addr: "string",
+  },
   // The ACL token is not an attribute: the server reads it from its environment (token_env, default NOMAD_TOKEN).
   nomad: {
     address: "string",
@@ -54,7 +64,7 @@ export interface AppConfig {
     /** `max_parallel`: how many instances a config change replaces at once (default 1; each surge-first). */
     maxParallel?: number;
     health: HealthCheckConfig;
-    /** Platform-specific attributes (docker: image, socket, memory, ...; a list is joined with ","), as written. */
+    /** Platform-specific attributes (docker: image, socket, ...; kubernetes: image, namespace, ...; a list is joined with ","), as written. */
     options?: Record<string, string | number>;
   };
   release: { use: "router" };

@@ -94,7 +94,9 @@ describe("parseBerthConfig", () => {
 
   it("names the known platforms for an unknown one, at its position", async () => {
     const err = await errorOf(good.replace('use "process"', 'use "nomadd"'));
-    expect(err.message).toBe('berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process, docker, nomad');
+    expect(err.message).toBe(
+      'berth.hcl:11:9: unknown deploy plugin "nomadd"; known: process, docker, kubernetes, nomad',
+    );
   });
 
   it("reads a docker deploy's own attributes and places errors in them at file:line:col", async () => {
@@ -145,6 +147,36 @@ describe("parseBerthConfig", () => {
     );
     const dockerDriver = await errorOf(nomad.replace('"raw_exec"', '"docker"'));
     expect(dockerDriver.message).toMatch(/^berth\.hcl:11:\d+: deploy "nomad" needs an "image"/);
+  });
+
+  it("reads a kubernetes deploy's attributes and places errors in them at file:line:col", async () => {
+    const k8s = good.replace(
+      'use "process" {',
+      'use "kubernetes" {\n      image = "ghcr.io/acme/web:1.2"\n      namespace = "shop"\n      port = 8080\n      context = "prod"',
+    );
+    const deploy = (await parseBerthConfig("berth.hcl", k8s, refs)).apps[0]!.deploy;
+    expect(deploy.use).toBe("kubernetes");
+    expect(deploy.options).toEqual({
+      image: "ghcr.io/acme/web:1.2",
+      namespace: "shop",
+      port: 8080,
+      context: "prod",
+    });
+
+    const badNamespace = await errorOf(k8s.replace('namespace = "shop"', 'namespace = "Shop_NS"'));
+    expect(badNamespace.message).toBe(
+      'berth.hcl:13:7: "namespace" must be a Kubernetes namespace name (lowercase letters, digits, dashes), got "Shop_NS"',
+    );
+    const badPort = await errorOf(k8s.replace("port = 8080", "port = 70000"));
+    expect(badPort.message).toBe(
+      'berth.hcl:14:7: "port" must be a whole number from 1 to 65535, got number 70000',
+    );
+    const noImage = await errorOf(k8s.replace('image = "ghcr.io/acme/web:1.2"', ""));
+    expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "kubernetes" needs an "image"/);
+    const unknown = await errorOf(k8s.replace("port = 8080", "replicas = 3"));
+    expect(unknown.message).toMatch(
+      /^berth\.hcl:14:7: unexpected "replicas" in deploy "kubernetes"; expected one of: command, count, max_parallel, health, image, kubeconfig/,
+    );
   });
 
   it("reads max_parallel (config rollouts) only when given, and refuses a bad one", async () => {

@@ -152,6 +152,10 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
     platform !== "nomad" || /^https?:\/\/[^\s/]+/.test(String(v))
       ? undefined
       : `"address" must be the agent's URL, like "http://127.0.0.1:4646", got "${v}"`,
+  namespace: (v, platform) =>
+    platform !== "kubernetes" || (String(v).length <= 63 && namePattern.test(String(v)))
+      ? undefined
+      : `"namespace" must be a Kubernetes namespace name (lowercase letters, digits, dashes), got "${v}"`,
   datacenters: (v) =>
     String(v)
       .split(",")
@@ -160,7 +164,7 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
       : `"datacenters" must be names like "dc1", got "${v}"`,
 };
 
-/** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` needs an image. */
+/** A deploy platform's own attributes (`image`, `memory`, ...), type-checked; `docker` and `kubernetes` need an image. */
 function platformOptions(
   c: Checker,
   platform: DeployPlatform,
@@ -172,7 +176,11 @@ function platformOptions(
     const v = raw[key];
     if (v === undefined) continue;
     let value: string | number | undefined;
-    if (type === "number") {
+    if (key === "port") {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535)
+        c.fail([...path, key], `"port" must be a whole number from 1 to 65535, got ${describe(v)}`);
+      else value = v;
+    } else if (type === "number") {
       if (typeof v !== "number" || !(v > 0) || v > 1024)
         c.fail([...path, key], `"${key}" must be a number above 0 (at most 1024), got ${describe(v)}`);
       else value = v;
@@ -189,6 +197,11 @@ function platformOptions(
   const needsImage = platform === "docker" || (platform === "nomad" && out.driver === "docker");
   if (needsImage && out.image === undefined && raw.image === undefined)
     c.fail(path, `deploy "${platform}" needs an "image" (the base image, like "node:20-slim")`);
+  if (platform === "kubernetes" && out.image === undefined && raw.image === undefined)
+    c.fail(
+      path,
+      `deploy "kubernetes" needs an "image" (the image the pods run, like "ghcr.io/acme/web:1.2")`,
+    );
   if (platform === "nomad" && raw.token !== undefined)
     c.fail(
       [...path, "token"],

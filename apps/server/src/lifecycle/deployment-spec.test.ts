@@ -22,7 +22,7 @@ describe("specFromAppConfig", () => {
 
   it("refuses a platform this server does not run, naming the ones it does", () => {
     expect(() => specFromAppConfig(config({ use: "swarm" }))).toThrow(
-      'unknown deploy platform "swarm"; this server runs: process, docker, nomad',
+      'unknown deploy platform "swarm"; this server runs: process, docker, kubernetes, nomad',
     );
   });
 });

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { AppUser } from "../sandbox/app-user.js";
 import type { Database } from "../store/schema.js";
 import { createDockerPlatform } from "./docker/docker-platform.js";
+import { createKubernetesPlatform } from "./kubernetes/kubernetes-platform.js";
 import { createNomadPlatform } from "./nomad/nomad-platform.js";
 import type { DeploymentSpec, InstanceView, Platform } from "./platform.js";
 import { createProcessPlatform } from "./process/process-platform.js";
@@ -28,6 +29,7 @@ export interface PlatformDeps {
 const registry = {
   process: (deps: PlatformDeps) => createProcessPlatform(deps),
   docker: (deps: PlatformDeps) => createDockerPlatform(deps),
+  kubernetes: (deps: PlatformDeps) => createKubernetesPlatform(deps),
   nomad: (deps: PlatformDeps) => createNomadPlatform(deps),
 } satisfies Record<string, (deps: PlatformDeps) => Platform>;
 
