@@ -8,6 +8,7 @@ import { insertDeployment } from "../src/history/insert-history.js";
 import { applyRetention } from "../src/lifecycle/apply-retention.js";
 import { destroyDeployment } from "../src/lifecycle/destroy-deployment.js";
 import { engineOf } from "../src/lifecycle/engine.js";
+import { createSubscription, listSubscriptions } from "../src/notifications/subscriptions.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { loginToken } from "./helpers/runtime-fixture.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
@@ -187,6 +188,13 @@ describe.each(storeDialects)("cleaning up on %s", (storeDialect) => {
   it("deletes a project's apps and hides the project; its name comes back with the next upsert", async () => {
     await seed("proj", "a", ["healthy"]);
     await seed("proj", "b", ["healthy", "healthy"]);
+    await createSubscription(server.ctx.store.db, {
+      project: "proj",
+      url: "http://127.0.0.1:9/hook",
+      format: "json",
+      events: ["release"],
+      actor: { tokenId: "", name: "test" },
+    });
     const projects = clientFor(server, ProjectService, admin);
     const denied = await errorOf(clientFor(server, ProjectService, deployer).deleteProject({ name: "proj" }));
     expect(denied.code).toBe(Code.PermissionDenied);
@@ -197,6 +205,8 @@ describe.each(storeDialects)("cleaning up on %s", (storeDialect) => {
       destroyedDeployments: 3,
     });
     expect((await projects.listProjects({})).projects.map((p) => p.name)).not.toContain("proj");
+    // Nothing of it is left to notify about.
+    expect(await listSubscriptions(server.ctx.store.db, "proj")).toEqual([]);
     const gone = await errorOf(projects.listApplications({ project: "proj" }));
     expect(gone.code).toBe(Code.NotFound);
     expect(gone.rawMessage).toBe('project "proj" was deleted');

@@ -215,6 +215,15 @@ describe("progressive release", () => {
     const releases = clientFor(server, ReleaseService, deployerToken);
     const newest = (await releases.listReleases({ app, pageSize: 1 })).releases[0];
     expect(newest?.reason).toBe(`rollout aborted: ${ended?.endReason}`);
+    // The life of the canary's commit records the automatic abort (and notifications hear of it).
+    const recorded = await server.ctx.store.db
+      .selectFrom("lifecycle_events")
+      .select(["kind", "reason", "actor_name"])
+      .where("kind", "=", "release.auto_aborted")
+      .execute();
+    expect(recorded).toEqual([
+      { kind: "release.auto_aborted", reason: ended?.endReason, actor_name: "server" },
+    ]);
     expect((await drive(100)).bodies).toEqual({ one: 100 });
   }, 60_000);
 

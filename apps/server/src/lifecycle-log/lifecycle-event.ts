@@ -20,6 +20,7 @@ export const lifecycleKinds = [
   "app.deleted",
   "release",
   "rollback",
+  "release.auto_aborted",
   "config.applied",
   "instance.crashed",
 ] as const;

@@ -1,13 +1,14 @@
 import { recordAudit } from "../audit/record-audit.js";
 import type { Caller } from "../auth/caller.js";
 import { getProject, listApplications } from "../catalog/projects.js";
+import { deleteProjectSubscriptions } from "../notifications/subscriptions.js";
 import type { ServerContext } from "../server-context.js";
 import { deleteApplication } from "./delete-application.js";
 import type { Engine } from "./engine.js";
 
 /**
- * Deletes every app of a project (see deleteApplication), then marks the project deleted. Its history, config
- * revisions and audit trail stay; a later `berth up` into the same name revives it.
+ * Deletes every app of a project (see deleteApplication), then marks the project deleted and drops its notification
+ * subscriptions. Its history, config revisions and audit trail stay; a later `berth up` into the same name revives it.
  */
 export async function deleteProject(
   ctx: ServerContext,
@@ -33,13 +34,14 @@ export async function deleteProject(
     .set({ deleted_at: now, updated_at: now })
     .where("name", "=", input.project)
     .execute();
+  const subscriptions = await deleteProjectSubscriptions(db, input.project);
   const applications = apps.map((a) => a.name);
   await recordAudit(db, {
     actor: input.actor,
     action: "project.delete",
     project: input.project,
     target: input.project,
-    details: { applications, destroyedDeployments },
+    details: { applications, destroyedDeployments, subscriptions },
   });
   return { applications, destroyedDeployments };
 }

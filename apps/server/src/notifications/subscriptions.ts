@@ -112,3 +112,20 @@ export async function deleteSubscription(db: Kysely<Database>, project: string, 
     await trx.deleteFrom("notification_subscriptions").where("id", "=", id).execute();
   });
 }
+
+/**
+ * Deletes all of a project's subscriptions with their deliveries and attempts (the project was deleted: nothing of
+ * it is left to notify about, and a revived project starts without old endpoints). Returns how many there were.
+ */
+export async function deleteProjectSubscriptions(db: Kysely<Database>, project: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const deliveries = trx.selectFrom("notification_deliveries").select("id").where("project", "=", project);
+    await trx.deleteFrom("notification_attempts").where("delivery_id", "in", deliveries).execute();
+    await trx.deleteFrom("notification_deliveries").where("project", "=", project).execute();
+    const deleted = await trx
+      .deleteFrom("notification_subscriptions")
+      .where("project", "=", project)
+      .execute();
+    return Number(deleted[0]?.numDeletedRows ?? 0);
+  });
+}

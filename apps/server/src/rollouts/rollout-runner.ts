@@ -5,6 +5,7 @@ import type { ServerContext } from "../server-context.js";
 import type { ApplicationTable, RolloutTable } from "../store/schema.js";
 import { type TrafficStats, type TrafficTotals, trafficSince } from "../traffic/traffic-stats.js";
 import { autoAbortVerdict } from "./auto-abort-verdict.js";
+import { recordAutoAbort } from "./record-auto-abort.js";
 import { abortRollout, advanceRollout } from "./rollout-actions.js";
 import { rolloutAutoAbort, runningRollouts, updateRollout } from "./rollout-rows.js";
 
@@ -128,7 +129,8 @@ export function startRolloutRunner(ctx: ServerContext, deps: RolloutRunnerDeps):
       );
       if (verdict) {
         log.warn({ rollout: row.id, app: app.name }, verdict);
-        await abortRollout(ctx, app, row, verdict, undefined);
+        const ended = await abortRollout(ctx, app, row, verdict, undefined);
+        await recordAutoAbort(ctx, app, ended, verdict);
         return;
       }
       if (row.next_step_at !== null && row.next_step_at <= now)
