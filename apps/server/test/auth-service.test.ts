@@ -134,6 +134,74 @@ describe("AuthService over gRPC", () => {
   });
 });
 
+describe("CreateExternalSessionToken (the BFF's OIDC sign-in)", () => {
+  const identity = {
+    provider: "keycloak",
+    issuer: "https://id.example.com/realms/acme",
+    subject: "u-42",
+    email: "ada@example.com",
+    groups: ["deployers"],
+  };
+
+  it("mints a token of the chosen role that carries the person into every audit event it causes", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const bff = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.ADMIN, name: "bff" });
+    const minted = await authClient(bff.secret).createExternalSessionToken({
+      role: Role.DEPLOYER,
+      ttlSeconds: 600,
+      identity,
+    });
+    const me = (await authClient(minted.secret).whoAmI({})).token;
+    expect(me).toMatchObject({
+      role: Role.DEPLOYER,
+      kind: TokenKind.LOGIN,
+      name: "ada@example.com (keycloak)",
+    });
+    expect(me?.identity).toMatchObject(identity);
+    expect(Number(me!.expiresAt!.seconds) * 1000).toBeLessThanOrEqual(Date.now() + 600_000);
+
+    // Anything the person does is audited with their identity; a derived token inherits nothing silently.
+    const derived = await authClient(minted.secret).createSessionToken({ ttlSeconds: 60 });
+    const rows = await server.ctx.store.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("actor_token_id", "=", minted.token!.id)
+      .orderBy("id")
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(["session.sign_in", "token.create"]);
+    for (const row of rows) expect(JSON.parse(row.actor_identity_json ?? "null")).toEqual(identity);
+    expect(rows[1]?.target).toBe(derived.token!.id);
+
+    // Revoking the BFF's token ends every session it minted.
+    await admin.revokeToken({ id: bff.token!.id });
+    await expect(authClient(minted.secret).whoAmI({})).rejects.toMatchObject({ code: Code.Unauthenticated });
+  });
+
+  it("is admin-only and refuses a request without an identity or role, naming the field", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const deployer = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.DEPLOYER, name: "d" });
+    await expect(
+      authClient(deployer.secret).createExternalSessionToken({ role: Role.ADMIN, ttlSeconds: 60, identity }),
+    ).rejects.toMatchObject({ code: Code.PermissionDenied });
+    await expect(
+      admin.createExternalSessionToken({ role: Role.VIEWER, ttlSeconds: 60 }),
+    ).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      rawMessage: expect.stringContaining("identity"),
+    });
+    await expect(
+      admin.createExternalSessionToken({ role: Role.UNSPECIFIED, ttlSeconds: 60, identity }),
+    ).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringContaining("role") });
+    await expect(
+      admin.createExternalSessionToken({
+        role: Role.VIEWER,
+        ttlSeconds: 60,
+        identity: { ...identity, subject: "" },
+      }),
+    ).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringContaining("subject") });
+  });
+});
+
 describe("bootstrap token", () => {
   it("is minted on the first start only and keeps working after a restart", async () => {
     const first = await startTestServer();

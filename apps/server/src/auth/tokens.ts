@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { ulid } from "ulid";
 import type { Database } from "../store/schema.js";
 import type { Caller, Role, TokenKind } from "./caller.js";
+import { type ExternalIdentity, identityFromJson, identityToJson } from "./external-identity.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
 import { toTokenInfo } from "./token-info.js";
 import type { TokenStreams } from "./token-streams.js";
@@ -18,6 +19,8 @@ export interface IssueTokenOptions {
   ttlMs?: number;
   /** The token this one is derived from: revoking or expiring the parent ends this one too. */
   parentId?: string;
+  /** The person an OIDC provider vouched for, kept on the token and its audit events. */
+  identity?: ExternalIdentity;
 }
 
 export interface IssuedToken {
@@ -42,6 +45,7 @@ export async function issueToken(db: Kysely<Database>, options: IssueTokenOption
     expires_at: options.ttlMs ? now + options.ttlMs : null,
     revoked_at: null,
     parent_id: options.parentId ?? null,
+    identity_json: identityToJson(options.identity),
   };
   await db.insertInto("tokens").values(row).execute();
   return { info: toTokenInfo(row), secret };
@@ -85,6 +89,7 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     name: row.name,
     deploymentId: row.deployment_id,
     expiresAt: row.expires_at ?? undefined,
+    identity: identityFromJson(row.identity_json),
   };
 }
 

@@ -4,6 +4,7 @@ import * as gitCommits from "./migrations/002-git-commits.js";
 import * as tokenParents from "./migrations/003-token-parents.js";
 import * as lifecycleLog from "./migrations/004-lifecycle-log.js";
 import * as deploymentNotes from "./migrations/005-deployment-notes.js";
+import * as externalIdentities from "./migrations/006-external-identities.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "003-token-parents": tokenParents,
   "004-lifecycle-log": lifecycleLog,
   "005-deployment-notes": deploymentNotes,
+  "006-external-identities": externalIdentities,
 };
 
 /**

@@ -44,6 +44,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.AuthService/CreateLoginCode": admin,
   "berth.v1.AuthService/RedeemLoginCode": { public: true },
   "berth.v1.AuthService/CreateSessionToken": viewer,
+  "berth.v1.AuthService/CreateExternalSessionToken": admin,
   "berth.v1.AuthService/RevokeOwnToken": { kinds: ["login", "runner", "entrypoint"] },
 
   "berth.v1.ProjectService/UpsertProject": deployer,
