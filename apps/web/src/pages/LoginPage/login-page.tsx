@@ -1,10 +1,10 @@
 import { AuthError } from "@berth/api-client";
+import { safeNext } from "@berth/connect-guards/safe-next";
 import { Button } from "@berth/ui/button";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useLocation } from "wouter";
 import { useAppServices } from "../../app/app-services.js";
-import { safeNext } from "../../app/safe-next.js";
 import { sessionKey } from "../../app/session.js";
 import { useSearchParams } from "../../lib/use-search-params.js";
 
