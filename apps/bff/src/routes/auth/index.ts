@@ -11,6 +11,7 @@ import {
 } from "../../sessions/token-identity.js";
 import { replyError } from "../reply-error.js";
 import magicLinkRoutes from "./magic-link.js";
+import oidcRoutes from "./oidc.js";
 
 /** What the SPA learns about its session: never the token. */
 function viewerBody(session: Session) {
@@ -18,6 +19,14 @@ function viewerBody(session: Session) {
     name: session.name,
     role: session.role,
     csrfToken: session.csrfToken,
+    // How the person signed in, when through an OIDC provider (the dashboard shows it).
+    ...(session.external
+      ? {
+          provider: session.external.provider,
+          email: session.external.email,
+          groups: session.external.groups,
+        }
+      : {}),
     expiresAt: new Date(Math.min(session.expiresAt, session.absoluteExpiresAt)).toISOString(),
   };
 }
@@ -153,4 +162,5 @@ export default async function authRoutes(fastify: FastifyInstance) {
   });
 
   await fastify.register(magicLinkRoutes);
+  await fastify.register(oidcRoutes);
 }
