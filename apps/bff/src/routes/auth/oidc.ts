@@ -6,6 +6,7 @@ import { decodeFlow, encodeFlow } from "../../oidc/flow-cookie.js";
 import { ProviderUnavailableError, SignInRefusedError } from "../../oidc/oidc-client.js";
 import { chooseRole } from "../../oidc/role-rules.js";
 import { isUnreachable } from "../../plugins/app/upstream.js";
+import { expectedOrigins } from "../../security/origin-check.js";
 import { identityFromTokenInfo, roleToProto } from "../../sessions/token-identity.js";
 import { messagePage } from "./html-page.js";
 
@@ -33,9 +34,16 @@ export default async function oidcRoutes(fastify: FastifyInstance) {
       .code(status)
       .type("text/html; charset=utf-8")
       .send(messagePage(title, ...text));
-  /** The callback URL registered with the provider: on the public URL when one is configured. */
-  const redirectUri = (request: FastifyRequest, id: string) =>
-    new URL(`/auth/oidc/${id}/callback`, config.publicUrl ?? `${request.protocol}://${request.host}`);
+  /**
+   * The callback URL registered with the provider: on the public URL, else on the listen address the
+   * browser used (localhost or 127.0.0.1, so the flow cookie comes back). Never a Host header's choice.
+   */
+  const redirectUri = (request: FastifyRequest, id: string) => {
+    const expected = expectedOrigins(config.publicUrl, fastify.server.address());
+    const used = `${request.protocol}://${request.host}`.toLowerCase();
+    const base = expected.find((origin) => origin.toLowerCase() === used) ?? expected[0] ?? used;
+    return new URL(`/auth/oidc/${id}/callback`, base);
+  };
 
   fastify.get("/oidc/providers", async () => ({
     providers: [...oidc.values()].map(({ provider }) => ({
