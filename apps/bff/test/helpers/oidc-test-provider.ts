@@ -1,3 +1,4 @@
+/// <reference path="../types/oidc-provider.d.ts" />
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -38,8 +39,8 @@ export interface OidcTestProvider {
   clientId: string;
   clientSecret: string;
   accounts: Map<string, TestAccount>;
-  /** Registers the BFF's callback URL (builds the provider). */
-  register(redirectUri: string): Promise<void>;
+  /** Registers the BFF's callback URLs (builds the provider). */
+  register(...redirectUris: string[]): Promise<void>;
   /** Signs with a fresh key from now on; the JWKS lists it first and keeps the old one. */
   rotateKeys(): Promise<void>;
   /** The kid ID tokens are signed with now. */
@@ -65,7 +66,7 @@ export async function startOidcTestProvider(
   const clientSecret = `secret-${randomUUID()}`;
   const accountMap = new Map(Object.entries(accounts));
   let keys: SigningKey[] = [await newKey()];
-  let redirectUri = "";
+  let redirectUris: string[] = [];
   let tamper: IdTokenTamper | undefined;
   const issuedKids: string[] = [];
   const stranger = await newKey();
@@ -73,6 +74,14 @@ export async function startOidcTestProvider(
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   const server = createServer((req, res) => {
+    // Test controls for a provider in another process (the e2e stack): rotate keys, change a person's groups.
+    if (req.method === "POST" && req.url?.startsWith("/__test__/")) {
+      void control(req.url).then(
+        () => res.writeHead(204).end(),
+        (err: unknown) => res.writeHead(400).end(String(err)),
+      );
+      return;
+    }
     if (!handler) {
       res.writeHead(503).end("provider not registered yet");
       return;
@@ -111,13 +120,26 @@ export async function startOidcTestProvider(
     }) as ServerResponse["end"];
   }
 
+  async function control(url: string) {
+    const u = new URL(url, issuer);
+    if (u.pathname === "/__test__/rotate-keys") {
+      keys = [await newKey(), ...keys];
+      build();
+      return;
+    }
+    const account = /^\/__test__\/accounts\/([^/]+)$/.exec(u.pathname)?.[1];
+    const existing = account ? accountMap.get(account) : undefined;
+    if (!account || !existing) throw new Error(`unknown control ${u.pathname}`);
+    accountMap.set(account, { ...existing, groups: u.searchParams.getAll("group") });
+  }
+
   const build = () => {
     const provider = new Provider(issuer, {
       clients: [
         {
           client_id: clientId,
           client_secret: clientSecret,
-          redirect_uris: [redirectUri],
+          redirect_uris: redirectUris,
           grant_types: ["authorization_code"],
           response_types: ["code"],
         },
@@ -145,13 +167,12 @@ export async function startOidcTestProvider(
     clientId,
     clientSecret,
     accounts: accountMap,
-    async register(uri) {
-      redirectUri = uri;
+    async register(...uris) {
+      redirectUris = uris;
       build();
     },
     async rotateKeys() {
-      keys = [await newKey(), ...keys];
-      build();
+      await control("/__test__/rotate-keys");
     },
     currentKid: () => String(keys[0]?.jwk.kid),
     issuedKids,
