@@ -6,6 +6,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/helpers/test-server.js";
+import { challengeOf } from "../src/cli-login/cli-grants.js";
 import { parseOidcConfig } from "../src/oidc/oidc-config.js";
 import { type RunningBff, startBff } from "../src/server.js";
 import { BrowserSession } from "./helpers/browser-session.js";
@@ -274,5 +275,105 @@ describe("OIDC sign-in", () => {
     const res = await fetch(`${bff.url}/auth/oidc/nope/start`, { redirect: "manual" });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("No such sign-in provider");
+  });
+});
+
+describe("berth login --web through the dashboard", () => {
+  const verifier = "cli-verifier-".padEnd(50, "x");
+  const query = (port: number) =>
+    new URLSearchParams({
+      port: String(port),
+      state: "state-of-the-cli-1234",
+      challenge: challengeOf(verifier),
+    });
+  const whoAmI = (token: string) =>
+    createClient(AuthService, createGrpcTransport({ baseUrl: server.apiUrl })).whoAmI(
+      {},
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+
+  it("hands a signed-in person's CLI a token of their role and identity, once, in one redirect", async () => {
+    const tab = new BrowserSession(bff.url);
+    expect((await signInThroughProvider(tab, { provider: "local", login: "dora" })).callback.status).toBe(
+      303,
+    );
+
+    const confirm = await tab.fetch(`/auth/cli?${query(45678)}`, { redirect: "manual" });
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toContain("dora@example.com (deployer)");
+    // The confirm form may post to this site and its answer go to the CLI's listener, nowhere else.
+    expect(confirm.headers.get("content-security-policy")).toContain(
+      "form-action 'self' http://127.0.0.1:45678",
+    );
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+
+    const granted = await tab.fetch("/auth/cli", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `${query(45678)}&csrf=${encodeURIComponent(csrf)}`,
+      redirect: "manual",
+    });
+    expect(granted.status).toBe(303);
+    const loopback = new URL(granted.headers.get("location") ?? "");
+    expect(loopback.origin).toBe("http://127.0.0.1:45678");
+    expect(loopback.pathname).toBe("/callback");
+    expect(loopback.searchParams.get("state")).toBe("state-of-the-cli-1234");
+    const code = loopback.searchParams.get("code") ?? "";
+
+    // Someone who saw the code but lacks the verifier gets nothing, and burns it.
+    const exchange = (body: unknown) =>
+      fetch(`${bff.url}/auth/cli/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const stolen = await exchange({ code, verifier: "wrong-verifier-".padEnd(50, "y") });
+    expect(stolen.status).toBe(400);
+    expect((await exchange({ code, verifier })).status).toBe(400);
+
+    // The honest run: a fresh grant, redeemed by the CLI with its verifier.
+    const again = await tab.fetch("/auth/cli", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `${query(45678)}&csrf=${encodeURIComponent(csrf)}`,
+      redirect: "manual",
+    });
+    const code2 = new URL(again.headers.get("location") ?? "").searchParams.get("code");
+    const redeemed = await exchange({ code: code2, verifier });
+    expect(redeemed.status).toBe(200);
+    const { token } = (await redeemed.json()) as { token: string };
+    const me = (await whoAmI(token)).token;
+    expect(me).toMatchObject({ role: Role.DEPLOYER, kind: TokenKind.LOGIN });
+    expect(me?.identity).toMatchObject({ provider: "local", subject: "dora", email: "dora@example.com" });
+  });
+
+  it("sends a browser without a session to sign in first, and refuses a cross-site or token-less grant", async () => {
+    const tab = new BrowserSession(bff.url);
+    const start = await tab.fetch(`/auth/cli?${query(45679)}`, { redirect: "manual" });
+    expect(start.status).toBe(303);
+    expect(start.headers.get("location")).toBe(
+      `/login?next=${encodeURIComponent(`/auth/cli?${query(45679)}`)}`,
+    );
+
+    await signInThroughProvider(tab, { provider: "local", login: "dora" });
+    const crossSite = new BrowserSession(bff.url, "https://evil.example");
+    for (const [name, c] of tab.cookies) crossSite.cookies.set(name, c);
+    const forged = await crossSite.fetch("/auth/cli", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: query(45679).toString(),
+      redirect: "manual",
+    });
+    expect(forged.status).toBe(403);
+    const noCsrf = await tab.fetch("/auth/cli", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: query(45679).toString(),
+      redirect: "manual",
+    });
+    expect(noCsrf.status).toBe(401);
+    const badPort = await tab.fetch(`/auth/cli?${query(45679).toString().replace("45679", "evil.example")}`);
+    expect(badPort.status).toBe(400);
   });
 });

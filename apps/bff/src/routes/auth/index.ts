@@ -10,6 +10,7 @@ import {
   type TokenIdentity,
 } from "../../sessions/token-identity.js";
 import { replyError } from "../reply-error.js";
+import cliLoginRoutes from "./cli-login.js";
 import magicLinkRoutes from "./magic-link.js";
 import oidcRoutes from "./oidc.js";
 
@@ -163,4 +164,5 @@ export default async function authRoutes(fastify: FastifyInstance) {
 
   await fastify.register(magicLinkRoutes);
   await fastify.register(oidcRoutes);
+  await fastify.register(cliLoginRoutes);
 }

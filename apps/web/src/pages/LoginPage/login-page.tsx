@@ -29,7 +29,9 @@ export function LoginPage() {
       const viewer = await auth.login(token.trim());
       queryClient.setQueryData(sessionKey, viewer ?? null);
       await queryClient.invalidateQueries({ queryKey: sessionKey });
-      navigate(next, { replace: true });
+      // The BFF's own pages (the CLI's browser sign-in) are not SPA routes: load them for real.
+      if (next.startsWith("/auth/")) window.location.assign(next);
+      else navigate(next, { replace: true });
     } catch (err) {
       setError(
         err instanceof AuthError && err.status === 401
