@@ -1,5 +1,10 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { useStack } from "../support/stack.js";
+import { repoRoot, useStack } from "../support/stack.js";
 
 // A real OIDC provider on 127.0.0.1 (the `oidc-provider` package) offered on the login page as "Local
 // SSO": dora is in group deployers, adam in admins, nora in marketing (mapped to nothing).
@@ -82,4 +87,64 @@ test("a next= pointing off-site signs in without leaving the dashboard", async (
   await signInWithSso(page, "adam", "//evil.example/x");
   await expect(page).toHaveURL(`${stack().dashboardUrl}/`);
   expect(await role(page)).toBe("admin");
+});
+
+test("berth login --web completes through the dashboard in the browser within 3 redirects", async ({
+  page,
+}) => {
+  await signInWithSso(page, "adam");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+
+  const configDir = mkdtempSync(join(tmpdir(), "berth-e2e-login-"));
+  // BROWSER=true: the CLI's own opener does nothing; this test's browser opens the printed address.
+  const cli = spawn(
+    process.execPath,
+    [
+      join(repoRoot, "apps/cli/bin/berth.js"),
+      "login",
+      "--web",
+      "--server",
+      stack().apiUrl,
+      "--dashboard",
+      stack().dashboardUrl,
+    ],
+    {
+      env: { ...process.env, BERTH_CONFIG_DIR: configDir, NO_COLOR: "1", BROWSER: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  try {
+    let stdout = "";
+    let stderr = "";
+    cli.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = once(cli, "exit");
+    const url = await new Promise<string>((resolve, reject) => {
+      cli.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        const found = /Opening (\S+) in your browser/.exec(stderr)?.[1];
+        if (found) resolve(found);
+      });
+      cli.on("exit", () => reject(new Error(`berth login --web exited early: ${stderr}`)));
+    });
+
+    const redirects: string[] = [];
+    page.on("response", (res) => {
+      if (res.status() >= 300 && res.status() < 400) redirects.push(res.url());
+    });
+    await page.goto(url);
+    await expect(page.getByRole("heading", { name: "Sign in the berth CLI" })).toBeVisible();
+    await expect(page.locator("body")).toContainText("adam@example.com (admin)");
+    await page.getByRole("button", { name: "Sign in the CLI" }).click();
+    await expect(page.locator("body")).toContainText("The berth CLI is signed in");
+    expect(redirects.length).toBeLessThanOrEqual(3);
+
+    const [code] = (await exited) as [number | null];
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/Logged in to .* as adam@example\.com \(local\) \(admin\)/);
+  } finally {
+    cli.kill();
+    rmSync(configDir, { recursive: true, force: true });
+  }
 });
