@@ -29,6 +29,7 @@ const migrationNames = [
   "003-token-parents",
   "004-lifecycle-log",
   "005-deployment-notes",
+  "006-external-identities",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
@@ -66,7 +67,7 @@ describe.each(storeDialects)("a database migrated by a newer server, on %s", (di
     const reopen =
       opened.store.dialect === "postgres" ? { url: opened.url ?? "" } : { path: opened.store.name };
     await expect(openStore(reopen)).rejects.toThrow(
-      "has schema version 999-from-the-future, newer than this server's 005-deployment-notes (unknown migrations: 999-from-the-future)",
+      "has schema version 999-from-the-future, newer than this server's 006-external-identities (unknown migrations: 999-from-the-future)",
     );
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual([...migrationNames, "999-from-the-future"]);
