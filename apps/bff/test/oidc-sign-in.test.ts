@@ -52,6 +52,15 @@ beforeAll(async () => {
             { group: "deployers", role: "deployer" },
           ],
         },
+        {
+          // Nothing listens on port 1: a provider that is down.
+          id: "down",
+          displayName: "Down SSO",
+          issuer: "http://127.0.0.1:1",
+          clientId: "berth",
+          clientSecret: "unused",
+          rules: [{ group: "anyone", role: "viewer" }],
+        },
       ],
     }),
     "test oidc.json",
@@ -83,7 +92,10 @@ describe("OIDC sign-in", () => {
   it("lists the providers for the login page", async () => {
     const res = await fetch(`${bff.url}/auth/oidc/providers`);
     expect(await res.json()).toEqual({
-      providers: [{ id: "local", displayName: "Local SSO", signInUrl: "/auth/oidc/local/start" }],
+      providers: [
+        { id: "local", displayName: "Local SSO", signInUrl: "/auth/oidc/local/start" },
+        { id: "down", displayName: "Down SSO", signInUrl: "/auth/oidc/down/start" },
+      ],
     });
   });
 
@@ -270,6 +282,17 @@ describe("OIDC sign-in", () => {
       expect(callback.headers.get("location")).toBe("/");
     },
   );
+
+  it("says a provider is unreachable, with a page, and signs in through the others meanwhile", async () => {
+    const tab = new BrowserSession(bff.url);
+    const res = await tab.fetch("/auth/oidc/down/start", { redirect: "manual" });
+    expect(res.status).toBe(502);
+    expect(await res.text()).toContain("Down SSO is not reachable");
+    expect(tab.cookies.has("berth_oidc")).toBe(false);
+    expect((await signInThroughProvider(tab, { provider: "local", login: "dora" })).callback.status).toBe(
+      303,
+    );
+  });
 
   it("answers an unknown provider with a page, not a redirect", async () => {
     const res = await fetch(`${bff.url}/auth/oidc/nope/start`, { redirect: "manual" });
