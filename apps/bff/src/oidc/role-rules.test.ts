@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOidcConfig } from "./oidc-config.js";
-import { chooseRole, claimAt } from "./role-rules.js";
+import { chooseRole, claimAt, trustedClaims } from "./role-rules.js";
 
 function provider(rules: unknown[], groupsClaim?: string) {
   const config = parseOidcConfig(
@@ -61,6 +61,16 @@ describe("chooseRole", () => {
     expect(chooseRole(p, { email_verified: true }).role).toBe("viewer");
     expect(chooseRole(p, { email_verified: "true" }).role).toBeUndefined();
     expect(claimAt({ "https://x/groups": ["a"] }, "https://x/groups")).toEqual(["a"]);
+  });
+});
+
+describe("trustedClaims", () => {
+  it("drops an email the provider has not verified, so email rules cannot match it", () => {
+    const p = provider([{ claim: "email", matches: "@example\\.com$", role: "admin" }]);
+    const claims = { sub: "x", email: "mallory@example.com", email_verified: false };
+    expect(trustedClaims(claims)).toEqual({ sub: "x", email_verified: false });
+    expect(chooseRole(p, trustedClaims(claims)).role).toBeUndefined();
+    expect(chooseRole(p, trustedClaims({ ...claims, email_verified: true })).role).toBe("admin");
   });
 });
 

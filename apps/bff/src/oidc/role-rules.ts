@@ -13,6 +13,16 @@ export function claimAt(claims: Record<string, unknown>, path: string): unknown 
   return value;
 }
 
+/**
+ * The claims rules may read: an address the provider says is not verified is dropped, so a rule on
+ * `email` cannot be met by typing someone else's domain into a profile.
+ */
+export function trustedClaims(claims: Record<string, unknown>): Record<string, unknown> {
+  if (claims.email_verified !== false) return claims;
+  const { email: _unverified, ...rest } = claims;
+  return rest;
+}
+
 /** The person's groups as the provider's `groupsClaim` lists them (a list, or one string). */
 export function groupsOf(claims: Record<string, unknown>, groupsClaim: string): string[] {
   const value = claimAt(claims, groupsClaim);

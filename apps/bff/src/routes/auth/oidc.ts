@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { decodeFlow, encodeFlow } from "../../oidc/flow-cookie.js";
 import { ProviderUnavailableError, SignInRefusedError } from "../../oidc/oidc-client.js";
-import { chooseRole } from "../../oidc/role-rules.js";
+import { chooseRole, trustedClaims } from "../../oidc/role-rules.js";
 import { isUnreachable } from "../../plugins/app/upstream.js";
 import { expectedOrigins } from "../../security/origin-check.js";
 import { identityFromTokenInfo, roleToProto } from "../../sessions/token-identity.js";
@@ -154,7 +154,7 @@ export default async function oidcRoutes(fastify: FastifyInstance) {
         );
       }
 
-      const { claims } = verified;
+      const claims = trustedClaims(verified.claims);
       const email = typeof claims.email === "string" ? claims.email : "";
       const verdict = chooseRole(provider, claims);
       const who = email || `subject ${claims.sub}`;
