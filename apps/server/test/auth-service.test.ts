@@ -35,6 +35,18 @@ describe("AuthService over gRPC", () => {
     expect(listed?.revokedAt).toBeDefined();
   });
 
+  it("remembers when a token was last used", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const created = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.VIEWER, name: "seen" });
+    const listed = async () => (await admin.listTokens({})).tokens.find((t) => t.id === created.token!.id);
+    expect((await listed())?.lastUsedAt).toBeUndefined();
+    const before = Date.now();
+    await authClient(created.secret).whoAmI({});
+    const seen = Number((await listed())?.lastUsedAt?.seconds ?? 0) * 1000;
+    expect(seen).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(seen).toBeLessThanOrEqual(Date.now());
+  });
+
   it("stores only hashes of secrets", async () => {
     const created = await authClient(server.bootstrapToken).createToken({
       kind: TokenKind.RUNNER,

@@ -40,5 +40,6 @@ export function toTokenInfo(row: Selectable<TokenTable>): TokenInfo {
     expiresAt: row.expires_at === null ? undefined : timestampFromMs(row.expires_at),
     revokedAt: row.revoked_at === null ? undefined : timestampFromMs(row.revoked_at),
     identity: identityFromJson(row.identity_json),
+    lastUsedAt: row.last_used_at === null ? undefined : timestampFromMs(row.last_used_at),
   });
 }

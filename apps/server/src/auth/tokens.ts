@@ -46,10 +46,14 @@ export async function issueToken(db: Kysely<Database>, options: IssueTokenOption
     revoked_at: null,
     parent_id: options.parentId ?? null,
     identity_json: identityToJson(options.identity),
+    last_used_at: null,
   };
   await db.insertInto("tokens").values(row).execute();
   return { info: toTokenInfo(row), secret };
 }
+
+/** How stale a token's last_used_at may get before a call refreshes it. */
+const lastUsedResolutionMs = 60_000;
 
 /** Derived tokens are at most this deep (a session's token of a session's token…); deeper is refused. */
 const maxTokenDepth = 8;
@@ -81,6 +85,10 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
       .executeTakeFirst();
     if (!parent || !isLive(parent, now)) return undefined;
     parentId = parent.parent_id;
+  }
+  // "Last seen" for the users page, written at most once a minute per token: not a write per call.
+  if (row.last_used_at === null || now - row.last_used_at >= lastUsedResolutionMs) {
+    await db.updateTable("tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
   }
   return {
     tokenId: row.id,

@@ -189,6 +189,8 @@ export interface TokenTable {
   parent_id: string | null;
   /** For tokens minted for an OIDC sign-in: the person's identity as JSON (see auth/external-identity.ts). */
   identity_json: string | null;
+  /** When the token last authenticated a call (epoch ms, updated at most once a minute); null if never. */
+  last_used_at: number | null;
 }
 
 export interface LoginCodeTable {
