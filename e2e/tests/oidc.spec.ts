@@ -148,3 +148,29 @@ test("berth login --web completes through the dashboard in the browser within 3 
     rmSync(configDir, { recursive: true, force: true });
   }
 });
+
+test("an admin sees who signed in through the provider and revokes them; their session ends", async ({
+  browser,
+}) => {
+  // An earlier journey took dora out of every group; she is a deployer again.
+  await control("accounts/dora?group=deployers");
+  const dora = await freshPage(browser);
+  await signInWithSso(dora, "dora");
+  expect(await role(dora)).toBe("deployer");
+
+  const admin = await freshPage(browser);
+  await signInWithSso(admin, "adam");
+  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+  const table = admin.getByRole("table", { name: "Users and sessions" });
+  const doraRows = table.getByRole("row", { name: /dora@example\.com/ });
+  await expect(doraRows.first()).toContainText("local");
+  await expect(doraRows.first()).toContainText("deployer");
+  // Every way in dora has (earlier journeys of this file signed her in too).
+  while ((await doraRows.count()) > 0) {
+    const before = await doraRows.count();
+    await admin.getByRole("button", { name: "Revoke dora@example.com" }).first().click();
+    await admin.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+    await expect(doraRows).toHaveCount(before - 1);
+  }
+  expect(await role(dora)).toBeUndefined();
+});
