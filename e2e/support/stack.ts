@@ -34,6 +34,12 @@ export interface StackInfo {
   deploymentUrls: string[];
   /** The demo's commits, v1 first. */
   commits: DemoCommit[];
+  /**
+   * With `oidc`: the local OIDC provider the dashboard offers as "Local SSO" (people dora: deployers,
+   * adam: admins, nora: marketing; any password). POST <issuer>/__test__/rotate-keys rotates its keys;
+   * POST <issuer>/__test__/accounts/<id>?group=… sets a person's groups.
+   */
+  oidcIssuer?: string;
 }
 
 export interface Stack extends StackInfo {
@@ -43,8 +49,9 @@ export interface Stack extends StackInfo {
 }
 
 /** Starts the stack (and ships the demo app twice with `demo`); resolves once it printed its ready line. */
-export async function launchStack(options: { demo?: boolean } = {}): Promise<Stack> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...(options.demo ? ["--demo"] : [])], {
+export async function launchStack(options: { demo?: boolean; oidc?: boolean } = {}): Promise<Stack> {
+  const flags = [...(options.demo ? ["--demo"] : []), ...(options.oidc ? ["--oidc"] : [])];
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...flags], {
     cwd: repoRoot,
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
@@ -167,7 +174,7 @@ export async function deploymentId(stack: StackInfo, seq: number): Promise<strin
  * Gives the test file its own stack: started before its first test, stopped after its last. Call the
  * returned function inside tests.
  */
-export function useStack(options: { demo?: boolean } = {}): () => Stack {
+export function useStack(options: { demo?: boolean; oidc?: boolean } = {}): () => Stack {
   let stack: Stack | undefined;
   test.beforeAll(async () => {
     // Two `berth up`s on a busy 2-core machine can take a while.

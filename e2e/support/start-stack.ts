@@ -4,12 +4,45 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseOidcConfig } from "../../apps/bff/src/oidc/oidc-config.js";
+import { startOidcTestProvider } from "../../apps/bff/test/helpers/oidc-test-provider.js";
 import { deployDemo, repoRoot } from "../../scripts/quickstart/demo-app.js";
 import { latestApp, waitForEntrypoints } from "../../scripts/quickstart/demo-status.js";
 import { startStack } from "../../scripts/quickstart/start-stack.js";
 
-const { values } = parseArgs({ options: { demo: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { demo: { type: "boolean", default: false }, oidc: { type: "boolean", default: false } },
+});
 const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
+// A real OIDC provider on 127.0.0.1 (the `oidc-provider` package), offered as "Local SSO".
+const idp = values.oidc
+  ? await startOidcTestProvider({
+      dora: { email: "dora@example.com", groups: ["deployers"] },
+      adam: { email: "adam@example.com", groups: ["admins"] },
+      nora: { email: "nora@example.com", groups: ["marketing"] },
+    })
+  : undefined;
+const oidcProviders = idp
+  ? parseOidcConfig(
+      JSON.stringify({
+        providers: [
+          {
+            id: "local",
+            displayName: "Local SSO",
+            issuer: idp.issuer,
+            clientId: idp.clientId,
+            clientSecret: idp.clientSecret,
+            scopes: ["openid", "email", "groups"],
+            rules: [
+              { group: "admins", role: "admin" },
+              { group: "deployers", role: "deployer" },
+            ],
+          },
+        ],
+      }),
+      "e2e oidc config",
+    ).providers
+  : undefined;
 const stack = await startStack({
   dataDir,
   apiPort: 0,
@@ -19,7 +52,13 @@ const stack = await startStack({
   webDistDir: process.env.BERTH_WEB_DIST || join(repoRoot, "apps/web/dist"),
   fastShutdown: true,
   stopAppsOnExit: true,
+  oidcProviders,
 });
+// The browser may use either name of the loopback dashboard; each gets its own callback URL.
+await idp?.register(
+  `${stack.bff.url}/auth/oidc/local/callback`,
+  `${stack.dashboardUrl}/auth/oidc/local/callback`,
+);
 
 let stopping: Promise<void> | undefined;
 const stop = () => {
@@ -28,6 +67,7 @@ const stop = () => {
     .catch((e: unknown) => {
       process.stderr.write(`stack: close failed: ${String(e)}\n`);
     })
+    .then(() => idp?.close())
     .finally(() => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(`${dataDir}-apps`, { recursive: true, force: true }); // the server's default apps dir
@@ -65,6 +105,7 @@ try {
       appUrl: app ? stack.appUrl(app.project, app.app) : "",
       deploymentUrls: app ? commits.map((_, i) => stack.deploymentUrl(app.project, app.app, i + 1)) : [],
       commits,
+      oidcIssuer: idp?.issuer,
     })}\n`,
   );
 } catch (e) {

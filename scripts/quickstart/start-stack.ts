@@ -4,7 +4,7 @@
 import { once } from "node:events";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type RunningBff, startBff } from "@berth/bff";
+import { type OidcProviderConfig, type RunningBff, startBff } from "@berth/bff";
 import {
   appUrl,
   createLoginCode,
@@ -34,6 +34,8 @@ export interface StackOptions {
   fastShutdown?: boolean;
   /** close() stops the apps too (tests, benches); by default they keep running, as with a production server. */
   stopAppsOnExit?: boolean;
+  /** OIDC providers for the dashboard's sign-in; the stack mints the BFF's service token for them. */
+  oidcProviders?: OidcProviderConfig[];
 }
 
 export interface Stack {
@@ -102,11 +104,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.webDistDir && existsSync(join(options.webDistDir, "index.html"))
         ? options.webDistDir
         : undefined;
+    const oidc = options.oidcProviders?.length
+      ? {
+          providers: options.oidcProviders,
+          serviceToken: (await issueToken(server.ctx.store.db, { kind: "login", role: "admin", name: "bff" }))
+            .secret,
+        }
+      : undefined;
     bff = await startBff({
       serverUrl: server.apiUrl,
       host,
       port: options.bffPort ?? 9700,
       webDistDir,
+      oidc,
       logger: { level: logLevel, file: join(logDir, "bff.log") },
       shutdownGraceMs: options.fastShutdown ? 300 : 3000,
     });

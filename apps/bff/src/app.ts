@@ -3,6 +3,7 @@ import type { BffConfig } from "./bff-options.js";
 import configPlugin from "./plugins/app/config.js";
 import guardsPlugin from "./plugins/app/guards.js";
 import metricsPlugin from "./plugins/app/metrics.js";
+import oidcPlugin from "./plugins/app/oidc.js";
 import sessionsPlugin from "./plugins/app/sessions.js";
 import upstreamPlugin from "./plugins/app/upstream.js";
 import cookiePlugin from "./plugins/external/cookie.js";
@@ -27,6 +28,7 @@ export default async function app(fastify: FastifyInstance, opts: { config: BffC
   await fastify.register(upstreamPlugin);
   await fastify.register(sessionsPlugin);
   await fastify.register(guardsPlugin);
+  await fastify.register(oidcPlugin);
 
   // Set early (not onSend): Connect and WebSocket replies bypass onSend but keep headers set here.
   fastify.addHook("onRequest", async (request, reply) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyServerOptions } from "fastify";
+import type { OidcProviderConfig } from "./oidc/oidc-config.js";
 import { createMemorySessionStore } from "./sessions/memory-session-store.js";
 import type { SessionStore } from "./sessions/session-store.js";
 
@@ -39,6 +40,18 @@ export interface BffOptions {
   metricsToken?: string;
   /** Fastify's logger option; pino JSON on stdout by default, `false` in tests. */
   logger?: FastifyServerOptions["logger"];
+  /** Sign-in through OIDC providers (BERTH_OIDC_CONFIG names the file; see docs/sign-in.md). */
+  oidc?: OidcOptions;
+}
+
+/** OIDC sign-in: the providers, and the BFF's own admin token that mints their sessions' tokens. */
+export interface OidcOptions {
+  providers: OidcProviderConfig[];
+  /**
+   * An admin login token of the BFF's own (BERTH_BFF_SERVICE_TOKEN): it asks the server for each OIDC
+   * session's token (CreateExternalSessionToken). Revoking it ends every such session.
+   */
+  serviceToken: string;
 }
 
 /** BffOptions with every default applied, as plugins and routes read it (`fastify.config`). */
@@ -60,6 +73,10 @@ export interface BffConfig {
   metricsToken: string | undefined;
   /** The proxy addresses whose X-Forwarded-For is honoured; false for none. */
   trustProxy: string | false;
+  /** OIDC providers (none configured: an empty list) and the BFF's service token. */
+  oidc: OidcOptions;
+  /** The short-lived cookie binding an OIDC sign-in attempt (state, nonce, PKCE) to this browser. */
+  oidcFlowCookie: string;
 }
 
 /** Applies the defaults and validates what cannot be defaulted. */
@@ -87,6 +104,13 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     );
   }
   const trustProxy = options.trustProxy ? options.trustProxy.trim() : false;
+  const providers = options.oidc?.providers ?? [];
+  const serviceToken = options.oidc?.serviceToken?.trim() ?? "";
+  if (providers.length > 0 && !serviceToken) {
+    throw new Error(
+      "OIDC providers are configured but the BFF has no service token (BERTH_BFF_SERVICE_TOKEN): create an admin login token for it with `berth token create --role admin --name bff`",
+    );
+  }
   return {
     serverUrl: serverUrl.toString().replace(/\/$/, ""),
     cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
@@ -104,5 +128,7 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     execKeepaliveMs: options.execKeepaliveMs ?? 20_000,
     metricsToken: options.metricsToken || undefined,
     trustProxy: trustProxy || false,
+    oidc: { providers, serviceToken },
+    oidcFlowCookie: secure ? "__Host-berth_oidc" : "berth_oidc",
   };
 }

@@ -6,9 +6,11 @@ import { type BffOptions, resolveBffConfig } from "./bff-options.js";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Masks the one secret that travels in a URL: a login link's code. */
+/** Masks the secrets that travel in URLs: a login link's code, an OIDC provider's code and state. */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/auth\/magic\/[^/?#]+/, "/auth/magic/[redacted]");
+  return url
+    .replace(/^\/auth\/magic\/[^/?#]+/, "/auth/magic/[redacted]")
+    .replace(/^(\/auth\/oidc\/[^/?#]+\/callback)\?.*/, "$1?[redacted]");
 }
 
 /** What a request log line shows: never cookies, tokens or login-link codes. */

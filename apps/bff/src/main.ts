@@ -1,11 +1,14 @@
 import closeWithGrace from "close-with-grace";
+import { loadOidcConfig } from "./oidc/oidc-config.js";
 import { startBff } from "./server.js";
 
 /**
  * Runs the BFF from environment variables:
  * BERTH_SERVER_URL (http://127.0.0.1:9701), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
  * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (the
- * addresses of the reverse proxy in front), BERTH_BFF_METRICS_TOKEN (Bearer token for /metrics).
+ * addresses of the reverse proxy in front), BERTH_BFF_METRICS_TOKEN (Bearer token for /metrics),
+ * BERTH_OIDC_CONFIG (a JSON file of OIDC providers, see docs/sign-in.md) with BERTH_BFF_SERVICE_TOKEN
+ * (the BFF's admin login token that mints those sessions' tokens).
  */
 const env = process.env;
 const port = Number(env.BERTH_BFF_PORT ?? 9700);
@@ -19,6 +22,13 @@ function trustProxy(raw: string | undefined): boolean | string {
   return raw === "true" ? true : raw;
 }
 
+/** The OIDC providers, when BERTH_OIDC_CONFIG names a file; a bad file stops the start with its reason. */
+async function oidcOptions() {
+  if (!env.BERTH_OIDC_CONFIG) return undefined;
+  const { providers } = await loadOidcConfig(env.BERTH_OIDC_CONFIG);
+  return { providers, serviceToken: env.BERTH_BFF_SERVICE_TOKEN ?? "" };
+}
+
 const bff = await startBff({
   serverUrl: env.BERTH_SERVER_URL ?? "http://127.0.0.1:9701",
   port,
@@ -28,6 +38,10 @@ const bff = await startBff({
   publicUrl: env.BERTH_PUBLIC_URL,
   trustProxy: trustProxy(env.BERTH_TRUST_PROXY),
   metricsToken: env.BERTH_BFF_METRICS_TOKEN,
+  oidc: await oidcOptions().catch((err: unknown) => {
+    console.error(`berth-bff: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  }),
 }).catch((err: unknown) => {
   // One readable line, not a stack trace: usually a busy port or a malformed URL.
   const code = (err as { code?: string }).code;

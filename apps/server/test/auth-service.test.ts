@@ -35,6 +35,18 @@ describe("AuthService over gRPC", () => {
     expect(listed?.revokedAt).toBeDefined();
   });
 
+  it("remembers when a token was last used", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const created = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.VIEWER, name: "seen" });
+    const listed = async () => (await admin.listTokens({})).tokens.find((t) => t.id === created.token!.id);
+    expect((await listed())?.lastUsedAt).toBeUndefined();
+    const before = Date.now();
+    await authClient(created.secret).whoAmI({});
+    const seen = Number((await listed())?.lastUsedAt?.seconds ?? 0) * 1000;
+    expect(seen).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(seen).toBeLessThanOrEqual(Date.now());
+  });
+
   it("stores only hashes of secrets", async () => {
     const created = await authClient(server.bootstrapToken).createToken({
       kind: TokenKind.RUNNER,
@@ -131,6 +143,74 @@ describe("AuthService over gRPC", () => {
     await authClient(own.secret).revokeOwnToken({});
     await expect(authClient(own.secret).whoAmI({})).rejects.toMatchObject({ code: Code.Unauthenticated });
     expect((await authClient(other.secret).whoAmI({})).token?.name).toBe("other");
+  });
+});
+
+describe("CreateExternalSessionToken (the BFF's OIDC sign-in)", () => {
+  const identity = {
+    provider: "keycloak",
+    issuer: "https://id.example.com/realms/acme",
+    subject: "u-42",
+    email: "ada@example.com",
+    groups: ["deployers"],
+  };
+
+  it("mints a token of the chosen role that carries the person into every audit event it causes", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const bff = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.ADMIN, name: "bff" });
+    const minted = await authClient(bff.secret).createExternalSessionToken({
+      role: Role.DEPLOYER,
+      ttlSeconds: 600,
+      identity,
+    });
+    const me = (await authClient(minted.secret).whoAmI({})).token;
+    expect(me).toMatchObject({
+      role: Role.DEPLOYER,
+      kind: TokenKind.LOGIN,
+      name: "ada@example.com (keycloak)",
+    });
+    expect(me?.identity).toMatchObject(identity);
+    expect(Number(me!.expiresAt!.seconds) * 1000).toBeLessThanOrEqual(Date.now() + 600_000);
+
+    // Anything the person does is audited with their identity; a derived token inherits nothing silently.
+    const derived = await authClient(minted.secret).createSessionToken({ ttlSeconds: 60 });
+    const rows = await server.ctx.store.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("actor_token_id", "=", minted.token!.id)
+      .orderBy("id")
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(["session.sign_in", "token.create"]);
+    for (const row of rows) expect(JSON.parse(row.actor_identity_json ?? "null")).toEqual(identity);
+    expect(rows[1]?.target).toBe(derived.token!.id);
+
+    // Revoking the BFF's token ends every session it minted.
+    await admin.revokeToken({ id: bff.token!.id });
+    await expect(authClient(minted.secret).whoAmI({})).rejects.toMatchObject({ code: Code.Unauthenticated });
+  });
+
+  it("is admin-only and refuses a request without an identity or role, naming the field", async () => {
+    const admin = authClient(server.bootstrapToken);
+    const deployer = await admin.createToken({ kind: TokenKind.LOGIN, role: Role.DEPLOYER, name: "d" });
+    await expect(
+      authClient(deployer.secret).createExternalSessionToken({ role: Role.ADMIN, ttlSeconds: 60, identity }),
+    ).rejects.toMatchObject({ code: Code.PermissionDenied });
+    await expect(
+      admin.createExternalSessionToken({ role: Role.VIEWER, ttlSeconds: 60 }),
+    ).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      rawMessage: expect.stringContaining("identity"),
+    });
+    await expect(
+      admin.createExternalSessionToken({ role: Role.UNSPECIFIED, ttlSeconds: 60, identity }),
+    ).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringContaining("role") });
+    await expect(
+      admin.createExternalSessionToken({
+        role: Role.VIEWER,
+        ttlSeconds: 60,
+        identity: { ...identity, subject: "" },
+      }),
+    ).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringContaining("subject") });
   });
 });
 

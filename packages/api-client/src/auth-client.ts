@@ -6,6 +6,14 @@ export interface Viewer {
   role: "viewer" | "deployer" | "admin";
 }
 
+/** An OIDC provider the login page offers ("Sign in with <displayName>"). */
+export interface SignInProvider {
+  id: string;
+  displayName: string;
+  /** Where the browser goes to sign in (a BFF path; `next` is appended by the page). */
+  signInUrl: string;
+}
+
 /** A login or session call the BFF refused; `status` is the HTTP status, `message` the BFF's words. */
 export class AuthError extends Error {
   constructor(
@@ -22,6 +30,8 @@ export interface AuthClient {
   me(signal?: AbortSignal): Promise<Viewer | undefined>;
   login(token: string, signal?: AbortSignal): Promise<Viewer | undefined>;
   logout(): Promise<void>;
+  /** The OIDC providers people may sign in with (none when the BFF has none configured). */
+  providers(signal?: AbortSignal): Promise<SignInProvider[]>;
 }
 
 /** Maps whatever the BFF sends for a role (a name, an enum name or an enum number) to our three roles. */
@@ -86,6 +96,12 @@ export function createAuthClient(
       if (!res.ok) throw new AuthError(await errorMessage(res), res.status);
       const body = await res.json().catch(() => undefined);
       return toViewer(body, options.csrf) ?? (await client.me(signal));
+    },
+    async providers(signal) {
+      const res = await doFetch(`${base}/oidc/providers`, { credentials: "same-origin", signal });
+      if (!res.ok) throw new AuthError(await errorMessage(res), res.status);
+      const body = (await res.json()) as { providers?: SignInProvider[] };
+      return body.providers ?? [];
     },
     async logout() {
       // A JSON content type needs a body: Fastify answers 400 to an empty one and the session would stay.

@@ -1,6 +1,13 @@
 // The browser's door to the BFF: the Connect transport, the session endpoints and the terminal socket.
 
-export { type AuthClient, AuthError, createAuthClient, normalizeRole, type Viewer } from "./auth-client.js";
+export {
+  type AuthClient,
+  AuthError,
+  createAuthClient,
+  normalizeRole,
+  type SignInProvider,
+  type Viewer,
+} from "./auth-client.js";
 export {
   type BrowserTransportOptions,
   createBrowserTransport,

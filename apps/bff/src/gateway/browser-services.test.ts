@@ -20,7 +20,6 @@ describe("browserMethods", () => {
     for (const closed of [
       "berth.v1.AuthService/CreateToken",
       "berth.v1.AuthService/CreateLoginCode",
-      "berth.v1.AuthService/ListTokens",
       "berth.v1.AuthService/CreateSessionToken",
       "berth.v1.ProjectService/UpsertProject",
       "berth.v1.JobService/QueueJob",
@@ -32,5 +31,8 @@ describe("browserMethods", () => {
     }
     expect(names).toContain("berth.v1.EventService/WatchEvents");
     expect(allowed).toContainEqual(["berth.v1.ReleaseService/Release", "deployer"]);
+    // The users and sessions page: admins only.
+    expect(allowed).toContainEqual(["berth.v1.AuthService/ListTokens", "admin"]);
+    expect(allowed).toContainEqual(["berth.v1.AuthService/RevokeToken", "admin"]);
   });
 });

@@ -1,3 +1,13 @@
+/** A person as an OIDC provider vouched for them at sign-in. */
+export interface ExternalIdentity {
+  /** The BFF's id of the provider. */
+  provider: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  groups: string[];
+}
+
 /** A signed-in browser: the server token lives here and never leaves the BFF. */
 export interface Session {
   id: string;
@@ -14,6 +24,8 @@ export interface Session {
   expiresAt: number;
   /** Hard end: the token's own expiry or the session's maximum age, whichever comes first. */
   absoluteExpiresAt: number;
+  /** Set when the person signed in through an OIDC provider (the ID token's expiry is the hard end). */
+  external?: ExternalIdentity;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { createApiTransport } from "../client/create-api-client.js";
 import { readContexts, saveContext } from "../contexts/context-store.js";
 import { readSecret } from "../input/read-secret.js";
+import { browserLogin } from "../login/browser-login.js";
 import { colors } from "../output/colors.js";
 import { sanitizeText } from "../output/sanitize-text.js";
 
@@ -31,6 +32,7 @@ interface LoginFlags {
   code?: string;
   dashboard?: string;
   name?: string;
+  web?: boolean;
 }
 
 /** Exchanges a one-time login code (RedeemLoginCode needs no token) for a login token's secret. */
@@ -49,9 +51,18 @@ async function redeemCode(server: string, code: string): Promise<string> {
   }
 }
 
-/** The token to log in with: --code, else --token, else $BERTH_TOKEN, else typed at a hidden prompt or piped in. */
-async function loginSecret(server: string, opts: LoginFlags): Promise<string> {
-  if (opts.code && opts.token) throw new Error("give --code or --token, not both");
+/**
+ * The token to log in with: through the browser (--web), else --code, else --token, else $BERTH_TOKEN,
+ * else typed at a hidden prompt or piped in.
+ */
+async function loginSecret(server: string, opts: LoginFlags, dashboard: string | undefined): Promise<string> {
+  if ([opts.web, opts.code, opts.token].filter(Boolean).length > 1) {
+    throw new Error("give one of --web, --code or --token");
+  }
+  if (opts.web) {
+    if (!dashboard) throw new Error("--web needs the dashboard's address: add --dashboard <url>");
+    return browserLogin({ dashboard, say: (line) => process.stderr.write(`${line}\n`) });
+  }
   if (opts.code) return redeemCode(server, opts.code);
   const token = opts.token || process.env.BERTH_TOKEN || (await readSecret("Token: "));
   if (!token) {
@@ -77,12 +88,16 @@ export function registerLoginCommand(program: Command): void {
       "--token <token>",
       "a login token; visible to other users in `ps`, so prefer $BERTH_TOKEN or stdin",
     )
-    .option("--dashboard <url>", "the dashboard's address, remembered for berth login-link")
+    .option("--web", "sign in through the dashboard in your browser (your organisation's sign-in, if set up)")
+    .option("--dashboard <url>", "the dashboard's address, remembered for berth login-link and --web")
     .option("--name <context>", "name of the saved context (default: the server's host:port)")
     .action(async (opts: LoginFlags) => {
       const server = normalizeServer(opts.address ?? opts.server);
-      const dashboard = opts.dashboard ? normalizeServer(opts.dashboard, "--dashboard") : undefined;
-      const token = await loginSecret(server, opts);
+      const name = opts.name ?? new URL(server).host;
+      // Logging in again keeps the dashboard address a previous login of this context remembered.
+      const previous = readContexts().contexts.find((c) => c.name === name);
+      const dashboard = opts.dashboard ? normalizeServer(opts.dashboard, "--dashboard") : previous?.dashboard;
+      const token = await loginSecret(server, opts, dashboard);
       const auth = createClient(AuthService, createApiTransport({ server, token }));
       let who: Awaited<ReturnType<typeof auth.whoAmI>>;
       try {
@@ -94,10 +109,7 @@ export function registerLoginCommand(program: Command): void {
         }
         throw err;
       }
-      const name = opts.name ?? new URL(server).host;
-      // Logging in again keeps the dashboard address a previous login of this context remembered.
-      const previous = readContexts().contexts.find((c) => c.name === name);
-      saveContext({ name, server, token, dashboard: dashboard ?? previous?.dashboard });
+      saveContext({ name, server, token, dashboard });
       const role = who.token ? (Role[who.token.role] ?? "").toLowerCase() : "";
       process.stdout.write(
         `Logged in to ${server} as ${colors.bold(sanitizeText(who.token?.name ?? "?", { keepNewlines: false }))}${role ? ` (${role})` : ""}; context "${name}" is now current.\n`,

@@ -2,6 +2,7 @@ import { type AuditEvent, AuditEventSchema } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Kysely, type SqlBool, sql } from "kysely";
+import { identityFromJson } from "../auth/external-identity.js";
 import type { AuditEventTable, Database } from "../store/schema.js";
 
 export interface AuditQuery {
@@ -43,7 +44,11 @@ export function toAuditEventProto(row: AuditEventTable, targetLabel = ""): Audit
   return create(AuditEventSchema, {
     id: row.id,
     time: timestampFromMs(row.time),
-    actor: { tokenId: row.actor_token_id, name: row.actor_name },
+    actor: {
+      tokenId: row.actor_token_id,
+      name: row.actor_name,
+      identity: identityFromJson(row.actor_identity_json),
+    },
     action: row.action,
     project: row.project,
     app: row.app,

@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import { ulid } from "ulid";
 import type { Caller } from "../auth/caller.js";
+import { identityToJson } from "../auth/external-identity.js";
 import type { Database } from "../store/schema.js";
 
 export interface AuditRecord {
-  /** Who did it; undefined for the server itself. */
-  actor?: Pick<Caller, "tokenId" | "name">;
+  /** Who did it (with the person behind the token, when known); undefined for the server itself. */
+  actor?: Pick<Caller, "tokenId" | "name" | "identity">;
   /** Dotted verb, e.g. "token.create", "release.create", "exec.start". */
   action: string;
   project?: string;
@@ -32,6 +33,7 @@ export async function recordAudit(db: Kysely<Database>, record: AuditRecord): Pr
       app: record.app ?? "",
       target: record.target ?? "",
       details_json: JSON.stringify(record.details ?? {}),
+      actor_identity_json: identityToJson(record.actor?.identity),
     })
     .execute();
   return id;

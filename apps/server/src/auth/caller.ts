@@ -1,5 +1,6 @@
 import type { RoleName, TokenKindName } from "@berth/proto";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { ExternalIdentity } from "./external-identity.js";
 
 export type TokenKind = TokenKindName;
 export type Role = RoleName;
@@ -15,6 +16,8 @@ export interface Caller {
   deploymentId: string;
   /** When the token expires (ms since epoch); undefined when it never does. */
   expiresAt?: number;
+  /** The person behind the token when they signed in through an OIDC provider. */
+  identity?: ExternalIdentity;
 }
 
 export const callerKey = createContextKey<Caller | undefined>(undefined, {

@@ -4,6 +4,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Selectable } from "kysely";
 import type { TokenTable } from "../store/schema.js";
 import type { TokenKind as KindName, Role } from "./caller.js";
+import { identityFromJson } from "./external-identity.js";
 
 const kindToEnum: Record<KindName, TokenKind> = {
   login: TokenKind.LOGIN,
@@ -38,5 +39,7 @@ export function toTokenInfo(row: Selectable<TokenTable>): TokenInfo {
     createdAt: timestampFromMs(row.created_at),
     expiresAt: row.expires_at === null ? undefined : timestampFromMs(row.expires_at),
     revokedAt: row.revoked_at === null ? undefined : timestampFromMs(row.revoked_at),
+    identity: identityFromJson(row.identity_json),
+    lastUsedAt: row.last_used_at === null ? undefined : timestampFromMs(row.last_used_at),
   });
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { ulid } from "ulid";
 import type { Database } from "../store/schema.js";
 import type { Caller, Role, TokenKind } from "./caller.js";
+import { type ExternalIdentity, identityFromJson, identityToJson } from "./external-identity.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
 import { toTokenInfo } from "./token-info.js";
 import type { TokenStreams } from "./token-streams.js";
@@ -18,6 +19,8 @@ export interface IssueTokenOptions {
   ttlMs?: number;
   /** The token this one is derived from: revoking or expiring the parent ends this one too. */
   parentId?: string;
+  /** The person an OIDC provider vouched for, kept on the token and its audit events. */
+  identity?: ExternalIdentity;
 }
 
 export interface IssuedToken {
@@ -42,10 +45,15 @@ export async function issueToken(db: Kysely<Database>, options: IssueTokenOption
     expires_at: options.ttlMs ? now + options.ttlMs : null,
     revoked_at: null,
     parent_id: options.parentId ?? null,
+    identity_json: identityToJson(options.identity),
+    last_used_at: null,
   };
   await db.insertInto("tokens").values(row).execute();
   return { info: toTokenInfo(row), secret };
 }
+
+/** How stale a token's last_used_at may get before a call refreshes it. */
+const lastUsedResolutionMs = 60_000;
 
 /** Derived tokens are at most this deep (a session's token of a session's token…); deeper is refused. */
 const maxTokenDepth = 8;
@@ -78,6 +86,10 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     if (!parent || !isLive(parent, now)) return undefined;
     parentId = parent.parent_id;
   }
+  // "Last seen" for the users page, written at most once a minute per token: not a write per call.
+  if (row.last_used_at === null || now - row.last_used_at >= lastUsedResolutionMs) {
+    await db.updateTable("tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
+  }
   return {
     tokenId: row.id,
     kind: row.kind as TokenKind,
@@ -85,6 +97,7 @@ export async function verifyToken(db: Kysely<Database>, secret: string): Promise
     name: row.name,
     deploymentId: row.deployment_id,
     expiresAt: row.expires_at ?? undefined,
+    identity: identityFromJson(row.identity_json),
   };
 }
 

@@ -64,14 +64,16 @@ export function createDescriptorIndex(roots: DescFile[]): DescriptorIndex {
     if (!file) return undefined;
     const out: DescFile[] = [];
     const seen = new Set<string>();
+    // Post-order, reversed: the asked-for file first, and every file before the files it imports, so a
+    // client reading the list backwards (dependencies first) never meets an import it has not seen.
     const walk = (f: DescFile) => {
       if (seen.has(f.name)) return;
       seen.add(f.name);
-      out.push(f);
       for (const dep of f.dependencies) walk(dep);
+      out.push(f);
     };
     walk(file);
-    return out.map(serialize);
+    return out.reverse().map(serialize);
   };
 
   return {

@@ -3,6 +3,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { recordAudit } from "../audit/record-audit.js";
 import { getCaller } from "../auth/caller.js";
+import { issueExternalSessionToken } from "../auth/external-session-token.js";
 import { createLoginCode, redeemLoginCode } from "../auth/login-codes.js";
 import { kindFromEnum, roleFromEnum, toTokenInfo } from "../auth/token-info.js";
 import { issueToken, listTokens, revokeToken } from "../auth/tokens.js";
@@ -121,6 +122,20 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
         action: "token.create",
         target: issued.info.id,
         details: { via: "session" },
+      });
+      return { token: issued.info, secret: issued.secret };
+    },
+
+    async createExternalSessionToken(req, hctx) {
+      const caller = getCaller(hctx);
+      // protovalidate guarantees the identity and a defined role; the types cannot say so.
+      const role = roleFromEnum(req.role);
+      if (!req.identity || !role) throw new ConnectError("field identity: required", Code.InvalidArgument);
+      const { provider, issuer, subject, email, groups } = req.identity;
+      const issued = await issueExternalSessionToken(db, caller, {
+        role,
+        ttlMs: req.ttlSeconds * 1000,
+        identity: { provider, issuer, subject, email, groups },
       });
       return { token: issued.info, secret: issued.secret };
     },

@@ -8,6 +8,7 @@ import * as rollouts from "./migrations/006-rollouts.js";
 import * as instanceNativeIds from "./migrations/007-instance-native-ids.js";
 import * as deletedApps from "./migrations/008-deleted-apps.js";
 import * as notifications from "./migrations/009-notifications.js";
+import * as externalIdentities from "./migrations/010-external-identities.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "007-instance-native-ids": instanceNativeIds,
   "008-deleted-apps": deletedApps,
   "009-notifications": notifications,
+  "010-external-identities": externalIdentities,
 };
 
 /**

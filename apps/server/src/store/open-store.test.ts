@@ -33,6 +33,7 @@ const migrationNames = [
   "007-instance-native-ids",
   "008-deleted-apps",
   "009-notifications",
+  "010-external-identities",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {

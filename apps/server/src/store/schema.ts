@@ -215,6 +215,10 @@ export interface TokenTable {
   revoked_at: number | null;
   /** The token this one was derived from (a session's token); null for tokens issued directly. */
   parent_id: string | null;
+  /** For tokens minted for an OIDC sign-in: the person's identity as JSON (see auth/external-identity.ts). */
+  identity_json: string | null;
+  /** When the token last authenticated a call (epoch ms, updated at most once a minute); null if never. */
+  last_used_at: number | null;
 }
 
 export interface LoginCodeTable {
@@ -237,6 +241,8 @@ export interface AuditEventTable {
   app: string;
   target: string;
   details_json: string;
+  /** The actor's external identity as JSON when their token has one (an OIDC sign-in); null otherwise. */
+  actor_identity_json: string | null;
 }
 
 /** One commit of a project's first-parent history (see ListCommitsBetween). */

@@ -77,6 +77,7 @@ const routes: PageRoute[] = [
   { path: "/jobs", page: lazyPage(() => import("../pages/JobsPage/jobs-page.js"), "JobsPage") },
   { path: "/jobs/:id", page: lazyPage(() => import("../pages/JobPage/job-page.js"), "JobPage") },
   { path: "/runners", page: lazyPage(() => import("../pages/RunnersPage/runners-page.js"), "RunnersPage") },
+  { path: "/users", page: lazyPage(() => import("../pages/UsersPage/users-page.js"), "UsersPage") },
   { path: "/audit", page: lazyPage(() => import("../pages/AuditPage/audit-page.js"), "AuditPage") },
 ];
 

@@ -1,4 +1,4 @@
-/** The session query's key: not an RPC, so it is the one hand-written key in the app. */
+/** The session query's key: not an RPC, so hand-written (like the sign-in providers' key). */
 export const sessionKey = ["berth", "session"] as const;
 
 /** "/login?next=<where the user was going>" */

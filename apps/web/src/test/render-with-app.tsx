@@ -1,4 +1,4 @@
-import type { AuthClient, Viewer } from "@berth/api-client";
+import type { AuthClient, SignInProvider, Viewer } from "@berth/api-client";
 import type { Transport } from "@connectrpc/connect";
 import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
@@ -12,6 +12,7 @@ import { ViewerContext } from "../app/app-services.js";
 export function createTestAuthClient(
   goodToken = "good-token",
   viewer: Viewer = { name: "ada", role: "admin" },
+  providers: SignInProvider[] = [],
 ) {
   const calls: string[] = [];
   const client: AuthClient = {
@@ -27,6 +28,9 @@ export function createTestAuthClient(
       return viewer;
     },
     async logout() {},
+    async providers() {
+      return providers;
+    },
   };
   return { client, calls };
 }

@@ -40,11 +40,13 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
 
   "berth.v1.AuthService/WhoAmI": { kinds: ["login", "runner", "entrypoint"] },
   "berth.v1.AuthService/CreateToken": admin,
-  "berth.v1.AuthService/RevokeToken": admin,
-  "berth.v1.AuthService/ListTokens": admin,
+  // The dashboard's users and sessions page (admins only): who has access, through what, last seen, revoke.
+  "berth.v1.AuthService/RevokeToken": { ...admin, browser: true },
+  "berth.v1.AuthService/ListTokens": { ...admin, browser: true },
   "berth.v1.AuthService/CreateLoginCode": admin,
   "berth.v1.AuthService/RedeemLoginCode": { public: true },
   "berth.v1.AuthService/CreateSessionToken": viewer,
+  "berth.v1.AuthService/CreateExternalSessionToken": admin,
   "berth.v1.AuthService/RevokeOwnToken": { kinds: ["login", "runner", "entrypoint"] },
 
   "berth.v1.ProjectService/UpsertProject": deployer,

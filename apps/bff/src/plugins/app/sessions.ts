@@ -4,13 +4,17 @@ import type { CookieSerializeOptions } from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { newCsrfToken } from "../../security/csrf-token.js";
-import type { Session } from "../../sessions/session-store.js";
+import type { ExternalIdentity, Session } from "../../sessions/session-store.js";
 import type { TokenIdentity } from "../../sessions/token-identity.js";
 
 /** Starting, finding and ending browser sessions. */
 export interface Sessions {
   /** Stores a session for a verified login token and sets the session and CSRF cookies. */
-  create(reply: FastifyReply, token: string, identity: TokenIdentity): Promise<Session>;
+  create(
+    reply: FastifyReply,
+    token: string,
+    identity: TokenIdentity & { external?: ExternalIdentity },
+  ): Promise<Session>;
   /** The request's session, if its cookie is authentic and the session is live (memoised per request). */
   load(request: FastifyRequest): Promise<Session | undefined>;
   /**
@@ -79,6 +83,7 @@ export default fp(
           createdAt: now,
           expiresAt: now + config.sessionIdleMs,
           absoluteExpiresAt: Math.min(now + config.sessionMaxAgeMs, identity.expiresAt ?? Infinity),
+          ...(identity.external ? { external: identity.external } : {}),
         };
         await store.set(session);
         const maxAge = cookieMaxAge(session, now);

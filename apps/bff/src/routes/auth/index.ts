@@ -10,7 +10,9 @@ import {
   type TokenIdentity,
 } from "../../sessions/token-identity.js";
 import { replyError } from "../reply-error.js";
+import cliLoginRoutes from "./cli-login.js";
 import magicLinkRoutes from "./magic-link.js";
+import oidcRoutes from "./oidc.js";
 
 /** What the SPA learns about its session: never the token. */
 function viewerBody(session: Session) {
@@ -18,6 +20,14 @@ function viewerBody(session: Session) {
     name: session.name,
     role: session.role,
     csrfToken: session.csrfToken,
+    // How the person signed in, when through an OIDC provider (the dashboard shows it).
+    ...(session.external
+      ? {
+          provider: session.external.provider,
+          email: session.external.email,
+          groups: session.external.groups,
+        }
+      : {}),
     expiresAt: new Date(Math.min(session.expiresAt, session.absoluteExpiresAt)).toISOString(),
   };
 }
@@ -153,4 +163,6 @@ export default async function authRoutes(fastify: FastifyInstance) {
   });
 
   await fastify.register(magicLinkRoutes);
+  await fastify.register(oidcRoutes);
+  await fastify.register(cliLoginRoutes);
 }

@@ -11,6 +11,7 @@ const labels: Record<string, string> = {
   jobs: "Jobs",
   runners: "Runners",
   audit: "Audit log",
+  users: "Users and sessions",
 };
 
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */

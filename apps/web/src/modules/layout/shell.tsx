@@ -46,6 +46,11 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/audit" className={navClass}>
                 Audit
               </NavLink>
+              {viewer?.role === "admin" ? (
+                <NavLink to="/users" className={navClass}>
+                  Users
+                </NavLink>
+              ) : null}
             </nav>
             <div className="ml-auto flex items-center gap-2">
               <button

@@ -46,6 +46,34 @@ describe("LoginPage", () => {
     expect(location.pathname).toBe("/");
   });
 
+  it("offers a button per OIDC provider that keeps where the user was going", async () => {
+    renderWithApp(<LoginPage />, {
+      transport: createRouterTransport(() => {}),
+      path: `/login?next=${encodeURIComponent("/p/shop")}`,
+      pattern: "/login",
+      auth: createTestAuthClient("good-token", undefined, [
+        { id: "keycloak", displayName: "Acme SSO", signInUrl: "/auth/oidc/keycloak/start" },
+        { id: "google", displayName: "Google", signInUrl: "/auth/oidc/google/start" },
+      ]).client,
+    });
+    const acme = await screen.findByRole("link", { name: "Sign in with Acme SSO" });
+    expect(acme.getAttribute("href")).toBe("/auth/oidc/keycloak/start?next=%2Fp%2Fshop");
+    expect(screen.getByRole("link", { name: "Sign in with Google" })).toBeTruthy();
+  });
+
+  it("passes no off-site next= on to a provider's sign-in", async () => {
+    renderWithApp(<LoginPage />, {
+      transport: createRouterTransport(() => {}),
+      path: `/login?next=${encodeURIComponent("//evil.example")}`,
+      pattern: "/login",
+      auth: createTestAuthClient("good-token", undefined, [
+        { id: "sso", displayName: "SSO", signInUrl: "/auth/oidc/sso/start" },
+      ]).client,
+    });
+    const link = await screen.findByRole("link", { name: "Sign in with SSO" });
+    expect(link.getAttribute("href")).toBe("/auth/oidc/sso/start?next=%2F");
+  });
+
   it("says how to get a sign-in link", () => {
     renderWithApp(<LoginPage />, {
       transport: createRouterTransport(() => {}),

@@ -1,10 +1,11 @@
 import { AuthError } from "@berth/api-client";
+import { safeNext } from "@berth/connect-guards/safe-next";
 import { Button } from "@berth/ui/button";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useLocation } from "wouter";
+import { useSignInProviders } from "../../api/queries/sign-in-providers.js";
 import { useAppServices } from "../../app/app-services.js";
-import { safeNext } from "../../app/safe-next.js";
 import { sessionKey } from "../../app/session.js";
 import { useSearchParams } from "../../lib/use-search-params.js";
 
@@ -17,6 +18,8 @@ export function LoginPage() {
   const [token, setToken] = useState("");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const providers = useSignInProviders();
+  const next = safeNext(params.get("next"));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -26,7 +29,9 @@ export function LoginPage() {
       const viewer = await auth.login(token.trim());
       queryClient.setQueryData(sessionKey, viewer ?? null);
       await queryClient.invalidateQueries({ queryKey: sessionKey });
-      navigate(safeNext(params.get("next")), { replace: true });
+      // The BFF's own pages (the CLI's browser sign-in) are not SPA routes: load them for real.
+      if (next.startsWith("/auth/")) window.location.assign(next);
+      else navigate(next, { replace: true });
     } catch (err) {
       setError(
         err instanceof AuthError && err.status === 401
@@ -51,6 +56,20 @@ export function LoginPage() {
           <img src="/favicon.svg" alt="" className="h-7 w-7" />
           <h1 className="text-lg font-semibold">Sign in to Berth</h1>
         </div>
+        {providers.length > 0 ? (
+          <section aria-label="Sign in with your organisation" className="mb-4 flex flex-col gap-2">
+            {providers.map((p) => (
+              // A plain link: the BFF sends the browser on to the provider and back.
+              <a
+                key={p.id}
+                href={`${p.signInUrl}?next=${encodeURIComponent(next)}`}
+                className="rounded-md border border-zinc-300 px-3 py-2 text-center text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
+              >
+                Sign in with {p.displayName}
+              </a>
+            ))}
+          </section>
+        ) : null}
         <section aria-label="Sign in with a link" className="mb-4 text-sm">
           <p>
             Get a one-time sign-in link: run <code>berth login-link</code> with a CLI signed in as an admin,

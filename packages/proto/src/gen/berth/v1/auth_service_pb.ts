@@ -15,6 +15,8 @@ import {
 	serviceDesc,
 } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { ExternalIdentity } from "./common_pb.js";
+import { file_berth_v1_common } from "./common_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -25,8 +27,12 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_auth_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKdAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0EjEKBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDrpIC4IBCBABGAEYAhgEEiYKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlQgi6SAWCAQIQARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGGQSEwoLdHRsX3NlY29uZHMYBCABKA0iSQoTQ3JlYXRlVG9rZW5SZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiKwoSUmV2b2tlVG9rZW5SZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSITChFMaXN0VG9rZW5zUmVxdWVzdCI5ChJMaXN0VG9rZW5zUmVzcG9uc2USIwoGdG9rZW5zGAEgAygLMhMuYmVydGgudjEuVG9rZW5JbmZvIlcKFkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QSJgoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCCLpIBYIBAhABEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiVwoXQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHChZSZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0EhgKBGNvZGUYASABKAlCCrpIB3IFEBAYgAESEwoLdHRsX3NlY29uZHMYAiABKA0iTQoXUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIlQKGUNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QSIAoLdHRsX3NlY29uZHMYASABKA1CC7pICCoGGID1JCAAEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiUAoaQ3JlYXRlU2Vzc2lvblRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIhcKFVJldm9rZU93blRva2VuUmVxdWVzdCIYChZSZXZva2VPd25Ub2tlblJlc3BvbnNlKoYBCglUb2tlbktpbmQSGgoWVE9LRU5fS0lORF9VTlNQRUNJRklFRBAAEhQKEFRPS0VOX0tJTkRfTE9HSU4QARIVChFUT0tFTl9LSU5EX1JVTk5FUhACEhkKFVRPS0VOX0tJTkRfRU5UUllQT0lOVBADEhUKEVRPS0VOX0tJTkRfUk9VVEVSEAQqUAoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDwoLUk9MRV9WSUVXRVIQARIRCg1ST0xFX0RFUExPWUVSEAISDgoKUk9MRV9BRE1JThADMpEFCgtBdXRoU2VydmljZRI7CgZXaG9BbUkSFy5iZXJ0aC52MS5XaG9BbUlSZXF1ZXN0GhguYmVydGgudjEuV2hvQW1JUmVzcG9uc2USSgoLQ3JlYXRlVG9rZW4SHC5iZXJ0aC52MS5DcmVhdGVUb2tlblJlcXVlc3QaHS5iZXJ0aC52MS5DcmVhdGVUb2tlblJlc3BvbnNlEkoKC1Jldm9rZVRva2VuEhwuYmVydGgudjEuUmV2b2tlVG9rZW5SZXF1ZXN0Gh0uYmVydGgudjEuUmV2b2tlVG9rZW5SZXNwb25zZRJHCgpMaXN0VG9rZW5zEhsuYmVydGgudjEuTGlzdFRva2Vuc1JlcXVlc3QaHC5iZXJ0aC52MS5MaXN0VG9rZW5zUmVzcG9uc2USVgoPQ3JlYXRlTG9naW5Db2RlEiAuYmVydGgudjEuQ3JlYXRlTG9naW5Db2RlUmVxdWVzdBohLmJlcnRoLnYxLkNyZWF0ZUxvZ2luQ29kZVJlc3BvbnNlElYKD1JlZGVlbUxvZ2luQ29kZRIgLmJlcnRoLnYxLlJlZGVlbUxvZ2luQ29kZVJlcXVlc3QaIS5iZXJ0aC52MS5SZWRlZW1Mb2dpbkNvZGVSZXNwb25zZRJfChJDcmVhdGVTZXNzaW9uVG9rZW4SIy5iZXJ0aC52MS5DcmVhdGVTZXNzaW9uVG9rZW5SZXF1ZXN0GiQuYmVydGgudjEuQ3JlYXRlU2Vzc2lvblRva2VuUmVzcG9uc2USUwoOUmV2b2tlT3duVG9rZW4SHy5iZXJ0aC52MS5SZXZva2VPd25Ub2tlblJlcXVlc3QaIC5iZXJ0aC52MS5SZXZva2VPd25Ub2tlblJlc3BvbnNlYgZwcm90bzM",
-		[file_buf_validate_validate, file_google_protobuf_timestamp],
+		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIu0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIaWRlbnRpdHkYCSABKAsyGi5iZXJ0aC52MS5FeHRlcm5hbElkZW50aXR5EjAKDGxhc3RfdXNlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKdAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0EjEKBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDrpIC4IBCBABGAEYAhgEEiYKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlQgi6SAWCAQIQARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGGQSEwoLdHRsX3NlY29uZHMYBCABKA0iSQoTQ3JlYXRlVG9rZW5SZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiKwoSUmV2b2tlVG9rZW5SZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSITChFMaXN0VG9rZW5zUmVxdWVzdCI5ChJMaXN0VG9rZW5zUmVzcG9uc2USIwoGdG9rZW5zGAEgAygLMhMuYmVydGgudjEuVG9rZW5JbmZvIlcKFkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QSJgoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCCLpIBYIBAhABEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiVwoXQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHChZSZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0EhgKBGNvZGUYASABKAlCCrpIB3IFEBAYgAESEwoLdHRsX3NlY29uZHMYAiABKA0iTQoXUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIlQKGUNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QSIAoLdHRsX3NlY29uZHMYASABKA1CC7pICCoGGID1JCAAEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiUAoaQ3JlYXRlU2Vzc2lvblRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIqkBCiFDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlcXVlc3QSLAoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCDrpIC4IBCBABGAEYAhgDEiAKC3R0bF9zZWNvbmRzGAIgASgNQgu6SAgqBhiA9SQgABI0CghpZGVudGl0eRgDIAEoCzIaLmJlcnRoLnYxLkV4dGVybmFsSWRlbnRpdHlCBrpIA8gBASJYCiJDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlc3BvbnNlEiIKBXRva2VuGAEgASgLMhMuYmVydGgudjEuVG9rZW5JbmZvEg4KBnNlY3JldBgCIAEoCSIXChVSZXZva2VPd25Ub2tlblJlcXVlc3QiGAoWUmV2b2tlT3duVG9rZW5SZXNwb25zZSqGAQoJVG9rZW5LaW5kEhoKFlRPS0VOX0tJTkRfVU5TUEVDSUZJRUQQABIUChBUT0tFTl9LSU5EX0xPR0lOEAESFQoRVE9LRU5fS0lORF9SVU5ORVIQAhIZChVUT0tFTl9LSU5EX0VOVFJZUE9JTlQQAxIVChFUT0tFTl9LSU5EX1JPVVRFUhAEKlAKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfVklFV0VSEAESEQoNUk9MRV9ERVBMT1lFUhACEg4KClJPTEVfQURNSU4QAzKKBgoLQXV0aFNlcnZpY2USOwoGV2hvQW1JEhcuYmVydGgudjEuV2hvQW1JUmVxdWVzdBoYLmJlcnRoLnYxLldob0FtSVJlc3BvbnNlEkoKC0NyZWF0ZVRva2VuEhwuYmVydGgudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0Gh0uYmVydGgudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJKCgtSZXZva2VUb2tlbhIcLmJlcnRoLnYxLlJldm9rZVRva2VuUmVxdWVzdBodLmJlcnRoLnYxLlJldm9rZVRva2VuUmVzcG9uc2USRwoKTGlzdFRva2VucxIbLmJlcnRoLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GhwuYmVydGgudjEuTGlzdFRva2Vuc1Jlc3BvbnNlElYKD0NyZWF0ZUxvZ2luQ29kZRIgLmJlcnRoLnYxLkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QaIS5iZXJ0aC52MS5DcmVhdGVMb2dpbkNvZGVSZXNwb25zZRJWCg9SZWRlZW1Mb2dpbkNvZGUSIC5iZXJ0aC52MS5SZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0GiEuYmVydGgudjEuUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USXwoSQ3JlYXRlU2Vzc2lvblRva2VuEiMuYmVydGgudjEuQ3JlYXRlU2Vzc2lvblRva2VuUmVxdWVzdBokLmJlcnRoLnYxLkNyZWF0ZVNlc3Npb25Ub2tlblJlc3BvbnNlEncKGkNyZWF0ZUV4dGVybmFsU2Vzc2lvblRva2VuEisuYmVydGgudjEuQ3JlYXRlRXh0ZXJuYWxTZXNzaW9uVG9rZW5SZXF1ZXN0GiwuYmVydGgudjEuQ3JlYXRlRXh0ZXJuYWxTZXNzaW9uVG9rZW5SZXNwb25zZRJTCg5SZXZva2VPd25Ub2tlbhIfLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVxdWVzdBogLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVzcG9uc2ViBnByb3RvMw",
+		[
+			file_buf_validate_validate,
+			file_berth_v1_common,
+			file_google_protobuf_timestamp,
+		],
 	);
 
 /**
@@ -74,6 +80,20 @@ export type TokenInfo = Message<"berth.v1.TokenInfo"> & {
 	 * @generated from field: google.protobuf.Timestamp revoked_at = 8;
 	 */
 	revokedAt?: Timestamp | undefined;
+
+	/**
+	 * Set for tokens minted for a person signed in through an OIDC provider.
+	 *
+	 * @generated from field: berth.v1.ExternalIdentity identity = 9;
+	 */
+	identity?: ExternalIdentity | undefined;
+
+	/**
+	 * When the token last authenticated a call (to the minute); unset if never.
+	 *
+	 * @generated from field: google.protobuf.Timestamp last_used_at = 10;
+	 */
+	lastUsedAt?: Timestamp | undefined;
 };
 
 /**
@@ -388,6 +408,63 @@ export const CreateSessionTokenResponseSchema: GenMessage<CreateSessionTokenResp
 	messageDesc(file_berth_v1_auth_service, 14);
 
 /**
+ * @generated from message berth.v1.CreateExternalSessionTokenRequest
+ */
+export type CreateExternalSessionTokenRequest =
+	Message<"berth.v1.CreateExternalSessionTokenRequest"> & {
+		/**
+		 * @generated from field: berth.v1.Role role = 1;
+		 */
+		role: Role;
+
+		/**
+		 * Lifetime in seconds (the ID token's remaining life, at most 7 days).
+		 *
+		 * @generated from field: uint32 ttl_seconds = 2;
+		 */
+		ttlSeconds: number;
+
+		/**
+		 * @generated from field: berth.v1.ExternalIdentity identity = 3;
+		 */
+		identity?: ExternalIdentity | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.CreateExternalSessionTokenRequest.
+ * Use `create(CreateExternalSessionTokenRequestSchema)` to create a new message.
+ */
+export const CreateExternalSessionTokenRequestSchema: GenMessage<CreateExternalSessionTokenRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 15);
+
+/**
+ * @generated from message berth.v1.CreateExternalSessionTokenResponse
+ */
+export type CreateExternalSessionTokenResponse =
+	Message<"berth.v1.CreateExternalSessionTokenResponse"> & {
+		/**
+		 * @generated from field: berth.v1.TokenInfo token = 1;
+		 */
+		token?: TokenInfo | undefined;
+
+		/**
+		 * The secret, shown once.
+		 *
+		 * @generated from field: string secret = 2;
+		 */
+		secret: string;
+	};
+
+/**
+ * Describes the message berth.v1.CreateExternalSessionTokenResponse.
+ * Use `create(CreateExternalSessionTokenResponseSchema)` to create a new message.
+ */
+export const CreateExternalSessionTokenResponseSchema: GenMessage<CreateExternalSessionTokenResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 16);
+
+/**
  * @generated from message berth.v1.RevokeOwnTokenRequest
  */
 export type RevokeOwnTokenRequest =
@@ -399,7 +476,7 @@ export type RevokeOwnTokenRequest =
  */
 export const RevokeOwnTokenRequestSchema: GenMessage<RevokeOwnTokenRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_auth_service, 15);
+	messageDesc(file_berth_v1_auth_service, 17);
 
 /**
  * @generated from message berth.v1.RevokeOwnTokenResponse
@@ -413,7 +490,7 @@ export type RevokeOwnTokenResponse =
  */
 export const RevokeOwnTokenResponseSchema: GenMessage<RevokeOwnTokenResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_auth_service, 16);
+	messageDesc(file_berth_v1_auth_service, 18);
 
 /**
  * @generated from enum berth.v1.TokenKind
@@ -556,6 +633,18 @@ export const AuthService: GenService<{
 		methodKind: "unary";
 		input: typeof CreateSessionTokenRequestSchema;
 		output: typeof CreateSessionTokenResponseSchema;
+	};
+	/**
+	 * Mints a login token for a person an OIDC provider vouched for (the BFF's sign-in, with the BFF's own
+	 * admin token): the role the BFF's rules chose, the person's identity recorded on the token and in every
+	 * audit event it causes; derived from the caller's token, so revoking that ends every such session.
+	 *
+	 * @generated from rpc berth.v1.AuthService.CreateExternalSessionToken
+	 */
+	createExternalSessionToken: {
+		methodKind: "unary";
+		input: typeof CreateExternalSessionTokenRequestSchema;
+		output: typeof CreateExternalSessionTokenResponseSchema;
 	};
 	/**
 	 * Revokes the calling token itself (sign-out). Any token kind may end itself.

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_common: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChViZXJ0aC92MS9jb21tb24ucHJvdG8SCGJlcnRoLnYxIr8BCgdHaXRJbmZvEiUKA3NoYRgBIAEoCUIYukgVchMyEV4oWzAtOWEtZl17NDB9KT8kEhgKBmJyYW5jaBgCIAEoCUIIukgFcgMY/wESGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdtZXNzYWdlGAQgASgJQgi6SAVyAxiAIBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZGlydHkYBiABKAgiwwEKCUdpdENvbW1pdBIiCgNzaGEYASABKAlCFbpIEnIQMg5eWzAtOWEtZl17NDB9JBIsCgpwYXJlbnRfc2hhGAIgASgJQhi6SBVyEzIRXihbMC05YS1mXXs0MH0pPyQSGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdzdWJqZWN0GAQgASgJQgi6SAVyAxiACBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoGQXBwUmVmEjsKB3Byb2plY3QYASABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JBI3CgNhcHAYAiABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JCJhCgtQaGFzZVRpbWluZxINCgVwaGFzZRgBIAEoCRIuCgpzdGFydGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgDIAEoDSLHAQoNSGlzdG9yeUZpbHRlchIuCgpzaGFfcHJlZml4GAEgASgJQhq6SBdyFTITXihbMC05YS1mXXs0LDQwfSk/JBIYCgZicmFuY2gYAiABKAlCCLpIBXIDGP8BEhYKBHRleHQYAyABKAlCCLpIBXIDGMgBEikKBXNpbmNlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNQoFQWN0b3ISEAoIdG9rZW5faWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJYgZwcm90bzM",
+		"ChViZXJ0aC92MS9jb21tb24ucHJvdG8SCGJlcnRoLnYxIr8BCgdHaXRJbmZvEiUKA3NoYRgBIAEoCUIYukgVchMyEV4oWzAtOWEtZl17NDB9KT8kEhgKBmJyYW5jaBgCIAEoCUIIukgFcgMY/wESGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdtZXNzYWdlGAQgASgJQgi6SAVyAxiAIBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZGlydHkYBiABKAgiwwEKCUdpdENvbW1pdBIiCgNzaGEYASABKAlCFbpIEnIQMg5eWzAtOWEtZl17NDB9JBIsCgpwYXJlbnRfc2hhGAIgASgJQhi6SBVyEzIRXihbMC05YS1mXXs0MH0pPyQSGAoGYXV0aG9yGAMgASgJQgi6SAVyAxj/ARIZCgdzdWJqZWN0GAQgASgJQgi6SAVyAxiACBIvCgtjb21taXRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoGQXBwUmVmEjsKB3Byb2plY3QYASABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JBI3CgNhcHAYAiABKAlCKrpIJ3IlEAEYPzIfXlthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/JCJhCgtQaGFzZVRpbWluZxINCgVwaGFzZRgBIAEoCRIuCgpzdGFydGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgDIAEoDSLHAQoNSGlzdG9yeUZpbHRlchIuCgpzaGFfcHJlZml4GAEgASgJQhq6SBdyFTITXihbMC05YS1mXXs0LDQwfSk/JBIYCgZicmFuY2gYAiABKAlCCLpIBXIDGP8BEhYKBHRleHQYAyABKAlCCLpIBXIDGMgBEikKBXNpbmNlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoFQWN0b3ISEAoIdG9rZW5faWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJEiwKCGlkZW50aXR5GAQgASgLMhouYmVydGgudjEuRXh0ZXJuYWxJZGVudGl0eSKjAQoQRXh0ZXJuYWxJZGVudGl0eRIbCghwcm92aWRlchgBIAEoCUIJukgGcgQQARg/EhoKBmlzc3VlchgCIAEoCUIKukgHcgUQARiAEBIbCgdzdWJqZWN0GAMgASgJQgq6SAdyBRABGP8BEhcKBWVtYWlsGAQgASgJQgi6SAVyAxjAAhIgCgZncm91cHMYBSADKAlCELpIDZIBChDIASIFcgMYgAJiBnByb3RvMw",
 		[file_buf_validate_validate, file_google_protobuf_timestamp],
 	);
 
@@ -231,6 +231,13 @@ export type Actor = Message<"berth.v1.Actor"> & {
 	 * @generated from field: string kind = 3;
 	 */
 	kind: string;
+
+	/**
+	 * Who the token stands for when a person signed in through an OIDC provider; unset otherwise.
+	 *
+	 * @generated from field: berth.v1.ExternalIdentity identity = 4;
+	 */
+	identity?: ExternalIdentity | undefined;
 };
 
 /**
@@ -240,3 +247,51 @@ export type Actor = Message<"berth.v1.Actor"> & {
 export const ActorSchema: GenMessage<Actor> =
 	/*@__PURE__*/
 	messageDesc(file_berth_v1_common, 5);
+
+/**
+ * A person as an OIDC provider vouched for them at sign-in.
+ *
+ * @generated from message berth.v1.ExternalIdentity
+ */
+export type ExternalIdentity = Message<"berth.v1.ExternalIdentity"> & {
+	/**
+	 * The BFF's id of the provider (e.g. "keycloak").
+	 *
+	 * @generated from field: string provider = 1;
+	 */
+	provider: string;
+
+	/**
+	 * The ID token's `iss`.
+	 *
+	 * @generated from field: string issuer = 2;
+	 */
+	issuer: string;
+
+	/**
+	 * The ID token's `sub`: stable per person and issuer.
+	 *
+	 * @generated from field: string subject = 3;
+	 */
+	subject: string;
+
+	/**
+	 * @generated from field: string email = 4;
+	 */
+	email: string;
+
+	/**
+	 * The groups the provider listed at sign-in (the claim the provider's rules read).
+	 *
+	 * @generated from field: repeated string groups = 5;
+	 */
+	groups: string[];
+};
+
+/**
+ * Describes the message berth.v1.ExternalIdentity.
+ * Use `create(ExternalIdentitySchema)` to create a new message.
+ */
+export const ExternalIdentitySchema: GenMessage<ExternalIdentity> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_common, 6);
