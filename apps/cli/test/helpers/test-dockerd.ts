@@ -43,9 +43,15 @@ export async function startTestDockerd(): Promise<TestDockerd> {
     log = (log + d.toString()).slice(-10_000);
   });
   const exited = once(child, "exit");
+  // Once dockerd is gone (or never started: ENOENT) the poll below stops too, instead of failing later unhandled.
+  let gone = false;
+  exited.then(
+    () => (gone = true),
+    () => (gone = true),
+  );
   const docker = new Docker({ socketPath: socket });
   await Promise.race([
-    until("dockerd to answer /_ping", () => docker.ping().then(Boolean, () => false), 60_000, 100),
+    until("dockerd to answer /_ping", () => gone || docker.ping().then(Boolean, () => false), 60_000, 100),
     exited.then(() => {
       throw new Error(`dockerd exited before it answered:\n${log}`);
     }),
