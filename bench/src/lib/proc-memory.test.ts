@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseCgroupBytes, parseMemoryCgroup, parseVmRss } from "./proc-memory.js";
+import { parseCgroupBytes, parseMemoryCgroup, parseStatusBytes } from "./proc-memory.js";
 
 describe("proc memory parsing", () => {
-  it("reads VmRSS in bytes, and nothing from a zombie's status", () => {
+  it("reads VmRSS and RssAnon in bytes, and nothing from a zombie's status", () => {
     const status = "Name:\tnode\nVmPeak:\t  999 kB\nVmRSS:\t   45232 kB\nRssAnon:\t 30000 kB\n";
-    expect(parseVmRss(status)).toBe(45232 * 1024);
-    expect(parseVmRss("Name:\tnode\nState:\tZ (zombie)\n")).toBeUndefined();
+    expect(parseStatusBytes(status)).toBe(45232 * 1024);
+    expect(parseStatusBytes(status, "RssAnon")).toBe(30000 * 1024);
+    expect(parseStatusBytes("Name:\tnode\nState:\tZ (zombie)\n")).toBeUndefined();
   });
 
   it("finds the v1 memory controller's path, also when it shares a line with others", () => {

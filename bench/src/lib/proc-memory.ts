@@ -3,9 +3,12 @@
 import { readFileSync } from "node:fs";
 import { descendantsOf } from "./proc-cpu.js";
 
-/** VmRSS of a /proc/<pid>/status text in bytes (undefined when the field is absent, e.g. a zombie). */
-export function parseVmRss(status: string): number | undefined {
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+/**
+ * A memory field of a /proc/<pid>/status text in bytes (undefined when absent, e.g. in a zombie's): VmRSS, or
+ * RssAnon (its private part: RSS less the file pages, such as node's own binary, that processes share).
+ */
+export function parseStatusBytes(status: string, field: "VmRSS" | "RssAnon" = "VmRSS"): number | undefined {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
 }
 
@@ -28,12 +31,14 @@ export function parseCgroupBytes(text: string, file: string): number {
   return Number(t);
 }
 
-/** Resident memory of `pid` and all its descendants in bytes (processes that ended meanwhile count 0). */
-export function rssTreeBytes(pid: number): number {
-  let sum = 0;
+/** Resident memory of `pid` and all its descendants in bytes, all and anonymous (ended processes count 0). */
+export function rssTreeBytes(pid: number): { rss: number; anon: number } {
+  const sum = { rss: 0, anon: 0 };
   for (const p of [pid, ...descendantsOf(pid)]) {
     try {
-      sum += parseVmRss(readFileSync(`/proc/${p}/status`, "utf8")) ?? 0;
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      sum.rss += parseStatusBytes(status) ?? 0;
+      sum.anon += parseStatusBytes(status, "RssAnon") ?? 0;
     } catch {
       // gone between the listing and the read
     }
