@@ -22,7 +22,7 @@ describe("renderBenchmarks", () => {
       figures: {},
       errors: { router: "Error: wrk exited with 1\n    at stack" },
     });
-    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) expect(md).toMatch(new RegExp(`^## ${n}\\. `, "m"));
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) expect(md).toMatch(new RegExp(`^## ${n}\\. `, "m"));
     expect(md).toContain("1 min 15 s in total");
     expect(md).toContain("quick smoke run");
     expect(md).toContain("Not measured in this run: `Error: wrk exited with 1`");
@@ -145,6 +145,70 @@ describe("renderBenchmarks", () => {
     expect(md).toContain("4 instances × 10 lines/s");
     // No fixed prose about the code (the entrypoint's old batching window, a dated CPU profile).
     expect(md).not.toMatch(/windowMs|--cpu-prof|log-uploader/);
+  });
+
+  it("puts process and docker side by side, and says why docker is missing when it is", () => {
+    const mem = { median: 50, max: 52 };
+    const run = (totalMs: number) => ({
+      totalMs,
+      phasesMs: { build: 200, deploy: totalMs - 300, release: 20 },
+      rssMb: [50],
+      anonMb: [20],
+    });
+    const side = (totalMs: number) => ({
+      cold: run(totalMs * 2),
+      warm: {
+        runs: 5,
+        totalMs: { median: totalMs, samples: [totalMs] },
+        phasesMs: run(totalMs).phasesMs,
+        rssMbPerInstance: mem,
+        anonMbPerInstance: { median: 20, max: 21 },
+      },
+    });
+    const render = (platforms: NonNullable<BenchResults["figures"]["platforms"]>) =>
+      renderBenchmarks({
+        date: stamp.date,
+        quick: false,
+        totalSeconds: 60,
+        machine,
+        figures: { platforms },
+        errors: {},
+      });
+    const both = render({
+      ...stamp,
+      method: "m",
+      count: 10,
+      process: side(2000),
+      docker: {
+        ...side(6000),
+        warm: { ...side(6000).warm, cgroupMbPerInstance: { median: 25, max: 26 } },
+        engine: { dockerdMb: 85, containerdMb: 41, shimsMb: 130, shims: 10 },
+      },
+    });
+    expect(both).toMatch(/^## 11\. Process vs Docker$/m);
+    expect(both).toContain(
+      "| warm `up` → all 10 healthy (median of 5 runs) | 2.0 s (build 0.2 s, deploy 1.7 s, release 0.0 s) | 6.0 s (",
+    );
+    expect(both).toContain(
+      "| of which anonymous (RssAnon: not shared) | 20.0 MB (max 21.0) | 20.0 MB (max 21.0) |",
+    );
+    expect(both).toContain("| memory cgroup per container (incl. page cache) | — | 25.0 MB (max 26.0) |");
+    expect(both).toContain(
+      "dockerd 85.0 MB, its containerd 41.0 MB, the 10 containerd shims 130.0 MB in all (13.0 MB each)",
+    );
+    expect(both).not.toContain("asks for count = 10");
+    const without = render({
+      ...stamp,
+      method: "m",
+      count: 3,
+      process: side(2000),
+      dockerError: "spawn dockerd ENOENT",
+    });
+    expect(without).toContain("**Docker was not measured:** spawn dockerd ENOENT.");
+    expect(without).toContain("this run measured 3");
+    expect(without).toMatch(
+      /\| RSS per instance \(entrypoint \+ sh \+ app\), warm runs \| 50\.0 MB \(max 52\.0\) \| — \|/,
+    );
   });
 
   it("renders the committed results without placeholders leaking", () => {

@@ -6,6 +6,7 @@ import type { DeploySpeedResult, UpFigures } from "./deploy-speed.js";
 import type { GrpcPeerResult, PeerSample } from "./grpc-peer.js";
 import type { Machine } from "./lib/machine.js";
 import type { LogsResult } from "./logs.js";
+import type { PlatformFigures, PlatformsResult } from "./platforms.js";
 import type { ProxiesResult, ProxyTarget } from "./proxies.js";
 import type { RouterResult } from "./router.js";
 import type { ScaleResult } from "./scale.js";
@@ -53,6 +54,7 @@ export interface BenchResults {
     grpcPeer?: GrpcPeerResult & Stamped;
     proxies?: ProxiesResult & Stamped;
     dataPlane?: DataPlaneResult & Stamped;
+    platforms?: PlatformsResult & Stamped;
   };
   errors: Record<string, string>;
 }
@@ -607,6 +609,48 @@ function dataPlaneSection(r: BenchResults): string {
   return s;
 }
 
+function platformsSection(r: BenchResults): string {
+  const f = r.figures.platforms;
+  let s = "## 11. Process vs Docker\n\n";
+  if (!f) return s + missing("platforms", r);
+  s += `${conditions(f)}\n\n**Method.** ${f.method}\n\n`;
+  if (f.count < 10) s += `**The issue asks for count = 10; this run measured ${f.count}** (a quick run).\n\n`;
+  if (!f.docker)
+    s += `**Docker was not measured:** ${f.dockerError ?? "no engine"}. The process figures stand alone.\n\n`;
+  const phases = (p: Record<string, number>) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k} ${secs(v)}`)
+      .join(", ");
+  const mem = (x: { median: number; max: number } | undefined) =>
+    x ? `${num(x.median, 1)} MB (max ${num(x.max, 1)})` : "—";
+  const col = (p: PlatformFigures | undefined, cell: (p: PlatformFigures) => string) => (p ? cell(p) : "—");
+  const rows: [string, (p: PlatformFigures) => string][] = [
+    [
+      `cold \`up\` → all ${f.count} healthy (one run)`,
+      (p) => `${secs(p.cold.totalMs)} (${phases(p.cold.phasesMs)})`,
+    ],
+    [
+      `warm \`up\` → all ${f.count} healthy (${runsLabel(f.process.warm.runs)})`,
+      (p) => `${secs(p.warm.totalMs.median)} (${phases(p.warm.phasesMs)})`,
+    ],
+    ["RSS per instance (entrypoint + sh + app), warm runs", (p) => mem(p.warm.rssMbPerInstance)],
+    ["of which anonymous (RssAnon: not shared)", (p) => mem(p.warm.anonMbPerInstance)],
+    ["memory cgroup per container (incl. page cache)", (p) => mem(p.warm.cgroupMbPerInstance)],
+  ];
+  s += table(
+    ["figure", "process", "docker"],
+    rows.map(([label, cell]) => [label, col(f.process, cell), col(f.docker, cell)]),
+  );
+  if (f.docker) {
+    const e = f.docker.engine;
+    s +=
+      `\n\n**The engine itself** (after the last run, ${e.shims} containers running): dockerd ${num(e.dockerdMb, 1)} MB, ` +
+      `its containerd ${num(e.containerdMb, 1)} MB, the ${e.shims} containerd shims ${num(e.shimsMb, 1)} MB in all ` +
+      `(${num(e.shims ? e.shimsMb / e.shims : Number.NaN, 1)} MB each) — RSS the process platform does not pay.\n`;
+  } else s += "\n";
+  return s;
+}
+
 function summary(r: BenchResults): string {
   const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane, proxies } =
     r.figures;
@@ -828,5 +872,6 @@ export function renderBenchmarks(r: BenchResults): string {
     grpcPeerSection(r),
     proxiesSection(r),
     dataPlaneSection(r),
+    platformsSection(r),
   ].join("\n");
 }

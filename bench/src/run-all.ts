@@ -13,6 +13,7 @@ import { benchHistory } from "./history-at-scale.js";
 import { machine } from "./lib/machine.js";
 import { repoRoot } from "./lib/stack.js";
 import { benchLogs } from "./logs.js";
+import { benchPlatforms } from "./platforms.js";
 import { benchProxies } from "./proxies.js";
 import { type BenchResults, renderBenchmarks } from "./render-benchmarks.js";
 import { benchRouter } from "./router.js";
@@ -45,6 +46,7 @@ const modules: { name: string; run: () => Promise<unknown> }[] = [
   { name: "dataPlane", run: () => benchDataPlane({ quick }) },
   { name: "terminal", run: () => benchTerminal({ quick }) },
   { name: "scale", run: () => benchScale({ quick }) },
+  { name: "platforms", run: () => benchPlatforms({ quick }) },
   { name: "dashboard", run: () => benchDashboard({ quick }) },
   {
     name: "history",
