@@ -50,31 +50,32 @@ export async function startTestDockerd(): Promise<TestDockerd> {
     () => (gone = true),
   );
   const docker = new Docker({ socketPath: socket });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      child.kill("SIGTERM");
+      await exited.catch(() => {});
+    }
+    // dockerd leaves its default network namespace bind-mounted under --exec-root (and overlay mounts if it
+    // was killed): unmount what is left under our dir, deepest first, before removing it.
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" ")[1] ?? "")
+      .filter((m) => m.startsWith(`${dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) execFileSync("umount", [m]);
+    rmSync(dir, { recursive: true, force: true });
+  };
   await Promise.race([
     until("dockerd to answer /_ping", () => gone || docker.ping().then(Boolean, () => false), 60_000, 100),
     exited.then(() => {
       throw new Error(`dockerd exited before it answered:\n${log}`);
     }),
-  ]);
-  return {
-    socket,
-    docker,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        await exited;
-      }
-      // dockerd leaves its default network namespace bind-mounted under --exec-root (and overlay mounts if it
-      // was killed): unmount what is left under our dir, deepest first, before removing it.
-      const mounts = readFileSync("/proc/mounts", "utf8")
-        .split("\n")
-        .map((line) => line.split(" ")[1] ?? "")
-        .filter((m) => m.startsWith(`${dir}/`))
-        .sort((a, b) => b.length - a.length);
-      for (const m of mounts) execFileSync("umount", [m]);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  ]).catch(async (err: unknown) => {
+    // It never answered (or never started): nothing of it may be left behind either.
+    await stop();
+    throw err;
+  });
+  return { socket, docker, stop };
 }
 
 /**
