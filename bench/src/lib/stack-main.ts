@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultAppsDir } from "../../../apps/server/src/sandbox/default-apps-dir.js";
 import { startStack } from "../../../scripts/quickstart/start-stack.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-stack-"));
@@ -23,6 +24,8 @@ const stop = async () => {
   stopping = true;
   await stack.close().catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
+  // The server unpacked the apps beside the data dir (or under /var/lib/berth-apps as root): those go too.
+  rmSync(defaultAppsDir(dataDir), { recursive: true, force: true });
   process.exit(0);
 };
 process.stdin.on("end", stop);
