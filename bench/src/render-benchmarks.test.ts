@@ -197,6 +197,9 @@ describe("renderBenchmarks", () => {
       "dockerd 85.0 MB, its containerd 41.0 MB, the 10 containerd shims 130.0 MB in all (13.0 MB each)",
     );
     expect(both).not.toContain("asks for count = 10");
+    expect(both).toContain(
+      "| 10 instances, warm `up` → all healthy: process platform vs docker (section 11) | 2.0 s | docker 6.0 s | 3.00× |",
+    );
     const without = render({
       ...stamp,
       method: "m",

@@ -652,8 +652,19 @@ function platformsSection(r: BenchResults): string {
 }
 
 function summary(r: BenchResults): string {
-  const { logs, terminal, deploySpeed, scale, router, history, dashboard, grpcPeer, dataPlane, proxies } =
-    r.figures;
+  const {
+    logs,
+    terminal,
+    deploySpeed,
+    scale,
+    router,
+    history,
+    dashboard,
+    grpcPeer,
+    dataPlane,
+    proxies,
+    platforms,
+  } = r.figures;
   const t = terminal?.terminals;
   const rows: (string | number)[][] = [
     [
@@ -765,6 +776,14 @@ function summary(r: BenchResults): string {
       scale ? secs(scale.deployPhaseMs) : "—",
       "—",
       "—",
+    ],
+    [
+      `${platforms?.count ?? 10} instances, warm \`up\` → all healthy: process platform vs docker (section 11)`,
+      platforms ? secs(platforms.process.warm.totalMs.median) : "—",
+      platforms?.docker ? `docker ${secs(platforms.docker.warm.totalMs.median)}` : "—",
+      platforms?.docker
+        ? times(platforms.docker.warm.totalMs.median / platforms.process.warm.totalMs.median)
+        : "—",
     ],
     [
       "router requests/s to a trivial app",
