@@ -45,30 +45,35 @@ async function buildToDeploy(ctx: ServerContext, appId: string, buildId: string)
   return latest;
 }
 
-/** Why a deployment did not turn healthy, for the job's failure, the deployment's error and the lifecycle log. */
+/**
+ * Why a deployment did not turn healthy: a one-line summary (the job's step) and the full reason (the job's
+ * failure, the deployment's error and the lifecycle log), which adds a crash-looping instance's last log lines.
+ */
 async function unhealthyReason(
   ctx: ServerContext,
   engine: Engine,
   deploymentId: string,
   startTimeoutMs: number,
   wait: HealthWait,
-): Promise<string> {
+): Promise<{ summary: string; full: string }> {
   if (wait.outcome === "crash-loop") {
     const { instance } = wait;
     const code = instance.exitCode === undefined ? "" : ` (exit code ${instance.exitCode})`;
+    const summary = `instance ${instance.idx} exited ${exitsOf(instance)} times without ever becoming healthy${code}`;
     const lines = await lastLogLines(ctx, engine.platform, instance);
-    const tail =
+    const full =
       lines.length > 0
-        ? `; its last log lines:\n${lines.map((l) => `  ${l}`).join("\n")}`
-        : "; it logged nothing";
-    return `instance ${instance.idx} exited ${exitsOf(instance)} times without ever becoming healthy${code}${tail}`;
+        ? `${summary}; its last log lines:\n${lines.map((l) => `    ${l}`).join("\n")}`
+        : `${summary}; it logged nothing`;
+    return { summary, full };
   }
   const last =
     engine.platform
       .instances(deploymentId)
       .map((i) => i.lastHealthError)
       .find(Boolean) ?? "no healthy answer";
-  return `health check did not pass within ${Math.round(startTimeoutMs / 1000)}s: ${last}`;
+  const summary = `health check did not pass within ${Math.round(startTimeoutMs / 1000)}s: ${last}`;
+  return { summary, full: summary };
 }
 
 /**
@@ -175,7 +180,7 @@ export async function deployBuild(
     throw new JobFailure(`v${row.seq} was cancelled`, result);
   }
   if (!healthy) {
-    const why = await unhealthyReason(ctx, engine, row.id, startTimeoutMs, wait);
+    const { summary, full: why } = await unhealthyReason(ctx, engine, row.id, startTimeoutMs, wait);
     // Only from deploying: an app deleted meanwhile destroyed it, and that must stay so.
     await withLifecycleEvent(
       db,
@@ -195,7 +200,7 @@ export async function deployBuild(
           .executeTakeFirst(),
     );
     await publishDeployment(ctx, row.id);
-    reporter.stepDone("health", why, StepStatus.ERROR);
+    reporter.stepDone("health", summary, StepStatus.ERROR);
     await applyRetentionQuietly(ctx, engine, app.id, row.id);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }
