@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import { entrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
+import type { LogStore } from "../logs/log-store.js";
 import type { InstanceView, Platform } from "../platforms/platform.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -36,8 +37,26 @@ async function nativeTail(platform: Platform, instanceId: string, count: number)
 }
 
 /**
+ * Resolves once the store has lines of the instance, or after `ms`. An entrypoint that was slow to connect sends
+ * a dead app's lines a moment after its exit, and the restart that follows sends them again.
+ */
+function linesArrive(store: LogStore, instanceId: string, ms: number): Promise<void> {
+  if (store.extent(instanceId).lastSeq > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const off = store.subscribe({ instanceId }, done);
+  });
+}
+
+/**
  * The newest lines an instance printed, for a failure message: what its entrypoint sent the server, else what
- * its engine kept (Docker logs, pod log), else the tail of its log file (a process run without an entrypoint).
+ * its engine kept (Docker logs, pod log), else what its entrypoint sends within a few seconds, else the tail of its
+ * log file (a process run without an entrypoint).
  */
 export async function lastLogLines(
   ctx: ServerContext,
@@ -45,12 +64,15 @@ export async function lastLogLines(
   view: InstanceView,
   count = 10,
 ): Promise<string[]> {
+  const { logs } = entrypointRuntime(ctx);
   const decoder = new TextDecoder();
-  const stored = entrypointRuntime(ctx)
-    .logs.read(view.id, { limit: count })
-    .map((l) => decoder.decode(l.data));
-  if (stored.length > 0) return stored;
+  const stored = () => logs.read(view.id, { limit: count }).map((l) => decoder.decode(l.data));
+  const sent = stored();
+  if (sent.length > 0) return sent;
   const native = await nativeTail(platform, view.id, count);
   if (native.length > 0) return native;
+  await linesArrive(logs, view.id, 5_000);
+  const late = stored();
+  if (late.length > 0) return late;
   return view.logFile ? fileTail(view.logFile, count) : [];
 }
