@@ -126,6 +126,8 @@ describe("process platform", () => {
 
     process.kill(first[0]!.pid, "SIGKILL");
     await until("the killed instance to restart", () => p.instances(spec.deploymentId)[0]!.restarts === 1);
+    // Its latest exit is told as a shell would: 128 + the signal's number.
+    expect(p.instances(spec.deploymentId)[0]!.exitCode).toBe(137);
     const again = await until("healthy again", healthy);
     expect(again[0]!.pid).not.toBe(first[0]!.pid);
     const rows = await store.db.selectFrom("instances").selectAll().orderBy("idx").execute();

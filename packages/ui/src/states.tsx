@@ -43,7 +43,8 @@ export function ErrorState({
       className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-200"
     >
       <p className="font-medium">{title}</p>
-      <p className="mt-1 break-words">{message}</p>
+      {/* Multi-line messages (a crashed instance's last log lines) keep their lines. */}
+      <p className="mt-1 break-words whitespace-pre-wrap">{message}</p>
       {onRetry ? (
         <Button className="mt-3" size="sm" onClick={onRetry}>
           Retry

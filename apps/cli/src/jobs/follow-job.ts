@@ -43,11 +43,15 @@ export async function followJob(
   return job ?? last!;
 }
 
-/** Throws the job's error as a one-line message when it did not succeed. */
+/**
+ * Throws the job's error when it did not succeed: its first line with the job to look at, then any further
+ * lines (a crashed instance's last log lines) as they are.
+ */
 export function assertJobSucceeded(job: Job, what: string): void {
   if (job.state === JobState.SUCCESS) return;
   const state = enumName(JobState, job.state);
+  const [first, ...rest] = (job.error || "no reason given").split("\n");
   throw new Error(
-    `${what} ${state}: ${job.error || "no reason given"} (job ${job.id}; see berth job show ${job.id})`,
+    [`${what} ${state}: ${first} (job ${job.id}; see berth job show ${job.id})`, ...rest].join("\n"),
   );
 }

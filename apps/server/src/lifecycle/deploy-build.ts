@@ -14,17 +14,19 @@ import {
   type LifecycleKind,
   withLifecycleEvent,
 } from "../lifecycle-log/lifecycle-event.js";
-import { aggregateHealth } from "../platforms/process/health-state.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import type { BuildTable, DeploymentTable, JobTable } from "../store/schema.js";
 import { applyRetentionQuietly } from "./apply-retention.js";
+import { exitsOf } from "./crash-loop.js";
 import { platformSpec, specFromAppConfig } from "./deployment-spec.js";
 import type { Engine } from "./engine.js";
 import { JobFailure } from "./job-failure.js";
+import { lastLogLines } from "./last-log-lines.js";
 import { deploymentPhases } from "./phase-timings.js";
 import { publishDeployment } from "./publish-changes.js";
 import { stopInstancesForGood } from "./stop-instances.js";
+import { type HealthWait, waitHealthy } from "./wait-healthy.js";
 
 async function buildToDeploy(ctx: ServerContext, appId: string, buildId: string): Promise<BuildTable> {
   if (buildId) return getBuildRow(ctx.store.db, buildId);
@@ -43,34 +45,41 @@ async function buildToDeploy(ctx: ServerContext, appId: string, buildId: string)
   return latest;
 }
 
-/** Waits until every instance is healthy (true) or the deadline passes (false). */
-function waitHealthy(
+/**
+ * Why a deployment did not turn healthy: a one-line summary (the job's step) and the full reason (the job's
+ * failure, the deployment's error and the lifecycle log), which adds a crash-looping instance's last log lines.
+ */
+async function unhealthyReason(
+  ctx: ServerContext,
   engine: Engine,
   deploymentId: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (aggregateHealth(engine.platform.instances(deploymentId)) === "healthy") finish(true);
-    };
-    const finish = (ok: boolean) => {
-      clearTimeout(timer);
-      off();
-      signal.removeEventListener("abort", onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    const off = engine.platform.onChange((id) => id === deploymentId && check());
-    signal.addEventListener("abort", onAbort);
-    check();
-  });
+  startTimeoutMs: number,
+  wait: HealthWait,
+): Promise<{ summary: string; full: string }> {
+  if (wait.outcome === "crash-loop") {
+    const { instance } = wait;
+    const code = instance.exitCode === undefined ? "" : ` (exit code ${instance.exitCode})`;
+    const summary = `instance ${instance.idx} exited ${exitsOf(instance)} times without ever becoming healthy${code}`;
+    const lines = await lastLogLines(ctx, engine.platform, instance);
+    const full =
+      lines.length > 0
+        ? `${summary}; its last log lines:\n${lines.map((l) => `    ${l}`).join("\n")}`
+        : `${summary}; it logged nothing`;
+    return { summary, full };
+  }
+  const last =
+    engine.platform
+      .instances(deploymentId)
+      .map((i) => i.lastHealthError)
+      .find(Boolean) ?? "no healthy answer";
+  const summary = `health check did not pass within ${Math.round(startTimeoutMs / 1000)}s: ${last}`;
+  return { summary, full: summary };
 }
 
 /**
  * The deploy job: a new deployment vN of a build, its instances started on the platform and gated on
- * health. Never touches other deployments. Fails (leaving vN unhealthy) when health never passes.
+ * health. Never touches other deployments. Fails (leaving vN unhealthy) when health never passes, or at once
+ * when an instance keeps exiting before it was ever healthy (naming its exit code and last log lines).
  */
 export async function deployBuild(
   ctx: ServerContext,
@@ -150,12 +159,14 @@ export async function deployBuild(
   const healthStarted = Date.now();
   const check = stored.health.path ? `GET ${stored.health.path}` : "TCP connect";
   reporter.step("health", `Wait for health checks (${check})`);
-  const healthy = await waitHealthy(engine, row.id, stored.health.startTimeoutMs ?? 30_000, signal);
+  const startTimeoutMs = stored.health.startTimeoutMs ?? 30_000;
+  const wait = await waitHealthy(engine.platform, row.id, startTimeoutMs, signal);
+  const healthy = wait.outcome === "healthy";
   const timings = deploymentPhases(parseTimings(build.timings_json), [
     { phase: "deploy", startedAt: started, durationMs: healthStarted - started },
     { phase: "health", startedAt: healthStarted, durationMs: Date.now() - healthStarted },
   ]);
-  if (!healthy && signal.aborted) {
+  if (wait.outcome === "cancelled") {
     // A cancelled deploy leaves nothing running: its instances stop and it is recorded as failed.
     await stopInstancesForGood(ctx, engine, row.id);
     await withLifecycleEvent(db, eventOf(row, "deployment.failed", "the deploy was cancelled"), (trx) =>
@@ -169,12 +180,7 @@ export async function deployBuild(
     throw new JobFailure(`v${row.seq} was cancelled`, result);
   }
   if (!healthy) {
-    const last =
-      engine.platform
-        .instances(row.id)
-        .map((i) => i.lastHealthError)
-        .find(Boolean) ?? "no healthy answer";
-    const why = `health check did not pass within ${Math.round((stored.health.startTimeoutMs ?? 30_000) / 1000)}s: ${last}`;
+    const { summary, full: why } = await unhealthyReason(ctx, engine, row.id, startTimeoutMs, wait);
     // Only from deploying: an app deleted meanwhile destroyed it, and that must stay so.
     await withLifecycleEvent(
       db,
@@ -194,7 +200,7 @@ export async function deployBuild(
           .executeTakeFirst(),
     );
     await publishDeployment(ctx, row.id);
-    reporter.stepDone("health", why, StepStatus.ERROR);
+    reporter.stepDone("health", summary, StepStatus.ERROR);
     await applyRetentionQuietly(ctx, engine, app.id, row.id);
     throw new JobFailure(`v${row.seq} is unhealthy: ${why}`, result);
   }

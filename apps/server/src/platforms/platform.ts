@@ -42,6 +42,8 @@ export interface InstanceView {
   restarts: number;
   startedAt: number | null;
   lastHealthError: string;
+  /** Exit code of the instance's latest exit (128 + n for signal n); absent while it has not exited or it is unknown. */
+  exitCode?: number;
   /** Working directory of the app (the unpacked artifact). */
   cwd: string;
   /** File receiving the process's stdout and stderr. */

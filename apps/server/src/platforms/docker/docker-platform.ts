@@ -120,6 +120,7 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
         health: "unhealthy",
         pid: 0,
         lastHealthError: `container exited with code ${exitCode || "?"}`,
+        ...(/^\d+$/.test(exitCode) && { exitCode: Number(exitCode) }),
       });
     } else if (action === "start" && inst.view.state !== "running") {
       // Docker restarted it (restart policy): a restart of the instance.
@@ -157,7 +158,10 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
       state: info.State.Running ? "running" : "crashed",
       pid: info.State.Pid,
       startedAt: inst.view.startedAt ?? Date.now(),
-      ...(!info.State.Running && { lastHealthError: `container exited with code ${info.State.ExitCode}` }),
+      ...(!info.State.Running && {
+        lastHealthError: `container exited with code ${info.State.ExitCode}`,
+        exitCode: info.State.ExitCode,
+      }),
     });
     inst.probe();
   }

@@ -63,6 +63,7 @@ export function podView(
     restarts: container?.restartCount ?? 0,
     startedAt: startedAt ? new Date(startedAt).getTime() : null,
     lastHealthError: health === "healthy" ? "" : why,
+    ...(terminated && { exitCode: terminated.exitCode }),
     cwd: "",
     logFile: "",
     nativeId: name,

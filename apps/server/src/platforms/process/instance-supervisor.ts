@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { constants } from "node:os";
 import type { Writable } from "node:stream";
 import type { HealthCheckSpec, InstanceView } from "../platform.js";
 import { freePort } from "./free-port.js";
@@ -121,8 +122,8 @@ export class InstanceSupervisor {
       }
       this.child = child;
       child.on("error", (err) => this.options.onError(err));
-      child.on("exit", () => {
-        if (this.child === child) this.exited();
+      child.on("exit", (code, signal) => {
+        if (this.child === child) this.exited(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
       });
       this.tracker = { health: "unknown", failures: 0 };
       this.change({
@@ -152,13 +153,20 @@ export class InstanceSupervisor {
     this.scheduleProbe();
   }
 
-  private exited(): void {
+  /** The process ended (`code`: its exit code; undefined for an adopted one, whose code nobody can read). */
+  private exited(code?: number): void {
     if (this.stopping) return;
     killGroup(this.view.pid, "SIGKILL"); // children of the entrypoint must not keep the port
     this.child = undefined;
     const ranLong = this.view.startedAt !== null && Date.now() - this.view.startedAt > 10_000;
     this.crashesInARow = ranLong ? 0 : this.crashesInARow + 1;
-    this.change({ state: "crashed", health: "unhealthy", lastHealthError: "process exited", pid: 0 });
+    this.change({
+      state: "crashed",
+      health: "unhealthy",
+      lastHealthError: code === undefined ? "process exited" : `process exited with code ${code}`,
+      pid: 0,
+      ...(code !== undefined && { exitCode: code }),
+    });
     this.later((this.options.restartDelayMs ?? restartDelayMs)(this.crashesInARow - 1), () => {
       this.change({ restarts: this.view.restarts + 1, state: "starting" });
       this.start().catch((err) => this.options.onError(err));
