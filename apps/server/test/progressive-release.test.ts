@@ -269,4 +269,27 @@ describe("progressive release", () => {
     const done = await client.completeRollout({ app });
     expect(done.rollout).toMatchObject({ state: RolloutState.COMPLETED, canary: { weight: 100 } });
   }, 60_000);
+
+  it("a health-gated release: all traffic at once, watched for a window, rolled back by itself when it fails", async () => {
+    await releaseDeployment(server.ctx, { ...app, seq: seqs.one });
+    const client = rollouts();
+    const watched = await client.startRollout({
+      app,
+      seq: seqs.broken,
+      steps: [100],
+      intervalSeconds: 600,
+      autoAbort: { maxErrorRateMarginPercent: 5, minRequests: 20 },
+    });
+    // It takes everything now, and the rollout stays open for the watch window.
+    expect(watched.rollout).toMatchObject({ state: RolloutState.RUNNING, canary: { weight: 100 } });
+    await drive(100);
+    await pollUntil(
+      async () => (await client.getRollout({ app })).rollout?.state === RolloutState.ABORTED,
+      30_000,
+    );
+    expect((await client.getRollout({ app })).rollout?.endReason).toMatch(
+      /^auto-abort: the canary answered 100\.0% 5xx/,
+    );
+    expect((await drive(50)).bodies).toEqual({ one: 50 });
+  }, 60_000);
 });

@@ -34,10 +34,13 @@ export function rolloutLines(r: Rollout, now = Date.now()): string[] {
   lines.push(sideLine("baseline", r.baseline), sideLine("canary", r.canary));
   if (r.state === RolloutState.RUNNING) {
     const next = r.nextStepAt ? Math.max(0, Math.round((timestampMs(r.nextStepAt) - now) / 1000)) : undefined;
+    const watching = (r.steps[r.step] ?? 0) >= 100;
     lines.push(
-      next === undefined
-        ? "  Next step: when you run berth rollout advance (or complete / abort)"
-        : `  Next step in ${next} s (berth rollout advance | complete | abort)`,
+      watching
+        ? `  Watching v${r.canary?.seq} alone${next === undefined ? "" : ` for ${next} s more`}: it is rolled back by itself if it breaks the auto-abort rules`
+        : next === undefined
+          ? "  Next step: when you run berth rollout advance (or complete / abort)"
+          : `  Next step in ${next} s (berth rollout advance | complete | abort)`,
     );
   }
   if (r.endReason) lines.push(`  Ended: ${r.endReason}`);

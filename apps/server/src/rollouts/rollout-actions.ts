@@ -7,7 +7,7 @@ import { releaseDeployment } from "../lifecycle/release-deployment.js";
 import type { ServerContext } from "../server-context.js";
 import type { ApplicationTable, RolloutTable } from "../store/schema.js";
 import type { AutoAbortRules } from "./auto-abort-verdict.js";
-import { runningRollout, updateRollout } from "./rollout-rows.js";
+import { rolloutAutoAbort, runningRollout, updateRollout } from "./rollout-rows.js";
 import { stepReason, stepsProblem, stepTargets } from "./rollout-steps.js";
 
 export type Actor = Pick<Caller, "tokenId" | "name">;
@@ -119,6 +119,12 @@ export async function startRollout(ctx: ServerContext, input: StartRolloutInput)
   }
 }
 
+/** Whether the rollout aborts by itself on anything (5xx margin or canary health). */
+function hasAutoAbort(row: RolloutTable): boolean {
+  const rules = rolloutAutoAbort(row);
+  return rules.maxErrorRateMarginPercent > 0 || rules.unhealthyAfterSeconds > 0;
+}
+
 function errorText(err: unknown): string {
   return err instanceof ConnectError ? err.rawMessage : String(err);
 }
@@ -142,8 +148,11 @@ async function goToStep(
     reason: stepReason(steps, step, why),
     actor: actor ?? serverActor,
   });
-  // Past a last step below 100 % the next move completes (by itself too, when steps are timed).
-  const done = weight >= 100;
+  // Past a last step below 100 % the next move completes (by itself too, when steps are timed). At 100 % with timed
+  // steps and an auto-abort rule, one more interval is a watch window: the new version alone takes the traffic and is
+  // rolled back by itself if it fails it (a health-gated release: `--steps 100 --interval 2m --abort-when-unhealthy`).
+  const watching = weight >= 100 && row.interval_ms > 0 && hasAutoAbort(row);
+  const done = weight >= 100 && !watching;
   return updateRollout(ctx.store.db, row, {
     step,
     release_id: release.id,
@@ -199,14 +208,18 @@ export async function completeRollout(
   actor: Actor | undefined,
 ): Promise<RolloutTable> {
   const steps = JSON.parse(row.steps_json) as number[];
-  const release = await releaseDeployment(ctx, {
-    project: app.project,
-    app: app.name,
-    deploymentId: row.canary_deployment_id,
-    targets: stepTargets(row.baseline_deployment_id, row.canary_deployment_id, 100),
-    reason: why ? `rollout completed: ${why}` : "rollout completed",
-    actor: actor ?? serverActor,
-  });
+  // After a watch window at 100 % the split already is the canary alone: completing records no second release.
+  const release =
+    (steps[row.step] ?? 0) >= 100
+      ? { id: row.release_id }
+      : await releaseDeployment(ctx, {
+          project: app.project,
+          app: app.name,
+          deploymentId: row.canary_deployment_id,
+          targets: stepTargets(row.baseline_deployment_id, row.canary_deployment_id, 100),
+          reason: why ? `rollout completed: ${why}` : "rollout completed",
+          actor: actor ?? serverActor,
+        });
   await recordAudit(ctx.store.db, {
     actor,
     action: "rollout.complete",
