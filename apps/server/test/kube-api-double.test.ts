@@ -1,0 +1,86 @@
+/**
+ * The Kubernetes API double (helpers/kube-double) that kubernetes-platform.test.ts runs the platform against: no
+ * cluster runs on the machines these tests run on, so the double must be as strict as the real API server is, or the
+ * platform's tests would pass against requests a cluster refuses. This checks that strictness directly.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type KubeApiDouble, startKubeApiDouble } from "./helpers/kube-double/api-double.js";
+
+const ns = "berth";
+let api: KubeApiDouble;
+
+beforeEach(async () => {
+  api = await startKubeApiDouble();
+});
+afterEach(async () => {
+  await api.close();
+});
+
+describe("the Kubernetes API double rejects what the real API would", () => {
+  const deployment = (patch: Record<string, unknown> = {}) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web-v1" },
+    spec: {
+      selector: { matchLabels: { a: "b" } },
+      template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "app", image: "x:1" }] } },
+    },
+    ...patch,
+  });
+
+  async function call(path: string, init: RequestInit = {}, token = api.token) {
+    const r = await fetch(api.url + path, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
+    });
+    return { code: r.status, body: (await r.json()) as { kind: string; reason: string; message: string } };
+  }
+  const post = (body: unknown, query = "") =>
+    call(`/apis/apps/v1/namespaces/${ns}/deployments${query}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+
+  it("answers with Status objects: 401, 404, 409, 415, 400 and 422 naming the field", async () => {
+    expect((await call(`/api/v1/namespaces/${ns}/pods`, {}, "wrong")).code).toBe(401);
+    const missing = await call(`/apis/apps/v1/namespaces/${ns}/deployments/nope`);
+    expect([missing.code, missing.body.kind, missing.body.reason]).toEqual([404, "Status", "NotFound"]);
+    expect((await call("/apis/apps/v1/namespaces/x/statefulsets")).code).toBe(404);
+
+    expect((await post(deployment())).code).toBe(201);
+    const again = await post(deployment());
+    expect([again.code, again.body.reason]).toEqual([409, "AlreadyExists"]);
+
+    const patchType = await call(`/apis/apps/v1/namespaces/${ns}/deployments`, {
+      method: "POST",
+      body: JSON.stringify(deployment({ metadata: { name: "other" } })),
+      headers: { "content-type": "application/merge-patch+json" },
+    });
+    expect(patchType.code).toBe(415);
+
+    const wrongKind = await post(deployment({ kind: "Pod", metadata: { name: "other" } }));
+    expect([wrongKind.code, wrongKind.body.reason]).toEqual([400, "BadRequest"]);
+    const unknown = await post(
+      deployment({ metadata: { name: "other" }, extra: 1 }),
+      "?fieldValidation=Strict",
+    );
+    expect(unknown.code).toBe(400);
+    expect(unknown.body.message).toContain('unknown field "extra"');
+
+    const badName = await post(deployment({ metadata: { name: "Web_V1" } }));
+    expect([badName.code, badName.body.reason]).toEqual([422, "Invalid"]);
+    expect(badName.body.message).toContain('metadata.name: Invalid value: "Web_V1"');
+    const noImage = await post(
+      deployment({
+        metadata: { name: "other" },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: { metadata: { labels: { a: "c" } }, spec: { containers: [{ name: "app" }] } },
+        },
+      }),
+    );
+    expect(noImage.code).toBe(422);
+    expect(noImage.body.message).toContain("spec.template.spec.containers[0].image: Required value");
+    expect(noImage.body.message).toContain("`selector` does not match template `labels`");
+  });
+});
