@@ -167,7 +167,7 @@ export async function benchProxies(options: { quick: boolean }): Promise<Proxies
         "traffic metrics on (the default) and off; plain Node = bench/src/proxies-plain-node.ts (node:http and a " +
         "keep-alive Agent, no routing, retries or metrics); haproxy = Debian's haproxy " +
         "2.6 started and fed a route table by apps/router/src/haproxy (one thread, TCP checks, retries on); " +
-        "nginx = one worker, upstream keepalive 64, proxy_http_version 1.1, access_log off. Load generator, " +
+        "nginx = one worker, upstream keepalive 64, proxy_http_version 1.1, X-Forwarded-For/-Host/-Proto set as Berth's routers set them, access_log off. Load generator, " +
         "proxy and upstream share the 2 cores, loopback only.",
       connections,
       seconds,

@@ -56,7 +56,7 @@ export async function benchRouter(options: { quick: boolean }): Promise<RouterRe
           "target, median per target. The app: bench/apps/trivial (Node http, ~30-byte JSON body, keep-alive, no " +
           "per-request logging), one instance deployed by `berth up` on the process platform. router = Berth's URL " +
           "router (in the server process) with the app's Host header; nginx = /usr/sbin/nginx, worker_processes 1, " +
-          "upstream keepalive 64, proxy_http_version 1.1, access_log off. Load generator, proxy and app share the 2 cores.",
+          "upstream keepalive 64, proxy_http_version 1.1, X-Forwarded-For/-Host/-Proto set as Berth's routers set them, access_log off. Load generator, proxy and app share the 2 cores.",
         connections,
         seconds,
         rounds,

@@ -26,7 +26,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts nginx proxying every request to 127.0.0.1:`upstreamPorts` (round robin). */
+/**
+ * Starts nginx proxying every request to 127.0.0.1:`upstreamPorts` (round robin), setting the X-Forwarded-* headers
+ * Berth's routers set, so the peer does the same work per request.
+ */
 export function startNginx(upstreamPorts: number[]): Promise<NginxProxy> {
   return runNginx(
     (port) => `
@@ -41,6 +44,10 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
+      # The same work Berth's routers do for every request: tell the app who asked and how.
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
     }
   }`,
   );
