@@ -2,13 +2,14 @@
 // buf/validate/validate.proto ships in no npm package and the Buf registry is out of reach, so its
 // descriptor (embedded in @bufbuild/protovalidate) is handed to protoc through --descriptor_set_in.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { apiComments, apiCommentsModule } from "./api-comments.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const protoDir = join(root, "proto");
@@ -73,6 +74,10 @@ try {
         ...files,
       ],
       { stdio: "inherit" },
+    );
+    writeFileSync(
+      join(outDir, "berth/v1/api_comments.ts"),
+      apiCommentsModule(apiComments(readFileSync(image))),
     );
     // The repo's biome.json ignores src/gen (so lint never fails on generated code): format it with
     // Biome's defaults instead, from an empty config, so the output is the same on every machine.

@@ -1,4 +1,6 @@
 // The berth.v1 API: generated messages and service descriptors, re-exported from one place.
+
+export * from "./gen/berth/v1/api_comments.js";
 export * from "./gen/berth/v1/artifact_service_pb.js";
 export * from "./gen/berth/v1/audit_service_pb.js";
 export * from "./gen/berth/v1/auth_service_pb.js";

@@ -12,6 +12,7 @@ const labels: Record<string, string> = {
   runners: "Runners",
   audit: "Audit log",
   users: "Users and sessions",
+  api: "API reference",
 };
 
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */

@@ -95,6 +95,7 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
             ["Jobs", "/jobs"],
             ["Runners", "/runners"],
             ["Audit log", "/audit"],
+            ["API reference", "/api"],
           ].map(([label, to]) => (
             <Command.Item key={label} value={label} className={itemClass} onSelect={() => go(to!)}>
               {label}

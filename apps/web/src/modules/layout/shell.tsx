@@ -46,6 +46,9 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/audit" className={navClass}>
                 Audit
               </NavLink>
+              <NavLink to="/api" className={navClass}>
+                API
+              </NavLink>
               {viewer?.role === "admin" ? (
                 <NavLink to="/users" className={navClass}>
                   Users
