@@ -53,6 +53,11 @@ export interface AppConfig {
   /** The app's directory, relative to berth.hcl ("." by default). */
   path: string;
   labels: Record<string, string>;
+  /** The app catalog's entry (berth.hcl `description`, `owner`, `links`); absent when not written. */
+  description?: string;
+  owner?: string;
+  /** Named links, e.g. { runbook = "https://…", repository = "https://…" }. */
+  links?: Record<string, string>;
   /** `exclude`: gitignore-style patterns of files left out of the build, on top of .gitignore. */
   build: { use: "archive"; command: string; exclude: string[] };
   registry: { use: "server" };

@@ -92,6 +92,27 @@ describe("parseBerthConfig", () => {
     expect(err.message).toMatch(/^berth\.hcl:\d+:\d+: Unclosed configuration block/);
   });
 
+  it("reads the catalog entry (description, owner, links) only when written, and places errors in it", async () => {
+    const plain = (await parseBerthConfig("berth.hcl", good, refs)).apps[0]!;
+    expect(Object.keys(plain)).not.toContain("links");
+    const withCatalog = good.replace(
+      '  labels = { team = "storefront" }',
+      '  labels = { team = "storefront" }\n  description = "The shop front"\n  owner = "team-storefront"\n  links = { runbook = "https://wiki.example/runbook" }',
+    );
+    const web = (await parseBerthConfig("berth.hcl", withCatalog, refs)).apps[0]!;
+    expect([web.description, web.owner, web.links]).toEqual([
+      "The shop front",
+      "team-storefront",
+      { runbook: "https://wiki.example/runbook" },
+    ]);
+    const badLink = await errorOf(
+      withCatalog.replace('"https://wiki.example/runbook"', '"javascript:alert(1)"'),
+    );
+    expect(badLink.message).toBe(
+      'berth.hcl:7:13: link "runbook" must be an http(s) URL, got "javascript:alert(1)"',
+    );
+  });
+
   it("names the known platforms for an unknown one, at its position", async () => {
     const err = await errorOf(good.replace('use "process"', 'use "nomadd"'));
     expect(err.message).toBe(

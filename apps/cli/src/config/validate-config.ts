@@ -12,7 +12,19 @@ import { parseDuration } from "./parse-duration.js";
 
 type Raw = Record<string, unknown>;
 const namePattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const appKeys = ["path", "labels", "build", "registry", "deploy", "release", "config", "retention"];
+const appKeys = [
+  "path",
+  "description",
+  "owner",
+  "labels",
+  "links",
+  "build",
+  "registry",
+  "deploy",
+  "release",
+  "config",
+  "retention",
+];
 /** The most unreleased deployments `retention` may keep running (a bound, like `count`'s). */
 const maxKeepUnreleased = 1000;
 
@@ -255,6 +267,32 @@ function excludePatterns(c: Checker, v: unknown, path: string[]): string[] {
   return out;
 }
 
+/** What the app catalog shows: `description`, `owner` and `links` (http(s) URLs), each only when written. */
+function catalogEntry(
+  c: Checker,
+  raw: Raw,
+  path: string[],
+): Pick<AppConfig, "description" | "owner" | "links"> {
+  const description = c.string(raw, "description", path, false);
+  if (description !== undefined && description.length > 500)
+    c.fail([...path, "description"], `"description" is at most 500 characters, got ${description.length}`);
+  const owner = c.string(raw, "owner", path, false);
+  if (owner !== undefined && !/^[\w.@/ -]{1,100}$/.test(owner))
+    c.fail(
+      [...path, "owner"],
+      `"owner" must be a team or person name (letters, digits, . @ / - and spaces), got "${owner}"`,
+    );
+  const links = stringMap(c, raw.links, [...path, "links"], "links");
+  for (const [k, url] of Object.entries(links))
+    if (!/^https?:\/\/\S+$/.test(url))
+      c.fail([...path, "links", k], `link "${k}" must be an http(s) URL, got "${url}"`);
+  return {
+    ...(description && { description }),
+    ...(owner && { owner }),
+    ...(Object.keys(links).length > 0 && { links }),
+  };
+}
+
 function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const path = ["app", name];
   if (!namePattern.test(name) || name.length > 63)
@@ -268,6 +306,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   if (configBlock) c.unknownKeys(configBlock, ["env"], [...path, "config"], "config");
   const env = stringMap(c, configBlock?.env, [...path, "config", "env"], "config env");
   const labels = stringMap(c, raw.labels, [...path, "labels"], "labels");
+  const catalog = catalogEntry(c, raw, path);
   const appPath = c.string(raw, "path", path, false) ?? ".";
   const keep = retention(c, raw.retention, [...path, "retention"]);
   if (!build || !deploy || !registry || !release) return undefined;
@@ -318,6 +357,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     name,
     path: appPath,
     labels,
+    ...catalog,
     build: { use: "archive", command: buildCommand, exclude },
     registry: { use: "server" },
     deploy: {

@@ -106,6 +106,28 @@ export function toProjectProto(row: ProjectTable, applications: string[]): Proje
 }
 
 /** An application row as an Application; `released` is the deployment its current release serves, if any. */
+/** The app catalog's entry in an app's berth.hcl config (written by the CLI): what it holds, checked again here. */
+function catalogOf(configJson: string): {
+  description: string;
+  owner: string;
+  links: Record<string, string>;
+} {
+  let config: { description?: unknown; owner?: unknown; links?: unknown } = {};
+  try {
+    const parsed: unknown = JSON.parse(configJson);
+    if (parsed && typeof parsed === "object") config = parsed;
+  } catch {
+    // A malformed column shows as no catalog entry rather than failing the listing.
+  }
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const links: Record<string, string> = {};
+  if (config.links && typeof config.links === "object")
+    // Only http(s): a link the dashboard renders must never be a script.
+    for (const [k, v] of Object.entries(config.links as Record<string, unknown>))
+      if (typeof v === "string" && /^https?:\/\//.test(v)) links[k] = v;
+  return { description: text(config.description), owner: text(config.owner), links };
+}
+
 export function toApplicationProto(
   row: ApplicationTable,
   released:
@@ -125,6 +147,7 @@ export function toApplicationProto(
     url: appUrl(row.project, row.name, urls),
     releasedTargets: released?.targets ?? [],
     deletedAt: row.deleted_at ? timestampFromMs(row.deleted_at) : undefined,
+    ...catalogOf(row.config_json),
   });
 }
 

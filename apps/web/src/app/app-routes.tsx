@@ -79,6 +79,7 @@ const routes: PageRoute[] = [
   { path: "/runners", page: lazyPage(() => import("../pages/RunnersPage/runners-page.js"), "RunnersPage") },
   { path: "/users", page: lazyPage(() => import("../pages/UsersPage/users-page.js"), "UsersPage") },
   { path: "/audit", page: lazyPage(() => import("../pages/AuditPage/audit-page.js"), "AuditPage") },
+  { path: "/catalog", page: lazyPage(() => import("../pages/CatalogPage/catalog-page.js"), "CatalogPage") },
   { path: "/api", page: lazyPage(() => import("../pages/ApiPage/api-page.js"), "ApiPage") },
 ];
 

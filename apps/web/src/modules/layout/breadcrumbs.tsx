@@ -13,6 +13,7 @@ const labels: Record<string, string> = {
   audit: "Audit log",
   users: "Users and sessions",
   api: "API reference",
+  catalog: "App catalog",
 };
 
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */

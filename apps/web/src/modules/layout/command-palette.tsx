@@ -92,6 +92,7 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
         <Command.Group heading="Pages" className="text-xs text-zinc-500 dark:text-zinc-400">
           {[
             ["Projects", "/"],
+            ["App catalog", "/catalog"],
             ["Jobs", "/jobs"],
             ["Runners", "/runners"],
             ["Audit log", "/audit"],

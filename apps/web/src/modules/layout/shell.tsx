@@ -37,6 +37,9 @@ export function Shell({ children }: { children: ReactNode }) {
             </NavLink>
             <ProjectSwitcher />
             <nav aria-label="Main" className="flex items-center gap-1">
+              <NavLink to="/catalog" className={navClass}>
+                Catalog
+              </NavLink>
               <NavLink to="/jobs" className={navClass}>
                 Jobs
               </NavLink>
