@@ -8,6 +8,7 @@ import type { Client } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
 import { eventsBefore, liveAt } from "../../apps/server/src/lifecycle-log/live-at.js";
 import type { Database, LifecycleEventTable, LiveIntervalTable } from "../../apps/server/src/store/schema.js";
+import { median, round } from "./lib/stats.js";
 
 export interface LifecycleSeed {
   events: number;
@@ -110,10 +111,7 @@ async function timeAtRandomInstants(
     await fn(at());
     samples.push(performance.now() - t);
   }
-  samples.sort((a, b) => a - b);
-  const mid = Math.floor(samples.length / 2);
-  const m = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
-  return Math.round(m * 1000) / 1000;
+  return round(median(samples), 3);
 }
 
 /** "Live at T" on the store, over gRPC and through the BFF. */

@@ -2,17 +2,10 @@ import { type Rollout, type RolloutSide, RolloutState } from "@berth/proto";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { colors } from "./colors.js";
 
-const stateWords: Record<RolloutState, string> = {
-  [RolloutState.UNSPECIFIED]: "unknown",
-  [RolloutState.RUNNING]: "running",
-  [RolloutState.COMPLETED]: "completed",
-  [RolloutState.ABORTED]: "aborted",
-  [RolloutState.SUPERSEDED]: "superseded",
-};
-
 /** The rollout's state as one lowercase word (also the `--json` convention for enums). */
 export function rolloutStateWord(state: RolloutState): string {
-  return stateWords[state] ?? "unknown";
+  // The enum's own names (RUNNING, …): the same lower-case word `--json` prints (cliJson's enumWord).
+  return (RolloutState[state] ?? "unknown").toLowerCase();
 }
 
 function sideLine(label: string, s: RolloutSide | undefined): string {

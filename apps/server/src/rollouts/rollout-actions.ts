@@ -7,7 +7,7 @@ import { releaseDeployment } from "../lifecycle/release-deployment.js";
 import type { ServerContext } from "../server-context.js";
 import type { ApplicationTable, RolloutTable } from "../store/schema.js";
 import type { AutoAbortRules } from "./auto-abort-verdict.js";
-import { rolloutAutoAbort, runningRollout, updateRollout } from "./rollout-rows.js";
+import { rolloutAutoAbort, rolloutSteps, runningRollout, updateRollout } from "./rollout-rows.js";
 import { stepReason, stepsProblem, stepTargets } from "./rollout-steps.js";
 
 export type Actor = Pick<Caller, "tokenId" | "name">;
@@ -138,7 +138,7 @@ async function goToStep(
   why: string,
   actor: Actor | undefined,
 ): Promise<RolloutTable> {
-  const steps = JSON.parse(row.steps_json) as number[];
+  const steps = rolloutSteps(row);
   const weight = steps[step] ?? 100;
   const release = await releaseDeployment(ctx, {
     project: app.project,
@@ -186,7 +186,7 @@ export async function advanceRollout(
   why: string,
   actor: Actor | undefined,
 ): Promise<RolloutTable> {
-  const steps = JSON.parse(row.steps_json) as number[];
+  const steps = rolloutSteps(row);
   if (row.step + 1 >= steps.length) return completeRollout(ctx, app, row, why, actor);
   await recordAudit(ctx.store.db, {
     actor,
@@ -207,7 +207,7 @@ export async function completeRollout(
   why: string,
   actor: Actor | undefined,
 ): Promise<RolloutTable> {
-  const steps = JSON.parse(row.steps_json) as number[];
+  const steps = rolloutSteps(row);
   // After a watch window at 100 % the split already is the canary alone: completing records no second release.
   const release =
     (steps[row.step] ?? 0) >= 100

@@ -8,17 +8,11 @@ import { useMutation } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { useViewer } from "../../app/app-services.js";
 import { ShaChip } from "../../components/sha-chip.js";
+import { enumWord } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
 import { deniedReason } from "../auth/permissions.js";
 import { useRolloutStream } from "./use-rollout-stream.js";
 
-const stateWord: Record<RolloutState, string> = {
-  [RolloutState.UNSPECIFIED]: "unknown",
-  [RolloutState.RUNNING]: "running",
-  [RolloutState.COMPLETED]: "completed",
-  [RolloutState.ABORTED]: "aborted",
-  [RolloutState.SUPERSEDED]: "superseded",
-};
 const stateTone: Record<RolloutState, "green" | "amber" | "red" | "zinc" | "indigo"> = {
   [RolloutState.UNSPECIFIED]: "zinc",
   [RolloutState.RUNNING]: "indigo",
@@ -69,7 +63,7 @@ function RolloutBody({ project, app, rollout }: { project: string; app: string; 
   return (
     <div className="space-y-3 text-sm">
       <div className="flex flex-wrap items-center gap-2">
-        <Badge tone={stateTone[rollout.state]}>{stateWord[rollout.state]}</Badge>
+        <Badge tone={stateTone[rollout.state]}>{enumWord(RolloutState, rollout.state)}</Badge>
         <span>
           v{rollout.canary?.seq} in steps{" "}
           {rollout.steps.map((w, i) => (
