@@ -16,6 +16,7 @@ export * from "./gen/berth/v1/job_service_pb.js";
 export * from "./gen/berth/v1/lifecycle_service_pb.js";
 export * from "./gen/berth/v1/log_service_pb.js";
 export * from "./gen/berth/v1/notification_service_pb.js";
+export * from "./gen/berth/v1/oidc_provider_service_pb.js";
 export * from "./gen/berth/v1/project_service_pb.js";
 export * from "./gen/berth/v1/release_service_pb.js";
 export * from "./gen/berth/v1/rollout_service_pb.js";

@@ -12,6 +12,7 @@ import {
   LifecycleService,
   LogService,
   NotificationService,
+  OidcProviderService,
   ProjectService,
   ReleaseService,
   RolloutService,
@@ -37,6 +38,7 @@ import { createJobService } from "./job-service.js";
 import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
 import { createNotificationService } from "./notification-service.js";
+import { createOidcProviderService } from "./oidc-provider-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
 import { createRolloutService } from "./rollout-service.js";
@@ -63,6 +65,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(RouterService, createRouterService(ctx));
   router.service(ArtifactService, createArtifactService(ctx));
   router.service(NotificationService, createNotificationService(ctx));
+  router.service(OidcProviderService, createOidcProviderService(ctx));
 
   // Keep these last: they describe whatever was registered above.
   const services = () => servedServices(router);

@@ -307,6 +307,25 @@ export interface NotificationSubscriptionTable {
   created_at: number;
 }
 
+/** An OIDC sign-in provider managed in the dashboard (see oidc/oidc-providers.ts). */
+export interface OidcProviderTable {
+  id: string;
+  display_name: string;
+  issuer: string;
+  client_id: string;
+  /** Write-only through the API: used by the server to redeem codes, never returned. */
+  client_secret: string;
+  /** The scopes, as a JSON array ("openid" included). */
+  scopes_json: string;
+  groups_claim: string;
+  /** The rules in order, as JSON (see oidc/oidc-rules.ts). */
+  rules_json: string;
+  /** 1 enabled, 0 disabled. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The outbox: one event to send to one subscription; the id is also its webhook-id. */
 export interface NotificationDeliveryTable {
   id: string;
@@ -368,4 +387,5 @@ export interface Database {
   notification_subscriptions: NotificationSubscriptionTable;
   notification_deliveries: NotificationDeliveryTable;
   notification_attempts: NotificationAttemptTable;
+  oidc_providers: OidcProviderTable;
 }

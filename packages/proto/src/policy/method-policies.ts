@@ -122,6 +122,19 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.NotificationService/DeleteNotificationSubscription": browserDeployer,
   "berth.v1.NotificationService/ListNotificationDeliveries": browserViewer,
   "berth.v1.NotificationService/RedeliverNotification": browserDeployer,
+
+  // Sign-in providers (admins only, the dashboard's Sign-in providers page). RedeemOidcCode is the BFF's
+  // callback with its own admin token, never the browser's.
+  "berth.v1.OidcProviderService/ListOidcProviders": browserAdmin,
+  "berth.v1.OidcProviderService/CreateOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/UpdateOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/SetOidcProviderRules": browserAdmin,
+  "berth.v1.OidcProviderService/DisableOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/EnableOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/DeleteOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/TestOidcProvider": browserAdmin,
+  "berth.v1.OidcProviderService/ListOidcProviderSignIns": browserAdmin,
+  "berth.v1.OidcProviderService/RedeemOidcCode": admin,
 };
 
 /** The policy of "<service>/<method>", or undefined when the method is closed to everyone. */

@@ -100,6 +100,25 @@ export const apiComments: Readonly<Record<string, string>> = {
 	"berth.v1.NotificationService/ListNotificationSubscriptions": "",
 	"berth.v1.NotificationService/RedeliverNotification":
 		"Sends a delivery again (same webhook-id, a new attempt), whatever its state.",
+	"berth.v1.OidcProviderService":
+		"OIDC providers people sign in to the dashboard with, managed by admins (docs/sign-in.md). The BFF reads them on every sign-in, so a change takes effect on the next one. A client secret is write-only: it is stored by the server, used by the server alone to redeem authorization codes, and never returned.",
+	"berth.v1.OidcProviderService/CreateOidcProvider": "",
+	"berth.v1.OidcProviderService/DeleteOidcProvider": "",
+	"berth.v1.OidcProviderService/DisableOidcProvider":
+		"A disabled provider leaves the sign-in page and its callbacks are refused; sessions already started keep running.",
+	"berth.v1.OidcProviderService/EnableOidcProvider": "",
+	"berth.v1.OidcProviderService/ListOidcProviderSignIns":
+		"The people who signed in through a provider, most recently seen first.",
+	"berth.v1.OidcProviderService/ListOidcProviders":
+		'Every provider the server holds, disabled ones included; secrets only as "set".',
+	"berth.v1.OidcProviderService/RedeemOidcCode":
+		"Redeems an authorization code at the provider with its stored secret and verifies the ID token (issuer, audience, expiry, nonce, PKCE, signature): the BFF's callback, so the secret stays here.",
+	"berth.v1.OidcProviderService/SetOidcProviderRules":
+		"Replaces a provider's rules (in order; the first that matches decides the role).",
+	"berth.v1.OidcProviderService/TestOidcProvider":
+		"Runs discovery against a provider's issuer (or an issuer not saved yet) and says what it found; signs nobody in.",
+	"berth.v1.OidcProviderService/UpdateOidcProvider":
+		"Changes a provider's settings; an empty client_secret keeps the stored one.",
 	"berth.v1.ProjectService": "Projects and their applications.",
 	"berth.v1.ProjectService/DeleteApplication":
 		"Stops every instance of the app, destroys its deployments, takes its public URL down and marks it deleted. Its history and audit trail stay readable; a later `berth up` of the same name starts it afresh.",
