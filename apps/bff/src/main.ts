@@ -7,8 +7,8 @@ import { startBff } from "./server.js";
  * BERTH_SERVER_URL (http://127.0.0.1:9701), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
  * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (the
  * addresses of the reverse proxy in front), BERTH_BFF_METRICS_TOKEN (Bearer token for /metrics),
- * BERTH_OIDC_CONFIG (a JSON file of OIDC providers, see docs/sign-in.md) with BERTH_BFF_SERVICE_TOKEN
- * (the BFF's admin login token that mints those sessions' tokens).
+ * BERTH_BFF_SERVICE_TOKEN (the BFF's admin login token: it reads the sign-in providers stored by the server
+ * and mints OIDC sessions' tokens), BERTH_OIDC_CONFIG (a JSON file of more OIDC providers, see docs/sign-in.md).
  */
 const env = process.env;
 const port = Number(env.BERTH_BFF_PORT ?? 9700);
@@ -22,10 +22,15 @@ function trustProxy(raw: string | undefined): boolean | string {
   return raw === "true" ? true : raw;
 }
 
-/** The OIDC providers, when BERTH_OIDC_CONFIG names a file; a bad file stops the start with its reason. */
+/**
+ * OIDC sign-in: the providers of BERTH_OIDC_CONFIG's file, if any (a bad file stops the start with its
+ * reason), and, with a service token, those managed in the dashboard.
+ */
 async function oidcOptions() {
-  if (!env.BERTH_OIDC_CONFIG) return undefined;
-  const { providers } = await loadOidcConfig(env.BERTH_OIDC_CONFIG);
+  if (!env.BERTH_OIDC_CONFIG && !env.BERTH_BFF_SERVICE_TOKEN) return undefined;
+  const { providers } = env.BERTH_OIDC_CONFIG
+    ? await loadOidcConfig(env.BERTH_OIDC_CONFIG)
+    : { providers: [] };
   return { providers, serviceToken: env.BERTH_BFF_SERVICE_TOKEN ?? "" };
 }
 

@@ -93,8 +93,8 @@ describe("OIDC sign-in", () => {
     const res = await fetch(`${bff.url}/auth/oidc/providers`);
     expect(await res.json()).toEqual({
       providers: [
-        { id: "local", displayName: "Local SSO", signInUrl: "/auth/oidc/local/start" },
-        { id: "down", displayName: "Down SSO", signInUrl: "/auth/oidc/down/start" },
+        { id: "local", displayName: "Local SSO", signInUrl: "/auth/oidc/local/start", source: "file" },
+        { id: "down", displayName: "Down SSO", signInUrl: "/auth/oidc/down/start", source: "file" },
       ],
     });
   });

@@ -16,9 +16,17 @@ export interface VerifiedSignIn {
   expiresAt: number;
 }
 
+/**
+ * Redeems the code with a client secret the BFF never sees (a provider stored by the server:
+ * OidcProviderService.RedeemOidcCode). Throws SignInRefusedError or ProviderUnavailableError.
+ */
+export type RedeemCode = (callbackUrl: URL, checks: SignInChecks) => Promise<VerifiedSignIn>;
+
 /** Sign-in through one provider: discovery, the authorization request and the code exchange. */
 export interface OidcClient {
   readonly provider: OidcProviderConfig;
+  /** Where the provider is configured: the BFF's file, or the server (the dashboard). */
+  readonly source: "file" | "server";
   /** Fresh state, nonce and PKCE verifier for a new attempt. */
   newChecks(): SignInChecks;
   /** Where to send the browser to sign in. */
@@ -48,8 +56,12 @@ export class ProviderUnavailableError extends Error {
 
 const timeoutSeconds = 10;
 
-/** Creates the client of one provider; discovery happens on first use and is retried after a failure. */
-export function createOidcClient(provider: OidcProviderConfig): OidcClient {
+/**
+ * Creates the client of one provider; discovery happens on first use and is retried after a failure.
+ * With `redeem`, the code exchange and the ID token's checks happen there (the server holds the secret),
+ * and this client only builds authorization URLs.
+ */
+export function createOidcClient(provider: OidcProviderConfig, redeem?: RedeemCode): OidcClient {
   let discovered: Promise<client.Configuration> | undefined;
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -60,7 +72,7 @@ export function createOidcClient(provider: OidcProviderConfig): OidcClient {
         provider.issuer,
         provider.clientId,
         undefined,
-        client.ClientSecretBasic(provider.clientSecret),
+        redeem ? client.None() : client.ClientSecretBasic(provider.clientSecret),
         { timeout: timeoutSeconds, ...(insecure ? { execute: [client.allowInsecureRequests] } : {}) },
       );
       const jwksUri = config.serverMetadata().jwks_uri;
@@ -84,6 +96,7 @@ export function createOidcClient(provider: OidcProviderConfig): OidcClient {
 
   return {
     provider,
+    source: redeem ? "server" : "file",
     newChecks() {
       return {
         state: client.randomState(),
@@ -105,6 +118,7 @@ export function createOidcClient(provider: OidcProviderConfig): OidcClient {
     },
 
     async finish(callbackUrl, checks) {
+      if (redeem) return redeem(callbackUrl, checks);
       const config = await configuration();
       let idToken: string | undefined;
       try {

@@ -4,7 +4,13 @@ import type { Session } from "../sessions/session-store.js";
 /** One group → role or claim → role rule; the first rule that matches a person decides their role. */
 export type RoleRule =
   | { group: string; role: Session["role"] }
-  | { claim: string; equals: string | number | boolean; role: Session["role"] }
+  | {
+      claim: string;
+      equals: string | number | boolean;
+      /** Dashboard rules hold text: a number or boolean claim then matches its text ("true", "42"). */
+      asText?: true;
+      role: Session["role"];
+    }
   | { claim: string; matches: RegExp; role: Session["role"] };
 
 /** An OIDC provider people may sign in with. */

@@ -36,6 +36,13 @@ function matches(rule: RoleRule, claims: Record<string, unknown>, groups: string
   const value = claimAt(claims, rule.claim);
   const values = Array.isArray(value) ? value : [value];
   if ("matches" in rule) return values.some((v) => typeof v === "string" && rule.matches.test(v));
+  if (rule.asText) {
+    return values.some(
+      (v) =>
+        (typeof v === "string" || typeof v === "number" || typeof v === "boolean") &&
+        String(v) === rule.equals,
+    );
+  }
   return values.some((v) => v === rule.equals);
 }
 

@@ -34,6 +34,11 @@ export function roleToProto(role: Session["role"]): Role {
   return role === "admin" ? Role.ADMIN : role === "deployer" ? Role.DEPLOYER : Role.VIEWER;
 }
 
+/** The session role of a proto role; undefined for UNSPECIFIED or an unknown value. */
+export function roleFromProto(role: Role): Session["role"] | undefined {
+  return roleNames[role];
+}
+
 /** Checks that the server's description of a token allows a dashboard session and extracts the identity. */
 export function identityFromTokenInfo(info: TokenInfo | undefined): TokenIdentity {
   if (!info) throw new NotALoginTokenError("the server did not describe this token");

@@ -1,19 +1,30 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { createOidcClient, type OidcClient } from "../../oidc/oidc-client.js";
+import { createProviderSource, type ProviderSource } from "../../oidc/provider-source.js";
 
 declare module "fastify" {
   interface FastifyInstance {
-    /** The configured OIDC providers' clients by provider id (empty when none is configured). */
-    oidc: ReadonlyMap<string, OidcClient>;
+    /** The OIDC providers people may sign in with: the BFF's file, then those the server stores. */
+    oidc: ProviderSource;
   }
 }
 
-/** Decorates `fastify.oidc`. Discovery is lazy: a provider that is down does not stop the BFF starting. */
+/**
+ * Decorates `fastify.oidc`. Discovery is lazy: a provider that is down does not stop the BFF starting,
+ * and the server's providers are read on each sign-in step, so the dashboard's changes need no restart.
+ */
 export default fp(
   async (fastify: FastifyInstance) => {
-    const clients = new Map(fastify.config.oidc.providers.map((p) => [p.id, createOidcClient(p)]));
-    fastify.decorate("oidc", clients);
+    const { providers, serviceToken } = fastify.config.oidc;
+    fastify.decorate(
+      "oidc",
+      createProviderSource({
+        fileProviders: providers,
+        upstream: fastify.upstream,
+        serviceToken,
+        log: fastify.log,
+      }),
+    );
   },
-  { name: "oidc", dependencies: ["config"] },
+  { name: "oidc", dependencies: ["config", "upstream"] },
 );

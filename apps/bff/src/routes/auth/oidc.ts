@@ -18,7 +18,8 @@ const maxSessionTokenSeconds = 7 * 24 * 3600;
 const idSchema = { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,62}$" } as const;
 
 /**
- * Sign-in through OIDC providers: GET /auth/oidc/providers lists them for the login page;
+ * Sign-in through OIDC providers (the BFF's file and the server's, read per request): GET
+ * /auth/oidc/providers lists them for the login page;
  * /auth/oidc/<id>/start sends the browser to the provider (authorization code + PKCE, state and nonce
  * bound to a short-lived signed cookie); /auth/oidc/<id>/callback verifies the answer, applies the
  * provider's rules and starts a session whose server token the server mints for that person.
@@ -46,10 +47,11 @@ export default async function oidcRoutes(fastify: FastifyInstance) {
   };
 
   fastify.get("/oidc/providers", async () => ({
-    providers: [...oidc.values()].map(({ provider }) => ({
+    providers: (await oidc.list()).map(({ provider, source }) => ({
       id: provider.id,
       displayName: provider.displayName,
       signInUrl: `/auth/oidc/${provider.id}/start`,
+      source,
     })),
   }));
 
@@ -64,7 +66,7 @@ export default async function oidcRoutes(fastify: FastifyInstance) {
       attachValidation: true,
     },
     async (request, reply) => {
-      const client = request.validationError ? undefined : oidc.get(request.params.id);
+      const client = request.validationError ? undefined : await oidc.get(request.params.id);
       if (!client) {
         return page(
           reply,
@@ -113,7 +115,8 @@ export default async function oidcRoutes(fastify: FastifyInstance) {
         metrics.loginFailures.inc({ reason: "oidc" });
         return page(reply, status, title, ...text);
       };
-      const client = request.validationError ? undefined : oidc.get(request.params.id);
+      // Read fresh: a provider disabled or removed since the start is refused here.
+      const client = request.validationError ? undefined : await oidc.get(request.params.id);
       if (!client)
         return refuse(404, "No such sign-in provider", "This Berth has no sign-in provider by that name.");
       const { provider } = client;
