@@ -12,6 +12,8 @@ export interface SignInProvider {
   displayName: string;
   /** Where the browser goes to sign in (a BFF path; `next` is appended by the page). */
   signInUrl: string;
+  /** Where it is configured: the BFF's OIDC file (read-only in the dashboard) or the server. */
+  source?: "file" | "server";
 }
 
 /** A login or session call the BFF refused; `status` is the HTTP status, `message` the BFF's words. */

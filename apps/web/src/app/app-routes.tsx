@@ -9,6 +9,10 @@ import { SessionGate } from "./session-gate.js";
 // Each page is its own chunk: the first load carries the shell only.
 const configPage = lazyPage(() => import("../pages/ConfigPage/config-page.js"), "ConfigPage");
 const shaPage = lazyPage(() => import("../pages/ShaPage/sha-page.js"), "ShaPage");
+const signInProvidersPage = lazyPage(
+  () => import("../pages/SignInProvidersPage/sign-in-providers-page.js"),
+  "SignInProvidersPage",
+);
 const app = "/p/:project/a/:app";
 
 /** Every path the dashboard answers, first match wins. */
@@ -78,6 +82,9 @@ const routes: PageRoute[] = [
   { path: "/jobs/:id", page: lazyPage(() => import("../pages/JobPage/job-page.js"), "JobPage") },
   { path: "/runners", page: lazyPage(() => import("../pages/RunnersPage/runners-page.js"), "RunnersPage") },
   { path: "/users", page: lazyPage(() => import("../pages/UsersPage/users-page.js"), "UsersPage") },
+  // Sign-in providers are the only setting so far: /settings (its breadcrumb) shows them too.
+  { path: "/settings/sign-in", page: signInProvidersPage },
+  { path: "/settings", page: signInProvidersPage },
   { path: "/audit", page: lazyPage(() => import("../pages/AuditPage/audit-page.js"), "AuditPage") },
   { path: "/catalog", page: lazyPage(() => import("../pages/CatalogPage/catalog-page.js"), "CatalogPage") },
   { path: "/api", page: lazyPage(() => import("../pages/ApiPage/api-page.js"), "ApiPage") },

@@ -12,6 +12,8 @@ const labels: Record<string, string> = {
   runners: "Runners",
   audit: "Audit log",
   users: "Users and sessions",
+  settings: "Settings",
+  "sign-in": "Sign-in providers",
   api: "API reference",
   catalog: "App catalog",
 };

@@ -57,6 +57,11 @@ export function Shell({ children }: { children: ReactNode }) {
                   Users
                 </NavLink>
               ) : null}
+              {viewer?.role === "admin" ? (
+                <NavLink to="/settings/sign-in" className={navClass}>
+                  Sign-in
+                </NavLink>
+              ) : null}
             </nav>
             <div className="ml-auto flex items-center gap-2">
               <button
