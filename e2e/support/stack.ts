@@ -40,6 +40,8 @@ export interface StackInfo {
    * POST <issuer>/__test__/accounts/<id>?group=… sets a person's groups.
    */
   oidcIssuer?: string;
+  /** With `oidc`: the client registered at that provider (for a provider added in the dashboard). */
+  oidcClient?: { id: string; secret: string };
 }
 
 export interface Stack extends StackInfo {

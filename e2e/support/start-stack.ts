@@ -54,10 +54,13 @@ const stack = await startStack({
   stopAppsOnExit: true,
   oidcProviders,
 });
-// The browser may use either name of the loopback dashboard; each gets its own callback URL.
+// The browser may use either name of the loopback dashboard; each gets its own callback URL. "team" is the
+// provider the oidc-providers journey adds in the dashboard, as the same client at the same provider.
 await idp?.register(
-  `${stack.bff.url}/auth/oidc/local/callback`,
-  `${stack.dashboardUrl}/auth/oidc/local/callback`,
+  ...["local", "team"].flatMap((id) => [
+    `${stack.bff.url}/auth/oidc/${id}/callback`,
+    `${stack.dashboardUrl}/auth/oidc/${id}/callback`,
+  ]),
 );
 
 let stopping: Promise<void> | undefined;
@@ -106,6 +109,7 @@ try {
       deploymentUrls: app ? commits.map((_, i) => stack.deploymentUrl(app.project, app.app, i + 1)) : [],
       commits,
       oidcIssuer: idp?.issuer,
+      oidcClient: idp ? { id: idp.clientId, secret: idp.clientSecret } : undefined,
     })}\n`,
   );
 } catch (e) {
