@@ -23,7 +23,16 @@ import { RulesEditor } from "./rules-editor.js";
 import { TestResult } from "./test-result.js";
 
 /** One stored provider: its settings and rules, Test, Disable/Enable, Edit, Edit rules, Delete, who signed in. */
-export function ProviderCard({ provider, callbackBase }: { provider: OidcProvider; callbackBase: string }) {
+export function ProviderCard({
+  provider,
+  callbackBase,
+  offered,
+}: {
+  provider: OidcProvider;
+  callbackBase: string;
+  /** Whether the login page offers it now (an enabled one is not when the BFF cannot read the server's). */
+  offered: boolean;
+}) {
   const test = useTestOidcProvider();
   const disable = useDisableOidcProvider();
   const enable = useEnableOidcProvider();
@@ -104,6 +113,12 @@ export function ProviderCard({ provider, callbackBase }: { provider: OidcProvide
           </ol>
         </dd>
       </dl>
+      {provider.enabled && !offered ? (
+        <p className="mt-2 text-sm text-amber-700 dark:text-amber-400">
+          Not on the login page: the dashboard backend reads providers with its own admin token
+          (BERTH_BFF_SERVICE_TOKEN), and has none, or a provider in its OIDC file has this id.
+        </p>
+      ) : null}
       {test.data ? <TestResult result={test.data} /> : null}
       {failed ? <ErrorState error={failed} /> : null}
       <Button

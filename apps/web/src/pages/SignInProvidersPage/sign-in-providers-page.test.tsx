@@ -105,6 +105,7 @@ describe("SignInProvidersPage", () => {
     expect(file.textContent).toContain("Legacy SSO");
     expect(file.textContent).toContain("(from file)");
     expect(file.textContent).not.toContain("Team SSO");
+    expect(card.textContent).not.toContain("Not on the login page");
 
     fireEvent.click(within(card).getByRole("button", { name: "Test Team SSO" }));
     const result = await within(card).findByRole("status");
@@ -151,7 +152,10 @@ describe("SignInProvidersPage", () => {
       [OidcRuleKind.CLAIM_MATCHES, "email", "@acme\\.com$", Role.VIEWER],
       [OidcRuleKind.GROUP, "", "deployers", Role.DEPLOYER],
     ]);
-    expect(await screen.findByRole("region", { name: "Acme SSO" })).toBeTruthy();
+    // The login page does not list it in this test: the card says why it might not be offered.
+    expect((await screen.findByRole("region", { name: "Acme SSO" })).textContent).toContain(
+      "Not on the login page",
+    );
   });
 
   it("shows the server's error with a retry", async () => {

@@ -15,7 +15,8 @@ export function SignInProvidersPage() {
   const viewer = useViewer();
   const admin = viewer?.role === "admin";
   const { data, error, isPending, refetch } = useOidcProviders(admin);
-  const fromFile = useSignInProviders().filter((p) => p.source === "file");
+  const offered = useSignInProviders();
+  const fromFile = offered.filter((p) => p.source === "file");
   const [adding, setAdding] = useState(false);
   if (!admin) {
     return (
@@ -40,7 +41,12 @@ export function SignInProvidersPage() {
         </EmptyState>
       ) : null}
       {data?.providers.map((p) => (
-        <ProviderCard key={p.id} provider={p} callbackBase={callbackBase} />
+        <ProviderCard
+          key={p.id}
+          provider={p}
+          callbackBase={callbackBase}
+          offered={offered.some((o) => o.id === p.id && o.source === "server")}
+        />
       ))}
       {fromFile.length > 0 ? (
         <section
