@@ -14,6 +14,8 @@ const labels: Record<string, string> = {
   users: "Users and sessions",
   api: "API reference",
   catalog: "App catalog",
+  "get-started": "Get started",
+  tokens: "Personal tokens",
 };
 
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */
