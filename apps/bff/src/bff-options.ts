@@ -122,9 +122,12 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     try {
       cliServerUrl = new URL(options.cliServerUrl);
     } catch (cause) {
-      throw new Error(`cliServerUrl "${options.cliServerUrl}" is not a URL (e.g. https://berth-api.example.com)`, {
-        cause,
-      });
+      throw new Error(
+        `cliServerUrl "${options.cliServerUrl}" is not a URL (e.g. https://berth-api.example.com)`,
+        {
+          cause,
+        },
+      );
     }
   }
   return {
