@@ -7,17 +7,18 @@ describe("setupCommands", () => {
       serverUrl: "http://127.0.0.1:9701",
       dashboardUrl: "http://localhost:9700",
       code: "berthc_abc-DEF_1",
+      project: "shop",
     });
     expect(c.login).toBe(
       "npx berth login --server http://127.0.0.1:9701 --dashboard http://localhost:9700 --code berthc_abc-DEF_1",
     );
-    expect(c.check).toBe("npx berth status");
+    expect(c.check).toBe("npx berth status --project shop");
   });
 
-  it("says where the code goes before there is one", () => {
-    expect(setupCommands({ serverUrl: "http://s", dashboardUrl: "http://d" }).login).toContain(
-      "--code <press Create a login code>",
-    );
+  it("says where the code goes before there is one, and reads the project from berth.hcl without one", () => {
+    const c = setupCommands({ serverUrl: "http://s", dashboardUrl: "http://d" });
+    expect(c.login).toContain("--code <press Create a login code>");
+    expect(c.check).toBe("npx berth status");
   });
 
   it("quotes anything a shell would read specially", () => {

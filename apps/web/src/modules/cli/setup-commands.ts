@@ -17,7 +17,9 @@ export function shellWord(word: string): string {
 export function setupCommands(options: {
   serverUrl: string;
   dashboardUrl: string;
-  code?: string;
+  code?: string | undefined;
+  /** A project to show the status of; without one, `berth status` reads it from the berth.hcl in the directory. */
+  project?: string | undefined;
 }): SetupCommands {
   const code = options.code ?? "<press Create a login code>";
   return {
@@ -28,6 +30,6 @@ export function setupCommands(options: {
       `--dashboard ${shellWord(options.dashboardUrl)}`,
       `--code ${options.code ? shellWord(code) : code}`,
     ].join(" "),
-    check: "npx berth status",
+    check: options.project ? `npx berth status --project ${shellWord(options.project)}` : "npx berth status",
   };
 }

@@ -1,4 +1,4 @@
-import { AuthService, DashboardService, Role } from "@berth/proto";
+import { AuthService, DashboardService, ProjectService, Role } from "@berth/proto";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
@@ -11,6 +11,7 @@ describe("GetStartedPage", () => {
     let minted = 0;
     const transport = createRouterTransport(({ service }) => {
       service(DashboardService, { getCliSetup: () => ({ serverUrl: "http://127.0.0.1:9701" }) });
+      service(ProjectService, { listProjects: () => ({ projects: [{ name: "shop" }] }) });
       service(AuthService, {
         createOwnLoginCode: () => ({
           code: `berthc_code${++minted}`,
@@ -32,6 +33,9 @@ describe("GetStartedPage", () => {
       "npm ci && npm run build -w @berth/cli",
     );
     expect(minted).toBe(0);
+    await waitFor(() =>
+      expect(screen.getByLabelText("Status command").textContent).toBe("npx berth status --project shop"),
+    );
 
     fireEvent.click(screen.getByRole("button", { name: "Create a login code" }));
     await waitFor(() => expect(login.textContent).toMatch(/--code berthc_code1$/));

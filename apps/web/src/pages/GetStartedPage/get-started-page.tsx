@@ -1,4 +1,4 @@
-import { AuthService, DashboardService } from "@berth/proto";
+import { AuthService, DashboardService, ProjectService } from "@berth/proto";
 import { Button } from "@berth/ui/button";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { ErrorState, LoadingState } from "@berth/ui/states";
@@ -18,10 +18,12 @@ export function GetStartedPage() {
   const viewer = useViewer();
   const setup = useQuery(DashboardService.method.getCliSetup, {});
   const mint = useMutation(AuthService.method.createOwnLoginCode);
+  // A project to try `berth status` on; none yet reads it from the berth.hcl where the command runs.
+  const project = useQuery(ProjectService.method.listProjects, {}).data?.projects[0]?.name;
   const code = mint.data?.code;
   const expiresMs = tsMs(mint.data?.expiresAt);
   const commands = setup.data
-    ? setupCommands({ serverUrl: setup.data.serverUrl, dashboardUrl: window.location.origin, code })
+    ? setupCommands({ serverUrl: setup.data.serverUrl, dashboardUrl: window.location.origin, code, project })
     : undefined;
   return (
     <div className="max-w-3xl space-y-6">
@@ -64,6 +66,11 @@ export function GetStartedPage() {
           </li>
           <li className="space-y-2">
             <h2 className="font-medium">3. Check it works</h2>
+            <p className="text-sm">
+              It lists {project ? `${project}'s` : "a project's"} apps, what each serves and its instances'
+              health
+              {project ? "" : " (run it in an app's directory, next to its berth.hcl)"}.
+            </p>
             <CommandBlock label="Status command" command={commands.check} />
             <p className="text-sm">
               For CI and scripts, make a{" "}
