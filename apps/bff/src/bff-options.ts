@@ -8,6 +8,11 @@ import type { SessionStore } from "./sessions/session-store.js";
 export interface BffOptions {
   /** The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c). */
   serverUrl: string;
+  /**
+   * The API address people's CLIs use (the Get started page's `berth login --server`), when it is not the
+   * address this BFF reaches the server at; serverUrl by default.
+   */
+  cliServerUrl?: string;
   /** Signs the session cookie. A random one per process when absent (sessions then end on restart anyway). */
   cookieSecret?: string;
   /** The built SPA (apps/web/dist). Without it the BFF serves the API only. */
@@ -57,6 +62,7 @@ export interface OidcOptions {
 /** BffOptions with every default applied, as plugins and routes read it (`fastify.config`). */
 export interface BffConfig {
   serverUrl: string;
+  cliServerUrl: string;
   cookieSecret: string;
   webDistDir: string | undefined;
   publicUrl: URL | undefined;
@@ -111,8 +117,22 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
       "OIDC providers are configured but the BFF has no service token (BERTH_BFF_SERVICE_TOKEN): create an admin login token for it with `berth token create --role admin --name bff`",
     );
   }
+  let cliServerUrl = serverUrl;
+  if (options.cliServerUrl) {
+    try {
+      cliServerUrl = new URL(options.cliServerUrl);
+    } catch (cause) {
+      throw new Error(
+        `cliServerUrl "${options.cliServerUrl}" is not a URL (e.g. https://berth-api.example.com)`,
+        {
+          cause,
+        },
+      );
+    }
+  }
   return {
     serverUrl: serverUrl.toString().replace(/\/$/, ""),
+    cliServerUrl: cliServerUrl.toString().replace(/\/$/, ""),
     cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
     webDistDir: options.webDistDir,
     publicUrl,

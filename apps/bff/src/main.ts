@@ -36,6 +36,7 @@ async function oidcOptions() {
 
 const bff = await startBff({
   serverUrl: env.BERTH_SERVER_URL ?? "http://127.0.0.1:9701",
+  cliServerUrl: env.BERTH_CLI_SERVER_URL,
   port,
   host: env.BERTH_BFF_HOST ?? "127.0.0.1",
   cookieSecret: env.BERTH_COOKIE_SECRET,

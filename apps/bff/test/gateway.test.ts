@@ -97,6 +97,12 @@ describe("BFF API gateway", () => {
     expect(missing.code).toBe(Code.NotFound);
   });
 
+  it("gives the Get started page the API address, to signed-in people only", async () => {
+    expect((await api.dashboard.getCliSetup({})).serverUrl).toBe(stack.server.apiUrl.replace(/\/$/, ""));
+    const anonymous = clientsFor(new BrowserSession(stack.bff.url));
+    expect((await errorOf(anonymous.dashboard.getCliSetup({}))).code).toBe(Code.Unauthenticated);
+  });
+
   it("follows a live event stream", async () => {
     const abort = new AbortController();
     const stream = api.events

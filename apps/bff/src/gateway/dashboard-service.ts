@@ -4,6 +4,7 @@ import {
   DashboardService,
   DeploymentService,
   GetAppOverviewResponseSchema,
+  GetCliSetupResponseSchema,
   GetViewerResponseSchema,
   JobService,
   ProjectService,
@@ -78,7 +79,11 @@ async function getAppOverview(upstream: Upstream, app: AppRef, ctx: HandlerConte
 }
 
 /** Registers DashboardService: view RPCs the BFF answers itself. */
-export function registerDashboardService(router: ConnectRouter, upstream: Upstream): void {
+export function registerDashboardService(
+  router: ConnectRouter,
+  upstream: Upstream,
+  setup: { cliServerUrl: string },
+): void {
   router.service(DashboardService, {
     async getAppOverview(request, ctx) {
       if (!request.app?.project || !request.app.app) {
@@ -89,6 +94,11 @@ export function registerDashboardService(router: ConnectRouter, upstream: Upstre
     async getViewer(_request, ctx) {
       const session = sessionOf(ctx);
       return create(GetViewerResponseSchema, { name: session.name, role: roleToProto(session.role) });
+    },
+    async getCliSetup(_request, ctx) {
+      // Signed-in people only, like every gateway call.
+      sessionOf(ctx);
+      return create(GetCliSetupResponseSchema, { serverUrl: setup.cliServerUrl });
     },
   });
 }

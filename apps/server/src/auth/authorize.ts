@@ -4,6 +4,11 @@ import type { Caller, Role } from "./caller.js";
 
 const roleRank: Record<Role, number> = { viewer: 1, deployer: 2, admin: 3 };
 
+/** Whether a caller holding role `have` may hand out role `want` (never more than their own). */
+export function roleCovers(have: Role | "", want: Role): boolean {
+  return have !== "" && roleRank[have] >= roleRank[want];
+}
+
 /**
  * Checks a verified caller against a method's policy; throws PermissionDenied naming the method and
  * what it needs. Pure, so the role/kind rules are unit-tested apart from the transport.

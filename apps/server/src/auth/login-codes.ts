@@ -1,7 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
 import type { Role } from "./caller.js";
+import { type ExternalIdentity, identityFromJson, identityToJson } from "./external-identity.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
+import type { TokenOwner } from "./token-owner.js";
 import { type IssuedToken, issueToken } from "./tokens.js";
 
 /** How long a login code stays redeemable. */
@@ -13,15 +15,20 @@ export interface CreateLoginCodeOptions {
   name: string;
   /** Token id of whoever minted the code. */
   createdBy: string;
+  /** Lifetime; 10 minutes when omitted. */
+  ttlMs?: number;
+  /** A code minted by a person for themself: its token is their personal token, with their identity. */
+  owner?: TokenOwner;
+  identity?: ExternalIdentity;
 }
 
-/** Mints a single-use login code valid for 10 minutes; only its hash is stored. */
+/** Mints a single-use login code (valid 10 minutes unless told otherwise); only its hash is stored. */
 export async function createLoginCode(
   db: Kysely<Database>,
   options: CreateLoginCodeOptions,
 ): Promise<{ code: string; expiresAt: number }> {
   const code = newSecret("berthc_");
-  const expiresAt = Date.now() + loginCodeTtlMs;
+  const expiresAt = Date.now() + (options.ttlMs ?? loginCodeTtlMs);
   await db
     .insertInto("login_codes")
     .values({
@@ -31,6 +38,9 @@ export async function createLoginCode(
       created_by: options.createdBy,
       expires_at: expiresAt,
       used_at: null,
+      owner_key: options.owner?.key ?? null,
+      owner_name: options.owner?.name ?? "",
+      identity_json: identityToJson(options.identity),
     })
     .execute();
   return { code, expiresAt };
@@ -53,9 +63,16 @@ export async function redeemLoginCode(
       .where("hash", "=", hashSecret(code))
       .where("used_at", "is", null)
       .where("expires_at", ">", now)
-      .returning(["role", "name"])
+      .returning(["role", "name", "owner_key", "owner_name", "identity_json"])
       .executeTakeFirst();
     if (!spent) return undefined;
-    return issueToken(tx, { kind: "login", role: spent.role as Role, name: spent.name, ttlMs });
+    return issueToken(tx, {
+      kind: "login",
+      role: spent.role as Role,
+      name: spent.name,
+      ttlMs,
+      owner: spent.owner_key ? { key: spent.owner_key, name: spent.owner_name } : undefined,
+      identity: identityFromJson(spent.identity_json),
+    });
   });
 }

@@ -28,6 +28,11 @@ export function roleFromEnum(role: RoleEnum): Role | undefined {
   return (Object.keys(roleToEnum) as Role[]).find((r) => roleToEnum[r] === role);
 }
 
+/** The Role enum value of a stored role name. */
+export function roleToProto(role: Role): RoleEnum {
+  return roleToEnum[role];
+}
+
 /** Maps a tokens row to the API's TokenInfo (never the hash). */
 export function toTokenInfo(row: Selectable<TokenTable>): TokenInfo {
   return create(TokenInfoSchema, {

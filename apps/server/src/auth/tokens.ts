@@ -6,6 +6,7 @@ import type { Caller, Role, TokenKind } from "./caller.js";
 import { type ExternalIdentity, identityFromJson, identityToJson } from "./external-identity.js";
 import { hashSecret, newSecret } from "./secret-hash.js";
 import { toTokenInfo } from "./token-info.js";
+import type { TokenOwner } from "./token-owner.js";
 import type { TokenStreams } from "./token-streams.js";
 
 export interface IssueTokenOptions {
@@ -21,6 +22,8 @@ export interface IssueTokenOptions {
   parentId?: string;
   /** The person an OIDC provider vouched for, kept on the token and its audit events. */
   identity?: ExternalIdentity;
+  /** The person a personal token belongs to (see auth/token-owner.ts). */
+  owner?: TokenOwner;
 }
 
 export interface IssuedToken {
@@ -47,6 +50,8 @@ export async function issueToken(db: Kysely<Database>, options: IssueTokenOption
     parent_id: options.parentId ?? null,
     identity_json: identityToJson(options.identity),
     last_used_at: null,
+    owner_key: options.owner?.key ?? null,
+    owner_name: options.owner?.name ?? "",
   };
   await db.insertInto("tokens").values(row).execute();
   return { info: toTokenInfo(row), secret };

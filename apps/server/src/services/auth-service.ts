@@ -5,12 +5,17 @@ import { recordAudit } from "../audit/record-audit.js";
 import { getCaller } from "../auth/caller.js";
 import { issueExternalSessionToken } from "../auth/external-session-token.js";
 import { createLoginCode, redeemLoginCode } from "../auth/login-codes.js";
-import { kindFromEnum, roleFromEnum, toTokenInfo } from "../auth/token-info.js";
+import { createPersonalToken, listPersonalTokens, revokePersonalToken } from "../auth/personal-tokens.js";
+import { kindFromEnum, roleFromEnum, roleToProto, toTokenInfo } from "../auth/token-info.js";
+import { ownerOf } from "../auth/token-owner.js";
 import { issueToken, listTokens, revokeToken } from "../auth/tokens.js";
 import type { ServerContext } from "../server-context.js";
 
 /** The longest a login code's token lives (the CLI's default too): it expires unless renewed by a new code. */
 const redeemedTokenTtlMs = 30 * 24 * 3600 * 1000;
+
+/** A Get started page's code: long enough to copy a command into a terminal, short enough to be worthless later. */
+const ownLoginCodeTtlMs = 5 * 60 * 1000;
 
 /** berth.v1.AuthService: who am I, tokens and one-time login codes. */
 export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthService> {
@@ -138,6 +143,69 @@ export function createAuthService(ctx: ServerContext): ServiceImpl<typeof AuthSe
         identity: { provider, issuer, subject, email, groups },
       });
       return { token: issued.info, secret: issued.secret };
+    },
+
+    async createPersonalToken(req, hctx) {
+      const caller = getCaller(hctx);
+      const role = roleFromEnum(req.role);
+      // protovalidate keeps the role defined; the types cannot say so.
+      if (!role) throw new ConnectError("field role: required", Code.InvalidArgument);
+      const owner = await ownerOf(db, caller);
+      const { token, issued } = await createPersonalToken(db, caller, owner, {
+        name: req.name,
+        role,
+        ttlMs: req.ttlSeconds * 1000,
+      });
+      await recordAudit(db, {
+        actor: caller,
+        action: "token.create",
+        target: issued.info.id,
+        details: { via: "personal", role, name: req.name, owner: owner.name },
+      });
+      return { token, secret: issued.secret };
+    },
+
+    async listPersonalTokens(req, hctx) {
+      const caller = getCaller(hctx);
+      if (req.allUsers && caller.role !== "admin") {
+        throw new ConnectError("field all_users: only admins see everyone's tokens", Code.PermissionDenied);
+      }
+      return { tokens: await listPersonalTokens(db, await ownerOf(db, caller), req.allUsers) };
+    },
+
+    async revokePersonalToken(req, hctx) {
+      const caller = getCaller(hctx);
+      const token = await revokePersonalToken(db, ctx.tokenStreams, await ownerOf(db, caller), {
+        id: req.id,
+        admin: caller.role === "admin",
+      });
+      await recordAudit(db, {
+        actor: caller,
+        action: "token.revoke",
+        target: req.id,
+        details: { via: "personal", name: token.token?.name ?? "", owner: token.owner },
+      });
+      return { token };
+    },
+
+    async createOwnLoginCode(_req, hctx) {
+      const caller = getCaller(hctx);
+      const role = caller.role || "viewer";
+      const owner = await ownerOf(db, caller);
+      const { code, expiresAt } = await createLoginCode(db, {
+        role,
+        name: `berth CLI of ${owner.name}`.slice(0, 100),
+        createdBy: caller.tokenId,
+        ttlMs: ownLoginCodeTtlMs,
+        owner,
+        identity: caller.identity,
+      });
+      await recordAudit(db, {
+        actor: caller,
+        action: "login_code.create",
+        details: { role, via: "get started", owner: owner.name },
+      });
+      return { code, expiresAt: timestampFromMs(expiresAt), role: roleToProto(role) };
     },
 
     async revokeOwnToken(_req, hctx) {

@@ -3,6 +3,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { getCaller } from "../auth/caller.js";
 import { requireAppRef, resolveAppRef } from "../catalog/app-ref.js";
 import { toApplicationProtos } from "../catalog/application-protos.js";
+import { listCatalogEntries } from "../catalog/catalog-entries.js";
 import {
   appNamesByProject,
   getProject,
@@ -73,6 +74,10 @@ export function createProjectService(ctx: ServerContext): ServiceImpl<typeof Pro
 
     async deleteProject(req, hctx) {
       return deleteProject(ctx, engineOf(ctx), { project: req.name, actor: getCaller(hctx) });
+    },
+
+    async listCatalog() {
+      return { entries: await listCatalogEntries(db, urlOptionsOf(ctx)) };
     },
   };
 }

@@ -10,6 +10,7 @@ import * as deletedApps from "./migrations/008-deleted-apps.js";
 import * as notifications from "./migrations/009-notifications.js";
 import * as externalIdentities from "./migrations/010-external-identities.js";
 import * as oidcProviders from "./migrations/011-oidc-providers.js";
+import * as personalTokens from "./migrations/012-personal-tokens.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "009-notifications": notifications,
   "010-external-identities": externalIdentities,
   "011-oidc-providers": oidcProviders,
+  "012-personal-tokens": personalTokens,
 };
 
 /**

@@ -35,6 +35,7 @@ const migrationNames = [
   "009-notifications",
   "010-external-identities",
   "011-oidc-providers",
+  "012-personal-tokens",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {

@@ -219,6 +219,10 @@ export interface TokenTable {
   identity_json: string | null;
   /** When the token last authenticated a call (epoch ms, updated at most once a minute); null if never. */
   last_used_at: number | null;
+  /** Whose personal token this is ("oidc:<issuer>#<subject>" or "token:<id>"); null for other tokens. */
+  owner_key: string | null;
+  /** The owner as people read it (email, or the name of the token they signed in with). */
+  owner_name: string;
 }
 
 export interface LoginCodeTable {
@@ -229,6 +233,10 @@ export interface LoginCodeTable {
   created_by: string;
   expires_at: number;
   used_at: number | null;
+  /** The person the code was minted for (CreateOwnLoginCode): its token becomes theirs. */
+  owner_key: string | null;
+  owner_name: string;
+  identity_json: string | null;
 }
 
 export interface AuditEventTable {

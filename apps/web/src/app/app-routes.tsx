@@ -87,6 +87,11 @@ const routes: PageRoute[] = [
   { path: "/settings", page: signInProvidersPage },
   { path: "/audit", page: lazyPage(() => import("../pages/AuditPage/audit-page.js"), "AuditPage") },
   { path: "/catalog", page: lazyPage(() => import("../pages/CatalogPage/catalog-page.js"), "CatalogPage") },
+  {
+    path: "/get-started",
+    page: lazyPage(() => import("../pages/GetStartedPage/get-started-page.js"), "GetStartedPage"),
+  },
+  { path: "/tokens", page: lazyPage(() => import("../pages/TokensPage/tokens-page.js"), "TokensPage") },
   { path: "/api", page: lazyPage(() => import("../pages/ApiPage/api-page.js"), "ApiPage") },
 ];
 

@@ -48,6 +48,12 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.AuthService/CreateSessionToken": viewer,
   "berth.v1.AuthService/CreateExternalSessionToken": admin,
   "berth.v1.AuthService/RevokeOwnToken": { kinds: ["login", "runner", "entrypoint"] },
+  // Developer self-service (the Get started and tokens pages): every signed-in person, for themself; the
+  // handlers keep roles at most the caller's and other people's tokens to admins.
+  "berth.v1.AuthService/CreatePersonalToken": browserViewer,
+  "berth.v1.AuthService/ListPersonalTokens": browserViewer,
+  "berth.v1.AuthService/RevokePersonalToken": browserViewer,
+  "berth.v1.AuthService/CreateOwnLoginCode": browserViewer,
 
   "berth.v1.ProjectService/UpsertProject": deployer,
   "berth.v1.ProjectService/ListProjects": browserViewer,
@@ -57,6 +63,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.ProjectService/GetApplication": browserViewer,
   "berth.v1.ProjectService/DeleteApplication": browserAdmin,
   "berth.v1.ProjectService/DeleteProject": browserAdmin,
+  "berth.v1.ProjectService/ListCatalog": browserViewer,
 
   "berth.v1.BuildService/GetBuild": viewer,
   "berth.v1.BuildService/ListBuilds": browserViewer,

@@ -62,7 +62,7 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
       createContextValues().set(gatewayAuthKey, request.gatewayAuth).set(requestIdKey, request.id),
     routes(router) {
       registerForwarders(router, { upstream, metrics });
-      registerDashboardService(router, upstream);
+      registerDashboardService(router, upstream, { cliServerUrl: fastify.config.cliServerUrl });
       // A request message that does not decode is InvalidArgument, not Internal, and is never quoted
       // back. connect-fastify serves router.handlers as they are once routes() returns, so each is
       // wrapped in place.

@@ -81,6 +81,15 @@ export function applyEventToCache(client: QueryClient, event: WatchEventsRespons
     reduceOverview(data, event),
   );
   const ev = event.event;
+  // The catalog's columns (release, health, instances, last deploy) are joins no single event carries: refetch.
+  if (
+    ev.case === "deployment" ||
+    ev.case === "instance" ||
+    ev.case === "application" ||
+    ev.case === "release"
+  ) {
+    void client.invalidateQueries({ queryKey: methodKey(ProjectService.method.listCatalog) });
+  }
   switch (ev.case) {
     case "deployment": {
       const dep = ev.value;

@@ -16,6 +16,8 @@ const labels: Record<string, string> = {
   "sign-in": "Sign-in providers",
   api: "API reference",
   catalog: "App catalog",
+  "get-started": "Get started",
+  tokens: "Personal tokens",
 };
 
 /** Where you are: Projects / shop / web / Deployments / v12, each part a link. */

@@ -8,12 +8,13 @@ import { appTabs } from "./app-tabs.js";
 const itemClass =
   "flex cursor-pointer items-center justify-between rounded-md px-3 py-2 text-sm aria-selected:bg-indigo-600 aria-selected:text-white";
 
-/** Ctrl/⌘-K: jump to any project, app, app page, or find a deployment by SHA prefix. */
+/** Ctrl/⌘-K: jump to any app (found by name, owner, label or description), page, or a deployment by SHA prefix. */
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [, navigate] = useLocation();
   const { project, app } = useParams();
   const [search, setSearch] = useState("");
-  const { data } = useQuery(ProjectService.method.listProjects, {});
+  // The catalog (owners, labels, descriptions) is fetched when the palette opens, not on every page.
+  const { data } = useQuery(ProjectService.method.listCatalog, {}, { enabled: open });
   const go = (to: string) => {
     onClose();
     navigate(to);
@@ -76,23 +77,29 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
           </Command.Group>
         ) : null}
         <Command.Group heading="Apps" className="text-xs text-zinc-500 dark:text-zinc-400">
-          {(data?.projects ?? []).flatMap((p) =>
-            p.applications.map((a) => (
+          {(data?.entries ?? []).map(({ application: a }) =>
+            a ? (
               <Command.Item
-                key={`${p.name}/${a}`}
-                value={`${p.name}/${a}`}
+                key={`${a.project}/${a.name}`}
+                value={`${a.project}/${a.name}`}
+                keywords={[a.owner, a.description, ...Object.entries(a.labels).map(([k, v]) => `${k}=${v}`)]}
                 className={itemClass}
-                onSelect={() => go(`/p/${p.name}/a/${a}`)}
+                onSelect={() => go(`/p/${a.project}/a/${a.name}`)}
               >
-                {p.name}/{a}
+                <span>
+                  {a.project}/{a.name}
+                </span>
+                {a.owner ? <span className="text-xs opacity-70">{a.owner}</span> : null}
               </Command.Item>
-            )),
+            ) : null,
           )}
         </Command.Group>
         <Command.Group heading="Pages" className="text-xs text-zinc-500 dark:text-zinc-400">
           {[
             ["Projects", "/"],
             ["App catalog", "/catalog"],
+            ["Get started (CLI login)", "/get-started"],
+            ["Personal tokens", "/tokens"],
             ["Jobs", "/jobs"],
             ["Runners", "/runners"],
             ["Audit log", "/audit"],

@@ -52,6 +52,12 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/api" className={navClass}>
                 API
               </NavLink>
+              <NavLink to="/get-started" className={navClass}>
+                Get started
+              </NavLink>
+              <NavLink to="/tokens" className={navClass}>
+                Tokens
+              </NavLink>
               {viewer?.role === "admin" ? (
                 <NavLink to="/users" className={navClass}>
                   Users

@@ -15,14 +15,22 @@ export const apiComments: Readonly<Record<string, string>> = {
 		"Mints a login token for a person an OIDC provider vouched for (the BFF's sign-in, with the BFF's own admin token): the role the BFF's rules chose, the person's identity recorded on the token and in every audit event it causes; derived from the caller's token, so revoking that ends every such session.",
 	"berth.v1.AuthService/CreateLoginCode":
 		"Mints a single-use code that can be exchanged for a login token (the dashboard's one-time login link).",
+	"berth.v1.AuthService/CreateOwnLoginCode":
+		"Mints a single-use login code for the caller themself (the dashboard's Get started page): it turns into a personal token with the caller's role, and lives 5 minutes.",
+	"berth.v1.AuthService/CreatePersonalToken":
+		"A personal token for the caller (the dashboard's tokens page): a login token with a name, a role no higher than the caller's and an expiry, owned by the person (their provider identity, or the token they signed in with). The secret is shown once.",
 	"berth.v1.AuthService/CreateSessionToken":
 		"Derives a login token for a dashboard session from the caller's login token: same role at most, expiring with the session and never after its parent; revoking the parent ends it too.",
 	"berth.v1.AuthService/CreateToken": "",
+	"berth.v1.AuthService/ListPersonalTokens":
+		"The caller's personal tokens (with the CLI logins of their one-time codes), newest first; admins may ask for everyone's.",
 	"berth.v1.AuthService/ListTokens": "",
 	"berth.v1.AuthService/RedeemLoginCode":
 		"Exchanges a login code for a new login token. Needs no token.",
 	"berth.v1.AuthService/RevokeOwnToken":
 		"Revokes the calling token itself (sign-out). Any token kind may end itself.",
+	"berth.v1.AuthService/RevokePersonalToken":
+		"Revokes one of the caller's personal tokens; admins may revoke anyone's.",
 	"berth.v1.AuthService/RevokeToken": "",
 	"berth.v1.AuthService/WhoAmI": "Describes the calling token.",
 	"berth.v1.BuildService":
@@ -41,6 +49,8 @@ export const apiComments: Readonly<Record<string, string>> = {
 	"berth.v1.DashboardService":
 		"Views served by the BFF only: one call where a page would otherwise fan out.",
 	"berth.v1.DashboardService/GetAppOverview": "",
+	"berth.v1.DashboardService/GetCliSetup":
+		"What the Get started page fills into its commands: the API address the CLI talks to.",
 	"berth.v1.DashboardService/GetViewer":
 		"The signed-in user as the dashboard needs it (role, for enabling actions).",
 	"berth.v1.DeploymentService": "Deployment history and running instances.",
@@ -127,6 +137,8 @@ export const apiComments: Readonly<Record<string, string>> = {
 	"berth.v1.ProjectService/GetApplication": "",
 	"berth.v1.ProjectService/GetProject": "",
 	"berth.v1.ProjectService/ListApplications": "",
+	"berth.v1.ProjectService/ListCatalog":
+		"Every app of every project with what the app catalog shows: the released version and commit, its health and instances, the last deploy and who did it. A fixed number of queries however many apps there are.",
 	"berth.v1.ProjectService/ListProjects": "",
 	"berth.v1.ProjectService/UpsertApplication": "",
 	"berth.v1.ProjectService/UpsertProject": "",

@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_auth_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIu0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIaWRlbnRpdHkYCSABKAsyGi5iZXJ0aC52MS5FeHRlcm5hbElkZW50aXR5EjAKDGxhc3RfdXNlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKdAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0EjEKBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDrpIC4IBCBABGAEYAhgEEiYKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlQgi6SAWCAQIQARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGGQSEwoLdHRsX3NlY29uZHMYBCABKA0iSQoTQ3JlYXRlVG9rZW5SZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiKwoSUmV2b2tlVG9rZW5SZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSITChFMaXN0VG9rZW5zUmVxdWVzdCI5ChJMaXN0VG9rZW5zUmVzcG9uc2USIwoGdG9rZW5zGAEgAygLMhMuYmVydGgudjEuVG9rZW5JbmZvIlcKFkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QSJgoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCCLpIBYIBAhABEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiVwoXQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHChZSZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0EhgKBGNvZGUYASABKAlCCrpIB3IFEBAYgAESEwoLdHRsX3NlY29uZHMYAiABKA0iTQoXUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIlQKGUNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QSIAoLdHRsX3NlY29uZHMYASABKA1CC7pICCoGGID1JCAAEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiUAoaQ3JlYXRlU2Vzc2lvblRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIqkBCiFDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlcXVlc3QSLAoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCDrpIC4IBCBABGAEYAhgDEiAKC3R0bF9zZWNvbmRzGAIgASgNQgu6SAgqBhiA9SQgABI0CghpZGVudGl0eRgDIAEoCzIaLmJlcnRoLnYxLkV4dGVybmFsSWRlbnRpdHlCBrpIA8gBASJYCiJDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlc3BvbnNlEiIKBXRva2VuGAEgASgLMhMuYmVydGgudjEuVG9rZW5JbmZvEg4KBnNlY3JldBgCIAEoCSIXChVSZXZva2VPd25Ub2tlblJlcXVlc3QiGAoWUmV2b2tlT3duVG9rZW5SZXNwb25zZSqGAQoJVG9rZW5LaW5kEhoKFlRPS0VOX0tJTkRfVU5TUEVDSUZJRUQQABIUChBUT0tFTl9LSU5EX0xPR0lOEAESFQoRVE9LRU5fS0lORF9SVU5ORVIQAhIZChVUT0tFTl9LSU5EX0VOVFJZUE9JTlQQAxIVChFUT0tFTl9LSU5EX1JPVVRFUhAEKlAKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfVklFV0VSEAESEQoNUk9MRV9ERVBMT1lFUhACEg4KClJPTEVfQURNSU4QAzKKBgoLQXV0aFNlcnZpY2USOwoGV2hvQW1JEhcuYmVydGgudjEuV2hvQW1JUmVxdWVzdBoYLmJlcnRoLnYxLldob0FtSVJlc3BvbnNlEkoKC0NyZWF0ZVRva2VuEhwuYmVydGgudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0Gh0uYmVydGgudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJKCgtSZXZva2VUb2tlbhIcLmJlcnRoLnYxLlJldm9rZVRva2VuUmVxdWVzdBodLmJlcnRoLnYxLlJldm9rZVRva2VuUmVzcG9uc2USRwoKTGlzdFRva2VucxIbLmJlcnRoLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GhwuYmVydGgudjEuTGlzdFRva2Vuc1Jlc3BvbnNlElYKD0NyZWF0ZUxvZ2luQ29kZRIgLmJlcnRoLnYxLkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QaIS5iZXJ0aC52MS5DcmVhdGVMb2dpbkNvZGVSZXNwb25zZRJWCg9SZWRlZW1Mb2dpbkNvZGUSIC5iZXJ0aC52MS5SZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0GiEuYmVydGgudjEuUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USXwoSQ3JlYXRlU2Vzc2lvblRva2VuEiMuYmVydGgudjEuQ3JlYXRlU2Vzc2lvblRva2VuUmVxdWVzdBokLmJlcnRoLnYxLkNyZWF0ZVNlc3Npb25Ub2tlblJlc3BvbnNlEncKGkNyZWF0ZUV4dGVybmFsU2Vzc2lvblRva2VuEisuYmVydGgudjEuQ3JlYXRlRXh0ZXJuYWxTZXNzaW9uVG9rZW5SZXF1ZXN0GiwuYmVydGgudjEuQ3JlYXRlRXh0ZXJuYWxTZXNzaW9uVG9rZW5SZXNwb25zZRJTCg5SZXZva2VPd25Ub2tlbhIfLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVxdWVzdBogLmJlcnRoLnYxLlJldm9rZU93blRva2VuUmVzcG9uc2ViBnByb3RvMw",
+		"ChtiZXJ0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIu0CCglUb2tlbkluZm8SCgoCaWQYASABKAkSIQoEa2luZBgCIAEoDjITLmJlcnRoLnYxLlRva2VuS2luZBIcCgRyb2xlGAMgASgOMg4uYmVydGgudjEuUm9sZRIMCgRuYW1lGAQgASgJEhUKDWRlcGxveW1lbnRfaWQYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIaWRlbnRpdHkYCSABKAsyGi5iZXJ0aC52MS5FeHRlcm5hbElkZW50aXR5EjAKDGxhc3RfdXNlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiDwoNV2hvQW1JUmVxdWVzdCI0Cg5XaG9BbUlSZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbyKdAQoSQ3JlYXRlVG9rZW5SZXF1ZXN0EjEKBGtpbmQYASABKA4yEy5iZXJ0aC52MS5Ub2tlbktpbmRCDrpIC4IBCBABGAEYAhgEEiYKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlQgi6SAWCAQIQARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGGQSEwoLdHRsX3NlY29uZHMYBCABKA0iSQoTQ3JlYXRlVG9rZW5SZXNwb25zZRIiCgV0b2tlbhgBIAEoCzITLmJlcnRoLnYxLlRva2VuSW5mbxIOCgZzZWNyZXQYAiABKAkiKwoSUmV2b2tlVG9rZW5SZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSITChFMaXN0VG9rZW5zUmVxdWVzdCI5ChJMaXN0VG9rZW5zUmVzcG9uc2USIwoGdG9rZW5zGAEgAygLMhMuYmVydGgudjEuVG9rZW5JbmZvIlcKFkNyZWF0ZUxvZ2luQ29kZVJlcXVlc3QSJgoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCCLpIBYIBAhABEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiVwoXQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJHChZSZWRlZW1Mb2dpbkNvZGVSZXF1ZXN0EhgKBGNvZGUYASABKAlCCrpIB3IFEBAYgAESEwoLdHRsX3NlY29uZHMYAiABKA0iTQoXUmVkZWVtTG9naW5Db2RlUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIlQKGUNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QSIAoLdHRsX3NlY29uZHMYASABKA1CC7pICCoGGID1JCAAEhUKBG5hbWUYAiABKAlCB7pIBHICGGQiUAoaQ3JlYXRlU2Vzc2lvblRva2VuUmVzcG9uc2USIgoFdG9rZW4YASABKAsyEy5iZXJ0aC52MS5Ub2tlbkluZm8SDgoGc2VjcmV0GAIgASgJIqkBCiFDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlcXVlc3QSLAoEcm9sZRgBIAEoDjIOLmJlcnRoLnYxLlJvbGVCDrpIC4IBCBABGAEYAhgDEiAKC3R0bF9zZWNvbmRzGAIgASgNQgu6SAgqBhiA9SQgABI0CghpZGVudGl0eRgDIAEoCzIaLmJlcnRoLnYxLkV4dGVybmFsSWRlbnRpdHlCBrpIA8gBASJYCiJDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlblJlc3BvbnNlEiIKBXRva2VuGAEgASgLMhMuYmVydGgudjEuVG9rZW5JbmZvEg4KBnNlY3JldBgCIAEoCSIXChVSZXZva2VPd25Ub2tlblJlcXVlc3QiGAoWUmV2b2tlT3duVG9rZW5SZXNwb25zZSJQCg1QZXJzb25hbFRva2VuEiIKBXRva2VuGAEgASgLMhMuYmVydGgudjEuVG9rZW5JbmZvEg0KBW93bmVyGAIgASgJEgwKBG1pbmUYAyABKAgihgEKGkNyZWF0ZVBlcnNvbmFsVG9rZW5SZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYZBIsCgRyb2xlGAIgASgOMg4uYmVydGgudjEuUm9sZUIOukgLggEIEAEYARgCGAMSIQoLdHRsX3NlY29uZHMYAyABKA1CDLpICSoHGIDnhA8oPCJVChtDcmVhdGVQZXJzb25hbFRva2VuUmVzcG9uc2USJgoFdG9rZW4YASABKAsyFy5iZXJ0aC52MS5QZXJzb25hbFRva2VuEg4KBnNlY3JldBgCIAEoCSIuChlMaXN0UGVyc29uYWxUb2tlbnNSZXF1ZXN0EhEKCWFsbF91c2VycxgBIAEoCCJFChpMaXN0UGVyc29uYWxUb2tlbnNSZXNwb25zZRInCgZ0b2tlbnMYASADKAsyFy5iZXJ0aC52MS5QZXJzb25hbFRva2VuIjMKGlJldm9rZVBlcnNvbmFsVG9rZW5SZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiRQobUmV2b2tlUGVyc29uYWxUb2tlblJlc3BvbnNlEiYKBXRva2VuGAEgASgLMhcuYmVydGgudjEuUGVyc29uYWxUb2tlbiIbChlDcmVhdGVPd25Mb2dpbkNvZGVSZXF1ZXN0IngKGkNyZWF0ZU93bkxvZ2luQ29kZVJlc3BvbnNlEgwKBGNvZGUYASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHAoEcm9sZRgDIAEoDjIOLmJlcnRoLnYxLlJvbGUqhgEKCVRva2VuS2luZBIaChZUT0tFTl9LSU5EX1VOU1BFQ0lGSUVEEAASFAoQVE9LRU5fS0lORF9MT0dJThABEhUKEVRPS0VOX0tJTkRfUlVOTkVSEAISGQoVVE9LRU5fS0lORF9FTlRSWVBPSU5UEAMSFQoRVE9LRU5fS0lORF9ST1VURVIQBCpQCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1ZJRVdFUhABEhEKDVJPTEVfREVQTE9ZRVIQAhIOCgpST0xFX0FETUlOEAMylAkKC0F1dGhTZXJ2aWNlEjsKBldob0FtSRIXLmJlcnRoLnYxLldob0FtSVJlcXVlc3QaGC5iZXJ0aC52MS5XaG9BbUlSZXNwb25zZRJKCgtDcmVhdGVUb2tlbhIcLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBodLmJlcnRoLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USSgoLUmV2b2tlVG9rZW4SHC5iZXJ0aC52MS5SZXZva2VUb2tlblJlcXVlc3QaHS5iZXJ0aC52MS5SZXZva2VUb2tlblJlc3BvbnNlEkcKCkxpc3RUb2tlbnMSGy5iZXJ0aC52MS5MaXN0VG9rZW5zUmVxdWVzdBocLmJlcnRoLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJWCg9DcmVhdGVMb2dpbkNvZGUSIC5iZXJ0aC52MS5DcmVhdGVMb2dpbkNvZGVSZXF1ZXN0GiEuYmVydGgudjEuQ3JlYXRlTG9naW5Db2RlUmVzcG9uc2USVgoPUmVkZWVtTG9naW5Db2RlEiAuYmVydGgudjEuUmVkZWVtTG9naW5Db2RlUmVxdWVzdBohLmJlcnRoLnYxLlJlZGVlbUxvZ2luQ29kZVJlc3BvbnNlEl8KEkNyZWF0ZVNlc3Npb25Ub2tlbhIjLmJlcnRoLnYxLkNyZWF0ZVNlc3Npb25Ub2tlblJlcXVlc3QaJC5iZXJ0aC52MS5DcmVhdGVTZXNzaW9uVG9rZW5SZXNwb25zZRJ3ChpDcmVhdGVFeHRlcm5hbFNlc3Npb25Ub2tlbhIrLmJlcnRoLnYxLkNyZWF0ZUV4dGVybmFsU2Vzc2lvblRva2VuUmVxdWVzdBosLmJlcnRoLnYxLkNyZWF0ZUV4dGVybmFsU2Vzc2lvblRva2VuUmVzcG9uc2USUwoOUmV2b2tlT3duVG9rZW4SHy5iZXJ0aC52MS5SZXZva2VPd25Ub2tlblJlcXVlc3QaIC5iZXJ0aC52MS5SZXZva2VPd25Ub2tlblJlc3BvbnNlEmIKE0NyZWF0ZVBlcnNvbmFsVG9rZW4SJC5iZXJ0aC52MS5DcmVhdGVQZXJzb25hbFRva2VuUmVxdWVzdBolLmJlcnRoLnYxLkNyZWF0ZVBlcnNvbmFsVG9rZW5SZXNwb25zZRJfChJMaXN0UGVyc29uYWxUb2tlbnMSIy5iZXJ0aC52MS5MaXN0UGVyc29uYWxUb2tlbnNSZXF1ZXN0GiQuYmVydGgudjEuTGlzdFBlcnNvbmFsVG9rZW5zUmVzcG9uc2USYgoTUmV2b2tlUGVyc29uYWxUb2tlbhIkLmJlcnRoLnYxLlJldm9rZVBlcnNvbmFsVG9rZW5SZXF1ZXN0GiUuYmVydGgudjEuUmV2b2tlUGVyc29uYWxUb2tlblJlc3BvbnNlEl8KEkNyZWF0ZU93bkxvZ2luQ29kZRIjLmJlcnRoLnYxLkNyZWF0ZU93bkxvZ2luQ29kZVJlcXVlc3QaJC5iZXJ0aC52MS5DcmVhdGVPd25Mb2dpbkNvZGVSZXNwb25zZWIGcHJvdG8z",
 		[
 			file_buf_validate_validate,
 			file_berth_v1_common,
@@ -493,6 +493,221 @@ export const RevokeOwnTokenResponseSchema: GenMessage<RevokeOwnTokenResponse> =
 	messageDesc(file_berth_v1_auth_service, 18);
 
 /**
+ * @generated from message berth.v1.PersonalToken
+ */
+export type PersonalToken = Message<"berth.v1.PersonalToken"> & {
+	/**
+	 * @generated from field: berth.v1.TokenInfo token = 1;
+	 */
+	token?: TokenInfo | undefined;
+
+	/**
+	 * Who owns it, as people read it: the provider's email (or subject), or the name of the token they signed
+	 * in with.
+	 *
+	 * @generated from field: string owner = 2;
+	 */
+	owner: string;
+
+	/**
+	 * True when it belongs to the caller.
+	 *
+	 * @generated from field: bool mine = 3;
+	 */
+	mine: boolean;
+};
+
+/**
+ * Describes the message berth.v1.PersonalToken.
+ * Use `create(PersonalTokenSchema)` to create a new message.
+ */
+export const PersonalTokenSchema: GenMessage<PersonalToken> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 19);
+
+/**
+ * @generated from message berth.v1.CreatePersonalTokenRequest
+ */
+export type CreatePersonalTokenRequest =
+	Message<"berth.v1.CreatePersonalTokenRequest"> & {
+		/**
+		 * @generated from field: string name = 1;
+		 */
+		name: string;
+
+		/**
+		 * At most the caller's own role.
+		 *
+		 * @generated from field: berth.v1.Role role = 2;
+		 */
+		role: Role;
+
+		/**
+		 * Lifetime in seconds: a personal token always expires (at most 365 days).
+		 *
+		 * @generated from field: uint32 ttl_seconds = 3;
+		 */
+		ttlSeconds: number;
+	};
+
+/**
+ * Describes the message berth.v1.CreatePersonalTokenRequest.
+ * Use `create(CreatePersonalTokenRequestSchema)` to create a new message.
+ */
+export const CreatePersonalTokenRequestSchema: GenMessage<CreatePersonalTokenRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 20);
+
+/**
+ * @generated from message berth.v1.CreatePersonalTokenResponse
+ */
+export type CreatePersonalTokenResponse =
+	Message<"berth.v1.CreatePersonalTokenResponse"> & {
+		/**
+		 * @generated from field: berth.v1.PersonalToken token = 1;
+		 */
+		token?: PersonalToken | undefined;
+
+		/**
+		 * The secret, shown once.
+		 *
+		 * @generated from field: string secret = 2;
+		 */
+		secret: string;
+	};
+
+/**
+ * Describes the message berth.v1.CreatePersonalTokenResponse.
+ * Use `create(CreatePersonalTokenResponseSchema)` to create a new message.
+ */
+export const CreatePersonalTokenResponseSchema: GenMessage<CreatePersonalTokenResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 21);
+
+/**
+ * @generated from message berth.v1.ListPersonalTokensRequest
+ */
+export type ListPersonalTokensRequest =
+	Message<"berth.v1.ListPersonalTokensRequest"> & {
+		/**
+		 * Everyone's personal tokens, not only the caller's (admins only).
+		 *
+		 * @generated from field: bool all_users = 1;
+		 */
+		allUsers: boolean;
+	};
+
+/**
+ * Describes the message berth.v1.ListPersonalTokensRequest.
+ * Use `create(ListPersonalTokensRequestSchema)` to create a new message.
+ */
+export const ListPersonalTokensRequestSchema: GenMessage<ListPersonalTokensRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 22);
+
+/**
+ * @generated from message berth.v1.ListPersonalTokensResponse
+ */
+export type ListPersonalTokensResponse =
+	Message<"berth.v1.ListPersonalTokensResponse"> & {
+		/**
+		 * @generated from field: repeated berth.v1.PersonalToken tokens = 1;
+		 */
+		tokens: PersonalToken[];
+	};
+
+/**
+ * Describes the message berth.v1.ListPersonalTokensResponse.
+ * Use `create(ListPersonalTokensResponseSchema)` to create a new message.
+ */
+export const ListPersonalTokensResponseSchema: GenMessage<ListPersonalTokensResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 23);
+
+/**
+ * @generated from message berth.v1.RevokePersonalTokenRequest
+ */
+export type RevokePersonalTokenRequest =
+	Message<"berth.v1.RevokePersonalTokenRequest"> & {
+		/**
+		 * @generated from field: string id = 1;
+		 */
+		id: string;
+	};
+
+/**
+ * Describes the message berth.v1.RevokePersonalTokenRequest.
+ * Use `create(RevokePersonalTokenRequestSchema)` to create a new message.
+ */
+export const RevokePersonalTokenRequestSchema: GenMessage<RevokePersonalTokenRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 24);
+
+/**
+ * @generated from message berth.v1.RevokePersonalTokenResponse
+ */
+export type RevokePersonalTokenResponse =
+	Message<"berth.v1.RevokePersonalTokenResponse"> & {
+		/**
+		 * @generated from field: berth.v1.PersonalToken token = 1;
+		 */
+		token?: PersonalToken | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.RevokePersonalTokenResponse.
+ * Use `create(RevokePersonalTokenResponseSchema)` to create a new message.
+ */
+export const RevokePersonalTokenResponseSchema: GenMessage<RevokePersonalTokenResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 25);
+
+/**
+ * @generated from message berth.v1.CreateOwnLoginCodeRequest
+ */
+export type CreateOwnLoginCodeRequest =
+	Message<"berth.v1.CreateOwnLoginCodeRequest"> & {};
+
+/**
+ * Describes the message berth.v1.CreateOwnLoginCodeRequest.
+ * Use `create(CreateOwnLoginCodeRequestSchema)` to create a new message.
+ */
+export const CreateOwnLoginCodeRequestSchema: GenMessage<CreateOwnLoginCodeRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 26);
+
+/**
+ * @generated from message berth.v1.CreateOwnLoginCodeResponse
+ */
+export type CreateOwnLoginCodeResponse =
+	Message<"berth.v1.CreateOwnLoginCodeResponse"> & {
+		/**
+		 * @generated from field: string code = 1;
+		 */
+		code: string;
+
+		/**
+		 * @generated from field: google.protobuf.Timestamp expires_at = 2;
+		 */
+		expiresAt?: Timestamp | undefined;
+
+		/**
+		 * The role the code's token will have (the caller's).
+		 *
+		 * @generated from field: berth.v1.Role role = 3;
+		 */
+		role: Role;
+	};
+
+/**
+ * Describes the message berth.v1.CreateOwnLoginCodeResponse.
+ * Use `create(CreateOwnLoginCodeResponseSchema)` to create a new message.
+ */
+export const CreateOwnLoginCodeResponseSchema: GenMessage<CreateOwnLoginCodeResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_auth_service, 27);
+
+/**
  * @generated from enum berth.v1.TokenKind
  */
 export enum TokenKind {
@@ -655,5 +870,49 @@ export const AuthService: GenService<{
 		methodKind: "unary";
 		input: typeof RevokeOwnTokenRequestSchema;
 		output: typeof RevokeOwnTokenResponseSchema;
+	};
+	/**
+	 * A personal token for the caller (the dashboard's tokens page): a login token with a name, a role no higher
+	 * than the caller's and an expiry, owned by the person (their provider identity, or the token they signed in
+	 * with). The secret is shown once.
+	 *
+	 * @generated from rpc berth.v1.AuthService.CreatePersonalToken
+	 */
+	createPersonalToken: {
+		methodKind: "unary";
+		input: typeof CreatePersonalTokenRequestSchema;
+		output: typeof CreatePersonalTokenResponseSchema;
+	};
+	/**
+	 * The caller's personal tokens (with the CLI logins of their one-time codes), newest first; admins may ask
+	 * for everyone's.
+	 *
+	 * @generated from rpc berth.v1.AuthService.ListPersonalTokens
+	 */
+	listPersonalTokens: {
+		methodKind: "unary";
+		input: typeof ListPersonalTokensRequestSchema;
+		output: typeof ListPersonalTokensResponseSchema;
+	};
+	/**
+	 * Revokes one of the caller's personal tokens; admins may revoke anyone's.
+	 *
+	 * @generated from rpc berth.v1.AuthService.RevokePersonalToken
+	 */
+	revokePersonalToken: {
+		methodKind: "unary";
+		input: typeof RevokePersonalTokenRequestSchema;
+		output: typeof RevokePersonalTokenResponseSchema;
+	};
+	/**
+	 * Mints a single-use login code for the caller themself (the dashboard's Get started page): it turns into a
+	 * personal token with the caller's role, and lives 5 minutes.
+	 *
+	 * @generated from rpc berth.v1.AuthService.CreateOwnLoginCode
+	 */
+	createOwnLoginCode: {
+		methodKind: "unary";
+		input: typeof CreateOwnLoginCodeRequestSchema;
+		output: typeof CreateOwnLoginCodeResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_auth_service, 0);

@@ -35,7 +35,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_dashboard_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"CiBiZXJ0aC92MS9kYXNoYm9hcmRfc2VydmljZS5wcm90bxIIYmVydGgudjEiPgoVR2V0QXBwT3ZlcnZpZXdSZXF1ZXN0EiUKA2FwcBgBIAEoCzIQLmJlcnRoLnYxLkFwcFJlZkIGukgDyAEBIsYCChZHZXRBcHBPdmVydmlld1Jlc3BvbnNlEioKC2FwcGxpY2F0aW9uGAEgASgLMhUuYmVydGgudjEuQXBwbGljYXRpb24SJgoIcmVsZWFzZWQYAiABKAsyFC5iZXJ0aC52MS5EZXBsb3ltZW50Ei4KEnJlbGVhc2VkX2luc3RhbmNlcxgDIAMoCzISLmJlcnRoLnYxLkluc3RhbmNlEjAKEnJlY2VudF9kZXBsb3ltZW50cxgEIAMoCzIULmJlcnRoLnYxLkRlcGxveW1lbnQSJgoNcmVjZW50X2J1aWxkcxgFIAMoCzIPLmJlcnRoLnYxLkJ1aWxkEioKD3JlY2VudF9yZWxlYXNlcxgGIAMoCzIRLmJlcnRoLnYxLlJlbGVhc2USIgoLcmVjZW50X2pvYnMYByADKAsyDS5iZXJ0aC52MS5Kb2IiEgoQR2V0Vmlld2VyUmVxdWVzdCI/ChFHZXRWaWV3ZXJSZXNwb25zZRIMCgRuYW1lGAEgASgJEhwKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlMq0BChBEYXNoYm9hcmRTZXJ2aWNlElMKDkdldEFwcE92ZXJ2aWV3Eh8uYmVydGgudjEuR2V0QXBwT3ZlcnZpZXdSZXF1ZXN0GiAuYmVydGgudjEuR2V0QXBwT3ZlcnZpZXdSZXNwb25zZRJECglHZXRWaWV3ZXISGi5iZXJ0aC52MS5HZXRWaWV3ZXJSZXF1ZXN0GhsuYmVydGgudjEuR2V0Vmlld2VyUmVzcG9uc2ViBnByb3RvMw",
+		"CiBiZXJ0aC92MS9kYXNoYm9hcmRfc2VydmljZS5wcm90bxIIYmVydGgudjEiPgoVR2V0QXBwT3ZlcnZpZXdSZXF1ZXN0EiUKA2FwcBgBIAEoCzIQLmJlcnRoLnYxLkFwcFJlZkIGukgDyAEBIsYCChZHZXRBcHBPdmVydmlld1Jlc3BvbnNlEioKC2FwcGxpY2F0aW9uGAEgASgLMhUuYmVydGgudjEuQXBwbGljYXRpb24SJgoIcmVsZWFzZWQYAiABKAsyFC5iZXJ0aC52MS5EZXBsb3ltZW50Ei4KEnJlbGVhc2VkX2luc3RhbmNlcxgDIAMoCzISLmJlcnRoLnYxLkluc3RhbmNlEjAKEnJlY2VudF9kZXBsb3ltZW50cxgEIAMoCzIULmJlcnRoLnYxLkRlcGxveW1lbnQSJgoNcmVjZW50X2J1aWxkcxgFIAMoCzIPLmJlcnRoLnYxLkJ1aWxkEioKD3JlY2VudF9yZWxlYXNlcxgGIAMoCzIRLmJlcnRoLnYxLlJlbGVhc2USIgoLcmVjZW50X2pvYnMYByADKAsyDS5iZXJ0aC52MS5Kb2IiEgoQR2V0Vmlld2VyUmVxdWVzdCI/ChFHZXRWaWV3ZXJSZXNwb25zZRIMCgRuYW1lGAEgASgJEhwKBHJvbGUYAiABKA4yDi5iZXJ0aC52MS5Sb2xlIhQKEkdldENsaVNldHVwUmVxdWVzdCIpChNHZXRDbGlTZXR1cFJlc3BvbnNlEhIKCnNlcnZlcl91cmwYASABKAky+QEKEERhc2hib2FyZFNlcnZpY2USUwoOR2V0QXBwT3ZlcnZpZXcSHy5iZXJ0aC52MS5HZXRBcHBPdmVydmlld1JlcXVlc3QaIC5iZXJ0aC52MS5HZXRBcHBPdmVydmlld1Jlc3BvbnNlEkQKCUdldFZpZXdlchIaLmJlcnRoLnYxLkdldFZpZXdlclJlcXVlc3QaGy5iZXJ0aC52MS5HZXRWaWV3ZXJSZXNwb25zZRJKCgtHZXRDbGlTZXR1cBIcLmJlcnRoLnYxLkdldENsaVNldHVwUmVxdWVzdBodLmJlcnRoLnYxLkdldENsaVNldHVwUmVzcG9uc2ViBnByb3RvMw",
 		[
 			file_berth_v1_auth_service,
 			file_berth_v1_build_service,
@@ -153,6 +153,39 @@ export const GetViewerResponseSchema: GenMessage<GetViewerResponse> =
 	messageDesc(file_berth_v1_dashboard_service, 3);
 
 /**
+ * @generated from message berth.v1.GetCliSetupRequest
+ */
+export type GetCliSetupRequest = Message<"berth.v1.GetCliSetupRequest"> & {};
+
+/**
+ * Describes the message berth.v1.GetCliSetupRequest.
+ * Use `create(GetCliSetupRequestSchema)` to create a new message.
+ */
+export const GetCliSetupRequestSchema: GenMessage<GetCliSetupRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_dashboard_service, 4);
+
+/**
+ * @generated from message berth.v1.GetCliSetupResponse
+ */
+export type GetCliSetupResponse = Message<"berth.v1.GetCliSetupResponse"> & {
+	/**
+	 * The server's API address, as `berth login --server` takes it.
+	 *
+	 * @generated from field: string server_url = 1;
+	 */
+	serverUrl: string;
+};
+
+/**
+ * Describes the message berth.v1.GetCliSetupResponse.
+ * Use `create(GetCliSetupResponseSchema)` to create a new message.
+ */
+export const GetCliSetupResponseSchema: GenMessage<GetCliSetupResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_dashboard_service, 5);
+
+/**
  * Views served by the BFF only: one call where a page would otherwise fan out.
  *
  * @generated from service berth.v1.DashboardService
@@ -175,5 +208,15 @@ export const DashboardService: GenService<{
 		methodKind: "unary";
 		input: typeof GetViewerRequestSchema;
 		output: typeof GetViewerResponseSchema;
+	};
+	/**
+	 * What the Get started page fills into its commands: the API address the CLI talks to.
+	 *
+	 * @generated from rpc berth.v1.DashboardService.GetCliSetup
+	 */
+	getCliSetup: {
+		methodKind: "unary";
+		input: typeof GetCliSetupRequestSchema;
+		output: typeof GetCliSetupResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_dashboard_service, 0);

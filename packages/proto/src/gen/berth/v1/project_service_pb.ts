@@ -12,8 +12,10 @@ import {
 	messageDesc,
 	serviceDesc,
 } from "@bufbuild/protobuf/codegenv2";
-import type { AppRef } from "./common_pb.js";
+import type { AppRef, GitInfo } from "./common_pb.js";
 import { file_berth_v1_common } from "./common_pb.js";
+import type { DeploymentStatus } from "./deployment_service_pb.js";
+import { file_berth_v1_deployment_service } from "./deployment_service_pb.js";
 import type { ReleaseTarget } from "./release_service_pb.js";
 import { file_berth_v1_release_service } from "./release_service_pb.js";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
@@ -27,9 +29,10 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_project_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"Ch5iZXJ0aC92MS9wcm9qZWN0X3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0BCgdQcm9qZWN0EgwKBG5hbWUYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYXBwbGljYXRpb25zGAQgAygJIqwECgtBcHBsaWNhdGlvbhIPCgdwcm9qZWN0GAEgASgJEgwKBG5hbWUYAiABKAkSMQoGbGFiZWxzGAMgAygLMiEuYmVydGgudjEuQXBwbGljYXRpb24uTGFiZWxzRW50cnkSEwoLY29uZmlnX2pzb24YBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoWcmVsZWFzZWRfZGVwbG95bWVudF9pZBgHIAEoCRIUCgxyZWxlYXNlZF9zZXEYCCABKA0SCwoDdXJsGAkgASgJEjEKEHJlbGVhc2VkX3RhcmdldHMYCiADKAsyFy5iZXJ0aC52MS5SZWxlYXNlVGFyZ2V0Ei4KCmRlbGV0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2Rlc2NyaXB0aW9uGAwgASgJEg0KBW93bmVyGA0gASgJEi8KBWxpbmtzGA4gAygLMiAuYmVydGgudjEuQXBwbGljYXRpb24uTGlua3NFbnRyeRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKCkxpbmtzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJQChRVcHNlcnRQcm9qZWN0UmVxdWVzdBI4CgRuYW1lGAEgASgJQiq6SCdyJRABGD8yH15bYS16MC05XShbYS16MC05LV0qW2EtejAtOV0pPyQiOwoVVXBzZXJ0UHJvamVjdFJlc3BvbnNlEiIKB3Byb2plY3QYASABKAsyES5iZXJ0aC52MS5Qcm9qZWN0IhUKE0xpc3RQcm9qZWN0c1JlcXVlc3QiOwoUTGlzdFByb2plY3RzUmVzcG9uc2USIwoIcHJvamVjdHMYASADKAsyES5iZXJ0aC52MS5Qcm9qZWN0IiwKEUdldFByb2plY3RSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYPyI4ChJHZXRQcm9qZWN0UmVzcG9uc2USIgoHcHJvamVjdBgBIAEoCzIRLmJlcnRoLnYxLlByb2plY3Qi6QEKGFVwc2VydEFwcGxpY2F0aW9uUmVxdWVzdBIlCgNhcHAYASABKAsyEC5iZXJ0aC52MS5BcHBSZWZCBrpIA8gBARJXCgZsYWJlbHMYAiADKAsyLi5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QuTGFiZWxzRW50cnlCF7pIFJoBERBAIgZyBBABGD8qBXIDGP8BEh4KC2NvbmZpZ19qc29uGAMgASgJQgm6SAZyBBiAgAQaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJHChlVcHNlcnRBcHBsaWNhdGlvblJlc3BvbnNlEioKC2FwcGxpY2F0aW9uGAEgASgLMhUuYmVydGgudjEuQXBwbGljYXRpb24iNQoXTGlzdEFwcGxpY2F0aW9uc1JlcXVlc3QSGgoHcHJvamVjdBgBIAEoCUIJukgGcgQQARg/IkcKGExpc3RBcHBsaWNhdGlvbnNSZXNwb25zZRIrCgxhcHBsaWNhdGlvbnMYASADKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbiI+ChVHZXRBcHBsaWNhdGlvblJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQEiRAoWR2V0QXBwbGljYXRpb25SZXNwb25zZRIqCgthcHBsaWNhdGlvbhgBIAEoCzIVLmJlcnRoLnYxLkFwcGxpY2F0aW9uIkEKGERlbGV0ZUFwcGxpY2F0aW9uUmVxdWVzdBIlCgNhcHAYASABKAsyEC5iZXJ0aC52MS5BcHBSZWZCBrpIA8gBASIzChlEZWxldGVBcHBsaWNhdGlvblJlc3BvbnNlEhYKDmRlc3Ryb3llZF9zZXFzGAEgAygNIi8KFERlbGV0ZVByb2plY3RSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYPyJMChVEZWxldGVQcm9qZWN0UmVzcG9uc2USFAoMYXBwbGljYXRpb25zGAEgAygJEh0KFWRlc3Ryb3llZF9kZXBsb3ltZW50cxgCIAEoDTK4BQoOUHJvamVjdFNlcnZpY2USUAoNVXBzZXJ0UHJvamVjdBIeLmJlcnRoLnYxLlVwc2VydFByb2plY3RSZXF1ZXN0Gh8uYmVydGgudjEuVXBzZXJ0UHJvamVjdFJlc3BvbnNlEk0KDExpc3RQcm9qZWN0cxIdLmJlcnRoLnYxLkxpc3RQcm9qZWN0c1JlcXVlc3QaHi5iZXJ0aC52MS5MaXN0UHJvamVjdHNSZXNwb25zZRJHCgpHZXRQcm9qZWN0EhsuYmVydGgudjEuR2V0UHJvamVjdFJlcXVlc3QaHC5iZXJ0aC52MS5HZXRQcm9qZWN0UmVzcG9uc2USXAoRVXBzZXJ0QXBwbGljYXRpb24SIi5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QaIy5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlc3BvbnNlElkKEExpc3RBcHBsaWNhdGlvbnMSIS5iZXJ0aC52MS5MaXN0QXBwbGljYXRpb25zUmVxdWVzdBoiLmJlcnRoLnYxLkxpc3RBcHBsaWNhdGlvbnNSZXNwb25zZRJTCg5HZXRBcHBsaWNhdGlvbhIfLmJlcnRoLnYxLkdldEFwcGxpY2F0aW9uUmVxdWVzdBogLmJlcnRoLnYxLkdldEFwcGxpY2F0aW9uUmVzcG9uc2USXAoRRGVsZXRlQXBwbGljYXRpb24SIi5iZXJ0aC52MS5EZWxldGVBcHBsaWNhdGlvblJlcXVlc3QaIy5iZXJ0aC52MS5EZWxldGVBcHBsaWNhdGlvblJlc3BvbnNlElAKDURlbGV0ZVByb2plY3QSHi5iZXJ0aC52MS5EZWxldGVQcm9qZWN0UmVxdWVzdBofLmJlcnRoLnYxLkRlbGV0ZVByb2plY3RSZXNwb25zZWIGcHJvdG8z",
+		"Ch5iZXJ0aC92MS9wcm9qZWN0X3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIo0BCgdQcm9qZWN0EgwKBG5hbWUYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYXBwbGljYXRpb25zGAQgAygJIqwECgtBcHBsaWNhdGlvbhIPCgdwcm9qZWN0GAEgASgJEgwKBG5hbWUYAiABKAkSMQoGbGFiZWxzGAMgAygLMiEuYmVydGgudjEuQXBwbGljYXRpb24uTGFiZWxzRW50cnkSEwoLY29uZmlnX2pzb24YBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoWcmVsZWFzZWRfZGVwbG95bWVudF9pZBgHIAEoCRIUCgxyZWxlYXNlZF9zZXEYCCABKA0SCwoDdXJsGAkgASgJEjEKEHJlbGVhc2VkX3RhcmdldHMYCiADKAsyFy5iZXJ0aC52MS5SZWxlYXNlVGFyZ2V0Ei4KCmRlbGV0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2Rlc2NyaXB0aW9uGAwgASgJEg0KBW93bmVyGA0gASgJEi8KBWxpbmtzGA4gAygLMiAuYmVydGgudjEuQXBwbGljYXRpb24uTGlua3NFbnRyeRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKCkxpbmtzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJQChRVcHNlcnRQcm9qZWN0UmVxdWVzdBI4CgRuYW1lGAEgASgJQiq6SCdyJRABGD8yH15bYS16MC05XShbYS16MC05LV0qW2EtejAtOV0pPyQiOwoVVXBzZXJ0UHJvamVjdFJlc3BvbnNlEiIKB3Byb2plY3QYASABKAsyES5iZXJ0aC52MS5Qcm9qZWN0IhUKE0xpc3RQcm9qZWN0c1JlcXVlc3QiOwoUTGlzdFByb2plY3RzUmVzcG9uc2USIwoIcHJvamVjdHMYASADKAsyES5iZXJ0aC52MS5Qcm9qZWN0IiwKEUdldFByb2plY3RSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYPyI4ChJHZXRQcm9qZWN0UmVzcG9uc2USIgoHcHJvamVjdBgBIAEoCzIRLmJlcnRoLnYxLlByb2plY3Qi6QEKGFVwc2VydEFwcGxpY2F0aW9uUmVxdWVzdBIlCgNhcHAYASABKAsyEC5iZXJ0aC52MS5BcHBSZWZCBrpIA8gBARJXCgZsYWJlbHMYAiADKAsyLi5iZXJ0aC52MS5VcHNlcnRBcHBsaWNhdGlvblJlcXVlc3QuTGFiZWxzRW50cnlCF7pIFJoBERBAIgZyBBABGD8qBXIDGP8BEh4KC2NvbmZpZ19qc29uGAMgASgJQgm6SAZyBBiAgAQaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJHChlVcHNlcnRBcHBsaWNhdGlvblJlc3BvbnNlEioKC2FwcGxpY2F0aW9uGAEgASgLMhUuYmVydGgudjEuQXBwbGljYXRpb24iNQoXTGlzdEFwcGxpY2F0aW9uc1JlcXVlc3QSGgoHcHJvamVjdBgBIAEoCUIJukgGcgQQARg/IkcKGExpc3RBcHBsaWNhdGlvbnNSZXNwb25zZRIrCgxhcHBsaWNhdGlvbnMYASADKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbiI+ChVHZXRBcHBsaWNhdGlvblJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQEiRAoWR2V0QXBwbGljYXRpb25SZXNwb25zZRIqCgthcHBsaWNhdGlvbhgBIAEoCzIVLmJlcnRoLnYxLkFwcGxpY2F0aW9uIkEKGERlbGV0ZUFwcGxpY2F0aW9uUmVxdWVzdBIlCgNhcHAYASABKAsyEC5iZXJ0aC52MS5BcHBSZWZCBrpIA8gBASIzChlEZWxldGVBcHBsaWNhdGlvblJlc3BvbnNlEhYKDmRlc3Ryb3llZF9zZXFzGAEgAygNIi8KFERlbGV0ZVByb2plY3RSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYPyJMChVEZWxldGVQcm9qZWN0UmVzcG9uc2USFAoMYXBwbGljYXRpb25zGAEgAygJEh0KFWRlc3Ryb3llZF9kZXBsb3ltZW50cxgCIAEoDSIUChJMaXN0Q2F0YWxvZ1JlcXVlc3QiPgoTTGlzdENhdGFsb2dSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuYmVydGgudjEuQ2F0YWxvZ0VudHJ5IusCCgxDYXRhbG9nRW50cnkSKgoLYXBwbGljYXRpb24YASABKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbhIzCg9yZWxlYXNlZF9zdGF0dXMYAiABKA4yGi5iZXJ0aC52MS5EZXBsb3ltZW50U3RhdHVzEicKDHJlbGVhc2VkX2dpdBgDIAEoCzIRLmJlcnRoLnYxLkdpdEluZm8SGQoRcnVubmluZ19pbnN0YW5jZXMYBCABKA0SGQoRaGVhbHRoeV9pbnN0YW5jZXMYBSABKA0SFwoPbGFzdF9kZXBsb3lfc2VxGAYgASgNEjIKDmxhc3RfZGVwbG95X2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5sYXN0X2RlcGxveV9ieRgIIAEoCRI2ChJsYXN0X2RlcGxveV9zdGF0dXMYCSABKA4yGi5iZXJ0aC52MS5EZXBsb3ltZW50U3RhdHVzMoQGCg5Qcm9qZWN0U2VydmljZRJQCg1VcHNlcnRQcm9qZWN0Eh4uYmVydGgudjEuVXBzZXJ0UHJvamVjdFJlcXVlc3QaHy5iZXJ0aC52MS5VcHNlcnRQcm9qZWN0UmVzcG9uc2USTQoMTGlzdFByb2plY3RzEh0uYmVydGgudjEuTGlzdFByb2plY3RzUmVxdWVzdBoeLmJlcnRoLnYxLkxpc3RQcm9qZWN0c1Jlc3BvbnNlEkcKCkdldFByb2plY3QSGy5iZXJ0aC52MS5HZXRQcm9qZWN0UmVxdWVzdBocLmJlcnRoLnYxLkdldFByb2plY3RSZXNwb25zZRJcChFVcHNlcnRBcHBsaWNhdGlvbhIiLmJlcnRoLnYxLlVwc2VydEFwcGxpY2F0aW9uUmVxdWVzdBojLmJlcnRoLnYxLlVwc2VydEFwcGxpY2F0aW9uUmVzcG9uc2USWQoQTGlzdEFwcGxpY2F0aW9ucxIhLmJlcnRoLnYxLkxpc3RBcHBsaWNhdGlvbnNSZXF1ZXN0GiIuYmVydGgudjEuTGlzdEFwcGxpY2F0aW9uc1Jlc3BvbnNlElMKDkdldEFwcGxpY2F0aW9uEh8uYmVydGgudjEuR2V0QXBwbGljYXRpb25SZXF1ZXN0GiAuYmVydGgudjEuR2V0QXBwbGljYXRpb25SZXNwb25zZRJcChFEZWxldGVBcHBsaWNhdGlvbhIiLmJlcnRoLnYxLkRlbGV0ZUFwcGxpY2F0aW9uUmVxdWVzdBojLmJlcnRoLnYxLkRlbGV0ZUFwcGxpY2F0aW9uUmVzcG9uc2USUAoNRGVsZXRlUHJvamVjdBIeLmJlcnRoLnYxLkRlbGV0ZVByb2plY3RSZXF1ZXN0Gh8uYmVydGgudjEuRGVsZXRlUHJvamVjdFJlc3BvbnNlEkoKC0xpc3RDYXRhbG9nEhwuYmVydGgudjEuTGlzdENhdGFsb2dSZXF1ZXN0Gh0uYmVydGgudjEuTGlzdENhdGFsb2dSZXNwb25zZWIGcHJvdG8z",
 		[
 			file_berth_v1_common,
+			file_berth_v1_deployment_service,
 			file_berth_v1_release_service,
 			file_buf_validate_validate,
 			file_google_protobuf_timestamp,
@@ -481,6 +484,105 @@ export const DeleteProjectResponseSchema: GenMessage<DeleteProjectResponse> =
 	messageDesc(file_berth_v1_project_service, 17);
 
 /**
+ * @generated from message berth.v1.ListCatalogRequest
+ */
+export type ListCatalogRequest = Message<"berth.v1.ListCatalogRequest"> & {};
+
+/**
+ * Describes the message berth.v1.ListCatalogRequest.
+ * Use `create(ListCatalogRequestSchema)` to create a new message.
+ */
+export const ListCatalogRequestSchema: GenMessage<ListCatalogRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 18);
+
+/**
+ * @generated from message berth.v1.ListCatalogResponse
+ */
+export type ListCatalogResponse = Message<"berth.v1.ListCatalogResponse"> & {
+	/**
+	 * @generated from field: repeated berth.v1.CatalogEntry entries = 1;
+	 */
+	entries: CatalogEntry[];
+};
+
+/**
+ * Describes the message berth.v1.ListCatalogResponse.
+ * Use `create(ListCatalogResponseSchema)` to create a new message.
+ */
+export const ListCatalogResponseSchema: GenMessage<ListCatalogResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 19);
+
+/**
+ * One app as the catalog shows it.
+ *
+ * @generated from message berth.v1.CatalogEntry
+ */
+export type CatalogEntry = Message<"berth.v1.CatalogEntry"> & {
+	/**
+	 * @generated from field: berth.v1.Application application = 1;
+	 */
+	application?: Application | undefined;
+
+	/**
+	 * The released deployment's status (UNSPECIFIED when nothing is released).
+	 *
+	 * @generated from field: berth.v1.DeploymentStatus released_status = 2;
+	 */
+	releasedStatus: DeploymentStatus;
+
+	/**
+	 * The released deployment's commit.
+	 *
+	 * @generated from field: berth.v1.GitInfo released_git = 3;
+	 */
+	releasedGit?: GitInfo | undefined;
+
+	/**
+	 * Instances of the released deployment(s) that are running, and how many of those pass their health check.
+	 *
+	 * @generated from field: uint32 running_instances = 4;
+	 */
+	runningInstances: number;
+
+	/**
+	 * @generated from field: uint32 healthy_instances = 5;
+	 */
+	healthyInstances: number;
+
+	/**
+	 * The app's newest deployment (vN, when, its status) and who started it; seq 0 when it has none.
+	 *
+	 * @generated from field: uint32 last_deploy_seq = 6;
+	 */
+	lastDeploySeq: number;
+
+	/**
+	 * @generated from field: google.protobuf.Timestamp last_deploy_at = 7;
+	 */
+	lastDeployAt?: Timestamp | undefined;
+
+	/**
+	 * @generated from field: string last_deploy_by = 8;
+	 */
+	lastDeployBy: string;
+
+	/**
+	 * @generated from field: berth.v1.DeploymentStatus last_deploy_status = 9;
+	 */
+	lastDeployStatus: DeploymentStatus;
+};
+
+/**
+ * Describes the message berth.v1.CatalogEntry.
+ * Use `create(CatalogEntrySchema)` to create a new message.
+ */
+export const CatalogEntrySchema: GenMessage<CatalogEntry> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_project_service, 20);
+
+/**
  * Projects and their applications.
  *
  * @generated from service berth.v1.ProjectService
@@ -554,5 +656,16 @@ export const ProjectService: GenService<{
 		methodKind: "unary";
 		input: typeof DeleteProjectRequestSchema;
 		output: typeof DeleteProjectResponseSchema;
+	};
+	/**
+	 * Every app of every project with what the app catalog shows: the released version and commit, its health
+	 * and instances, the last deploy and who did it. A fixed number of queries however many apps there are.
+	 *
+	 * @generated from rpc berth.v1.ProjectService.ListCatalog
+	 */
+	listCatalog: {
+		methodKind: "unary";
+		input: typeof ListCatalogRequestSchema;
+		output: typeof ListCatalogResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_project_service, 0);
