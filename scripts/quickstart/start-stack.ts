@@ -15,6 +15,7 @@ import {
   startServer,
 } from "@berth/server";
 import pino from "pino";
+import { bffServiceToken } from "./bff-service-token.js";
 import { freePort, type RouterChild, startRouterProcess } from "./start-router-process.js";
 
 export interface StackOptions {
@@ -34,7 +35,7 @@ export interface StackOptions {
   fastShutdown?: boolean;
   /** close() stops the apps too (tests, benches); by default they keep running, as with a production server. */
   stopAppsOnExit?: boolean;
-  /** OIDC providers for the dashboard's sign-in; the stack mints the BFF's service token for them. */
+  /** OIDC providers from a file for the dashboard's sign-in (the dashboard can add more: the BFF always gets a service token). */
   oidcProviders?: OidcProviderConfig[];
 }
 
@@ -104,13 +105,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.webDistDir && existsSync(join(options.webDistDir, "index.html"))
         ? options.webDistDir
         : undefined;
-    const oidc = options.oidcProviders?.length
-      ? {
-          providers: options.oidcProviders,
-          serviceToken: (await issueToken(server.ctx.store.db, { kind: "login", role: "admin", name: "bff" }))
-            .secret,
-        }
-      : undefined;
+    // Always a service token: providers added later in the dashboard need one, not only those from a file.
+    const oidc = {
+      providers: options.oidcProviders ?? [],
+      serviceToken: await bffServiceToken(server.ctx.store.db, options.dataDir),
+    };
     bff = await startBff({
       serverUrl: server.apiUrl,
       host,
