@@ -132,6 +132,10 @@ describe("parseBerthConfig", () => {
 
     const badMemory = await errorOf(docker.replace('"256m"', '"lots"'));
     expect(badMemory.message).toBe('berth.hcl:13:7: "memory" must be a size like "256m" or "1g", got "lots"');
+    const cache = await parseBerthConfig("berth.hcl", docker.replace("cpus = 0.5", "keep_images = 5"), refs);
+    expect(cache.apps[0]!.deploy.options).toMatchObject({ keep_images: 5 });
+    const badCache = await errorOf(docker.replace("cpus = 0.5", "keep_images = 2.5"));
+    expect(badCache.message).toBe('berth.hcl:14:7: "keep_images" must be a whole number of images, got 2.5');
     const noImage = await errorOf(docker.replace('image = "node:20-slim"', ""));
     expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "docker" needs an "image"/);
     // A docker attribute on the process platform is as unknown as a typo.

@@ -156,6 +156,8 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
       ? undefined
       : `"driver" must be one of ${nomadDrivers.join(", ")}, got "${v}"`,
   canary: (v) => (Number.isInteger(v) ? undefined : `"canary" must be a whole number, got ${v}`),
+  keep_images: (v) =>
+    Number.isInteger(v) ? undefined : `"keep_images" must be a whole number of images, got ${v}`,
   token_env: (v) =>
     /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(v))
       ? undefined
