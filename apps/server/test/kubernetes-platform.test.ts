@@ -384,6 +384,41 @@ describe("kubernetes platform (against an API double)", () => {
     expect(api.requests.filter((r) => r.startsWith("POST"))).toEqual([]);
   });
 
+  it("makes a missing namespace; without the right to, names it before anything is made", async () => {
+    await setup();
+    const p = start();
+    const spec = await newSpec();
+    await p.deploy(spec, signal());
+    expect(api.requests.filter((r) => r === "POST /api/v1/namespaces")).toHaveLength(1);
+    await healthy(p, spec.deploymentId);
+    // A second deploy finds it there.
+    await p.deploy(await newSpec(), signal());
+    expect(api.requests.filter((r) => r === "POST /api/v1/namespaces")).toHaveLength(1);
+
+    const missing = (server: string) =>
+      `namespace "preview" does not exist in ${server} and these credentials may not create it`;
+    // Credentials that may read namespaces but not create them.
+    const reader = await startKubeApiDouble({ namespaces: { access: "read" } });
+    // Credentials bound to one namespace, which may not even read namespaces: theirs is used as it is.
+    const scoped = await startKubeApiDouble({ namespaces: { initial: ["shop"], access: "none" } });
+    try {
+      const config = (double: KubeApiDouble, name: string, namespace: string) =>
+        double.writeKubeconfig(join(dir, name), namespace);
+      const inShop = await newSpec({ kubeconfig: await config(scoped, "scoped", "shop") });
+      await p.deploy(inShop, signal());
+      expect(scoped.objects("Deployment", "shop")).toHaveLength(1);
+      await p.destroy(inShop.deploymentId);
+      for (const [name, double] of Object.entries({ reader, scoped })) {
+        const spec = await newSpec({ kubeconfig: await config(double, `${name}-preview`, "preview") });
+        await expect(p.deploy(spec, signal())).rejects.toThrow(missing(double.url));
+        expect(double.objects("Secret", "preview")).toEqual([]);
+      }
+    } finally {
+      await reader.close();
+      await scoped.close();
+    }
+  });
+
   it("an image the cluster cannot pull makes crashed instances naming it", async () => {
     await setup();
     const p = start();

@@ -1,9 +1,10 @@
 import type { DeploymentSpec } from "../platform.js";
 import { deploymentManifest, labelPrefix, objectNames, secretManifest } from "./deployment-manifest.js";
+import { ensureNamespace, missingNamespace } from "./ensure-namespace.js";
 import { type KubeTarget, kubeError, statusOf } from "./kube-client.js";
 
 /**
- * Creates a deployment's Secret (the entrypoint token) and then its Deployment. Objects of the same deployment
+ * Creates a deployment's namespace if it is missing, its Secret (the entrypoint token) and then its Deployment. Objects of the same deployment
  * left by an earlier attempt are taken over (the Secret gets the new token); an object of that name belonging to
  * another deployment is an error naming it. Field validation is strict: the API rejects a field it does not know
  * instead of dropping it.
@@ -18,9 +19,12 @@ export async function createObjects(
   const names = objectNames(spec);
   const deployment = deploymentManifest(spec, env);
   const secret = secretManifest(spec, token);
+  await ensureNamespace(target);
   try {
     await target.core.createNamespacedSecret({ namespace, body: secret, fieldValidation: "Strict" });
   } catch (err) {
+    // Only a missing namespace makes a create 404 (credentials that could not look for it before).
+    if (statusOf(err) === 404) throw missingNamespace(target, err);
     if (statusOf(err) !== 409) throw kubeError(err, target, `create Secret "${names.secret}"`);
     await ensureOurs(target, "Secret", names.secret, spec.deploymentId);
     await target.core

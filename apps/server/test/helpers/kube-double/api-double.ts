@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { Kubelet, type PodObject } from "./kubelet.js";
+import { createDoubleNamespaces, type NamespacesOptions } from "./namespaces.js";
 import { execUpgrade, serveLog } from "./pod-endpoints.js";
 import { invalid, type Obj, type Reply, status } from "./status.js";
 import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields } from "./validate.js";
@@ -14,7 +15,8 @@ import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields
  * platform calls, and rejects what the real API would: a missing or wrong bearer token (401), unknown paths and
  * objects (404 Status), a name taken (409 AlreadyExists), a wrong content type (415), an apiVersion/kind that
  * does not fit the path and (with fieldValidation=Strict) unknown fields (400), invalid names, labels, selectors,
- * containers, env and probes (422 Invalid with the field). Its controller turns a Deployment into `replicas` pods,
+ * containers, env and probes (422 Invalid with the field), objects in a namespace that does not exist (404; see
+ * namespaces.ts, which also answers 403 to reading or creating a namespace with namespace-scoped credentials). Its controller turns a Deployment into `replicas` pods,
  * its garbage collector deletes them with the Deployment, and its kubelet (kubelet.ts) runs them.
  */
 export interface KubeApiDouble {
@@ -40,9 +42,10 @@ const kinds = {
 type Resource = keyof typeof kinds;
 
 export async function startKubeApiDouble(
-  options: { pullable?: (image: string) => boolean } = {},
+  options: { pullable?: (image: string) => boolean; namespaces?: NamespacesOptions } = {},
 ): Promise<KubeApiDouble> {
   const token = randomBytes(16).toString("hex");
+  const namespaces = createDoubleNamespaces(options.namespaces);
   const store = new Map<string, Obj>();
   const requests: string[] = [];
   let rv = 1;
@@ -176,6 +179,11 @@ export async function startKubeApiDouble(
     const url = new URL(req.url ?? "/", "http://double");
     requests.push(`${req.method} ${url.pathname}`);
     if (req.headers.authorization !== `Bearer ${token}`) return status(401, "Unauthorized", "Unauthorized");
+    const strict = url.searchParams.get("fieldValidation") === "Strict";
+    const nsReply = await namespaces.handle(req.method ?? "", url.pathname, strict, async () =>
+      JSON.parse(await readBody(req)),
+    );
+    if (nsReply) return nsReply;
     const m =
       /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(deployments|secrets|pods)(?:\/([^/]+))?(?:\/(log))?$/.exec(
         url.pathname,
@@ -281,6 +289,8 @@ export async function startKubeApiDouble(
       } catch (err) {
         return status(400, "BadRequest", `error decoding the body: ${(err as Error).message}`);
       }
+      // The NamespaceLifecycle admission plugin: nothing is made in a namespace that does not exist.
+      if (!namespaces.exists(ns)) return namespaces.missing(ns);
       const bad = checkBody(resource, ns, body, fv === "Strict", res);
       if (bad) return bad;
       const objName = String(body.metadata.name);

@@ -85,7 +85,8 @@ const podSpec: Schema = {
 };
 
 /** The schemas of the kinds this double accepts in a request body. */
-export const schemas: Record<"Deployment" | "Secret", Schema> = {
+export const schemas: Record<"Deployment" | "Secret" | "Namespace", Schema> = {
+  Namespace: { apiVersion: "string", kind: "string", metadata: meta, spec: "any", status: "any" },
   Deployment: {
     apiVersion: "string",
     kind: "string",
@@ -330,6 +331,22 @@ export function deploymentErrors(d: {
 }
 
 /** v1 Secret validation. */
+/** A namespace's name is a DNS-1123 label (63 characters at most, no dots). */
+export function namespaceErrors(n: {
+  metadata?: { name?: unknown; labels?: Record<string, string> };
+}): Cause[] {
+  const name = n.metadata?.name;
+  const out = labelErrors(n.metadata?.labels, "metadata.labels");
+  if (typeof name !== "string" || name === "")
+    return [{ field: "metadata.name", message: "Required value: name or generateName is required" }, ...out];
+  if (name.length > 63 || !dns1123Label.test(name))
+    out.unshift({
+      field: "metadata.name",
+      message: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+    });
+  return out;
+}
+
 export function secretErrors(s: {
   metadata?: { name?: string; labels?: Record<string, string> };
   data?: Record<string, string>;
