@@ -299,6 +299,24 @@ describe("kubernetes platform (against an API double)", () => {
     expect(seen.at(-1)).toBe("running/healthy/1/");
   });
 
+  it("writes a renewed entrypoint token into the Secret, which a restarted container reads", async () => {
+    await setup();
+    const p = start();
+    const spec = await newSpec();
+    await p.deploy(spec, signal());
+    const [pod] = await healthy(p, spec.deploymentId);
+    if (!pod) throw new Error("no pod");
+    const tokenIn = (name: string) => api.kubelet.runtimes.get(name)?.env.BERTH_ENTRYPOINT_TOKEN;
+    expect(tokenIn(pod.id)).toBe(`token-${spec.deploymentId}`);
+    await p.tokenRenewed!(spec.deploymentId, pod.id, "renewed-token");
+    const [secret] = api.objects("Secret", ns);
+    expect(Buffer.from(secret?.data.token, "base64").toString()).toBe("renewed-token");
+    // A running container keeps its env (its entrypoint got the renewal over its session); a restart reads it anew.
+    expect(tokenIn(pod.id)).toBe(`token-${spec.deploymentId}`);
+    await api.kubelet.crash(pod.id, 1);
+    expect(tokenIn(pod.id)).toBe("renewed-token");
+  });
+
   it("reads pod logs through the log endpoint, the newest lines and then following", async () => {
     await setup();
     const p = start();

@@ -159,6 +159,26 @@ describe("nomad platform (against a Nomad API double)", () => {
     expect(view!.lastHealthError).toBe("allocation failed (exit code 3)");
   });
 
+  it("writes a renewed token into its slot of the job's variable, where the slot's next start reads it", async () => {
+    const spec = await setup();
+    const p = start();
+    await p.deploy(spec, new AbortController().signal);
+    await healthy(p, spec);
+    const path = "nomad/jobs/shop-web-v1";
+    expect(nomad.variables.get(path)).toEqual({ token_0: "entry-token-0", token_1: "entry-token-1" });
+    // Both slots renew at once: check-and-set keeps either from undoing the other.
+    await Promise.all([
+      p.tokenRenewed!(spec.deploymentId, `${spec.deploymentId}-1`, "renewed-1"),
+      p.tokenRenewed!(spec.deploymentId, `${spec.deploymentId}-0`, "renewed-0"),
+    ]);
+    expect(nomad.variables.get(path)).toEqual({ token_0: "renewed-0", token_1: "renewed-1" });
+    // A token of a deployment this platform does not run goes nowhere.
+    const writes = () => nomad.requests.filter((r) => r.startsWith("PUT /v1/var/")).length;
+    const before = writes();
+    await p.tokenRenewed!("unknown", "unknown-0", "x");
+    expect(writes()).toBe(before);
+  });
+
   it("a new server adopts the running job by its Meta instead of registering it again", async () => {
     const spec = await setup();
     const first = start();

@@ -68,6 +68,9 @@ export function createPlatformSet(make: (name: string) => Platform): Platform {
       }
       return counts;
     },
+    async tokenRenewed(deploymentId, instanceId, secret) {
+      await ownerOf(deploymentId)?.tokenRenewed?.(deploymentId, instanceId, secret);
+    },
     setInstancePort: (instanceId, port) =>
       [...platforms.values()].some((p) => p.setInstancePort(instanceId, port)),
     async close(options) {

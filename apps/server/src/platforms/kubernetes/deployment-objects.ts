@@ -41,6 +41,25 @@ export async function createObjects(
   }
 }
 
+/**
+ * Writes a renewed entrypoint token into the deployment's Secret: a container that restarts reads it from there
+ * (its env's secretKeyRef is resolved at each container start).
+ */
+export async function replaceToken(target: KubeTarget, spec: DeploymentSpec, token: string): Promise<void> {
+  const name = objectNames(spec).secret;
+  await ensureOurs(target, "Secret", name, spec.deploymentId);
+  await target.core
+    .replaceNamespacedSecret({
+      name,
+      namespace: target.namespace,
+      body: secretManifest(spec, token),
+      fieldValidation: "Strict",
+    })
+    .catch((err: unknown) => {
+      throw kubeError(err, target, `replace Secret "${name}"`);
+    });
+}
+
 /** Fails unless the object named `name` carries this deployment's id. */
 async function ensureOurs(
   target: KubeTarget,

@@ -4,7 +4,7 @@ import type { Database } from "../../store/schema.js";
 import { createInstanceWriter } from "../instance-writer.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { imageOf, labelPrefix, portOf } from "./deployment-manifest.js";
-import { createObjects, deleteObjects, hasDeployment } from "./deployment-objects.js";
+import { createObjects, deleteObjects, hasDeployment, replaceToken } from "./deployment-objects.js";
 import { type KubeTarget, kubeTarget } from "./kube-client.js";
 import { podExec } from "./pod-exec.js";
 import { podLogs } from "./pod-logs.js";
@@ -213,6 +213,11 @@ export function createKubernetesPlatform(options: KubernetesPlatformOptions): Pl
       rows.write(found.view);
       notify(found.run.spec.deploymentId);
       return true;
+    },
+    async tokenRenewed(deploymentId, _instanceId, secret) {
+      // The pods share one Secret: the newest renewal of any of them is what a restarting container reads.
+      const run = deployments.get(deploymentId);
+      if (run) await replaceToken(run.cluster.target, run.spec, secret);
     },
     async close({ stopInstances = false } = {}) {
       const runs = [...deployments.values()];

@@ -12,7 +12,7 @@ import { createNomadClient, type NomadClient, NomadError } from "./nomad-client.
 import { nomadExec } from "./nomad-exec.js";
 import { NomadInstance } from "./nomad-instance.js";
 import { nomadJob, nomadJobId, nomadVar, tokenVariablePath } from "./nomad-job.js";
-import { berthJobs, purgeJob, sweepNomadJobs } from "./nomad-jobs.js";
+import { berthJobs, purgeJob, storeToken, sweepNomadJobs } from "./nomad-jobs.js";
 import { nomadLogs } from "./nomad-logs.js";
 import { watchAllocs } from "./watch-allocs.js";
 
@@ -248,6 +248,11 @@ export function createNomadPlatform(options: NomadPlatformOptions): Platform {
       for (const run of deployments.values())
         for (const inst of run.instances) if (inst.view.id === instanceId) return inst.appReplaced(port);
       return false;
+    },
+    async tokenRenewed(deploymentId, instanceId, secret) {
+      const run = deployments.get(deploymentId);
+      const slot = run?.instances.find((i) => i.view.id === instanceId);
+      if (run && slot) await storeToken(run.client, run.jobId, slot.view.idx, secret);
     },
     async close({ stopInstances = false } = {}) {
       const runs = [...deployments.values()];
