@@ -1,6 +1,6 @@
 // 20 `berth up` / `berth destroy` cycles of examples/hello-node on the docker platform leave no container behind
-// and no more built images than the app's cache (`keep_images`). Every cycle commits a change, so every `up`
-// builds a new image. Against a real Docker engine this test starts itself (private socket, temp dirs, host
+// and no more built images than the app's cache (`keep_images`) plus those live deployments use (v1 runs, unreleased,
+// throughout). Every cycle commits a change, so every `up` builds a new image. Against a real Docker engine this test starts itself (private socket, temp dirs, host
 // networking only), as docker-platform.test.ts does.
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,6 +83,8 @@ describe("up/destroy cycles on the docker platform (a dockerd of the test's own)
     /** Image layers one build adds (the build's intermediate images included), measured on the first. */
     let layersPerBuild = 0;
     const seen = new Set<string>();
+    /** v1 keeps running, unreleased, throughout: its image is the oldest, and in use, so it must stay. */
+    let first = { deployment: "", image: "" };
     for (let seq = 1; seq <= cycles; seq++) {
       // A new commit: a new artifact, so a new image.
       if (seq > 1) {
@@ -91,32 +93,42 @@ describe("up/destroy cycles on the docker platform (a dockerd of the test's own)
       }
       const up = await berth(["up", "-q"]);
       expect(up.code, `up v${seq}: ${up.stderr}`).toBe(0);
-      if (seq > 1) {
+      if (seq > 2) {
         const destroyed = await berth(["destroy", `v${seq - 1}`]);
         expect(destroyed.code, `destroy v${seq - 1}: ${destroyed.stderr}`).toBe(0);
       }
-      // Only the released deployment's containers are left: none of an earlier cycle, no build container.
+      // v1's container and the released deployment's are left: none of an earlier cycle, no build container.
       const containers = await docker.listContainers({ all: true });
-      expect(containers, `after cycle ${seq}`).toHaveLength(1);
+      if (seq === 1) {
+        first = {
+          deployment: containers[0]?.Labels["berth.deployment"] ?? "",
+          image: containers[0]?.Image ?? "",
+        };
+        layersPerBuild = (await docker.listImages({ all: true })).length - baseImages;
+      }
+      const released = containers.find((c) => c.Labels["berth.deployment"] !== first.deployment);
+      expect(containers, `after cycle ${seq}`).toHaveLength(seq === 1 ? 1 : 2);
+      expect(containers.map((c) => c.Labels["berth.deployment"])).toContain(first.deployment);
       const images = await builtImages(docker);
       for (const tag of images) seen.add(tag);
+      // The cache, plus v1's image (older than all of it, yet in use).
       expect(images.length, `built images after cycle ${seq}: ${images.join(", ")}`).toBeLessThanOrEqual(
-        keepImages,
+        keepImages + 1,
       );
-      // The released deployment's image is one of them (a live deployment's image is never pruned).
-      expect(images).toContain(containers[0]!.Image);
-      if (seq === 1) layersPerBuild = (await docker.listImages({ all: true })).length - baseImages;
+      expect(images).toContain(first.image);
+      if (released) expect(images).toContain(released.Image);
     }
     // Every cycle built an image of its own: the cache was really pruned, not just never filled.
     expect(seen.size).toBe(cycles);
     expect(layersPerBuild).toBeGreaterThan(0);
 
-    // The last deployment is released: deleting the app destroys it too.
+    // Deleting the app destroys v1 and the released deployment too; then v1's image is no longer in use.
     const deleted = await berth(["apps", "delete", "hello-node", "--yes"]);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(await docker.listContainers({ all: true })).toEqual([]);
     const left = await builtImages(docker);
     expect(left).toHaveLength(keepImages);
+    expect(left).not.toContain(first.image);
     // The pruned images' layers went with them: what stays is the base image and the cache.
     expect((await docker.listImages({ all: true })).length).toBeLessThanOrEqual(
       baseImages + keepImages * layersPerBuild,
