@@ -119,4 +119,48 @@ describe("the Kubernetes API double rejects what the real API would", () => {
       await scoped.close();
     }
   });
+
+  it("updates a Service only over the version it read, keeping its cluster IP", async () => {
+    const path = `/api/v1/namespaces/${ns}/services`;
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web" },
+      spec: { selector: { a: "b" }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    const made = await call(path, { method: "POST", body: JSON.stringify(service) });
+    expect(made.code).toBe(201);
+    const stored = made.body as unknown as {
+      metadata: { resourceVersion: string };
+      spec: { clusterIP: string };
+    };
+    expect(stored.spec.clusterIP).toMatch(/^10\.96\./);
+    const put = (body: unknown) => call(`${path}/web`, { method: "PUT", body: JSON.stringify(body) });
+    const unversioned = await put({
+      ...service,
+      spec: { ...service.spec, clusterIP: stored.spec.clusterIP },
+    });
+    expect([unversioned.code, unversioned.body.reason]).toEqual([422, "Invalid"]);
+    expect(unversioned.body.message).toContain("metadata.resourceVersion");
+    const versioned = {
+      ...service,
+      metadata: { name: "web", resourceVersion: stored.metadata.resourceVersion },
+    };
+    const newIP = await put({ ...versioned, spec: { ...service.spec, clusterIP: "10.96.9.9" } });
+    expect(newIP.body.message).toContain("spec.clusterIP");
+    const ok = await put({
+      ...versioned,
+      spec: { ...service.spec, selector: { a: "c" }, clusterIP: stored.spec.clusterIP },
+    });
+    expect(ok.code).toBe(200);
+    const stale = await put({ ...versioned, spec: { ...service.spec, clusterIP: stored.spec.clusterIP } });
+    expect([stale.code, stale.body.reason]).toEqual([409, "Conflict"]);
+    const noPorts = await call(path, {
+      method: "POST",
+      body: JSON.stringify({ ...service, metadata: { name: "9web" }, spec: { selector: { a: "b" } } }),
+    });
+    expect(noPorts.code).toBe(422);
+    expect(noPorts.body.message).toContain("DNS-1035");
+    expect(noPorts.body.message).toContain("spec.ports: Required value");
+  });
 });

@@ -317,6 +317,57 @@ describe("kubernetes platform (against an API double)", () => {
     expect(tokenIn(pod.id)).toBe("renewed-token");
   });
 
+  it("points the app's Service at the released deployment's pods, and re-points it on the next release", async () => {
+    await setup();
+    const p = start();
+    const v1 = await newSpec({ service: "web" });
+    const v2 = await newSpec({ service: "web" });
+    await p.deploy(v1, signal());
+    await p.deploy(v2, signal());
+    await p.released!(v1.deploymentId);
+    const [made] = api.objects("Service", ns);
+    expect(made?.metadata.name).toBe("web");
+    expect(made?.metadata.labels).toEqual({
+      "berth.dev/project": "shop",
+      "berth.dev/app": "web",
+      "berth.dev/managed-by": "berth",
+    });
+    expect(made?.spec.selector).toEqual({ "berth.dev/deployment-id": v1.deploymentId });
+    expect(made?.spec.ports).toEqual([{ name: "http", port: 80, targetPort: port }]);
+    const clusterIP = made?.spec.clusterIP;
+
+    await p.released!(v2.deploymentId);
+    const [moved] = api.objects("Service", ns);
+    expect(moved?.spec.selector).toEqual({ "berth.dev/deployment-id": v2.deploymentId });
+    expect(moved?.spec.clusterIP).toBe(clusterIP);
+    expect(api.requests.filter((r) => r === `PUT /api/v1/namespaces/${ns}/services/web`)).toHaveLength(1);
+
+    // Without `service` there is nothing to point; a Service of that name Berth did not make is not taken over.
+    const plain = await newSpec();
+    await p.deploy(plain, signal());
+    await p.released!(plain.deploymentId);
+    expect(api.objects("Service", ns)).toHaveLength(1);
+    const foreign = await fetch(`${api.url}/api/v1/namespaces/${ns}/services`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "db" },
+        spec: { selector: { app: "db" }, ports: [{ port: 5432 }] },
+      }),
+    });
+    expect(foreign.status).toBe(201);
+    const intoForeign = await newSpec({ service: "db" });
+    await p.deploy(intoForeign, signal());
+    await expect(p.released!(intoForeign.deploymentId)).rejects.toThrow(
+      `a Service "db" that Berth did not make for shop/web already exists in namespace "${ns}"`,
+    );
+    expect(api.objects("Service", ns).find((x) => x.metadata.name === "db")?.spec.selector).toEqual({
+      app: "db",
+    });
+  });
+
   it("reads pod logs through the log endpoint, the newest lines and then following", async () => {
     await setup();
     const p = start();

@@ -29,6 +29,7 @@ export const platformAttributes: Record<DeployPlatform, Record<string, "string" 
     memory: "string",
     cpus: "number",
     server_addr: "string",
+    service: "string",
   },
   // The ACL token is not an attribute: the server reads it from its environment (token_env, default NOMAD_TOKEN).
   nomad: {

@@ -196,6 +196,16 @@ describe("parseBerthConfig", () => {
     expect(badPort.message).toBe(
       'berth.hcl:14:7: "port" must be a whole number from 1 to 65535, got number 70000',
     );
+    const withService = await parseBerthConfig(
+      "berth.hcl",
+      k8s.replace('context = "prod"', 'service = "web"'),
+      refs,
+    );
+    expect(withService.apps[0]!.deploy.options).toMatchObject({ service: "web" });
+    const badService = await errorOf(k8s.replace('context = "prod"', 'service = "1web"'));
+    expect(badService.message).toBe(
+      'berth.hcl:15:7: "service" must be a Kubernetes Service name (lowercase letters, digits, dashes; a letter first), got "1web"',
+    );
     const noImage = await errorOf(k8s.replace('image = "ghcr.io/acme/web:1.2"', ""));
     expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "kubernetes" needs an "image"/);
     const unknown = await errorOf(k8s.replace("port = 8080", "replicas = 3"));

@@ -170,6 +170,10 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
     platform !== "kubernetes" || (String(v).length <= 63 && namePattern.test(String(v)))
       ? undefined
       : `"namespace" must be a Kubernetes namespace name (lowercase letters, digits, dashes), got "${v}"`,
+  service: (v) =>
+    String(v).length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(String(v))
+      ? undefined
+      : `"service" must be a Kubernetes Service name (lowercase letters, digits, dashes; a letter first), got "${v}"`,
   datacenters: (v) =>
     String(v)
       .split(",")

@@ -138,6 +138,12 @@ export interface Platform {
    * fresh token at each start).
    */
   tokenRenewed?(deploymentId: string, instanceId: string, secret: string): Promise<void>;
+  /**
+   * The app's release now sends its traffic (all of it, or the largest share of a split) to this deployment: a
+   * platform with a releaser of its own (a Kubernetes Service re-pointed at the released pods) follows it. Berth's
+   * router serves the release either way. Absent: nothing to do.
+   */
+  released?(deploymentId: string): Promise<void>;
   /** Called after any instance of the deployment changes state or health. */
   onChange(listener: (deploymentId: string) => void): () => void;
   /**

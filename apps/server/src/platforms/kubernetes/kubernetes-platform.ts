@@ -10,6 +10,7 @@ import { podExec } from "./pod-exec.js";
 import { podLogs } from "./pod-logs.js";
 import { podView } from "./pod-view.js";
 import { type PodWatch, watchPods } from "./pod-watch.js";
+import { pointService } from "./point-service.js";
 import { sweepDeployments } from "./sweep-deployments.js";
 
 export interface KubernetesPlatformOptions {
@@ -213,6 +214,13 @@ export function createKubernetesPlatform(options: KubernetesPlatformOptions): Pl
       rows.write(found.view);
       notify(found.run.spec.deploymentId);
       return true;
+    },
+    async released(deploymentId) {
+      // berth.hcl `service = "<name>"`: in-cluster traffic follows the release too (Waypoint's releaser).
+      const run = deployments.get(deploymentId);
+      const service = run?.spec.options?.service;
+      if (run && typeof service === "string" && service)
+        await pointService(run.cluster.target, run.spec, service);
     },
     async tokenRenewed(deploymentId, _instanceId, secret) {
       // The pods share one Secret: the newest renewal of any of them is what a restarting container reads.

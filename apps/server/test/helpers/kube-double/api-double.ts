@@ -7,7 +7,14 @@ import { Kubelet, type PodObject } from "./kubelet.js";
 import { createDoubleNamespaces, type NamespacesOptions } from "./namespaces.js";
 import { execUpgrade, serveLog } from "./pod-endpoints.js";
 import { invalid, type Obj, type Reply, status } from "./status.js";
-import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields } from "./validate.js";
+import {
+  deploymentErrors,
+  schemas,
+  secretErrors,
+  selectorMatcher,
+  serviceErrors,
+  unknownFields,
+} from "./validate.js";
 
 /**
  * A DOUBLE of the Kubernetes API server, for tests only: no cluster runs on the test machines, so the kubernetes
@@ -38,6 +45,7 @@ const kinds = {
   deployments: { kind: "Deployment", apiVersion: "apps/v1", group: "apps" },
   secrets: { kind: "Secret", apiVersion: "v1", group: "" },
   pods: { kind: "Pod", apiVersion: "v1", group: "" },
+  services: { kind: "Service", apiVersion: "v1", group: "" },
 } as const;
 type Resource = keyof typeof kinds;
 
@@ -161,7 +169,7 @@ export async function startKubeApiDouble(
         "BadRequest",
         "the namespace of the provided object does not match the namespace sent on the request",
       );
-    const unknown = unknownFields(body, schemas[want.kind as "Deployment" | "Secret"]);
+    const unknown = unknownFields(body, schemas[want.kind as "Deployment" | "Secret" | "Service"]);
     if (unknown.length > 0) {
       if (strict)
         return status(
@@ -171,7 +179,12 @@ export async function startKubeApiDouble(
         );
       res.setHeader("warning", unknown.map((u) => `299 - "${u}"`).join(", "));
     }
-    const causes = r === "deployments" ? deploymentErrors(body) : secretErrors(body);
+    const causes =
+      r === "deployments"
+        ? deploymentErrors(body)
+        : r === "services"
+          ? serviceErrors(body)
+          : secretErrors(body);
     return causes.length > 0 ? invalid(want.kind, String(body.metadata?.name ?? ""), causes) : undefined;
   }
 
@@ -185,7 +198,7 @@ export async function startKubeApiDouble(
     );
     if (nsReply) return nsReply;
     const m =
-      /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(deployments|secrets|pods)(?:\/([^/]+))?(?:\/(log))?$/.exec(
+      /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(deployments|secrets|pods|services)(?:\/([^/]+))?(?:\/(log))?$/.exec(
         url.pathname,
       );
     if (!m) return status(404, "NotFound", "the server could not find the requested resource");
@@ -309,6 +322,32 @@ export async function startKubeApiDouble(
           { name: objName, kind: resource },
         );
       if (req.method === "PUT" && !store.has(objKey)) return notFound();
+      if (resource === "services") {
+        const old = store.get(objKey);
+        if (req.method === "POST") body.spec.clusterIP = `10.96.0.${(rv % 250) + 2}`;
+        // An update of a Service must name the version it read (optimistic concurrency) and keep its cluster IP.
+        else if (!body.metadata.resourceVersion)
+          return invalid("Service", objName, [
+            {
+              field: "metadata.resourceVersion",
+              message: "Invalid value: 0x0: must be specified for an update",
+            },
+          ]);
+        else if (body.metadata.resourceVersion !== old?.metadata.resourceVersion)
+          return status(
+            409,
+            "Conflict",
+            `Operation cannot be fulfilled on services "${objName}": the object has been modified; please apply your changes to the latest version and try again`,
+            { name: objName, kind: "services" },
+          );
+        else if ((body.spec.clusterIP ?? "") !== old?.spec.clusterIP)
+          return invalid("Service", objName, [
+            {
+              field: "spec.clusterIP",
+              message: `Invalid value: "${body.spec.clusterIP ?? ""}": field is immutable`,
+            },
+          ]);
+      }
       if (resource === "secrets") {
         // Like the API server: stringData is write-only, merged into data (base64).
         body.data = {
