@@ -49,7 +49,7 @@ describe("kubernetes platform through berth up (against an API double)", { timeo
     cpSync(helloNodeExample, repo, { recursive: true });
     const hcl = readFileSync(join(repo, "berth.hcl"), "utf8").replace(
       'use "process" {',
-      `use "kubernetes" {\n      image = "ghcr.io/acme/hello-node:1"\n      kubeconfig = "${kubeconfig}"\n      port = ${await freePort()}`,
+      `use "kubernetes" {\n      image = "ghcr.io/acme/hello-node:1"\n      kubeconfig = "${kubeconfig}"\n      port = ${await freePort()}\n      service = "hello"`,
     );
     expect(hcl).toContain('use "kubernetes"');
     writeFileSync(join(repo, "berth.hcl"), hcl);
@@ -66,11 +66,23 @@ describe("kubernetes platform through berth up (against an API double)", { timeo
     for (const dir of [configDir, repo]) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The app's Service (the Service-selector releaser), once it selects the pods of v`seq`. */
+  const serviceSelects = (seq: number) =>
+    until(`the Service to select v${seq}'s pods`, async () => {
+      const [svc] = api.objects("Service", ns);
+      const d = api.objects("Deployment", ns).find((x) => x.metadata.name === `examples-hello-node-v${seq}`);
+      const id = d?.metadata.labels["berth.dev/deployment-id"];
+      return !!id && svc?.spec.selector["berth.dev/deployment-id"] === id && svc;
+    });
+
   it("up, a second up, rollback and destroy: the router serves the released deployment's pods", async () => {
     const up = await berth(["up", "-q"]);
     expect(up.code, up.stderr).toBe(0);
     expect(deploymentNames()).toEqual(["examples-hello-node-v1"]);
     expect(await until("v1 to serve at the app URL", servedBy)).toMatch(/^examples-hello-node-v1-/);
+    // In-cluster traffic follows the release too: the app's Service selects the released deployment's pods.
+    const svc = await serviceSelects(1);
+    expect(svc.metadata.name).toBe("hello");
 
     writeFileSync(join(repo, "note.txt"), "v2\n");
     commitAll(repo, "v2");
@@ -78,12 +90,15 @@ describe("kubernetes platform through berth up (against an API double)", { timeo
     expect(up2.code, up2.stderr).toBe(0);
     expect(deploymentNames()).toEqual(["examples-hello-node-v1", "examples-hello-node-v2"]);
     expect(await servedBy()).toMatch(/^examples-hello-node-v2-/);
+    await serviceSelects(2);
 
     const rollback = await berth(["rollback", "--reason", "v2 misbehaves"]);
     expect(rollback.code, rollback.stderr).toBe(0);
     expect(await until("v1 to serve again", async () => (await servedBy()).includes("-v1-") && "ok")).toBe(
       "ok",
     );
+    // Re-pointed, not made again: the same Service (its cluster IP) now selects v1.
+    expect((await serviceSelects(1)).spec.clusterIP).toBe(svc.spec.clusterIP);
 
     const destroy = await berth(["destroy", "v2"]);
     expect(destroy.code, destroy.stderr).toBe(0);
@@ -93,6 +108,8 @@ describe("kubernetes platform through berth up (against an API double)", { timeo
       api.objects("Pod", ns).every((p) => String(p.metadata.name).startsWith("examples-hello-node-v1-")),
     ).toBe(true);
     expect(await servedBy()).toMatch(/^examples-hello-node-v1-/);
+    // Destroying a deployment leaves the app's Service alone.
+    expect(api.objects("Service", ns)).toHaveLength(1);
   });
 
   it("berth.hcl naming an image that is not a valid reference fails the deploy naming it", async () => {

@@ -10,7 +10,7 @@ const ns = "berth";
 let api: KubeApiDouble;
 
 beforeEach(async () => {
-  api = await startKubeApiDouble();
+  api = await startKubeApiDouble({ namespaces: { initial: ["default", ns] } });
 });
 afterEach(async () => {
   await api.close();
@@ -82,5 +82,85 @@ describe("the Kubernetes API double rejects what the real API would", () => {
     expect(noImage.code).toBe(422);
     expect(noImage.body.message).toContain("spec.template.spec.containers[0].image: Required value");
     expect(noImage.body.message).toContain("`selector` does not match template `labels`");
+  });
+
+  it("makes objects only in a namespace that exists, and namespaces only with cluster-wide credentials", async () => {
+    const intoMissing = await call("/apis/apps/v1/namespaces/shop/deployments", {
+      method: "POST",
+      body: JSON.stringify(deployment()),
+    });
+    expect([intoMissing.code, intoMissing.body.message]).toEqual([404, 'namespaces "shop" not found']);
+    expect((await call("/api/v1/namespaces/shop")).code).toBe(404);
+    const create = (body: unknown) =>
+      call("/api/v1/namespaces?fieldValidation=Strict", { method: "POST", body: JSON.stringify(body) });
+    const shop = { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } };
+    expect((await create(shop)).code).toBe(201);
+    expect((await call("/api/v1/namespaces/shop")).code).toBe(200);
+    expect((await create(shop)).body.reason).toBe("AlreadyExists");
+    const badName = await create({ ...shop, metadata: { name: "my.shop" } });
+    expect([badName.code, badName.body.reason]).toEqual([422, "Invalid"]);
+    expect(badName.body.message).toContain("RFC 1123 label");
+    expect((await create({ ...shop, metadata: { name: "x" }, extra: true })).code).toBe(400);
+    expect((await create({ ...shop, kind: "Pod" })).code).toBe(400);
+
+    const scoped = await startKubeApiDouble({ namespaces: { access: "none" } });
+    try {
+      const read = await fetch(`${scoped.url}/api/v1/namespaces/default`, {
+        headers: { authorization: `Bearer ${scoped.token}` },
+      });
+      expect(read.status).toBe(403);
+      const made = await fetch(`${scoped.url}/api/v1/namespaces`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${scoped.token}`, "content-type": "application/json" },
+        body: JSON.stringify(shop),
+      });
+      expect([made.status, ((await made.json()) as { reason: string }).reason]).toEqual([403, "Forbidden"]);
+    } finally {
+      await scoped.close();
+    }
+  });
+
+  it("updates a Service only over the version it read, keeping its cluster IP", async () => {
+    const path = `/api/v1/namespaces/${ns}/services`;
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web" },
+      spec: { selector: { a: "b" }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    const made = await call(path, { method: "POST", body: JSON.stringify(service) });
+    expect(made.code).toBe(201);
+    const stored = made.body as unknown as {
+      metadata: { resourceVersion: string };
+      spec: { clusterIP: string };
+    };
+    expect(stored.spec.clusterIP).toMatch(/^10\.96\./);
+    const put = (body: unknown) => call(`${path}/web`, { method: "PUT", body: JSON.stringify(body) });
+    const unversioned = await put({
+      ...service,
+      spec: { ...service.spec, clusterIP: stored.spec.clusterIP },
+    });
+    expect([unversioned.code, unversioned.body.reason]).toEqual([422, "Invalid"]);
+    expect(unversioned.body.message).toContain("metadata.resourceVersion");
+    const versioned = {
+      ...service,
+      metadata: { name: "web", resourceVersion: stored.metadata.resourceVersion },
+    };
+    const newIP = await put({ ...versioned, spec: { ...service.spec, clusterIP: "10.96.9.9" } });
+    expect(newIP.body.message).toContain("spec.clusterIP");
+    const ok = await put({
+      ...versioned,
+      spec: { ...service.spec, selector: { a: "c" }, clusterIP: stored.spec.clusterIP },
+    });
+    expect(ok.code).toBe(200);
+    const stale = await put({ ...versioned, spec: { ...service.spec, clusterIP: stored.spec.clusterIP } });
+    expect([stale.code, stale.body.reason]).toEqual([409, "Conflict"]);
+    const noPorts = await call(path, {
+      method: "POST",
+      body: JSON.stringify({ ...service, metadata: { name: "9web" }, spec: { selector: { a: "b" } } }),
+    });
+    expect(noPorts.code).toBe(422);
+    expect(noPorts.body.message).toContain("DNS-1035");
+    expect(noPorts.body.message).toContain("spec.ports: Required value");
   });
 });

@@ -299,6 +299,75 @@ describe("kubernetes platform (against an API double)", () => {
     expect(seen.at(-1)).toBe("running/healthy/1/");
   });
 
+  it("writes a renewed entrypoint token into the Secret, which a restarted container reads", async () => {
+    await setup();
+    const p = start();
+    const spec = await newSpec();
+    await p.deploy(spec, signal());
+    const [pod] = await healthy(p, spec.deploymentId);
+    if (!pod) throw new Error("no pod");
+    const tokenIn = (name: string) => api.kubelet.runtimes.get(name)?.env.BERTH_ENTRYPOINT_TOKEN;
+    expect(tokenIn(pod.id)).toBe(`token-${spec.deploymentId}`);
+    await p.tokenRenewed!(spec.deploymentId, pod.id, "renewed-token");
+    const [secret] = api.objects("Secret", ns);
+    expect(Buffer.from(secret?.data.token, "base64").toString()).toBe("renewed-token");
+    // A running container keeps its env (its entrypoint got the renewal over its session); a restart reads it anew.
+    expect(tokenIn(pod.id)).toBe(`token-${spec.deploymentId}`);
+    await api.kubelet.crash(pod.id, 1);
+    expect(tokenIn(pod.id)).toBe("renewed-token");
+  });
+
+  it("points the app's Service at the released deployment's pods, and re-points it on the next release", async () => {
+    await setup();
+    const p = start();
+    const v1 = await newSpec({ service: "web" });
+    const v2 = await newSpec({ service: "web" });
+    await p.deploy(v1, signal());
+    await p.deploy(v2, signal());
+    await p.released!(v1.deploymentId);
+    const [made] = api.objects("Service", ns);
+    expect(made?.metadata.name).toBe("web");
+    expect(made?.metadata.labels).toEqual({
+      "berth.dev/project": "shop",
+      "berth.dev/app": "web",
+      "berth.dev/managed-by": "berth",
+    });
+    expect(made?.spec.selector).toEqual({ "berth.dev/deployment-id": v1.deploymentId });
+    expect(made?.spec.ports).toEqual([{ name: "http", port: 80, targetPort: port }]);
+    const clusterIP = made?.spec.clusterIP;
+
+    await p.released!(v2.deploymentId);
+    const [moved] = api.objects("Service", ns);
+    expect(moved?.spec.selector).toEqual({ "berth.dev/deployment-id": v2.deploymentId });
+    expect(moved?.spec.clusterIP).toBe(clusterIP);
+    expect(api.requests.filter((r) => r === `PUT /api/v1/namespaces/${ns}/services/web`)).toHaveLength(1);
+
+    // Without `service` there is nothing to point; a Service of that name Berth did not make is not taken over.
+    const plain = await newSpec();
+    await p.deploy(plain, signal());
+    await p.released!(plain.deploymentId);
+    expect(api.objects("Service", ns)).toHaveLength(1);
+    const foreign = await fetch(`${api.url}/api/v1/namespaces/${ns}/services`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "db" },
+        spec: { selector: { app: "db" }, ports: [{ port: 5432 }] },
+      }),
+    });
+    expect(foreign.status).toBe(201);
+    const intoForeign = await newSpec({ service: "db" });
+    await p.deploy(intoForeign, signal());
+    await expect(p.released!(intoForeign.deploymentId)).rejects.toThrow(
+      `a Service "db" that Berth did not make for shop/web already exists in namespace "${ns}"`,
+    );
+    expect(api.objects("Service", ns).find((x) => x.metadata.name === "db")?.spec.selector).toEqual({
+      app: "db",
+    });
+  });
+
   it("reads pod logs through the log endpoint, the newest lines and then following", async () => {
     await setup();
     const p = start();
@@ -382,6 +451,41 @@ describe("kubernetes platform (against an API double)", () => {
       '"Not A Valid/image" is not a valid image reference',
     );
     expect(api.requests.filter((r) => r.startsWith("POST"))).toEqual([]);
+  });
+
+  it("makes a missing namespace; without the right to, names it before anything is made", async () => {
+    await setup();
+    const p = start();
+    const spec = await newSpec();
+    await p.deploy(spec, signal());
+    expect(api.requests.filter((r) => r === "POST /api/v1/namespaces")).toHaveLength(1);
+    await healthy(p, spec.deploymentId);
+    // A second deploy finds it there.
+    await p.deploy(await newSpec(), signal());
+    expect(api.requests.filter((r) => r === "POST /api/v1/namespaces")).toHaveLength(1);
+
+    const missing = (server: string) =>
+      `namespace "preview" does not exist in ${server} and these credentials may not create it`;
+    // Credentials that may read namespaces but not create them.
+    const reader = await startKubeApiDouble({ namespaces: { access: "read" } });
+    // Credentials bound to one namespace, which may not even read namespaces: theirs is used as it is.
+    const scoped = await startKubeApiDouble({ namespaces: { initial: ["shop"], access: "none" } });
+    try {
+      const config = (double: KubeApiDouble, name: string, namespace: string) =>
+        double.writeKubeconfig(join(dir, name), namespace);
+      const inShop = await newSpec({ kubeconfig: await config(scoped, "scoped", "shop") });
+      await p.deploy(inShop, signal());
+      expect(scoped.objects("Deployment", "shop")).toHaveLength(1);
+      await p.destroy(inShop.deploymentId);
+      for (const [name, double] of Object.entries({ reader, scoped })) {
+        const spec = await newSpec({ kubeconfig: await config(double, `${name}-preview`, "preview") });
+        await expect(p.deploy(spec, signal())).rejects.toThrow(missing(double.url));
+        expect(double.objects("Secret", "preview")).toEqual([]);
+      }
+    } finally {
+      await reader.close();
+      await scoped.close();
+    }
   });
 
   it("an image the cluster cannot pull makes crashed instances naming it", async () => {

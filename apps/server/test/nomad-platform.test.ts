@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { packDirectory } from "../src/builders/pack-directory.js";
 import { upsertApplication } from "../src/catalog/projects.js";
 import { insertDeployment } from "../src/history/insert-history.js";
+import { exitsOf, maxExitsBeforeHealthy } from "../src/lifecycle/crash-loop.js";
 import { createNomadClient } from "../src/platforms/nomad/nomad-client.js";
 import { nomadExec } from "../src/platforms/nomad/nomad-exec.js";
 import { createNomadPlatform } from "../src/platforms/nomad/nomad-platform.js";
@@ -44,13 +45,14 @@ afterEach(async () => {
 async function setup(
   options: Record<string, string | number> = {},
   appName = "web",
+  source = app,
 ): Promise<DeploymentSpec> {
   dir = await mkdtemp(join(tmpdir(), "berth-nomad-"));
   nomad = await startNomadDouble({ token: aclToken });
   store = await openStore({ path: join(dir, "berth.db") });
   const src = join(dir, "src");
   await mkdir(src);
-  await writeFile(join(src, "server.js"), app);
+  await writeFile(join(src, "server.js"), source);
   const artifact = await packDirectory(src, join(dir, "artifacts"));
   const row = await upsertApplication(store.db, { project: "shop", app: "web", labels: {}, configJson: "" });
   const dep = await insertDeployment(store.db, { appId: row.id });
@@ -140,6 +142,41 @@ describe("nomad platform (against a Nomad API double)", () => {
     for (const i of list) await expect(fetch(`http://${i.host}:${i.port}/`)).rejects.toThrow();
     const after = await store.db.selectFrom("instances").select("state").execute();
     expect(after.map((r) => r.state)).toEqual(["stopped", "stopped"]);
+  });
+
+  it("an allocation whose task keeps exiting shows as crashed with the exit code of its task events", async () => {
+    const dies = 'console.error("DATABASE_URL is not set"); process.exit(3);';
+    const spec = { ...(await setup({}, "web", dies)), count: 1 };
+    const p = start();
+    await p.deploy(spec, new AbortController().signal);
+    // What fails a deploy fast (lifecycle/crash-loop.ts), and the code its message names.
+    const [view] = await pollUntil(() => {
+      const list = p.instances(spec.deploymentId);
+      return list[0] && exitsOf(list[0]) >= maxExitsBeforeHealthy && list;
+    }, 20_000);
+    expect(view!.exitCode).toBe(3);
+    expect(view!.state).toBe("crashed");
+    expect(view!.lastHealthError).toBe("allocation failed (exit code 3)");
+  });
+
+  it("writes a renewed token into its slot of the job's variable, where the slot's next start reads it", async () => {
+    const spec = await setup();
+    const p = start();
+    await p.deploy(spec, new AbortController().signal);
+    await healthy(p, spec);
+    const path = "nomad/jobs/shop-web-v1";
+    expect(nomad.variables.get(path)).toEqual({ token_0: "entry-token-0", token_1: "entry-token-1" });
+    // Both slots renew at once: check-and-set keeps either from undoing the other.
+    await Promise.all([
+      p.tokenRenewed!(spec.deploymentId, `${spec.deploymentId}-1`, "renewed-1"),
+      p.tokenRenewed!(spec.deploymentId, `${spec.deploymentId}-0`, "renewed-0"),
+    ]);
+    expect(nomad.variables.get(path)).toEqual({ token_0: "renewed-0", token_1: "renewed-1" });
+    // A token of a deployment this platform does not run goes nowhere.
+    const writes = () => nomad.requests.filter((r) => r.startsWith("PUT /v1/var/")).length;
+    const before = writes();
+    await p.tokenRenewed!("unknown", "unknown-0", "x");
+    expect(writes()).toBe(before);
   });
 
   it("a new server adopts the running job by its Meta instead of registering it again", async () => {

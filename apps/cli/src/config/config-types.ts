@@ -12,7 +12,14 @@ export type DeployPlatform = (typeof knownPlugins.deploy)[number];
 /** Attributes each deploy platform takes on top of command, count, max_parallel and health. */
 export const platformAttributes: Record<DeployPlatform, Record<string, "string" | "number" | "list">> = {
   process: {},
-  docker: { image: "string", socket: "string", memory: "string", cpus: "number", server_addr: "string" },
+  docker: {
+    image: "string",
+    socket: "string",
+    memory: "string",
+    cpus: "number",
+    server_addr: "string",
+    keep_images: "number",
+  },
   kubernetes: {
     image: "string",
     kubeconfig: "string",
@@ -22,6 +29,7 @@ export const platformAttributes: Record<DeployPlatform, Record<string, "string" 
     memory: "string",
     cpus: "number",
     server_addr: "string",
+    service: "string",
   },
   // The ACL token is not an attribute: the server reads it from its environment (token_env, default NOMAD_TOKEN).
   nomad: {

@@ -132,6 +132,10 @@ describe("parseBerthConfig", () => {
 
     const badMemory = await errorOf(docker.replace('"256m"', '"lots"'));
     expect(badMemory.message).toBe('berth.hcl:13:7: "memory" must be a size like "256m" or "1g", got "lots"');
+    const cache = await parseBerthConfig("berth.hcl", docker.replace("cpus = 0.5", "keep_images = 5"), refs);
+    expect(cache.apps[0]!.deploy.options).toMatchObject({ keep_images: 5 });
+    const badCache = await errorOf(docker.replace("cpus = 0.5", "keep_images = 2.5"));
+    expect(badCache.message).toBe('berth.hcl:14:7: "keep_images" must be a whole number of images, got 2.5');
     const noImage = await errorOf(docker.replace('image = "node:20-slim"', ""));
     expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "docker" needs an "image"/);
     // A docker attribute on the process platform is as unknown as a typo.
@@ -191,6 +195,16 @@ describe("parseBerthConfig", () => {
     const badPort = await errorOf(k8s.replace("port = 8080", "port = 70000"));
     expect(badPort.message).toBe(
       'berth.hcl:14:7: "port" must be a whole number from 1 to 65535, got number 70000',
+    );
+    const withService = await parseBerthConfig(
+      "berth.hcl",
+      k8s.replace('context = "prod"', 'service = "web"'),
+      refs,
+    );
+    expect(withService.apps[0]!.deploy.options).toMatchObject({ service: "web" });
+    const badService = await errorOf(k8s.replace('context = "prod"', 'service = "1web"'));
+    expect(badService.message).toBe(
+      'berth.hcl:15:7: "service" must be a Kubernetes Service name (lowercase letters, digits, dashes; a letter first), got "1web"',
     );
     const noImage = await errorOf(k8s.replace('image = "ghcr.io/acme/web:1.2"', ""));
     expect(noImage.message).toMatch(/^berth\.hcl:11:\d+: deploy "kubernetes" needs an "image"/);

@@ -156,6 +156,8 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
       ? undefined
       : `"driver" must be one of ${nomadDrivers.join(", ")}, got "${v}"`,
   canary: (v) => (Number.isInteger(v) ? undefined : `"canary" must be a whole number, got ${v}`),
+  keep_images: (v) =>
+    Number.isInteger(v) ? undefined : `"keep_images" must be a whole number of images, got ${v}`,
   token_env: (v) =>
     /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(v))
       ? undefined
@@ -168,6 +170,10 @@ const valueChecks: Record<string, (v: string | number, platform: DeployPlatform)
     platform !== "kubernetes" || (String(v).length <= 63 && namePattern.test(String(v)))
       ? undefined
       : `"namespace" must be a Kubernetes namespace name (lowercase letters, digits, dashes), got "${v}"`,
+  service: (v) =>
+    String(v).length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(String(v))
+      ? undefined
+      : `"service" must be a Kubernetes Service name (lowercase letters, digits, dashes; a letter first), got "${v}"`,
   datacenters: (v) =>
     String(v)
       .split(",")

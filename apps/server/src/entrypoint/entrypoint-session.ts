@@ -109,6 +109,8 @@ export async function* serveEntrypointSession(
         case: "token",
         value: { secret: renewal.secret, expiresAt: timestampFromMs(renewal.expiresAtMs) },
       });
+      // Where a restart of the instance reads its token (a Secret, a Variable), the renewed one goes too.
+      await deploymentPlatform(ctx).tokenRenewed?.(caller.deploymentId, session.instanceId, renewal.secret);
     }
   };
   const beat = setInterval(() => {

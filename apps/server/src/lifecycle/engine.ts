@@ -20,6 +20,7 @@ import { startDeploymentMonitor } from "./deployment-monitor.js";
 import { instanceEnv } from "./instance-env.js";
 import { instanceToken } from "./instance-token.js";
 import { jobExecutors } from "./job-executors.js";
+import { createPlatformReleaser } from "./platform-releaser.js";
 import { resumeDeployments } from "./resume-deployments.js";
 
 /** The ship-it machinery of one server: job queue, runners, artifact store and platform. */
@@ -162,11 +163,16 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     ctx.onClose(() => runner.stop());
   }
 
-  // Routes follow releases, deployments and apps from the bus, instances from the platform (onChange above).
+  // Routes follow releases, deployments and apps from the bus, instances from the platform (onChange above);
+  // a platform's own releaser (a Kubernetes Service) follows releases too.
+  const release = createPlatformReleaser(engine.platform, (err, deploymentId) =>
+    ctx.logger.warn({ err, deploymentId }, "the platform's releaser failed"),
+  );
   followBus(ctx.events, {}, ctx.shutdownSignal, {
     event(e) {
       const kind = e.event.case;
       if (kind === "release" || kind === "deployment" || kind === "application") engine.routes.changed();
+      if (e.event.case === "release") release(e.event.value);
     },
     resync: () => engine.routes.changed(),
   }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));

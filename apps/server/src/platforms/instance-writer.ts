@@ -7,8 +7,8 @@ import type { InstanceView } from "./platform.js";
 export interface InstanceWriter {
   /** Upserts the instance's row after its earlier writes (keeps the row's config revision). */
   write(view: InstanceView): void;
-  /** Resolves once every write queued so far is done. */
-  flush(): Promise<void>;
+  /** Resolves once every write queued so far (of these instances, or of all) is done. */
+  flush(instanceIds?: Iterable<string>): Promise<void>;
 }
 
 /**
@@ -20,6 +20,7 @@ export function createInstanceWriter(db: Kysely<Database>, onError: (err: unknow
   return {
     write(view) {
       const row = instanceRow(view);
+      // config_revision is the entrypoint's to report (EntrypointService): a state change must not reset it.
       const { config_revision: _revision, ...updatable } = row;
       const next = (writes.get(view.id) ?? Promise.resolve())
         .then(() =>
@@ -32,8 +33,9 @@ export function createInstanceWriter(db: Kysely<Database>, onError: (err: unknow
         .catch(onError);
       writes.set(view.id, next);
     },
-    async flush() {
-      await Promise.all(writes.values());
+    async flush(instanceIds) {
+      const ids = instanceIds ? [...instanceIds] : [...writes.keys()];
+      await Promise.all(ids.map((id) => writes.get(id)));
     },
   };
 }

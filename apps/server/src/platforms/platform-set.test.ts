@@ -26,6 +26,12 @@ function recordingPlatform(name: string) {
       return { adopted: specs.length, started: 0 };
     },
     setInstancePort: (instanceId) => instanceId.startsWith(`${name}-`),
+    async released(id) {
+      calls.push(`released ${id}`);
+    },
+    async tokenRenewed(id, instanceId, secret) {
+      calls.push(`token ${id} ${instanceId} ${secret}`);
+    },
     async close() {
       calls.push("close");
     },
@@ -61,8 +67,18 @@ describe("createPlatformSet", () => {
     expect(set.setInstancePort("docker-b", 1234)).toBe(true);
     expect(set.setInstancePort("nobody", 1234)).toBe(false);
 
+    // A renewed token goes to the platform of its deployment only; one of no live deployment goes nowhere.
+    await set.tokenRenewed!("b", "docker-b", "s3cret");
+    await set.tokenRenewed!("nobody", "x", "s3cret");
+    await set.released!("b");
+
     await set.destroy("b");
-    expect(made.get("docker")!.calls).toEqual(["deploy b", "destroy b"]);
+    expect(made.get("docker")!.calls).toEqual([
+      "deploy b",
+      "token b docker-b s3cret",
+      "released b",
+      "destroy b",
+    ]);
     expect(made.get("process")!.calls).toEqual(["deploy a"]);
     // A deployment no platform runs (say, after a restart) is destroyed on every platform in use.
     await set.destroy("gone");

@@ -68,6 +68,12 @@ export function createPlatformSet(make: (name: string) => Platform): Platform {
       }
       return counts;
     },
+    async released(deploymentId) {
+      await ownerOf(deploymentId)?.released?.(deploymentId);
+    },
+    async tokenRenewed(deploymentId, instanceId, secret) {
+      await ownerOf(deploymentId)?.tokenRenewed?.(deploymentId, instanceId, secret);
+    },
     setInstancePort: (instanceId, port) =>
       [...platforms.values()].some((p) => p.setInstancePort(instanceId, port)),
     async close(options) {

@@ -131,6 +131,19 @@ export interface Platform {
    * (SIGTERM, then SIGKILL after the grace period): `berth server run --stop-apps-on-exit`, tests.
    */
   close(options?: { stopInstances?: boolean }): Promise<void>;
+  /**
+   * The server renewed an instance's entrypoint token (over its session, at half-life). A platform that keeps the
+   * token where a restarted instance reads it (a Kubernetes Secret, a Nomad Variable) writes the new one there, so
+   * an instance restarted after the first token's lifetime still gets in. Absent: nothing kept (a process gets a
+   * fresh token at each start).
+   */
+  tokenRenewed?(deploymentId: string, instanceId: string, secret: string): Promise<void>;
+  /**
+   * The app's release now sends its traffic (all of it, or the largest share of a split) to this deployment: a
+   * platform with a releaser of its own (a Kubernetes Service re-pointed at the released pods) follows it. Berth's
+   * router serves the release either way. Absent: nothing to do.
+   */
+  released?(deploymentId: string): Promise<void>;
   /** Called after any instance of the deployment changes state or health. */
   onChange(listener: (deploymentId: string) => void): () => void;
   /**

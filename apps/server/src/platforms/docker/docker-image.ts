@@ -48,12 +48,14 @@ async function copyNodePty(entrypointDir: string, to: string): Promise<void> {
 
 function dockerfile(baseImage: string): string {
   // The entrypoint runs the app (`sh -c <command>`, the container's Cmd) and dials the server outbound.
+  // The app comes last: the layers before it are the same for every build of every app on this base image,
+  // so the engine's build cache makes them once and each build adds only the app's layer.
   return [
     `FROM ${baseImage}`,
-    "COPY app/ /app/",
     "COPY berth/ /berth/",
     "WORKDIR /app",
     'ENTRYPOINT ["node", "/berth/berth-entrypoint.js", "--"]',
+    "COPY app/ /app/",
     "",
   ].join("\n");
 }

@@ -2,19 +2,21 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import type { Kysely } from "kysely";
-import { ulid } from "ulid";
 import type { Database } from "../../store/schema.js";
-import { instanceRow } from "../instance-row.js";
+import { createInstanceWriter } from "../instance-writer.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
-import { freePort } from "../process/free-port.js";
-import { ContainerInstance } from "./container-instance.js";
-import { containerSettings, labelOf } from "./container-settings.js";
-import { dockerClient, dockerSocketOf, pingDocker } from "./docker-client.js";
-import { followDockerEvents } from "./docker-events.js";
-import { ensureImage } from "./docker-image.js";
+import type { ContainerInstance } from "./container-instance.js";
+import { dockerSocketOf } from "./docker-client.js";
+import { removeContainers } from "./docker-containers.js";
+import { createDockerEngines } from "./docker-engines.js";
+import type { ContainerEvent } from "./docker-events.js";
+import { ensureImage, imageTagOf } from "./docker-image.js";
 import { dockerNativeExec } from "./docker-native-exec.js";
 import { dockerNativeLogs } from "./docker-native-logs.js";
-import { sweepOrphans } from "./sweep-orphans.js";
+import { resumeContainers } from "./docker-resume.js";
+import { type ContainerDeps, type DockerRun, startContainer } from "./docker-run.js";
+import { scaleContainers } from "./docker-scale.js";
+import { keepImagesOf, pruneImages } from "./prune-images.js";
 
 /** The self-contained entrypoint bundle (built by `npm run build`), copied into every image. */
 export const entrypointDist = fileURLToPath(new URL("../../../../entrypoint/dist", import.meta.url));
@@ -32,52 +34,49 @@ export interface DockerPlatformOptions {
   onError?: (err: unknown) => void;
 }
 
-interface Running {
-  spec: DeploymentSpec;
-  docker: Docker;
-  instances: ContainerInstance[];
-  /** The scale in progress: a container takes its slot only once created, so scales take turns. */
-  scaling?: Promise<void>;
-}
+const noImage = 'deploy "docker" needs an "image" (the base image, like "node:20-slim")';
 
 /**
  * The `docker` platform: each instance is a container of an image built from the deployment's artifact on
  * the base image berth.hcl names. Containers use the host's network (the router and the probes reach them on
  * 127.0.0.1:PORT), Docker restarts them (unless-stopped), and they outlive the server: the next one re-adopts
- * them by their labels.
+ * them by their labels. Built images beyond an app's cache (`keep_images`) are pruned after deploys and destroys.
  */
 export function createDockerPlatform(options: DockerPlatformOptions): Platform {
   const { db } = options;
   const onError = options.onError ?? (() => {});
   const graceSeconds = Math.ceil((options.graceMs ?? 5000) / 1000);
   const entrypointDir = options.entrypointDir ?? entrypointDist;
-  const deployments = new Map<string, Running>();
-  const clients = new Map<string, Docker>();
-  const watchers = new Map<string, Promise<() => void>>();
+  const workDir = join(options.dir, ".docker");
+  const deployments = new Map<string, DockerRun>();
+  /** Images of deploys still starting their first containers (not yet in `deployments`): never pruned. */
+  const starting = new Set<string>();
   const listeners = new Set<(deploymentId: string) => void>();
-  const writes = new Map<string, Promise<unknown>>();
-
-  function persist(view: InstanceView): void {
-    const { config_revision: _revision, ...updatable } = instanceRow(view);
-    const prev = writes.get(view.id) ?? Promise.resolve();
-    const next = prev
-      .then(() =>
-        db
-          .insertInto("instances")
-          .values(instanceRow(view))
-          .onConflict((oc) => oc.column("id").doUpdateSet(updatable))
-          .execute(),
-      )
-      .catch(onError);
-    writes.set(view.id, next);
-  }
+  const rows = createInstanceWriter(db, onError);
+  const engines = createDockerEngines({ db, onEvent, onError });
 
   function notify(deploymentId: string): void {
     for (const l of listeners) l(deploymentId);
   }
 
+  const deps: ContainerDeps = {
+    envFor: options.envFor,
+    tokenFor: options.tokenFor,
+    async imageFor(run) {
+      if (run.image) return run.image;
+      const baseImage = String(run.spec.options?.image ?? "");
+      if (!baseImage) throw new Error(noImage);
+      run.image = await ensureImage(run.docker, run.spec, { baseImage, entrypointDir, workDir });
+      return run.image;
+    },
+    changed(run, view) {
+      rows.write(view);
+      notify(run.spec.deploymentId);
+    },
+  };
+
   /** The container of an instance and the engine that runs it; throws for an instance this platform does not run. */
-  function containerOf(instanceId: string): { run: Running; inst: ContainerInstance } {
+  function containerOf(instanceId: string): { run: DockerRun; inst: ContainerInstance } {
     for (const run of deployments.values())
       for (const inst of run.instances) if (inst?.view.id === instanceId) return { run, inst };
     throw new Error(`instance ${instanceId} is not running on the docker platform of this server`);
@@ -89,210 +88,88 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
     return undefined;
   }
 
-  /** A client for the deployment's socket, its engine checked and its container events followed. */
-  async function connect(spec: DeploymentSpec): Promise<Docker> {
-    const socket = dockerSocketOf(spec.options?.socket);
-    let docker = clients.get(socket);
-    if (!docker) {
-      docker = await dockerClient(socket);
-      await pingDocker(docker, socket);
-      clients.set(socket, docker);
-      // First contact with this engine since the server started: containers of destroyed deployments go.
-      sweepOrphans(docker, db).catch(onError);
-    }
-    const d = docker;
-    let watcher = watchers.get(socket);
-    if (!watcher) {
-      watcher = followDockerEvents(d, (e) => onEvent(d, e.containerId, e.action, e.exitCode), onError);
-      watchers.set(socket, watcher);
-      watcher.catch(() => watchers.delete(socket));
-    }
-    await watcher;
-    return d;
-  }
-
-  function onEvent(docker: Docker, containerId: string, action: string, exitCode: string): void {
-    const inst = byContainer(containerId);
+  function onEvent(docker: Docker, e: ContainerEvent): void {
+    const inst = byContainer(e.containerId);
     if (!inst) return;
-    if (action === "die") {
-      inst.change({
-        state: "crashed",
-        health: "unhealthy",
-        pid: 0,
-        lastHealthError: `container exited with code ${exitCode || "?"}`,
-        ...(/^\d+$/.test(exitCode) && { exitCode: Number(exitCode) }),
-      });
-    } else if (action === "start" && inst.view.state !== "running") {
+    if (e.action === "die") inst.exited(e.exitCode);
+    else if (e.action === "start" && inst.view.state !== "running") {
       // Docker restarted it (restart policy): a restart of the instance.
-      const restarted = inst.view.state === "crashed";
+      const afterCrash = inst.view.state === "crashed";
       docker
-        .getContainer(containerId)
+        .getContainer(e.containerId)
         .inspect()
-        .then((info) =>
-          inst.change({
-            state: info.State.Running ? "running" : "crashed",
-            health: "unknown",
-            pid: info.State.Pid,
-            startedAt: Date.now(),
-            restarts: inst.view.restarts + (restarted ? 1 : 0),
-          }),
-        )
+        .then((info) => inst.restarted(info.State, afterCrash))
         .catch(onError);
     }
   }
 
-  function track(run: Running, view: InstanceView, containerId: string): ContainerInstance {
-    view.nativeId = containerId;
-    const inst = new ContainerInstance(view, containerId, run.spec.health, (v) => {
-      persist(v);
-      notify(run.spec.deploymentId);
-    });
-    run.instances[view.idx] = inst;
-    return inst;
-  }
-
-  /** Reads a container's state into its instance and starts the probes. */
-  async function observe(run: Running, inst: ContainerInstance): Promise<void> {
-    const info = await run.docker.getContainer(inst.containerId).inspect();
-    inst.change({
-      state: info.State.Running ? "running" : "crashed",
-      pid: info.State.Pid,
-      startedAt: inst.view.startedAt ?? Date.now(),
-      ...(!info.State.Running && {
-        lastHealthError: `container exited with code ${info.State.ExitCode}`,
-        exitCode: info.State.ExitCode,
-      }),
-    });
-    inst.probe();
-  }
-
-  /** Creates and starts a new container for slot `idx`. */
-  async function startNew(run: Running, image: string, idx: number): Promise<void> {
-    const { spec } = run;
-    const view = newView(spec, idx, ulid());
-    view.port = await freePort();
-    const env = {
-      ...(await options.envFor(spec, view)),
-      PORT: String(view.port),
-      BERTH_ENTRYPOINT_TOKEN: await options.tokenFor(spec, view),
-    };
-    const settings = containerSettings(spec, view, image, env);
-    // A container of this name left by an earlier server for this slot is replaced.
-    await run.docker
-      .getContainer(settings.name)
-      .remove({ force: true })
-      .catch(() => undefined);
-    const container = await run.docker.createContainer(settings);
-    const inst = track(run, view, container.id);
-    await container.start();
-    await observe(run, inst);
-  }
-
-  async function removeContainers(docker: Docker, deploymentId: string, stop: boolean): Promise<void> {
-    const list = await docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`berth.deployment=${deploymentId}`] }),
-    });
-    await Promise.all(
-      list.map(async (c) => {
-        const container = docker.getContainer(c.Id);
-        if (stop && c.State === "running") await container.stop({ t: graceSeconds }).catch(() => undefined);
-        await container.remove({ force: true }).catch((err: { statusCode?: number }) => {
-          if (err.statusCode !== 404) throw err;
-        });
-      }),
-    );
-  }
-
-  /** Starts containers in the next slots or removes the highest, until the deployment has `spec.count`. */
-  async function scaleRun(run: Running, spec: DeploymentSpec): Promise<void> {
-    const current = run.instances.length;
-    if (spec.count > current) {
-      // The deployment's image is already built (its tag covers artifact, base image and entrypoint).
-      const image = await ensureImage(run.docker, spec, {
-        baseImage: String(spec.options?.image ?? ""),
-        entrypointDir,
-        workDir: join(options.dir, ".docker"),
-      });
-      await Promise.all(
-        Array.from({ length: spec.count - current }, (_, i) => startNew(run, image, current + i)),
-      );
-      // Destroyed while these started (its containers were listed before they existed): remove them too.
-      if (deployments.get(spec.deploymentId) !== run) {
-        for (const inst of run.instances) inst?.close();
-        await removeContainers(run.docker, spec.deploymentId, true);
-        throw new Error(`deployment ${spec.deploymentId} was destroyed while it scaled`);
-      }
-      return;
-    }
-    const removed = run.instances.splice(spec.count).filter(Boolean);
-    if (removed.length === 0) return;
-    for (const inst of removed) inst.close();
-    await Promise.all(
-      removed.map(async (inst) => {
-        const container = run.docker.getContainer(inst.containerId);
-        await container.stop({ t: graceSeconds }).catch(() => undefined);
-        await container.remove({ force: true }).catch((err: { statusCode?: number }) => {
-          if (err.statusCode !== 404) throw err;
-        });
-      }),
-    );
-    await Promise.all(removed.map((i) => writes.get(i.view.id)));
-    // Their slots may be taken again by a later scale-up; a stopped row would then stand beside the new one.
-    await db
-      .deleteFrom("instances")
-      .where(
-        "id",
-        "in",
-        removed.map((i) => i.view.id),
-      )
-      .execute();
-    notify(spec.deploymentId);
+  /** Removes the app's images beyond its cache; the images of live deployments and starting deploys stay. */
+  function prune(docker: Docker, spec: DeploymentSpec): Promise<void> {
+    const inUse = new Set([...starting, ...[...deployments.values()].map((r) => r.image)]);
+    return pruneImages(docker, spec, keepImagesOf(spec), inUse).then(() => undefined, onError);
   }
 
   return {
     name: "docker",
     async deploy(spec, signal) {
       const baseImage = String(spec.options?.image ?? "");
-      if (!baseImage)
-        throw new Error('deploy "docker" needs an "image" (the base image, like "node:20-slim")');
-      const docker = await connect(spec);
-      const image = await ensureImage(docker, spec, {
-        baseImage,
-        entrypointDir,
-        workDir: join(options.dir, ".docker"),
-      });
-      signal.throwIfAborted();
-      const run: Running = { spec, docker, instances: [] };
-      deployments.set(spec.deploymentId, run);
+      if (!baseImage) throw new Error(noImage);
+      const docker = await engines.connect(spec.options?.socket);
+      const run: DockerRun = { spec, docker, image: "", instances: [] };
+      // Kept from a prune from the moment its tag is known (a build may take a while).
+      const tag = await imageTagOf(spec, baseImage, entrypointDir);
+      starting.add(tag);
       try {
-        await Promise.all(Array.from({ length: spec.count }, (_, idx) => startNew(run, image, idx)));
+        await deps.imageFor(run);
+        signal.throwIfAborted();
+        deployments.set(spec.deploymentId, run);
+        await Promise.all(Array.from({ length: spec.count }, (_, idx) => startContainer(deps, run, idx)));
       } catch (err) {
         // A deploy that failed half-way leaves no containers behind (the deployment is recorded as failed).
-        deployments.delete(spec.deploymentId);
+        if (deployments.get(spec.deploymentId) === run) deployments.delete(spec.deploymentId);
         for (const inst of run.instances) inst?.close();
-        await removeContainers(docker, spec.deploymentId, false).catch(onError);
+        await removeContainers(docker, spec.deploymentId).catch(onError);
         throw err;
+      } finally {
+        starting.delete(tag);
       }
+      await prune(docker, spec);
     },
     async destroy(deploymentId) {
       const run = deployments.get(deploymentId);
       deployments.delete(deploymentId);
       for (const inst of run?.instances ?? []) inst.close();
-      const engines = run ? [run.docker] : [...clients.values()];
-      await Promise.all(engines.map((d) => removeContainers(d, deploymentId, true)));
-      await Promise.all((run?.instances ?? []).map((i) => writes.get(i.view.id)));
+      const reached = run ? [run.docker] : engines.reached();
+      await Promise.all(reached.map((d) => removeContainers(d, deploymentId, graceSeconds)));
+      await rows.flush((run?.instances ?? []).map((i) => i.view.id));
       await db
         .updateTable("instances")
         .set({ state: "stopped", pid: 0 })
         .where("deployment_id", "=", deploymentId)
         .execute();
       notify(deploymentId);
+      // Its image is now only a cache entry of the app.
+      if (run) await prune(run.docker, run.spec);
     },
     async scale(spec) {
       const run = deployments.get(spec.deploymentId);
       if (!run) throw new Error(`deployment ${spec.deploymentId} has no containers on this server`);
-      const turn = (run.scaling ?? Promise.resolve()).then(() => scaleRun(run, spec));
+      const turn = (run.scaling ?? Promise.resolve()).then(() =>
+        scaleContainers(
+          {
+            ...deps,
+            graceSeconds,
+            isLive: (r) => deployments.get(r.spec.deploymentId) === r,
+            async forget(r, instanceIds) {
+              await rows.flush(instanceIds);
+              await db.deleteFrom("instances").where("id", "in", instanceIds).execute();
+              notify(r.spec.deploymentId);
+            },
+          },
+          run,
+          spec,
+        ),
+      );
       run.scaling = turn.catch(() => undefined);
       await turn;
     },
@@ -303,56 +180,12 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
     async resume(specs) {
       const counts = { adopted: 0, started: 0 };
       for (const spec of specs) {
-        const docker = await connect(spec);
-        const run: Running = { spec, docker, instances: [] };
+        const docker = await engines.connect(spec.options?.socket);
+        const run: DockerRun = { spec, docker, image: "", instances: [] };
         deployments.set(spec.deploymentId, run);
-        const found = await docker.listContainers({
-          all: true,
-          filters: JSON.stringify({ label: [`berth.deployment=${spec.deploymentId}`] }),
-        });
-        const rows = await db
-          .selectFrom("instances")
-          .selectAll()
-          .where("deployment_id", "=", spec.deploymentId)
-          .execute();
-        let image: string | undefined;
-        for (let idx = 0; idx < spec.count; idx++) {
-          const c = found.find((x) => labelOf(x.Labels, "idx") === String(idx));
-          if (!c) {
-            image ??= await ensureImage(docker, spec, {
-              baseImage: String(spec.options?.image ?? ""),
-              entrypointDir,
-              workDir: join(options.dir, ".docker"),
-            });
-            await startNew(run, image, idx);
-            counts.started++;
-            continue;
-          }
-          const id = labelOf(c.Labels, "instance");
-          const row = rows.find((r) => r.id === id);
-          const view = newView(spec, idx, id);
-          // The row has the port an entrypoint may have moved the app to (a config change); the label the first.
-          Object.assign(view, {
-            port: row?.port || Number(labelOf(c.Labels, "port")),
-            restarts: row?.restarts ?? 0,
-            startedAt: row?.started_at ?? null,
-            health: row?.health ?? "unknown",
-          });
-          const inst = track(run, view, c.Id);
-          if (c.State === "running") counts.adopted++;
-          else {
-            await docker.getContainer(c.Id).start();
-            counts.started++;
-          }
-          await observe(run, inst);
-        }
-        // Slots beyond the deployment's count (none, unless the spec changed) are not ours to keep.
-        for (const c of found)
-          if (Number(labelOf(c.Labels, "idx")) >= spec.count)
-            await docker
-              .getContainer(c.Id)
-              .remove({ force: true })
-              .catch(() => undefined);
+        const resumed = await resumeContainers(deps, db, run);
+        counts.adopted += resumed.adopted;
+        counts.started += resumed.started;
       }
       return counts;
     },
@@ -367,10 +200,9 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
       for (const run of runs) for (const inst of run.instances) inst?.close();
       // Apps outlive the server unless told otherwise: their containers keep running.
       if (stopInstances)
-        await Promise.all(runs.map((r) => removeContainers(r.docker, r.spec.deploymentId, true)));
-      for (const w of watchers.values()) (await w.catch(() => () => {}))();
-      watchers.clear();
-      await Promise.all(runs.flatMap((r) => r.instances.map((i) => writes.get(i?.view.id ?? ""))));
+        await Promise.all(runs.map((r) => removeContainers(r.docker, r.spec.deploymentId, graceSeconds)));
+      await engines.close();
+      await rows.flush(runs.flatMap((r) => r.instances.map((i) => i?.view.id ?? "")));
     },
     onChange(listener) {
       listeners.add(listener);
@@ -385,22 +217,5 @@ export function createDockerPlatform(options: DockerPlatformOptions): Platform {
       const sameHost = !dockerSocketOf(run.spec.options?.socket).startsWith("tcp://");
       return dockerNativeExec(run.docker, inst.containerId, request, signal, { sameHost });
     },
-  };
-}
-
-function newView(spec: DeploymentSpec, idx: number, id: string): InstanceView {
-  return {
-    id,
-    deploymentId: spec.deploymentId,
-    idx,
-    state: "starting",
-    health: "unknown",
-    port: 0,
-    pid: 0,
-    restarts: 0,
-    startedAt: null,
-    lastHealthError: "",
-    cwd: "/app",
-    logFile: "",
   };
 }

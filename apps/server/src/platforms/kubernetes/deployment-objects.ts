@@ -1,9 +1,10 @@
 import type { DeploymentSpec } from "../platform.js";
 import { deploymentManifest, labelPrefix, objectNames, secretManifest } from "./deployment-manifest.js";
+import { ensureNamespace, missingNamespace } from "./ensure-namespace.js";
 import { type KubeTarget, kubeError, statusOf } from "./kube-client.js";
 
 /**
- * Creates a deployment's Secret (the entrypoint token) and then its Deployment. Objects of the same deployment
+ * Creates a deployment's namespace if it is missing, its Secret (the entrypoint token) and then its Deployment. Objects of the same deployment
  * left by an earlier attempt are taken over (the Secret gets the new token); an object of that name belonging to
  * another deployment is an error naming it. Field validation is strict: the API rejects a field it does not know
  * instead of dropping it.
@@ -18,9 +19,12 @@ export async function createObjects(
   const names = objectNames(spec);
   const deployment = deploymentManifest(spec, env);
   const secret = secretManifest(spec, token);
+  await ensureNamespace(target);
   try {
     await target.core.createNamespacedSecret({ namespace, body: secret, fieldValidation: "Strict" });
   } catch (err) {
+    // Only a missing namespace makes a create 404 (credentials that could not look for it before).
+    if (statusOf(err) === 404) throw missingNamespace(target, err);
     if (statusOf(err) !== 409) throw kubeError(err, target, `create Secret "${names.secret}"`);
     await ensureOurs(target, "Secret", names.secret, spec.deploymentId);
     await target.core
@@ -35,6 +39,25 @@ export async function createObjects(
     if (statusOf(err) !== 409) throw kubeError(err, target, `create Deployment "${names.deployment}"`);
     await ensureOurs(target, "Deployment", names.deployment, spec.deploymentId);
   }
+}
+
+/**
+ * Writes a renewed entrypoint token into the deployment's Secret: a container that restarts reads it from there
+ * (its env's secretKeyRef is resolved at each container start).
+ */
+export async function replaceToken(target: KubeTarget, spec: DeploymentSpec, token: string): Promise<void> {
+  const name = objectNames(spec).secret;
+  await ensureOurs(target, "Secret", name, spec.deploymentId);
+  await target.core
+    .replaceNamespacedSecret({
+      name,
+      namespace: target.namespace,
+      body: secretManifest(spec, token),
+      fieldValidation: "Strict",
+    })
+    .catch((err: unknown) => {
+      throw kubeError(err, target, `replace Secret "${name}"`);
+    });
 }
 
 /** Fails unless the object named `name` carries this deployment's id. */

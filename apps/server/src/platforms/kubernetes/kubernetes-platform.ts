@@ -4,12 +4,13 @@ import type { Database } from "../../store/schema.js";
 import { createInstanceWriter } from "../instance-writer.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { imageOf, labelPrefix, portOf } from "./deployment-manifest.js";
-import { createObjects, deleteObjects, hasDeployment } from "./deployment-objects.js";
+import { createObjects, deleteObjects, hasDeployment, replaceToken } from "./deployment-objects.js";
 import { type KubeTarget, kubeTarget } from "./kube-client.js";
 import { podExec } from "./pod-exec.js";
 import { podLogs } from "./pod-logs.js";
 import { podView } from "./pod-view.js";
 import { type PodWatch, watchPods } from "./pod-watch.js";
+import { pointService } from "./point-service.js";
 import { sweepDeployments } from "./sweep-deployments.js";
 
 export interface KubernetesPlatformOptions {
@@ -213,6 +214,18 @@ export function createKubernetesPlatform(options: KubernetesPlatformOptions): Pl
       rows.write(found.view);
       notify(found.run.spec.deploymentId);
       return true;
+    },
+    async released(deploymentId) {
+      // berth.hcl `service = "<name>"`: in-cluster traffic follows the release too (Waypoint's releaser).
+      const run = deployments.get(deploymentId);
+      const service = run?.spec.options?.service;
+      if (run && typeof service === "string" && service)
+        await pointService(run.cluster.target, run.spec, service);
+    },
+    async tokenRenewed(deploymentId, _instanceId, secret) {
+      // The pods share one Secret: the newest renewal of any of them is what a restarting container reads.
+      const run = deployments.get(deploymentId);
+      if (run) await replaceToken(run.cluster.target, run.spec, secret);
     },
     async close({ stopInstances = false } = {}) {
       const runs = [...deployments.values()];

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   type AllocStub,
   allocAddress,
+  allocExitCode,
   allocHealth,
   allocIndex,
   allocState,
   currentAllocs,
+  type TaskEvent,
 } from "./alloc-view.js";
 
 const alloc = (over: Partial<AllocStub>): AllocStub => ({
@@ -19,6 +21,22 @@ const alloc = (over: Partial<AllocStub>): AllocStub => ({
 });
 
 describe("alloc view", () => {
+  it("reads the exit code of the newest Terminated task event, from its details or its ExitCode", () => {
+    expect(allocExitCode(alloc({}))).toBeUndefined();
+    const events: TaskEvent[] = [
+      { Type: "Started", Time: 1 },
+      { Type: "Terminated", Time: 2, ExitCode: 1, Details: { exit_code: "1", signal: "0" } },
+      { Type: "Restarting", Time: 3 },
+      { Type: "Terminated", Time: 4, ExitCode: 0, Details: { exit_code: "3" } },
+    ];
+    expect(allocExitCode(alloc({ TaskStates: { app: { Events: events } } }))).toBe(3);
+    const killed = [{ Type: "Terminated", Time: 5, ExitCode: 137, Details: null }];
+    expect(allocExitCode(alloc({ TaskStates: { app: { Events: killed } } }))).toBe(137);
+    expect(
+      allocExitCode(alloc({ TaskStates: { app: { Events: [{ Type: "Started", Time: 1 }] } } })),
+    ).toBeUndefined();
+  });
+
   it("picks per slot the newest allocation Nomad wants running, else the newest of any", () => {
     const old = alloc({ ID: "old", CreateIndex: 1, ClientStatus: "failed" });
     const replacement = alloc({ ID: "new", CreateIndex: 5, ClientStatus: "pending" });

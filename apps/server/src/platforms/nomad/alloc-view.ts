@@ -10,7 +10,20 @@ export interface AllocStub {
   CreateIndex: number;
   ModifyIndex: number;
   DeploymentStatus?: { Healthy?: boolean | null } | null;
-  TaskStates?: Record<string, { State?: string; Restarts?: number; StartedAt?: string | null }> | null;
+  TaskStates?: Record<
+    string,
+    { State?: string; Restarts?: number; StartedAt?: string | null; Events?: TaskEvent[] | null }
+  > | null;
+}
+
+/** A task event (Nomad keeps the latest ten per task); a `Terminated` one carries the exit code. */
+export interface TaskEvent {
+  Type?: string;
+  /** Unix nanoseconds. */
+  Time?: number;
+  ExitCode?: number;
+  /** Nomad's details as strings: `exit_code`, `signal`, ... */
+  Details?: Record<string, string> | null;
 }
 
 /** The part of an allocation (GET /v1/allocation/:id) that says where it listens. */
@@ -69,6 +82,19 @@ export function allocHealth(a: AllocStub): InstanceHealth | undefined {
 /** Restarts of the allocation's tasks, added up. */
 export function allocRestarts(a: AllocStub): number {
   return Object.values(a.TaskStates ?? {}).reduce((n, t) => n + (t.Restarts ?? 0), 0);
+}
+
+/** The exit code of the allocation's latest task exit (its newest `Terminated` event); undefined when none. */
+export function allocExitCode(a: AllocStub): number | undefined {
+  let latest: TaskEvent | undefined;
+  for (const task of Object.values(a.TaskStates ?? {}))
+    for (const e of task.Events ?? [])
+      if (e.Type === "Terminated" && (latest === undefined || (e.Time ?? 0) >= (latest.Time ?? 0)))
+        latest = e;
+  if (!latest) return undefined;
+  const detail = latest.Details?.exit_code;
+  const code = detail !== undefined && /^\d+$/.test(detail) ? Number(detail) : latest.ExitCode;
+  return typeof code === "number" && Number.isInteger(code) ? code : undefined;
 }
 
 /** Where the allocation's "http" port is reached: the port mapping, else the (older) network's dynamic port. */

@@ -5,6 +5,7 @@ import {
   type AllocDetail,
   type AllocStub,
   allocAddress,
+  allocExitCode,
   allocHealth,
   allocRestarts,
   allocState,
@@ -53,15 +54,18 @@ export class NomadInstance {
     this.nomadHealth = verdict;
     if (alloc.ID !== this.view.nativeId) this.tracker = { health: "unknown", failures: 0 };
     if (judged && state === "running") this.tracker = { health: nomad, failures: 0 };
+    const exitCode = allocExitCode(alloc);
+    const exited = exitCode === undefined ? "" : ` (exit code ${exitCode})`;
     this.change({
       state,
       nativeId: alloc.ID,
+      ...(exitCode !== undefined && { exitCode }),
       restarts: Math.max(this.view.restarts, allocRestarts(alloc)),
       ...(address && { host: address.host, port: moved ?? address.port }),
       ...(state === "running" && this.view.startedAt === null && { startedAt: Date.now() }),
       ...(state === "crashed" && {
         health: "unhealthy",
-        lastHealthError: `allocation ${alloc.ClientStatus}`,
+        lastHealthError: `allocation ${alloc.ClientStatus}${exited}`,
       }),
       ...(judged && state === "running" && { health: nomad }),
     });

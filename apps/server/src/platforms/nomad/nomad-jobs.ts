@@ -17,6 +17,39 @@ export async function berthJobs(client: NomadClient): Promise<JobStub[]> {
   return body.filter((j) => j.Meta?.managed_by === "berth");
 }
 
+/** A Nomad Variable as GET /v1/var/:path answers (and a 409 on a check-and-set conflict). */
+interface Variable {
+  Items?: Record<string, string> | null;
+  ModifyIndex?: number;
+}
+
+/**
+ * Writes one slot's renewed entrypoint token into the job's variable (its template renders it into the env of the
+ * slot's next task start). Read, change one item, write back with check-and-set: two slots renewing at once do
+ * not undo each other (on a conflict it reads again, a few times).
+ */
+export async function storeToken(
+  client: NomadClient,
+  jobId: string,
+  idx: number,
+  token: string,
+): Promise<void> {
+  const path = `/v1/var/${tokenVariablePath(jobId)}`;
+  for (let attempt = 1; ; attempt++) {
+    const { body } = await client.call<Variable>("GET", path);
+    const items = { ...body.Items, [`token_${idx}`]: token };
+    try {
+      await client.call("PUT", path, {
+        query: { cas: body.ModifyIndex ?? 0 },
+        body: { Path: tokenVariablePath(jobId), Items: items },
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof NomadError && err.status === 409) || attempt >= 5) throw err;
+    }
+  }
+}
+
 /** Deregisters and purges a job and deletes its token variable; a job already gone is no error. */
 export async function purgeJob(client: NomadClient, jobId: string): Promise<void> {
   const gone = (err: unknown) => {

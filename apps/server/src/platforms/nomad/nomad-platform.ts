@@ -5,14 +5,14 @@ import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { unpackArchive } from "../../registry/safe-unpack.js";
 import type { Database } from "../../store/schema.js";
-import { instanceRow } from "../instance-row.js";
+import { createInstanceWriter } from "../instance-writer.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { type AllocDetail, type AllocStub, currentAllocs } from "./alloc-view.js";
 import { createNomadClient, type NomadClient, NomadError } from "./nomad-client.js";
 import { nomadExec } from "./nomad-exec.js";
 import { NomadInstance } from "./nomad-instance.js";
 import { nomadJob, nomadJobId, nomadVar, tokenVariablePath } from "./nomad-job.js";
-import { berthJobs, purgeJob, sweepNomadJobs } from "./nomad-jobs.js";
+import { berthJobs, purgeJob, storeToken, sweepNomadJobs } from "./nomad-jobs.js";
 import { nomadLogs } from "./nomad-logs.js";
 import { watchAllocs } from "./watch-allocs.js";
 
@@ -57,21 +57,7 @@ export function createNomadPlatform(options: NomadPlatformOptions): Platform {
   const deployments = new Map<string, Running>();
   const clients = new Map<string, NomadClient>();
   const listeners = new Set<(deploymentId: string) => void>();
-  const writes = new Map<string, Promise<unknown>>();
-
-  function persist(view: InstanceView): void {
-    const { config_revision: _revision, ...updatable } = instanceRow(view);
-    const next = (writes.get(view.id) ?? Promise.resolve())
-      .then(() =>
-        db
-          .insertInto("instances")
-          .values(instanceRow(view))
-          .onConflict((oc) => oc.column("id").doUpdateSet(updatable))
-          .execute(),
-      )
-      .catch(onError);
-    writes.set(view.id, next);
-  }
+  const rows = createInstanceWriter(db, onError);
 
   function notify(deploymentId: string): void {
     for (const l of listeners) l(deploymentId);
@@ -128,7 +114,7 @@ export function createNomadPlatform(options: NomadPlatformOptions): Platform {
     };
     run.instances = Array.from({ length: spec.count }, (_, idx) => {
       const inst = new NomadInstance(slotView(spec, idx), spec.health, (v) => {
-        persist(v);
+        rows.write(v);
         notify(spec.deploymentId);
       });
       inst.probe();
@@ -159,7 +145,7 @@ export function createNomadPlatform(options: NomadPlatformOptions): Platform {
     run.abort.abort();
     for (const inst of run.instances) inst.close();
     await run.watching;
-    await Promise.all(run.instances.map((i) => writes.get(i.view.id)));
+    await rows.flush(run.instances.map((i) => i.view.id));
   }
 
   async function register(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
@@ -262,6 +248,11 @@ export function createNomadPlatform(options: NomadPlatformOptions): Platform {
       for (const run of deployments.values())
         for (const inst of run.instances) if (inst.view.id === instanceId) return inst.appReplaced(port);
       return false;
+    },
+    async tokenRenewed(deploymentId, instanceId, secret) {
+      const run = deployments.get(deploymentId);
+      const slot = run?.instances.find((i) => i.view.id === instanceId);
+      if (run && slot) await storeToken(run.client, run.jobId, slot.view.idx, secret);
     },
     async close({ stopInstances = false } = {}) {
       const runs = [...deployments.values()];

@@ -9,7 +9,7 @@ import type { AppUser } from "../../sandbox/app-user.js";
 import { prepareAppsDir } from "../../sandbox/apps-dir.js";
 import { childEnv } from "../../sandbox/child-env.js";
 import type { Database } from "../../store/schema.js";
-import { instanceRow } from "../instance-row.js";
+import { createInstanceWriter } from "../instance-writer.js";
 import type { DeploymentSpec, InstanceView, Platform } from "../platform.js";
 import { InstanceSupervisor, isAlive } from "./instance-supervisor.js";
 
@@ -58,7 +58,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
   const onError = options.onError ?? (() => {});
   const graceMs = options.graceMs ?? 5000;
   // Instance rows are written in order per instance, so a late write never overwrites a newer state.
-  const writes = new Map<string, Promise<unknown>>();
+  const instanceRows = createInstanceWriter(db, onError);
 
   const wrapped = options.entrypoint !== "none" && existsSync(entrypointBin);
   // Without an entrypoint there is nobody to hand a token to: the app itself must never get one.
@@ -77,23 +77,6 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
     });
     return ready;
   };
-
-  function persist(view: InstanceView): void {
-    const row = instanceRow(view);
-    // config_revision is the entrypoint's to report (EntrypointService): a state change must not reset it.
-    const { config_revision: _revision, ...updatable } = row;
-    const prev = writes.get(view.id) ?? Promise.resolve();
-    const next = prev
-      .then(() =>
-        db
-          .insertInto("instances")
-          .values(row)
-          .onConflict((oc) => oc.column("id").doUpdateSet(updatable))
-          .execute(),
-      )
-      .catch(onError);
-    writes.set(view.id, next);
-  }
 
   function supervisor(spec: DeploymentSpec, view: InstanceView): InstanceSupervisor {
     return new InstanceSupervisor({
@@ -120,7 +103,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
         : undefined,
       spawnAs: wrapped ? undefined : user,
       onChange: (v) => {
-        persist(v);
+        instanceRows.write(v);
         for (const l of listeners) l(spec.deploymentId);
       },
       onError,
@@ -180,7 +163,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       const sups = deployments.get(deploymentId) ?? [];
       deployments.delete(deploymentId);
       await Promise.all(sups.map((s) => s.stop()));
-      await Promise.all(sups.map((s) => writes.get(s.view.id)));
+      await instanceRows.flush(sups.map((s) => s.view.id));
       // Instances started by an earlier server and never re-adopted still have rows with pids.
       const rows = await db
         .selectFrom("instances")
@@ -221,7 +204,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       const removed = sups.splice(spec.count);
       if (removed.length === 0) return;
       await Promise.all(removed.map((s) => s.stop()));
-      await Promise.all(removed.map((s) => writes.get(s.view.id)));
+      await instanceRows.flush(removed.map((s) => s.view.id));
       // Their slots may be taken again by a later scale-up; a stopped row would then stand beside the new one.
       await db
         .deleteFrom("instances")
@@ -284,7 +267,7 @@ export function createProcessPlatform(options: ProcessPlatformOptions): Platform
       if (stopInstances) await Promise.all(all.map((s) => s.stop()));
       else for (const s of all) s.detach();
       // The rows must say where each instance runs (pid, port) for the next server to re-adopt it.
-      await Promise.all(all.map((s) => writes.get(s.view.id)));
+      await instanceRows.flush(all.map((s) => s.view.id));
     },
     onChange(listener) {
       listeners.add(listener);

@@ -4,9 +4,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { Kubelet, type PodObject } from "./kubelet.js";
+import { createDoubleNamespaces, type NamespacesOptions } from "./namespaces.js";
 import { execUpgrade, serveLog } from "./pod-endpoints.js";
 import { invalid, type Obj, type Reply, status } from "./status.js";
-import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields } from "./validate.js";
+import {
+  deploymentErrors,
+  schemas,
+  secretErrors,
+  selectorMatcher,
+  serviceErrors,
+  unknownFields,
+} from "./validate.js";
 
 /**
  * A DOUBLE of the Kubernetes API server, for tests only: no cluster runs on the test machines, so the kubernetes
@@ -14,7 +22,8 @@ import { deploymentErrors, schemas, secretErrors, selectorMatcher, unknownFields
  * platform calls, and rejects what the real API would: a missing or wrong bearer token (401), unknown paths and
  * objects (404 Status), a name taken (409 AlreadyExists), a wrong content type (415), an apiVersion/kind that
  * does not fit the path and (with fieldValidation=Strict) unknown fields (400), invalid names, labels, selectors,
- * containers, env and probes (422 Invalid with the field). Its controller turns a Deployment into `replicas` pods,
+ * containers, env and probes (422 Invalid with the field), objects in a namespace that does not exist (404; see
+ * namespaces.ts, which also answers 403 to reading or creating a namespace with namespace-scoped credentials). Its controller turns a Deployment into `replicas` pods,
  * its garbage collector deletes them with the Deployment, and its kubelet (kubelet.ts) runs them.
  */
 export interface KubeApiDouble {
@@ -36,13 +45,15 @@ const kinds = {
   deployments: { kind: "Deployment", apiVersion: "apps/v1", group: "apps" },
   secrets: { kind: "Secret", apiVersion: "v1", group: "" },
   pods: { kind: "Pod", apiVersion: "v1", group: "" },
+  services: { kind: "Service", apiVersion: "v1", group: "" },
 } as const;
 type Resource = keyof typeof kinds;
 
 export async function startKubeApiDouble(
-  options: { pullable?: (image: string) => boolean } = {},
+  options: { pullable?: (image: string) => boolean; namespaces?: NamespacesOptions } = {},
 ): Promise<KubeApiDouble> {
   const token = randomBytes(16).toString("hex");
+  const namespaces = createDoubleNamespaces(options.namespaces);
   const store = new Map<string, Obj>();
   const requests: string[] = [];
   let rv = 1;
@@ -158,7 +169,7 @@ export async function startKubeApiDouble(
         "BadRequest",
         "the namespace of the provided object does not match the namespace sent on the request",
       );
-    const unknown = unknownFields(body, schemas[want.kind as "Deployment" | "Secret"]);
+    const unknown = unknownFields(body, schemas[want.kind as "Deployment" | "Secret" | "Service"]);
     if (unknown.length > 0) {
       if (strict)
         return status(
@@ -168,7 +179,12 @@ export async function startKubeApiDouble(
         );
       res.setHeader("warning", unknown.map((u) => `299 - "${u}"`).join(", "));
     }
-    const causes = r === "deployments" ? deploymentErrors(body) : secretErrors(body);
+    const causes =
+      r === "deployments"
+        ? deploymentErrors(body)
+        : r === "services"
+          ? serviceErrors(body)
+          : secretErrors(body);
     return causes.length > 0 ? invalid(want.kind, String(body.metadata?.name ?? ""), causes) : undefined;
   }
 
@@ -176,8 +192,13 @@ export async function startKubeApiDouble(
     const url = new URL(req.url ?? "/", "http://double");
     requests.push(`${req.method} ${url.pathname}`);
     if (req.headers.authorization !== `Bearer ${token}`) return status(401, "Unauthorized", "Unauthorized");
+    const strict = url.searchParams.get("fieldValidation") === "Strict";
+    const nsReply = await namespaces.handle(req.method ?? "", url.pathname, strict, async () =>
+      JSON.parse(await readBody(req)),
+    );
+    if (nsReply) return nsReply;
     const m =
-      /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(deployments|secrets|pods)(?:\/([^/]+))?(?:\/(log))?$/.exec(
+      /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(deployments|secrets|pods|services)(?:\/([^/]+))?(?:\/(log))?$/.exec(
         url.pathname,
       );
     if (!m) return status(404, "NotFound", "the server could not find the requested resource");
@@ -281,6 +302,8 @@ export async function startKubeApiDouble(
       } catch (err) {
         return status(400, "BadRequest", `error decoding the body: ${(err as Error).message}`);
       }
+      // The NamespaceLifecycle admission plugin: nothing is made in a namespace that does not exist.
+      if (!namespaces.exists(ns)) return namespaces.missing(ns);
       const bad = checkBody(resource, ns, body, fv === "Strict", res);
       if (bad) return bad;
       const objName = String(body.metadata.name);
@@ -299,6 +322,32 @@ export async function startKubeApiDouble(
           { name: objName, kind: resource },
         );
       if (req.method === "PUT" && !store.has(objKey)) return notFound();
+      if (resource === "services") {
+        const old = store.get(objKey);
+        if (req.method === "POST") body.spec.clusterIP = `10.96.0.${(rv % 250) + 2}`;
+        // An update of a Service must name the version it read (optimistic concurrency) and keep its cluster IP.
+        else if (!body.metadata.resourceVersion)
+          return invalid("Service", objName, [
+            {
+              field: "metadata.resourceVersion",
+              message: "Invalid value: 0x0: must be specified for an update",
+            },
+          ]);
+        else if (body.metadata.resourceVersion !== old?.metadata.resourceVersion)
+          return status(
+            409,
+            "Conflict",
+            `Operation cannot be fulfilled on services "${objName}": the object has been modified; please apply your changes to the latest version and try again`,
+            { name: objName, kind: "services" },
+          );
+        else if ((body.spec.clusterIP ?? "") !== old?.spec.clusterIP)
+          return invalid("Service", objName, [
+            {
+              field: "spec.clusterIP",
+              message: `Invalid value: "${body.spec.clusterIP ?? ""}": field is immutable`,
+            },
+          ]);
+      }
       if (resource === "secrets") {
         // Like the API server: stringData is write-only, merged into data (base64).
         body.data = {

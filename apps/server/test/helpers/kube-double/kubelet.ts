@@ -86,23 +86,8 @@ export class Kubelet {
     };
     if (!this.hooks.pullable(c.image))
       return waiting("ErrImagePull", `failed to pull and unpack image "${c.image}": not found`);
-    const env: Record<string, string> = {};
-    for (const e of c.env ?? []) {
-      if (e.value !== undefined) env[e.name] = e.value;
-      else if (e.valueFrom?.fieldRef)
-        env[e.name] =
-          e.valueFrom.fieldRef.fieldPath === "metadata.name" ? pod.metadata.name : pod.metadata.namespace;
-      else if (e.valueFrom?.secretKeyRef) {
-        const ref = e.valueFrom.secretKeyRef;
-        const value = this.hooks.secret(pod.metadata.namespace, ref.name)?.[ref.key];
-        if (value === undefined)
-          return waiting(
-            "CreateContainerConfigError",
-            `secret "${ref.name}" not found or has no key "${ref.key}"`,
-          );
-        env[e.name] = value;
-      }
-    }
+    const env = this.containerEnv(pod);
+    if (typeof env === "string") return waiting("CreateContainerConfigError", env);
     const port = c.ports?.[0]?.containerPort ?? 80;
     const rt: Runtime = {
       pod,
@@ -153,6 +138,24 @@ export class Kubelet {
     this.probe(rt);
   }
 
+  /** The container's env as the kubelet resolves it at each container start; a string says why it cannot. */
+  private containerEnv(pod: PodObject): Record<string, string> | string {
+    const env: Record<string, string> = {};
+    for (const e of pod.spec.containers[0]?.env ?? []) {
+      if (e.value !== undefined) env[e.name] = e.value;
+      else if (e.valueFrom?.fieldRef)
+        env[e.name] =
+          e.valueFrom.fieldRef.fieldPath === "metadata.name" ? pod.metadata.name : pod.metadata.namespace;
+      else if (e.valueFrom?.secretKeyRef) {
+        const ref = e.valueFrom.secretKeyRef;
+        const value = this.hooks.secret(pod.metadata.namespace, ref.name)?.[ref.key];
+        if (value === undefined) return `secret "${ref.name}" not found or has no key "${ref.key}"`;
+        env[e.name] = value;
+      }
+    }
+    return env;
+  }
+
   /** Makes a pod's readiness path fail (or pass again); the next probe changes its Ready condition. */
   setHealthy(podName: string, healthy: boolean): void {
     const rt = this.runtimes.get(podName);
@@ -191,6 +194,9 @@ export class Kubelet {
       ],
     };
     this.hooks.changed(rt.pod);
+    // The restarted container's env is resolved again: a Secret changed meanwhile is what it reads.
+    const env = this.containerEnv(rt.pod);
+    if (typeof env !== "string") rt.env = env;
     await new Promise<void>((resolve) => rt.server.listen(rt.port, rt.ip, resolve));
     this.logLine(rt, `listening on ${rt.ip}:${rt.port}`);
     rt.pod.status = {

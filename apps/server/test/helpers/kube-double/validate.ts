@@ -85,7 +85,34 @@ const podSpec: Schema = {
 };
 
 /** The schemas of the kinds this double accepts in a request body. */
-export const schemas: Record<"Deployment" | "Secret", Schema> = {
+export const schemas: Record<"Deployment" | "Secret" | "Namespace" | "Service", Schema> = {
+  Service: {
+    apiVersion: "string",
+    kind: "string",
+    metadata: meta,
+    spec: {
+      selector: "map",
+      ports: [
+        {
+          name: "string",
+          port: "number",
+          targetPort: "any",
+          protocol: "string",
+          nodePort: "number",
+          appProtocol: "string",
+        },
+      ],
+      type: "string",
+      clusterIP: "string",
+      clusterIPs: "any",
+      ipFamilies: "any",
+      ipFamilyPolicy: "string",
+      sessionAffinity: "string",
+      internalTrafficPolicy: "string",
+    },
+    status: "any",
+  },
+  Namespace: { apiVersion: "string", kind: "string", metadata: meta, spec: "any", status: "any" },
   Deployment: {
     apiVersion: "string",
     kind: "string",
@@ -330,6 +357,52 @@ export function deploymentErrors(d: {
 }
 
 /** v1 Secret validation. */
+/** A Service: a DNS-1035 label as its name, valid selector labels, one or more ports of 1–65535. */
+export function serviceErrors(svc: {
+  metadata?: { name?: unknown; labels?: Record<string, string> };
+  spec?: { selector?: Record<string, string>; ports?: { port?: unknown; targetPort?: unknown }[] };
+}): Cause[] {
+  const out: Cause[] = [];
+  const name = svc.metadata?.name;
+  if (typeof name !== "string" || name.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))
+    out.push({
+      field: "metadata.name",
+      message: `Invalid value: "${String(name)}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character`,
+    });
+  out.push(...labelErrors(svc.metadata?.labels, "metadata.labels"));
+  out.push(...labelErrors(svc.spec?.selector, "spec.selector"));
+  const ports = svc.spec?.ports ?? [];
+  if (ports.length === 0) out.push({ field: "spec.ports", message: "Required value" });
+  ports.forEach((p, i) => {
+    for (const key of ["port", "targetPort"] as const) {
+      const v = p[key];
+      if (key === "targetPort" && (v === undefined || typeof v === "string")) continue;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535)
+        out.push({
+          field: `spec.ports[${i}].${key}`,
+          message: `Invalid value: ${JSON.stringify(v)}: must be between 1 and 65535, inclusive`,
+        });
+    }
+  });
+  return out;
+}
+
+/** A namespace's name is a DNS-1123 label (63 characters at most, no dots). */
+export function namespaceErrors(n: {
+  metadata?: { name?: unknown; labels?: Record<string, string> };
+}): Cause[] {
+  const name = n.metadata?.name;
+  const out = labelErrors(n.metadata?.labels, "metadata.labels");
+  if (typeof name !== "string" || name === "")
+    return [{ field: "metadata.name", message: "Required value: name or generateName is required" }, ...out];
+  if (name.length > 63 || !dns1123Label.test(name))
+    out.unshift({
+      field: "metadata.name",
+      message: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+    });
+  return out;
+}
+
 export function secretErrors(s: {
   metadata?: { name?: string; labels?: Record<string, string> };
   data?: Record<string, string>;

@@ -4,6 +4,7 @@
 // service default restart policy, with a short delay), and judged healthy once its service check passes.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { probeHealth } from "../../../src/platforms/process/health-probe.js";
 
@@ -40,6 +41,8 @@ export class DoubleAlloc {
   Healthy: boolean | undefined;
   Restarts = 0;
   TaskState = "pending";
+  /** The task's events as Nomad keeps them (its latest ten); the double records starts and exits. */
+  Events: { Type: string; Time: number; ExitCode: number; Details: Record<string, string> }[] = [];
   ModifyIndex: number;
   env: Record<string, string> = {};
   readonly logDir: string;
@@ -136,9 +139,10 @@ export class DoubleAlloc {
     closeSync(err);
     this.child = child;
     child.on("error", () => undefined);
-    child.on("exit", () => this.exited());
+    child.on("exit", (code, signal) => this.exited(code, signal));
     this.ClientStatus = "running";
     this.TaskState = "running";
+    this.event("Started", 0, {});
     this.changed(this);
     void this.watchCheck(child);
   }
@@ -151,8 +155,12 @@ export class DoubleAlloc {
     this.changed(this);
   }
 
-  private exited(): void {
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
     this.child = undefined;
+    const signo = signal ? constants.signals[signal] : 0;
+    const exitCode = code ?? 128 + signo;
+    // Nomad's Terminated event: the exit code and signal in Details (strings), the code also as ExitCode.
+    this.event("Terminated", exitCode, { exit_code: String(exitCode), signal: String(signo) });
     if (this.stopping) return;
     if (this.Restarts >= restartAttempts) {
       this.fail("exceeded allowed attempts");
@@ -162,6 +170,13 @@ export class DoubleAlloc {
     this.TaskState = "pending";
     this.changed(this);
     setTimeout(() => this.start(), 100).unref();
+  }
+
+  private event(type: string, exitCode: number, details: Record<string, string>): void {
+    const time = Date.now() * 1_000_000;
+    this.Events = [...this.Events, { Type: type, Time: time, ExitCode: exitCode, Details: details }].slice(
+      -10,
+    );
   }
 
   /** Nomad's deployment watcher: healthy once the service check passes (then Nomad stops looking). */
@@ -213,6 +228,7 @@ export class DoubleAlloc {
           State: this.TaskState,
           Failed: this.ClientStatus === "failed",
           Restarts: this.Restarts,
+          Events: this.Events,
         },
       },
       CreateIndex: this.CreateIndex,

@@ -48,6 +48,7 @@ export interface NomadDouble {
 export async function startNomadDouble(options: { token?: string } = {}): Promise<NomadDouble> {
   const jobs = new Map<string, StoredJob>();
   const variables = new Map<string, Record<string, string>>();
+  const varIndex = new Map<string, number>();
   const requests: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "nomad-double-"));
   let index = 1;
@@ -198,11 +199,28 @@ export async function startNomadDouble(options: { token?: string } = {}): Promis
     }
     const varOf = param(/^\/v1\/var\/(.+)$/);
     if (varOf !== undefined) {
-      allow("PUT", "DELETE");
+      allow("GET", "PUT", "DELETE");
       const varPath = varOf;
+      const stored = () => ({
+        Namespace: "default",
+        Path: varPath,
+        Items: variables.get(varPath),
+        ModifyIndex: varIndex.get(varPath) ?? 0,
+      });
+      if (method === "GET") {
+        if (!variables.has(varPath)) throw new HttpError(404, "variable not found");
+        return stored();
+      }
       if (method === "DELETE") {
         if (!variables.delete(varPath)) throw new HttpError(404, "variable not found");
+        varIndex.delete(varPath);
         return null;
+      }
+      // Check-and-set: the write applies only over the ModifyIndex the writer read (0: none yet), else 409.
+      const cas = url.searchParams.get("cas");
+      if (cas !== null && Number(cas) !== (varIndex.get(varPath) ?? 0)) {
+        res.writeHead(409, { "Content-Type": "application/json" }).end(JSON.stringify(stored()));
+        return undefined;
       }
       const body = await readJson(req);
       const decode = decodeError(body, { Namespace: "string", Path: "string", Items: "map" }, "Variable");
@@ -211,7 +229,8 @@ export async function startNomadDouble(options: { token?: string } = {}): Promis
       if (v.Path && v.Path !== varPath) throw new HttpError(400, "variable path does not match the URL");
       if (!v.Items || Object.keys(v.Items).length === 0) throw new HttpError(400, "variable missing items");
       variables.set(varPath, v.Items);
-      return { Namespace: "default", Path: varPath, Items: v.Items, ModifyIndex: bump() };
+      varIndex.set(varPath, bump());
+      return stored();
     }
     const logsOf = param(/^\/v1\/client\/fs\/logs\/([^/]+)$/);
     if (logsOf !== undefined) {
