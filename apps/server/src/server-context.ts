@@ -25,6 +25,8 @@ export type CloseHook = () => Promise<void> | void;
 export interface ServerContext {
   options: ServerOptions;
   store: Store;
+  /** This server's id among the replicas sharing the store (stable across its restarts: kept in the data dir). */
+  replicaId: string;
   events: EventBus;
   logger: Logger;
   /** The Prometheus registry served at /metrics; subsystems register their own metrics on it. */

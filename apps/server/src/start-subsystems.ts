@@ -1,5 +1,6 @@
 import { startEngine } from "./lifecycle/engine.js";
 import { startNotificationDispatcher } from "./notifications/notification-dispatcher.js";
+import { startReplication } from "./replicas/start-replication.js";
 import type { ServerContext } from "./server-context.js";
 
 /**
@@ -9,7 +10,9 @@ import type { ServerContext } from "./server-context.js";
  */
 export async function startSubsystems(ctx: ServerContext): Promise<void> {
   // Jobs, runners, the process platform (resuming deployments) and the URL router.
-  await startEngine(ctx);
+  const engine = await startEngine(ctx);
+  // The replica registry and heartbeat; on PostgreSQL, the other replicas' events.
+  await startReplication(ctx, engine);
   // Outbound notifications from the outbox; stops (giving unfinished attempts back) before the store closes.
   const notifier = startNotificationDispatcher(ctx, ctx.options.notifications);
   ctx.notifier = notifier;

@@ -10,7 +10,7 @@ import { type RolloutRunner, startRolloutRunner } from "../rollouts/rollout-runn
 import { startEmbeddedRouter } from "../route-feed/embedded-router.js";
 import { createRouteFeed, type RouteFeed } from "../route-feed/route-feed.js";
 import { setRouteFeed } from "../route-feed/routes-settled.js";
-import { startBuiltinRunner } from "../runners/builtin-runner.js";
+import { builtinRunnerId, startBuiltinRunner } from "../runners/builtin-runner.js";
 import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
 import { resolveAppUser } from "../sandbox/app-user.js";
 import type { ServerContext } from "../server-context.js";
@@ -85,6 +85,8 @@ export function engineOf(ctx: ServerContext): Engine {
       baseDomain: ctx.options.baseDomain,
       instances: (id) => platform.instances(id),
       liveDeployments: () => platform.liveDeployments(),
+      // Several replicas may share a PostgreSQL store: their deployments are routed from the stored rows.
+      replicaId: ctx.store.dialect === "postgres" ? ctx.replicaId : undefined,
     },
     (err) => ctx.logger.error({ err }, "building the route table failed"),
   );
@@ -127,10 +129,24 @@ export function deploymentPlatform(ctx: ServerContext): Platform {
 }
 
 /** Starts the engine: fails interrupted jobs, resumes deployments, runs the built-in runner, the watchdog and the URL router. */
-export async function startEngine(ctx: ServerContext): Promise<void> {
+export async function startEngine(ctx: ServerContext): Promise<Engine> {
   const engine = engineOf(ctx);
-  const failed = await failInterruptedJobs(ctx.store, engine.queue);
-  if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  const runnerId = builtinRunnerId(ctx.store.dialect === "postgres" ? ctx.replicaId : undefined);
+  if (ctx.store.dialect === "postgres") {
+    // Other replicas' jobs run on: only this replica's own interrupted jobs go back to the queue.
+    const requeued = await engine.queue.requeue(
+      runnerId,
+      `re-queued: server replica ${ctx.replicaId} restarted while this job ran on it`,
+    );
+    if (requeued.length > 0)
+      ctx.logger.warn(
+        { jobs: requeued.length },
+        "re-queued jobs interrupted by this replica's previous stop",
+      );
+  } else {
+    const failed = await failInterruptedJobs(ctx.store, engine.queue);
+    if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  }
   const swept = await engine.artifacts.sweepUploads();
   if (swept > 0)
     ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
@@ -154,6 +170,7 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   ctx.onClose(() => watchdog.stop());
   if (ctx.options.builtinRunner) {
     const runner = await startBuiltinRunner({
+      id: runnerId,
       hub: engine.hub,
       queue: engine.queue,
       executors: jobExecutors(ctx, engine),
@@ -166,7 +183,9 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   followBus(ctx.events, {}, ctx.shutdownSignal, {
     event(e) {
       const kind = e.event.case;
-      if (kind === "release" || kind === "deployment" || kind === "application") engine.routes.changed();
+      // Instances too: another replica's instances reach this one only as events (its platform runs them).
+      if (kind === "release" || kind === "deployment" || kind === "application" || kind === "instance")
+        engine.routes.changed();
     },
     resync: () => engine.routes.changed(),
   }).catch((err) => ctx.logger.error({ err }, "route table stopped following changes"));
@@ -174,4 +193,5 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   engine.routes.open();
   if (ctx.options.router === "embedded") await startEmbeddedRouter(ctx, engine.routes, engine.traffic);
   else ctx.routerPort = ctx.options.routerPort;
+  return engine;
 }

@@ -15,6 +15,8 @@ export async function resumeDeployments(ctx: ServerContext, engine: Engine): Pro
     .selectAll("deployments")
     .select(["applications.project as project", "applications.name as app_name"])
     .where("deployments.status", "in", ["deploying", "healthy", "unhealthy"])
+    // Another replica's platform runs its own deployments: re-adopting them here would start them twice.
+    .where("deployments.replica_id", "in", ["", ctx.replicaId])
     .execute();
   const total = { adopted: 0, started: 0 };
   for (const row of rows) {

@@ -1,0 +1,74 @@
+import { urlOptionsOf } from "../catalog/urls.js";
+import type { EventPointer } from "../events/event-pointer.js";
+import type { ReplicatedEventBus } from "../events/replicated-event-bus.js";
+import { resolvePointer } from "../events/resolve-pointer.js";
+import type { Engine } from "../lifecycle/engine.js";
+import { builtinRunnerId } from "../runners/builtin-runner.js";
+import type { ServerContext } from "../server-context.js";
+import { knownSchemaVersion } from "../store/migrate-store.js";
+import { startEventRelay } from "./event-relay.js";
+import { startReplicaHeartbeat } from "./replica-heartbeat.js";
+import { registerReplica } from "./replica-registry.js";
+import { replicaTimingOf } from "./replica-timing.js";
+
+/**
+ * This server as one replica among others on the store: its registry row and heartbeat (reaping dead
+ * replicas: their built-in runner's jobs go back to the queue), and on PostgreSQL the other replicas' events,
+ * read back from the store and published on this replica's bus (watchers, the route feed, the runner hub).
+ */
+export async function startReplication(ctx: ServerContext, engine: Engine): Promise<void> {
+  const { db } = ctx.store;
+  const timing = replicaTimingOf(ctx.options);
+  await registerReplica(
+    db,
+    { id: ctx.replicaId, api_url: ctx.apiUrl, schema_version: knownSchemaVersion() },
+    Date.now(),
+  );
+  const heartbeat = startReplicaHeartbeat({
+    db,
+    id: ctx.replicaId,
+    timing,
+    async onDead(dead) {
+      const silentMs = timing.heartbeatMs * timing.missedBeats;
+      const jobs = await engine.queue.requeue(
+        builtinRunnerId(dead),
+        `re-queued: server replica ${dead} stopped responding (no heartbeat for ${silentMs / 1000}s) while running this job`,
+      );
+      ctx.logger.warn(
+        { replica: dead, jobs: jobs.length },
+        "a replica died; re-queued the jobs it was running",
+      );
+    },
+    onError: (err) => ctx.logger.warn({ err }, "replica heartbeat"),
+  });
+  ctx.onClose(() => heartbeat.stop());
+  if (ctx.store.dialect !== "postgres" || !ctx.options.store) return;
+
+  const bus = ctx.events as ReplicatedEventBus;
+  // Pointers are resolved one at a time, in arrival order: a release never overtakes the deployment it serves.
+  let chain: Promise<void> = Promise.resolve();
+  const receive = (pointer: EventPointer) => {
+    if (pointer.o === ctx.replicaId) return;
+    chain = chain
+      .then(async () => {
+        const event = await resolvePointer(ctx.store, urlOptionsOf(ctx), pointer);
+        if (event) bus.publishLocal(event);
+        // A job queued (or re-queued) elsewhere may be one this replica's runners can take.
+        if (pointer.k === "job") engine.hub.dispatch();
+      })
+      .catch((err: unknown) => ctx.logger.warn({ err, pointer }, "reading another replica's event failed"));
+  };
+  const relay = await startEventRelay({
+    url: ctx.options.store,
+    onPointer: receive,
+    onResync: () => {
+      engine.routes.changed();
+      engine.hub.dispatch();
+    },
+    onError: (err) => ctx.logger.warn({ err }, "listening to other replicas' events"),
+  });
+  ctx.onClose(async () => {
+    await relay.close();
+    await chain;
+  });
+}
