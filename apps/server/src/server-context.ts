@@ -43,6 +43,8 @@ export interface ServerContext {
   apiPort: number;
   /** The URL router's port; the router subsystem sets it when it listens (0 until then). */
   routerPort: number;
+  /** Apps ("project/app") a release is being made of in this process: a second one at once is refused. */
+  releasing: Set<string>;
   /** Sends queued notifications; set by the notifications subsystem when it starts. */
   notifier?: Pick<NotificationDispatcher, "wake">;
 }

@@ -17,7 +17,7 @@ import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js"
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
 import { createEventSender } from "./replicas/event-relay.js";
-import { loadReplicaId } from "./replicas/replica-id.js";
+import { loadReplicaId, replicaApplicationName } from "./replicas/replica-id.js";
 import { makeDataDirPrivate } from "./sandbox/private-data-dir.js";
 import type { CloseHook, ServerContext } from "./server-context.js";
 import type { ServerOptions } from "./server-options.js";
@@ -66,7 +66,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     replicaId = loadReplicaId(serverOptions.dataDir);
     store = await openStore(
-      serverOptions.store ? { url: serverOptions.store } : { path: join(serverOptions.dataDir, "berth.db") },
+      serverOptions.store
+        ? { url: serverOptions.store, applicationName: replicaApplicationName(replicaId) }
+        : { path: join(serverOptions.dataDir, "berth.db") },
     );
   } catch (e) {
     lock.release();
@@ -90,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options: serverOptions,
     store,
     replicaId,
+    releasing: new Set(),
     events: sender ? createReplicatedEventBus(createEventBus(), replicaId, sender.send) : createEventBus(),
     logger,
     metrics: createMetricsRegistry(),

@@ -47,9 +47,14 @@ export function releaseRefusal(d: DeploymentTable, app: string, force: boolean):
  */
 export async function releaseDeployment(ctx: ServerContext, input: ReleaseInput): Promise<ReleaseTable> {
   const started = Date.now();
+  // The same rule inside this process (SQLite has no advisory locks; its transactions just queue).
+  const key = `${input.project}/${input.app}`;
+  if (ctx.releasing.has(key)) throw releaseInProgress(input);
+  ctx.releasing.add(key);
   const row = await ctx.store.db
     .transaction()
-    .execute((trx) => releaseInTransaction(ctx, trx, input, started));
+    .execute((trx) => releaseInTransaction(ctx, trx, input, started))
+    .finally(() => ctx.releasing.delete(key));
   const targets = parseReleaseTargets(row.targets_json);
   await recordAudit(ctx.store.db, {
     actor: input.actor,
@@ -171,10 +176,14 @@ async function takeReleaseLock(trx: Transaction<Database>, input: ReleaseInput):
   const { rows } = await sql<{
     taken: boolean;
   }>`SELECT pg_try_advisory_xact_lock(hashtext(${key})) AS taken`.execute(trx);
-  if (rows[0]?.taken) return;
-  throw new ConnectError(
-    `another release of ${input.project}/${input.app} is being made at this moment (on another server or request); ` +
-      "look at the app's current release, then try again",
+  if (!rows[0]?.taken) throw releaseInProgress(input);
+}
+
+/** The refusal of a release made while another release of the same app is being made. */
+function releaseInProgress(input: ReleaseInput): ConnectError {
+  return new ConnectError(
+    `another release of ${input.project}/${input.app} is being made at this moment (by another request or server ` +
+      "replica); look at the app's current release, then try again",
     Code.Aborted,
   );
 }

@@ -17,3 +17,8 @@ export function loadReplicaId(dataDir: string): string {
   writeFileSync(file, `${id}\n`, { mode: 0o600 });
   return id;
 }
+
+/** The application_name of a replica's PostgreSQL connections (pg_stat_activity shows whose they are). */
+export function replicaApplicationName(replicaId: string): string {
+  return `berth-replica-${replicaId}`;
+}

@@ -6,6 +6,7 @@ import type { Engine } from "../lifecycle/engine.js";
 import { builtinRunnerId } from "../runners/builtin-runner.js";
 import type { ServerContext } from "../server-context.js";
 import { knownSchemaVersion } from "../store/migrate-store.js";
+import { endDeadSessions } from "./end-dead-sessions.js";
 import { startEventRelay } from "./event-relay.js";
 import { startReplicaHeartbeat } from "./replica-heartbeat.js";
 import { registerReplica } from "./replica-registry.js";
@@ -29,6 +30,8 @@ export async function startReplication(ctx: ServerContext, engine: Engine): Prom
     id: ctx.replicaId,
     timing,
     async onDead(dead) {
+      // Its open transactions first: their locks would stall the jobs it ran once they run elsewhere.
+      if (ctx.store.dialect === "postgres") await endDeadSessions(ctx.store, dead);
       const silentMs = timing.heartbeatMs * timing.missedBeats;
       const jobs = await engine.queue.requeue(
         builtinRunnerId(dead),
