@@ -123,6 +123,11 @@ export function deploymentInstances(ctx: ServerContext, deploymentId: string): I
   return engineOf(ctx).platform.instances(deploymentId);
 }
 
+/** This server's built-in runner id (one per replica on PostgreSQL, where several may share the store). */
+export function builtinRunnerIdOf(ctx: ServerContext): string {
+  return builtinRunnerId(ctx.store.dialect === "postgres" ? ctx.replicaId : undefined);
+}
+
 /** The platform running this server's deployments (entrypoint reports move an instance's port through it). */
 export function deploymentPlatform(ctx: ServerContext): Platform {
   return engineOf(ctx).platform;
@@ -131,7 +136,7 @@ export function deploymentPlatform(ctx: ServerContext): Platform {
 /** Starts the engine: fails interrupted jobs, resumes deployments, runs the built-in runner, the watchdog and the URL router. */
 export async function startEngine(ctx: ServerContext): Promise<Engine> {
   const engine = engineOf(ctx);
-  const runnerId = builtinRunnerId(ctx.store.dialect === "postgres" ? ctx.replicaId : undefined);
+  const runnerId = builtinRunnerIdOf(ctx);
   if (ctx.store.dialect === "postgres") {
     // Other replicas' jobs run on: only this replica's own interrupted jobs go back to the queue.
     const requeued = await engine.queue.requeue(
