@@ -2,6 +2,8 @@
 // events made on one reach the watchers and the route table of another, a release racing another one is refused,
 // the registry tells live, stopped and dead replicas apart, and a replica refuses a schema newer than it knows.
 import {
+  ConfigScope,
+  ConfigService,
   EventService,
   type Instance,
   ReleaseService,
@@ -121,6 +123,16 @@ describe("replicas on one PostgreSQL database", () => {
       e.case === "instance" ? e.value : undefined,
     );
     expect(instance).toMatchObject({ id: row.id, port: 45_001, connected: true });
+
+    // A config change on A reaches B (whose config push restarts the apps connected to it).
+    await clientFor(a, ConfigService, set.token).setConfigVars({
+      scope: ConfigScope.APP,
+      ...ref,
+      set: [{ name: "GREETING", value: "hello", secret: false }],
+    });
+    const config = await nextMatching(watch, (e) => (e.case === "config" ? e.value : undefined));
+    expect(config).toMatchObject({ project: "shop", app: "web", revision: 1 });
+    expect(config.changes.map((c) => c.name)).toEqual(["GREETING"]);
 
     const routed = () =>
       tables.find(
