@@ -8,6 +8,8 @@ export const eventChannel = "berth_events";
 export interface EventRelayOptions {
   /** The database's URL: the listener holds a connection of its own, outside the store's pool. */
   url: string;
+  /** PostgreSQL's application_name of the connection (the replica's, so it is ended with the replica's others). */
+  applicationName?: string;
   /** Pointers from other replicas (and from this one: callers skip their own). */
   onPointer(pointer: EventPointer): void;
   /** The listener reconnected: events may have been missed meanwhile; rebuild what depends on them. */
@@ -54,7 +56,7 @@ export async function startEventRelay(options: EventRelayOptions): Promise<{ clo
   let client: pg.Client | undefined;
 
   async function connect(): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString: options.url });
+    const c = new pg.Client({ connectionString: options.url, application_name: options.applicationName });
     // A dropped connection is an error event; the loop below notices it ("end") and reconnects.
     c.on("error", () => {});
     c.on("notification", (msg) => {

@@ -20,7 +20,12 @@ export function startReplicaHeartbeat(options: ReplicaHeartbeatOptions): { stop(
   let busy: Promise<void> | undefined;
   const beat = async () => {
     const now = Date.now();
-    await db.updateTable("replicas").set({ heartbeat_at: now }).where("id", "=", id).execute();
+    // reaped_at goes back to null: a replica that was only paused past the window can be reaped again later.
+    await db
+      .updateTable("replicas")
+      .set({ heartbeat_at: now, reaped_at: null })
+      .where("id", "=", id)
+      .execute();
     for (const dead of await reapDeadReplicas(db, id, now, timing)) await options.onDead(dead);
   };
   const timer = setInterval(() => {

@@ -9,22 +9,35 @@ import { knownSchemaVersion } from "../store/migrate-store.js";
 import { endDeadSessions } from "./end-dead-sessions.js";
 import { startEventRelay } from "./event-relay.js";
 import { startReplicaHeartbeat } from "./replica-heartbeat.js";
+import { replicaApplicationName } from "./replica-id.js";
 import { registerReplica } from "./replica-registry.js";
 import { replicaTimingOf } from "./replica-timing.js";
 
 /**
- * This server as one replica among others on the store: its registry row and heartbeat (reaping dead
- * replicas: their built-in runner's jobs go back to the queue), and on PostgreSQL the other replicas' events,
- * read back from the store and published on this replica's bus (watchers, the route feed, the runner hub).
+ * This server as one replica among others on a PostgreSQL store: its heartbeat (reaping dead replicas: their
+ * built-in runner's jobs go back to the queue), and the other replicas' events, read back from the store and
+ * published on this replica's bus (watchers, the route feed, config push, the runner hub). A SQLite server is
+ * the only replica of its store: no heartbeat (no other replica would read it), just its row, stopped on close.
  */
 export async function startReplication(ctx: ServerContext, engine: Engine): Promise<void> {
   const { db } = ctx.store;
-  const timing = replicaTimingOf(ctx.options);
+  // Before the built-in runner claims anything: a replica that dies once it took a job has a row to go stale.
   await registerReplica(
     db,
     { id: ctx.replicaId, api_url: ctx.apiUrl, schema_version: knownSchemaVersion() },
     Date.now(),
   );
+  if (ctx.store.dialect !== "postgres" || !ctx.options.store) {
+    ctx.onClose(async () => {
+      await db
+        .updateTable("replicas")
+        .set({ stopped_at: Date.now() })
+        .where("id", "=", ctx.replicaId)
+        .execute();
+    });
+    return;
+  }
+  const timing = replicaTimingOf(ctx.options);
   const heartbeat = startReplicaHeartbeat({
     db,
     id: ctx.replicaId,
@@ -45,7 +58,6 @@ export async function startReplication(ctx: ServerContext, engine: Engine): Prom
     onError: (err) => ctx.logger.warn({ err }, "replica heartbeat"),
   });
   ctx.onClose(() => heartbeat.stop());
-  if (ctx.store.dialect !== "postgres" || !ctx.options.store) return;
 
   const bus = ctx.events as ReplicatedEventBus;
   // Pointers are resolved one at a time, in arrival order: a release never overtakes the deployment it serves.
@@ -63,6 +75,7 @@ export async function startReplication(ctx: ServerContext, engine: Engine): Prom
   };
   const relay = await startEventRelay({
     url: ctx.options.store,
+    applicationName: replicaApplicationName(ctx.replicaId),
     onPointer: receive,
     onResync: () => {
       engine.routes.changed();

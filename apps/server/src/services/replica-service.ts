@@ -20,7 +20,8 @@ export function createReplicaService(ctx: ServerContext): ServiceImpl<typeof Rep
           create(ReplicaSchema, {
             id: r.id,
             apiUrl: r.api_url,
-            alive: r.alive,
+            // The replica answering is alive, whatever its row says (a SQLite server writes no heartbeat).
+            alive: r.alive || r.id === ctx.replicaId,
             startedAt: timestampFromMs(r.started_at),
             heartbeatAt: timestampFromMs(r.heartbeat_at),
             schemaVersion: r.schema_version,
