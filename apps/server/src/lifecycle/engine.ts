@@ -169,6 +169,8 @@ export async function startEngine(ctx: ServerContext): Promise<Engine> {
     queue: engine.queue,
     liveJobs: () => engine.hub.liveJobs(timeoutMs),
     isConnected: (id) => engine.hub.isConnected(id),
+    // Other replicas may hold a job's target runner: they say so through the runners table.
+    connectedRunners: ctx.store.dialect === "postgres" ? () => engine.hub.connectedIds() : undefined,
     timeoutMs,
     onError: (err) => ctx.logger.warn({ err }, "job watchdog"),
   });
