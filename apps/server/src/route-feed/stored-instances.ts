@@ -10,13 +10,16 @@ export interface StoredInstance {
   host?: string;
 }
 
-/** The live deployments other replicas' platforms run (by the status/replica index, never a history scan). */
+/**
+ * The live deployments other replicas' platforms run (by the status/replica index, never a history scan).
+ * Deployments that name no replica (made before replicas existed) are every replica's own: each re-adopts them.
+ */
 export async function otherReplicasDeployments(db: Kysely<Database>, self: string): Promise<string[]> {
   const rows = await db
     .selectFrom("deployments")
     .select("id")
     .where("status", "in", ["deploying", "healthy", "unhealthy"])
-    .where("replica_id", "!=", self)
+    .where("replica_id", "not in", ["", self])
     .execute();
   return rows.map((r) => r.id);
 }
