@@ -20,7 +20,7 @@ import { toInstanceProto } from "../src/catalog/to-proto.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { engineOf } from "../src/lifecycle/engine.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
-import { type ReplicaSet, startReplicaSet } from "./helpers/replica-set.js";
+import { type ReplicaSet, startReplicaSet, testReplicaTiming } from "./helpers/replica-set.js";
 import { startTestServer } from "./helpers/test-server.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-stores.js";
 import { until } from "./helpers/until.js";
@@ -208,6 +208,23 @@ describe("replicas on one PostgreSQL database", () => {
     expect(await stateOf(b!.ctx.replicaId)).toMatchObject({ alive: false });
     expect((await stateOf(b!.ctx.replicaId))?.stoppedAt).toBeDefined();
     expect(await stateOf(a!.ctx.replicaId)).toMatchObject({ alive: true, current: true });
+  });
+
+  it("gives live deployments made before replicas existed to the first replica that starts, and only to it", async () => {
+    set = await startReplicaSet(1);
+    const { db } = set.replicas[0]!.ctx.store;
+    const app = await upsertApplication(db, { ...ref, labels: {}, configJson: "" });
+    const legacy = await insertDeployment(db, { appId: app.id, status: "healthy" });
+    const gone = await insertDeployment(db, { appId: app.id, status: "destroyed" });
+    const [second, third] = await Promise.all(
+      [0, 1].map(() => startTestServer({ store: set!.database.url, replicaTiming: testReplicaTiming })),
+    );
+    set.replicas.push(second!, third!);
+    const owner = async (id: string) =>
+      (await db.selectFrom("deployments").select("replica_id").where("id", "=", id).executeTakeFirstOrThrow())
+        .replica_id;
+    expect([second!.ctx.replicaId, third!.ctx.replicaId]).toContain(await owner(legacy.id));
+    expect(await owner(gone.id)).toBe("");
   });
 
   it("refuses to start on a database migrated by a newer server, naming both schema versions", async () => {
