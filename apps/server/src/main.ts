@@ -2,7 +2,8 @@
 // [--host H] [--store postgres://…] [--print-token-json] [--stop-apps-on-exit]`: runs a server until SIGINT/SIGTERM
 // (apps keep running unless --stop-apps-on-exit). Env: BERTH_DRAIN_MS, BERTH_DATA_DIR, BERTH_APPS_DIR, BERTH_STORE,
 // BERTH_APP_USER, BERTH_API_PORT, BERTH_ROUTER_PORT, BERTH_HOST, BERTH_LOG_MAX_BYTES, BERTH_TRUSTED_PROXIES
-// (comma-separated addresses whose X-Forwarded-For names the client; none by default). The CLI
+// (comma-separated addresses whose X-Forwarded-For names the client; none by default), BERTH_REPLICA_HEARTBEAT_MS
+// and BERTH_REPLICA_MISSED_BEATS (replicas on one PostgreSQL: docs/high-availability.md). The CLI
 // wraps this as `berth server run`. Once listening it writes one JSON line to stdout: {"event":"ready","apiUrl",...}
 // (with "bootstrapToken" on a first start only when --print-token-json asks for it).
 import { homedir } from "node:os";

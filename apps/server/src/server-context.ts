@@ -25,6 +25,8 @@ export type CloseHook = () => Promise<void> | void;
 export interface ServerContext {
   options: ServerOptions;
   store: Store;
+  /** This server's id among the replicas sharing the store (stable across its restarts: kept in the data dir). */
+  replicaId: string;
   events: EventBus;
   logger: Logger;
   /** The Prometheus registry served at /metrics; subsystems register their own metrics on it. */
@@ -41,6 +43,8 @@ export interface ServerContext {
   apiPort: number;
   /** The URL router's port; the router subsystem sets it when it listens (0 until then). */
   routerPort: number;
+  /** Apps ("project/app") a release is being made of in this process: a second one at once is refused. */
+  releasing: Set<string>;
   /** Sends queued notifications; set by the notifications subsystem when it starts. */
   notifier?: Pick<NotificationDispatcher, "wake">;
 }

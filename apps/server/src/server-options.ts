@@ -1,4 +1,5 @@
 import type { NotificationDispatchOptions } from "./notifications/notification-dispatcher.js";
+import type { ReplicaTiming } from "./replicas/replica-registry.js";
 import { defaultAppUser } from "./sandbox/app-user.js";
 import { defaultAppsDir } from "./sandbox/default-apps-dir.js";
 
@@ -42,6 +43,8 @@ export interface ServerOptions {
    * `<dataDir>/berth.db`. Artifacts and logs stay in the data dir either way.
    */
   store?: string;
+  /** Overrides of the replica heartbeat (tests shorten it); defaults in replicas/replica-timing.ts. */
+  replicaTiming?: Partial<ReplicaTiming>;
   /** Overrides of how notifications are sent (tests shorten the backoff and polling); defaults in notification-dispatcher.ts. */
   notifications?: Partial<NotificationDispatchOptions>;
 }

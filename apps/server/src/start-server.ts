@@ -6,6 +6,7 @@ import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
 import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
+import { createReplicatedEventBus } from "./events/replicated-event-bus.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { createRpcHandler } from "./http/create-rpc-handler.js";
 import { listenApi } from "./http/listen-api.js";
@@ -15,6 +16,8 @@ import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
 import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js";
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
+import { createEventSender } from "./replicas/event-relay.js";
+import { loadReplicaId, replicaApplicationName } from "./replicas/replica-id.js";
 import { makeDataDirPrivate } from "./sandbox/private-data-dir.js";
 import type { CloseHook, ServerContext } from "./server-context.js";
 import type { ServerOptions } from "./server-options.js";
@@ -59,9 +62,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   makeDataDirPrivate(serverOptions.dataDir);
   const lock = lockDataDir(serverOptions.dataDir);
   let store: Store;
+  let replicaId: string;
   try {
+    replicaId = loadReplicaId(serverOptions.dataDir);
     store = await openStore(
-      serverOptions.store ? { url: serverOptions.store } : { path: join(serverOptions.dataDir, "berth.db") },
+      serverOptions.store
+        ? { url: serverOptions.store, applicationName: replicaApplicationName(replicaId) }
+        : { path: join(serverOptions.dataDir, "berth.db") },
     );
   } catch (e) {
     lock.release();
@@ -74,10 +81,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // Every open stream listens on these; hundreds of followers are normal, not a leak.
   setMaxListeners(0, shutdown.signal, force.signal);
   const closeHooks: CloseHook[] = [];
+  // On PostgreSQL other replicas may share the store: events also go to them, as pointers through NOTIFY.
+  const sender =
+    store.dialect === "postgres"
+      ? createEventSender(store.pool, (err) =>
+          logger.warn({ err }, "telling other replicas about an event failed"),
+        )
+      : undefined;
   const ctx: ServerContext = {
     options: serverOptions,
     store,
-    events: createEventBus(),
+    replicaId,
+    releasing: new Set(),
+    events: sender ? createReplicatedEventBus(createEventBus(), replicaId, sender.send) : createEventBus(),
     logger,
     metrics: createMetricsRegistry(),
     tokenStreams: createTokenStreams(),
@@ -154,6 +170,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           clearTimeout(forceTimer);
           force.abort();
           await runHooks();
+          await sender?.flush();
           await store.close();
           lock.release();
           logger.info("berth server stopped");

@@ -1,5 +1,6 @@
-import { startEngine } from "./lifecycle/engine.js";
+import { engineOf, startEngine } from "./lifecycle/engine.js";
 import { startNotificationDispatcher } from "./notifications/notification-dispatcher.js";
+import { startReplication } from "./replicas/start-replication.js";
 import type { ServerContext } from "./server-context.js";
 
 /**
@@ -8,6 +9,9 @@ import type { ServerContext } from "./server-context.js";
  * and may fill its fields on the context (e.g. `ctx.routerPort`).
  */
 export async function startSubsystems(ctx: ServerContext): Promise<void> {
+  // The replica registry and heartbeat, and on PostgreSQL the other replicas' events: first, so this replica is
+  // known (and beating) before its runner takes jobs; stopped last.
+  await startReplication(ctx, engineOf(ctx));
   // Jobs, runners, the process platform (resuming deployments) and the URL router.
   await startEngine(ctx);
   // Outbound notifications from the outbox; stops (giving unfinished attempts back) before the store closes.

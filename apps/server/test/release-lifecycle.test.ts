@@ -122,19 +122,29 @@ describe.each(storeDialects)("release lifecycle on %s", (storeDialect) => {
     ]);
   });
 
-  it("numbers releases of one app made at the same moment one after the other", async () => {
+  it("refuses releases of one app made while another is being made: one wins, the others get Aborted", async () => {
     const ctx = server.ctx;
-    const before = await ctx.store.db
-      .selectFrom("releases")
-      .select((eb) => eb.fn.max("seq").as("m"))
-      .executeTakeFirstOrThrow();
-    const made = await Promise.all(
+    const before = await ctx.store.db.selectFrom("releases").select("id").execute();
+    const made = await Promise.allSettled(
       [1, 2, 1, 2, 1, 2].map((seq) => releaseDeployment(ctx, { ...ref, seq, actor, reason: "race" })),
     );
-    const seqs = made.map((r) => r.seq).sort((a, b) => a - b);
-    const first = Number(before.m) + 1;
-    expect(seqs).toEqual([0, 1, 2, 3, 4, 5].map((i) => first + i));
+    const won = made.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = made.flatMap((r) => (r.status === "rejected" ? [ConnectError.from(r.reason)] : []));
+    expect(won).toHaveLength(1);
+    expect(refused.map((e) => e.code)).toEqual([
+      Code.Aborted,
+      Code.Aborted,
+      Code.Aborted,
+      Code.Aborted,
+      Code.Aborted,
+    ]);
+    expect(refused[0]?.rawMessage).toBe(
+      "another release of shop/web is being made at this moment (by another request or server replica); " +
+        "look at the app's current release, then try again",
+    );
+    const after = await ctx.store.db.selectFrom("releases").select("id").execute();
+    expect(after.length).toBe(before.length + 1);
     const app = await ctx.store.db.selectFrom("applications").selectAll().executeTakeFirstOrThrow();
-    expect(app.current_release_id).toBe(made.find((r) => r.seq === first + 5)!.id);
+    expect(app.current_release_id).toBe(won[0]?.id);
   });
 });

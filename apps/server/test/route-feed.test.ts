@@ -4,6 +4,7 @@ import { startRouter } from "@berth/router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken, revokeToken } from "../src/auth/tokens.js";
 import { releaseDeployment } from "../src/lifecycle/release-deployment.js";
+import { routesSettled } from "../src/route-feed/routes-settled.js";
 import { seedDeployment } from "./helpers/runtime-fixture.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -20,6 +21,8 @@ describe("route feed", () => {
     const db = server.ctx.store.db;
     const v1 = await seedDeployment(db, { project: "shop", app: "web", seq: 1 });
     const v2 = await seedDeployment(db, { project: "shop", app: "web", seq: 2 });
+    // Seeded straight into the store (no event): the first table may have been built before; rebuild it.
+    await routesSettled(server.ctx);
     const token = await issueToken(db, { kind: "router", name: "edge" });
     const logs: string[][] = [[], []];
     const routers = await Promise.all(

@@ -19,6 +19,7 @@ export * from "./gen/berth/v1/notification_service_pb.js";
 export * from "./gen/berth/v1/oidc_provider_service_pb.js";
 export * from "./gen/berth/v1/project_service_pb.js";
 export * from "./gen/berth/v1/release_service_pb.js";
+export * from "./gen/berth/v1/replica_service_pb.js";
 export * from "./gen/berth/v1/rollout_service_pb.js";
 export * from "./gen/berth/v1/router_service_pb.js";
 export * from "./gen/berth/v1/runner_service_pb.js";

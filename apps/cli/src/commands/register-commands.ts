@@ -19,6 +19,7 @@ import { registerNotificationsCommands } from "./notifications.js";
 import { registerPinCommands } from "./pin.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
+import { registerReplicasCommand } from "./replicas.js";
 import { registerRolloutCommands } from "./rollout.js";
 import { registerRouterCommand } from "./router.js";
 import { registerRunnerCommands } from "./runner.js";
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerLoginLinkCommand(program);
   registerContextCommand(program);
   const projects = registerProjectsCommand(program);
+  registerReplicasCommand(program);
   const apps = registerAppsCommand(program);
   registerDeleteCommands(apps, projects);
   registerDeploymentsCommand(program);

@@ -44,6 +44,8 @@ export interface InsertDeploymentInput extends InsertRecordInput {
   /** What the platform needs to (re)start it; stored as JSON. */
   spec?: unknown;
   configRevision?: number;
+  /** The server replica whose platform runs it (default: none named). */
+  replicaId?: string;
 }
 
 export interface InsertReleaseInput {
@@ -105,6 +107,7 @@ export function deploymentRow(input: InsertDeploymentInput): Omit<DeploymentTabl
     destroyed_at: null,
     pinned: 0,
     note: "",
+    replica_id: input.replicaId ?? "",
   };
 }
 

@@ -41,6 +41,30 @@ describe.each(storeDialects)("job queue on %s", (dialect) => {
     expect(await queue.claim({ id: "runner-2", kind: "agent" })).toBeUndefined();
   });
 
+  it("puts a gone runner's running jobs back in the queue with the reason, leaving other runners' jobs alone", async () => {
+    opened = await openTestStore(dialect);
+    const queue = createJobQueue(opened.store, createEventBus());
+    const first = await queue.queue({ kind: "deploy", project: "p", app: "a", params: noParams });
+    const second = await queue.queue({ kind: "deploy", project: "p", app: "a", params: noParams });
+    await queue.claim({ id: "builtin-dead", kind: "builtin" });
+    await queue.claim({ id: "builtin-alive", kind: "builtin" });
+    const requeued = await queue.requeue("builtin-dead", "re-queued: replica dead stopped responding");
+    expect(requeued.map((j) => j.id)).toEqual([first.id]);
+    expect(await queue.get(first.id)).toMatchObject({ state: "queued", runner_id: null, started_at: null });
+    expect(await queue.get(second.id)).toMatchObject({ state: "running", runner_id: "builtin-alive" });
+    const again = await queue.claim({ id: "builtin-alive", kind: "builtin" });
+    expect(again).toMatchObject({ id: first.id, state: "running", runner_id: "builtin-alive" });
+    const abort = new AbortController();
+    const replay = await queue.follow(first.id, 0n, abort.signal).next();
+    abort.abort();
+    const events = replay.done ? [] : replay.value.events;
+    expect(events.map((e) => (e.event.case === "line" ? e.event.value.text : e.event.case))).toEqual([
+      "state",
+      "re-queued: replica dead stopped responding",
+      "state",
+    ]);
+  });
+
   it("hands out jobs oldest first, only to eligible runners, and numbers events in emit order", async () => {
     opened = await openTestStore(dialect);
     const queue = createJobQueue(opened.store, createEventBus());

@@ -5,6 +5,7 @@ import {
   JobEventSchema,
   type JobResult,
   JobState,
+  OutputStream,
 } from "@berth/proto";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -65,6 +66,11 @@ export interface JobQueue {
   /** Stores an event produced elsewhere (a remote runner), renumbered by the queue. */
   emitEvent(jobId: string, event: JobEvent): Promise<void>;
   heartbeat(jobId: string): Promise<void>;
+  /**
+   * Puts the running jobs of a runner that is gone for good (the built-in runner of a dead replica) back in the
+   * queue, with a line saying why: another runner takes them and runs them from the start.
+   */
+  requeue(runnerId: string, reason: string): Promise<JobTable[]>;
   finish(jobId: string, outcome: JobOutcome): Promise<JobTable>;
   /** Replays a job's events after `afterSeq`, then follows until the job ends or the signal aborts. */
   follow(
@@ -171,6 +177,25 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
     },
     heartbeat(jobId) {
       return stmts.beat(jobId, Date.now());
+    },
+    async requeue(runnerId, reason) {
+      const rows = await db
+        .updateTable("jobs")
+        .set({ state: "queued", runner_id: null, started_at: null, heartbeat_at: null })
+        .where("state", "=", "running")
+        .where("runner_id", "=", runnerId)
+        .returningAll()
+        .execute();
+      for (const row of rows) {
+        await emit(row.id, {
+          case: "line",
+          value: { $typeName: "berth.v1.JobEvent.Line", step: "", stream: OutputStream.STDERR, text: reason },
+        });
+        await emit(row.id, stateChanged(JobState.QUEUED));
+        publish(row);
+      }
+      if (rows.length > 0) for (const l of queuedListeners) l();
+      return rows;
     },
     async finish(jobId, outcome) {
       const job = await get(jobId);

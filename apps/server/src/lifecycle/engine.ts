@@ -10,7 +10,7 @@ import { type RolloutRunner, startRolloutRunner } from "../rollouts/rollout-runn
 import { startEmbeddedRouter } from "../route-feed/embedded-router.js";
 import { createRouteFeed, type RouteFeed } from "../route-feed/route-feed.js";
 import { setRouteFeed } from "../route-feed/routes-settled.js";
-import { startBuiltinRunner } from "../runners/builtin-runner.js";
+import { builtinRunnerId, startBuiltinRunner } from "../runners/builtin-runner.js";
 import { createRunnerHub, type RunnerHub } from "../runners/runner-hub.js";
 import { resolveAppUser } from "../sandbox/app-user.js";
 import type { ServerContext } from "../server-context.js";
@@ -86,6 +86,8 @@ export function engineOf(ctx: ServerContext): Engine {
       baseDomain: ctx.options.baseDomain,
       instances: (id) => platform.instances(id),
       liveDeployments: () => platform.liveDeployments(),
+      // Several replicas may share a PostgreSQL store: their deployments are routed from the stored rows.
+      replicaId: ctx.store.dialect === "postgres" ? ctx.replicaId : undefined,
     },
     (err) => ctx.logger.error({ err }, "building the route table failed"),
   );
@@ -122,16 +124,35 @@ export function deploymentInstances(ctx: ServerContext, deploymentId: string): I
   return engineOf(ctx).platform.instances(deploymentId);
 }
 
+/** This server's built-in runner id (one per replica on PostgreSQL, where several may share the store). */
+export function builtinRunnerIdOf(ctx: ServerContext): string {
+  return builtinRunnerId(ctx.store.dialect === "postgres" ? ctx.replicaId : undefined);
+}
+
 /** The platform running this server's deployments (entrypoint reports move an instance's port through it). */
 export function deploymentPlatform(ctx: ServerContext): Platform {
   return engineOf(ctx).platform;
 }
 
 /** Starts the engine: fails interrupted jobs, resumes deployments, runs the built-in runner, the watchdog and the URL router. */
-export async function startEngine(ctx: ServerContext): Promise<void> {
+export async function startEngine(ctx: ServerContext): Promise<Engine> {
   const engine = engineOf(ctx);
-  const failed = await failInterruptedJobs(ctx.store, engine.queue);
-  if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  const runnerId = builtinRunnerIdOf(ctx);
+  if (ctx.store.dialect === "postgres") {
+    // Other replicas' jobs run on: only this replica's own interrupted jobs go back to the queue.
+    const requeued = await engine.queue.requeue(
+      runnerId,
+      `re-queued: server replica ${ctx.replicaId} restarted while this job ran on it`,
+    );
+    if (requeued.length > 0)
+      ctx.logger.warn(
+        { jobs: requeued.length },
+        "re-queued jobs interrupted by this replica's previous stop",
+      );
+  } else {
+    const failed = await failInterruptedJobs(ctx.store, engine.queue);
+    if (failed > 0) ctx.logger.warn({ jobs: failed }, "failed jobs interrupted by the previous server stop");
+  }
   const swept = await engine.artifacts.sweepUploads();
   if (swept > 0)
     ctx.logger.warn({ files: swept }, "removed partial artifact uploads left by the previous server stop");
@@ -149,12 +170,15 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     queue: engine.queue,
     liveJobs: () => engine.hub.liveJobs(timeoutMs),
     isConnected: (id) => engine.hub.isConnected(id),
+    // Other replicas may hold a job's target runner: they say so through the runners table.
+    connectedRunners: ctx.store.dialect === "postgres" ? () => engine.hub.connectedIds() : undefined,
     timeoutMs,
     onError: (err) => ctx.logger.warn({ err }, "job watchdog"),
   });
   ctx.onClose(() => watchdog.stop());
   if (ctx.options.builtinRunner) {
     const runner = await startBuiltinRunner({
+      id: runnerId,
       hub: engine.hub,
       queue: engine.queue,
       executors: jobExecutors(ctx, engine),
@@ -163,7 +187,8 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
     ctx.onClose(() => runner.stop());
   }
 
-  // Routes follow releases, deployments and apps from the bus, instances from the platform (onChange above);
+  // Routes follow releases, deployments and apps from the bus, this replica's instances from the platform (onChange
+  // above) and other replicas' from the bus;
   // a platform's own releaser (a Kubernetes Service) follows releases too.
   const release = createPlatformReleaser(engine.platform, (err, deploymentId) =>
     ctx.logger.warn({ err, deploymentId }, "the platform's releaser failed"),
@@ -171,7 +196,9 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   followBus(ctx.events, {}, ctx.shutdownSignal, {
     event(e) {
       const kind = e.event.case;
-      if (kind === "release" || kind === "deployment" || kind === "application") engine.routes.changed();
+      // Instances too: another replica's instances reach this one only as events (its platform runs them).
+      if (kind === "release" || kind === "deployment" || kind === "application" || kind === "instance")
+        engine.routes.changed();
       if (e.event.case === "release") release(e.event.value);
     },
     resync: () => engine.routes.changed(),
@@ -180,4 +207,5 @@ export async function startEngine(ctx: ServerContext): Promise<void> {
   engine.routes.open();
   if (ctx.options.router === "embedded") await startEmbeddedRouter(ctx, engine.routes, engine.traffic);
   else ctx.routerPort = ctx.options.routerPort;
+  return engine;
 }

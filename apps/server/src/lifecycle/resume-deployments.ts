@@ -9,12 +9,23 @@ import { stopInstancesForGood } from "./stop-instances.js";
  */
 export async function resumeDeployments(ctx: ServerContext, engine: Engine): Promise<void> {
   const db = ctx.store.db;
+  if (ctx.store.dialect === "postgres")
+    // Live deployments made before replicas existed name none: the first replica to start takes them on (one
+    // UPDATE, so two replicas starting at once never both re-adopt, or restart, the same instances).
+    await db
+      .updateTable("deployments")
+      .set({ replica_id: ctx.replicaId })
+      .where("replica_id", "=", "")
+      .where("status", "in", ["deploying", "healthy", "unhealthy"])
+      .execute();
   const rows = await db
     .selectFrom("deployments")
     .innerJoin("applications", "applications.id", "deployments.app_id")
     .selectAll("deployments")
     .select(["applications.project as project", "applications.name as app_name"])
     .where("deployments.status", "in", ["deploying", "healthy", "unhealthy"])
+    // Another replica's platform runs its own deployments: re-adopting them here would start them twice.
+    .where("deployments.replica_id", "in", ["", ctx.replicaId])
     .execute();
   const total = { adopted: 0, started: 0 };
   for (const row of rows) {

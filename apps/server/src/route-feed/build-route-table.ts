@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import { parseReleaseTargets } from "../catalog/to-proto.js";
 import type { InstanceView } from "../platforms/platform.js";
 import type { Database } from "../store/schema.js";
+import { otherReplicasDeployments, type StoredInstance, storedInstances } from "./stored-instances.js";
 
 export interface RouteTableSources {
   db: Kysely<Database>;
@@ -19,6 +20,11 @@ export interface RouteTableSources {
   instances(deploymentId: string): InstanceView[];
   /** The deployments the platform runs now. */
   liveDeployments(): string[];
+  /**
+   * This replica's id when several replicas share the store: the live deployments of the others, and their
+   * instances, are then read from the stored rows (their platforms write them), not from this platform.
+   */
+  replicaId?: string;
 }
 
 function healthPath(specJson: string): string {
@@ -48,7 +54,8 @@ export async function buildRouteTable(sources: RouteTableSources, version: bigin
   );
   // Deployments the platform runs and release targets, by primary key: the store may hold 100,000 finished
   // deployments, and a rebuild must not read them.
-  const ids = [...new Set([...sources.liveDeployments(), ...targetIds])];
+  const others = sources.replicaId === undefined ? [] : await otherReplicasDeployments(db, sources.replicaId);
+  const ids = [...new Set([...sources.liveDeployments(), ...targetIds, ...others])];
   const deployments =
     ids.length === 0
       ? []
@@ -58,6 +65,13 @@ export async function buildRouteTable(sources: RouteTableSources, version: bigin
           .select(["d.id", "d.seq", "d.status", "d.spec_json", "a.project", "a.name"])
           .where("d.id", "in", ids)
           .execute();
+  const local = new Map(ids.map((id) => [id, sources.instances(id)]));
+  const remote = [...local].filter(([, views]) => views.length === 0).map(([id]) => id);
+  const stored = sources.replicaId === undefined ? undefined : await storedInstances(db, remote);
+  const instancesOf = (id: string): StoredInstance[] => {
+    const views = local.get(id) ?? [];
+    return views.length > 0 ? views : (stored?.get(id) ?? []);
+  };
   const routes: DeploymentRoute[] = deployments
     .filter((d) => d.status !== "destroyed")
     .map((d) =>
@@ -67,8 +81,7 @@ export async function buildRouteTable(sources: RouteTableSources, version: bigin
         app: d.name,
         seq: d.seq,
         healthPath: healthPath(d.spec_json),
-        endpoints: sources
-          .instances(d.id)
+        endpoints: instancesOf(d.id)
           .filter((i) => i.state === "running" && i.port > 0)
           .map((i) =>
             create(RouteEndpointSchema, {

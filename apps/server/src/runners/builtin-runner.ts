@@ -12,6 +12,8 @@ export type JobExecutor = (
 ) => Promise<Partial<JobResult>>;
 
 export interface BuiltinRunnerOptions {
+  /** Its runner id: see {@link builtinRunnerId}. */
+  id: string;
   hub: RunnerHub;
   queue: JobQueue;
   executors: Partial<Record<string, JobExecutor>>;
@@ -20,11 +22,17 @@ export interface BuiltinRunnerOptions {
   onError?: (err: unknown) => void;
 }
 
+/**
+ * The built-in runner's id: stable across restarts (a server has one built-in runner, not a new one per start),
+ * and one per replica when several share a PostgreSQL store, so a dead replica's jobs can be told apart.
+ */
+export function builtinRunnerId(replicaId: string | undefined): string {
+  return replicaId ? `builtin-${replicaId}` : "builtin";
+}
+
 /** The server's own runner: executes deploy, release and destroy jobs with the lifecycle functions. */
 export async function startBuiltinRunner(options: BuiltinRunnerOptions): Promise<{ stop(): void }> {
-  const { hub, queue } = options;
-  // One stable id across restarts: the server has one built-in runner, not a new one per start.
-  const id = "builtin";
+  const { hub, queue, id } = options;
   const running = new Map<string, AbortController>();
   const disconnect = await hub.connect({
     id,

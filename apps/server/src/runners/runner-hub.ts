@@ -36,6 +36,8 @@ export interface RunnerHub {
   /** Ids of running jobs whose runner is connected and alive (their heartbeats are refreshed). */
   liveJobs(maxSilenceMs: number): string[];
   isConnected(runnerId: string): boolean;
+  /** Ids of the runners connected to this server now. */
+  connectedIds(): string[];
 }
 
 /** Matches queued jobs with connected runners; the queue's atomic claim makes double-assignment impossible. */
@@ -161,6 +163,7 @@ export function createRunnerHub(
         .map((r) => runnerProto(r.id, r.name, r.kind, r.registered_at, r.last_seen_at));
     },
     isConnected: (runnerId) => runners.has(runnerId),
+    connectedIds: () => [...runners.keys()],
     liveJobs(maxSilenceMs) {
       const cutoff = Date.now() - maxSilenceMs;
       return [...runners.values()].filter((e) => e.lastSeen >= cutoff).flatMap((e) => [...e.jobs]);

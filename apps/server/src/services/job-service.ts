@@ -6,7 +6,7 @@ import { getApplication } from "../catalog/projects.js";
 import { recordCommits } from "../history/commit-history.js";
 import { jobStateNames, nameOf, toJobProto } from "../jobs/job-rows.js";
 import { listJobRows } from "../jobs/list-jobs.js";
-import { engineOf } from "../lifecycle/engine.js";
+import { builtinRunnerIdOf, engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
 const kindNames = ["", "build", "deploy", "release", "up", "destroy"] as const;
@@ -39,7 +39,7 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
           "no runner agent is connected to build this job; run the build from the CLI (berth build)",
           Code.FailedPrecondition,
         );
-      if (kind !== "build" && !engine().hub.isConnected("builtin"))
+      if (kind !== "build" && !engine().hub.isConnected(builtinRunnerIdOf(ctx)))
         throw new ConnectError(
           `${kind} jobs run on the server's built-in runner, which this server does not run (builtinRunner is off)`,
           Code.FailedPrecondition,

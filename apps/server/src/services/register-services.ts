@@ -15,6 +15,7 @@ import {
   OidcProviderService,
   ProjectService,
   ReleaseService,
+  ReplicaService,
   RolloutService,
   RouterService,
   RunnerService,
@@ -41,6 +42,7 @@ import { createNotificationService } from "./notification-service.js";
 import { createOidcProviderService } from "./oidc-provider-service.js";
 import { createProjectService } from "./project-service.js";
 import { createReleaseService } from "./release-service.js";
+import { createReplicaService } from "./replica-service.js";
 import { createRolloutService } from "./rollout-service.js";
 import { createRouterService } from "./router-service.js";
 import { createRunnerService } from "./runner-service.js";
@@ -52,6 +54,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(BuildService, createBuildService(ctx));
   router.service(DeploymentService, createDeploymentService(ctx));
   router.service(ReleaseService, createReleaseService(ctx));
+  router.service(ReplicaService, createReplicaService(ctx));
   router.service(RolloutService, createRolloutService(ctx));
   router.service(LifecycleService, createLifecycleService(ctx));
   router.service(ConfigService, createConfigService(ctx));

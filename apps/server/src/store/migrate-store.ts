@@ -11,6 +11,7 @@ import * as notifications from "./migrations/009-notifications.js";
 import * as externalIdentities from "./migrations/010-external-identities.js";
 import * as oidcProviders from "./migrations/011-oidc-providers.js";
 import * as personalTokens from "./migrations/012-personal-tokens.js";
+import * as replicas from "./migrations/015-replicas.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "010-external-identities": externalIdentities,
   "011-oidc-providers": oidcProviders,
   "012-personal-tokens": personalTokens,
+  "015-replicas": replicas,
 };
 
 /**
@@ -42,9 +44,9 @@ export async function migrateStore(db: Kysely<Database>, name: string): Promise<
   const newer = await unknownMigrations(db);
   if (newer.length > 0) {
     await db.destroy();
-    const known = Object.keys(migrations);
+    const known = knownSchemaVersion();
     throw new Error(
-      `${name} has schema version ${newer.at(-1)}, newer than this server's ${known.at(-1)} ` +
+      `${name} has schema version ${newer.at(-1)}, newer than this server's ${known} ` +
         `(unknown migrations: ${newer.join(", ")}); run a Berth server at least as new as the one that migrated it`,
     );
   }
@@ -69,4 +71,9 @@ async function unknownMigrations(db: Kysely<Database>): Promise<string[]> {
   if (!found[0]?.found) return [];
   const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
   return rows.map((r) => r.name).filter((n) => !(n in migrations));
+}
+
+/** The newest migration this build knows: the schema version a replica registers and compares. */
+export function knownSchemaVersion(): string {
+  return Object.keys(migrations).at(-1) ?? "";
 }

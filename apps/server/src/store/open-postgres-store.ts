@@ -23,6 +23,11 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in the pool; default 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL's application_name of the pool's connections: a replica's name there lets the replica that
+   * finds it dead end its connections (and the locks its open transactions hold). See replicaApplicationName.
+   */
+  applicationName?: string;
 }
 
 /**
@@ -35,6 +40,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    application_name: options.applicationName,
     connectionTimeoutMillis: 10_000,
     types,
   });

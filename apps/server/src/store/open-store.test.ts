@@ -36,6 +36,7 @@ const migrationNames = [
   "010-external-identities",
   "011-oidc-providers",
   "012-personal-tokens",
+  "015-replicas",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {

@@ -8,10 +8,10 @@ export type StoreOptions =
   /** Path of the SQLite file, or ":memory:". */
   | { path: string; url?: undefined }
   /** postgres://user:password@host:5432/database */
-  | { url: string; path?: undefined; poolSize?: number };
+  | { url: string; path?: undefined; poolSize?: number; applicationName?: string };
 
 /** Opens (and migrates) the store: SQLite by path, or PostgreSQL by URL. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.url !== undefined) return openPostgresStore({ url: options.url, poolSize: options.poolSize });
+  if (options.url !== undefined) return openPostgresStore(options);
   return openSqliteStore(options.path);
 }

@@ -77,6 +77,8 @@ export interface DeploymentTable extends GitColumns {
   pinned: number;
   /** Free text someone attached to it ("known good", "leaks memory"). */
   note: string;
+  /** The server replica whose platform runs it ("" before replicas existed); only it re-adopts it. */
+  replica_id: string;
 }
 
 export interface InstanceTable {
@@ -396,4 +398,18 @@ export interface Database {
   notification_deliveries: NotificationDeliveryTable;
   notification_attempts: NotificationAttemptTable;
   oidc_providers: OidcProviderTable;
+  replicas: ReplicaTable;
+}
+
+/** A server process on this database (migration 015). */
+export interface ReplicaTable {
+  id: string;
+  /** Where its berth.v1 API answers, e.g. http://10.0.0.5:9701. */
+  api_url: string;
+  started_at: number;
+  heartbeat_at: number;
+  /** The newest migration it knows. */
+  schema_version: string;
+  stopped_at: number | null;
+  reaped_at: number | null;
 }

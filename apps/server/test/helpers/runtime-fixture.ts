@@ -65,6 +65,7 @@ export async function seedDeployment(
       app_id: appRow.id,
       seq: options.seq ?? 1,
       status: "healthy",
+      replica_id: "",
       build_id: null,
       artifact_digest: null,
       artifact_size: null,

@@ -110,6 +110,9 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   // The CLI registers itself as a runner with its login token; agents use runner tokens.
   "berth.v1.RunnerService/RunnerJobStream": { kinds: ["login", "runner"], role: "deployer" },
 
+  // Which server replicas share the store, alive or dead (addresses of the control plane: no secrets).
+  "berth.v1.ReplicaService/ListReplicas": viewer,
+
   "berth.v1.LogService/GetLogStream": browserViewer,
   // The browser's terminal reaches it through the BFF's WebSocket bridge, not the gateway.
   "berth.v1.ExecService/StartExecStream": deployer,

@@ -28,6 +28,7 @@ export const cliCommands: Readonly<Record<string, string>> = {
   "berth.v1.DeploymentService/AnnotateDeployment": "berth pin vN --note TEXT",
   "berth.v1.AuditService/ListAuditEvents": "berth audit",
   "berth.v1.LogService/GetLogStream": "berth logs [-f]",
+  "berth.v1.ReplicaService/ListReplicas": "berth replicas",
   "berth.v1.ExecService/StartExecStream": "berth exec [-t] -- CMD",
   "berth.v1.JobService/ListJobs": "berth jobs",
   "berth.v1.JobService/GetJobStream": "berth job show <id>",

@@ -150,6 +150,10 @@ export const apiComments: Readonly<Record<string, string>> = {
 		"Points the app's URL at a deployment (optionally as a canary). Atomic and recorded.",
 	"berth.v1.ReleaseService/Rollback":
 		"Releases the previously released deployment again.",
+	"berth.v1.ReplicaService":
+		"The server replicas sharing this server's store: several `berth server run` processes on one PostgreSQL database (a SQLite server is the only replica of its store).",
+	"berth.v1.ReplicaService/ListReplicas":
+		"Every replica that ran on the store, newest start first, alive or dead.",
 	"berth.v1.RolloutService":
 		"Progressive releases: a new deployment takes a growing share of an app's traffic in steps, with the router's live request metrics of the canary beside the baseline's, and Advance / Abort / Complete at any time. Every step is an ordinary release (recorded in the release history and the lifecycle log).",
 	"berth.v1.RolloutService/AbortRollout":
