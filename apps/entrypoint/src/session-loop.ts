@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep } from "@berth/failover";
 import {
   type EntrypointConfig,
   type EntrypointService,
@@ -10,7 +11,6 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import type { AppStatus } from "./app-supervisor.js";
-import { backoffDelayMs, sleep } from "./backoff.js";
 import type { TokenHolder } from "./token-holder.js";
 
 /** Bumped on incompatible changes of the entrypoint protocol; the server refuses what it does not know. */
