@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { parseServerAddresses } from "@berth/failover";
 import type { FastifyServerOptions } from "fastify";
 import type { OidcProviderConfig } from "./oidc/oidc-config.js";
 import { createMemorySessionStore } from "./sessions/memory-session-store.js";
@@ -6,7 +7,10 @@ import type { SessionStore } from "./sessions/session-store.js";
 
 /** Everything a BFF instance is configured with (env in main.ts, arguments in tests). */
 export interface BffOptions {
-  /** The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c). */
+  /**
+   * The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c); several separated by commas are replicas,
+   * tried in turn.
+   */
   serverUrl: string;
   /** Signs the session cookie. A random one per process when absent (sessions then end on restart anyway). */
   cookieSecret?: string;
@@ -56,7 +60,8 @@ export interface OidcOptions {
 
 /** BffOptions with every default applied, as plugins and routes read it (`fastify.config`). */
 export interface BffConfig {
-  serverUrl: string;
+  /** The server addresses (origins), in order of preference. */
+  serverUrls: string[];
   cookieSecret: string;
   webDistDir: string | undefined;
   publicUrl: URL | undefined;
@@ -81,12 +86,7 @@ export interface BffConfig {
 
 /** Applies the defaults and validates what cannot be defaulted. */
 export function resolveBffConfig(options: BffOptions): BffConfig {
-  let serverUrl: URL;
-  try {
-    serverUrl = new URL(options.serverUrl);
-  } catch (cause) {
-    throw new Error(`serverUrl "${options.serverUrl}" is not a URL (e.g. http://127.0.0.1:9701)`, { cause });
-  }
+  const serverUrls = parseServerAddresses(options.serverUrl, "serverUrl (BERTH_SERVER_URL)");
   let publicUrl: URL | undefined;
   if (options.publicUrl) {
     try {
@@ -112,7 +112,7 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
     );
   }
   return {
-    serverUrl: serverUrl.toString().replace(/\/$/, ""),
+    serverUrls,
     cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
     webDistDir: options.webDistDir,
     publicUrl,

@@ -9,7 +9,7 @@ import {
 import { createPushQueue, type PushQueue } from "@berth/streams";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
-import type { Client } from "@connectrpc/connect";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import type { AppStatus } from "./app-supervisor.js";
 import type { TokenHolder } from "./token-holder.js";
 
@@ -98,7 +98,8 @@ export function startSessionLoop(options: SessionLoopOptions): SessionLoop {
         const now = Date.now();
         if (now - lastHeard > interval * 3) {
           options.log(`no word from the server for ${now - lastHeard} ms; reconnecting`);
-          ac.abort();
+          // Unavailable, not a plain cancel: with several server addresses the next attempt goes to another.
+          ac.abort(new ConnectError("the server went silent", Code.Unavailable));
           return;
         }
         if (now - lastBeat >= interval) {

@@ -1,6 +1,6 @@
 // Telling "the server never got the request" from "the server got it but the answer was lost", and both from
 // "the server answered no": only the first two are reasons to try another server.
-import { Code, type ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 
 // Errors of connecting at all: the request cannot have been sent.
 const connectFailures = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -8,7 +8,9 @@ const connectFailures = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOS
 const transportCodes = new Set([Code.Unavailable, Code.Canceled, Code.Unknown, Code.Internal, Code.Aborted]);
 
 /** The call failed in the transport (no answer from the server came back), not with an answer. */
-export function isConnectionLost(err: ConnectError): boolean {
+export function isConnectionLost(error: unknown): boolean {
+  // Any ConnectError (by shape: the apps may hold another copy of @connectrpc/connect) or an error to wrap.
+  const err = ConnectError.from(error);
   // An error the server sent comes with its response metadata; one made by the client stack has none.
   let fromServer = false;
   err.metadata.forEach(() => {
@@ -30,6 +32,6 @@ export function neverSent(err: unknown): boolean {
  * A replica that is up but cannot serve (shutting down, or a load balancer with no healthy backend) answers
  * Unavailable itself: as good a reason to try the next address as a refused connection.
  */
-export function isServerUnavailable(err: ConnectError): boolean {
-  return err.code === Code.Unavailable;
+export function isServerUnavailable(error: unknown): boolean {
+  return ConnectError.from(error).code === Code.Unavailable;
 }

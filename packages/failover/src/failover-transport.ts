@@ -48,7 +48,9 @@ export function createFailoverTransport(options: FailoverTransportOptions): Fail
 
   /** Whether `err` from address `index` is one to move on from; moves the shared position once per failure. */
   function noteFailure(index: number, signal: AbortSignal | undefined, err: ConnectError): boolean {
-    if (signal?.aborted || !(isConnectionLost(err) || isServerUnavailable(err))) return false;
+    // A caller that gives up on a silent server aborts with an Unavailable reason: that is a failure too.
+    if (signal?.aborted && !isServerUnavailable(signal.reason)) return false;
+    if (!(isConnectionLost(err) || isServerUnavailable(err))) return false;
     if (current === index && addresses.length > 1) {
       current = (index + 1) % addresses.length;
       options.onFailover?.(addresses[index]!, addresses[current]!, err);
