@@ -244,3 +244,40 @@ describe("clients behind haproxy balancing two replicas, one SIGKILLed (real pro
     expect(router.child.exitCode).toBeNull();
   });
 });
+
+describe("a bad server address list (real binary)", () => {
+  const dirs: string[] = [];
+  const env = { ...process.env, BERTH_CONFIG_DIR: scratch(dirs, "bad-config"), NO_COLOR: "1" };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const berth = (args: string[], more: NodeJS.ProcessEnv = {}) =>
+    runBerth(args, { env: { ...env, ...more }, timeout: 30_000 });
+
+  it("names the empty or malformed entry, for login, BERTH_SERVER and the router", async () => {
+    const login = await berth([
+      "login",
+      "--server",
+      "http://127.0.0.1:1,,http://127.0.0.1:2",
+      "--token",
+      "t",
+    ]);
+    expect(login.code).not.toBe(0);
+    expect(login.stderr).toContain(
+      '--server address 2 of 3 is empty (in "http://127.0.0.1:1,,http://127.0.0.1:2"); give URLs separated by commas',
+    );
+    const fromEnv = await berth(["projects"], {
+      BERTH_SERVER: "http://127.0.0.1:1,ftp://b",
+      BERTH_TOKEN: "t",
+    });
+    expect(fromEnv.code).not.toBe(0);
+    expect(fromEnv.stderr).toContain(
+      'BERTH_SERVER address 2 of 2 "ftp://b" must be an http:// or https:// URL',
+    );
+    const router = await berth(["router", "run", "--server", "http://127.0.0.1:1,http://127.0.0.1:99999"], {
+      BERTH_ROUTER_TOKEN: "t",
+    });
+    expect(router.code).not.toBe(0);
+    expect(router.stderr).toContain('--server address 2 of 2 "http://127.0.0.1:99999" is not a URL');
+  });
+});
