@@ -92,6 +92,7 @@ describe("clients with two server addresses, the first replica SIGKILLed (real p
   let router: RouterProcess | undefined;
   let entrypoint: SpawnedEntrypoint | undefined;
   let follower: ReturnType<typeof spawnBerth> | undefined;
+  let agent: ReturnType<typeof spawnBerth> | undefined;
   let adminToken = "";
   let deploymentId = "";
   let ticksAtKill = 0;
@@ -130,6 +131,7 @@ describe("clients with two server addresses, the first replica SIGKILLed (real p
       stateDir: scratch(dirs, "router"),
       env,
     });
+    agent = spawnBerth(["runner", "agent", "--name", "failover-agent", "--dir", scratch(dirs, "agent")], env);
     follower = spawnBerth(["logs", "-f", "-n", "0", "--project", "shop", "--app", "web", "-d", "v1"], env);
 
     // Everyone is on the first replica…
@@ -138,6 +140,7 @@ describe("clients with two server addresses, the first replica SIGKILLed (real p
       holdsSession(first.ready.apiUrl, adminToken, deploymentId),
     );
     await until("berth logs -f to print lines", async () => lastTick(follower!.out.stdout) > 0);
+    await until("the runner agent to register", async () => agent!.out.stderr.includes("registered as"));
     // …when it dies without a word.
     await killProcess(first);
     ticksAtKill = lastTick(follower.out.stdout);
@@ -145,6 +148,7 @@ describe("clients with two server addresses, the first replica SIGKILLed (real p
 
   afterAll(async () => {
     await stopChild(follower?.child);
+    await stopChild(agent?.child);
     if (entrypoint) await stopEntrypoint(entrypoint);
     if (router) await killProcess({ ...router, ready: { apiUrl: "", routerPort: 0 } }, "SIGTERM");
     for (const server of [first, second]) if (server) await killProcess(server, "SIGTERM");
@@ -176,6 +180,17 @@ describe("clients with two server addresses, the first replica SIGKILLed (real p
       holdsSession(second.ready.apiUrl, adminToken, deploymentId),
     );
     expect(entrypoint!.stderr()).toContain(`trying ${second.ready.apiUrl}`);
+  });
+
+  it("the runner agent registers again, with the second replica", async () => {
+    await until("the agent to register again", async () =>
+      agent!.out.stderr.includes("runner registered again"),
+    );
+    const runners = await berth(["runner", "list", "--json"]);
+    const agents = (JSON.parse(runners.stdout) as { name: string; online: boolean }[]).filter(
+      (r) => r.name === "failover-agent",
+    );
+    expect(agents.some((r) => r.online)).toBe(true);
   });
 
   it("berth logs -f goes on printing the app's new lines from the second replica", async () => {
