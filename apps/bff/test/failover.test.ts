@@ -40,6 +40,11 @@ describe("BFF with two server addresses, the first dead", () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
+    // Declaring reads free of side effects must not open them to GET (no Origin or CSRF check there).
+    const get = await tab.fetch(
+      "/api/berth.v1.ProjectService/ListProjects?connect=v1&encoding=json&message=%7B%7D",
+    );
+    expect(get.status).toBe(405);
     const health = await fetch(new URL("/healthz", bff.url), { headers: { authorization: "Bearer ops" } });
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ server: { reachable: true, url: server.apiUrl } });
