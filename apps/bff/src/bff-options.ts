@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { parseServerAddresses } from "@berth/failover";
 import type { FastifyServerOptions } from "fastify";
 import type { OidcProviderConfig } from "./oidc/oidc-config.js";
 import { createMemorySessionStore } from "./sessions/memory-session-store.js";
@@ -6,7 +7,10 @@ import type { SessionStore } from "./sessions/session-store.js";
 
 /** Everything a BFF instance is configured with (env in main.ts, arguments in tests). */
 export interface BffOptions {
-  /** The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c). */
+  /**
+   * The Berth server's API, e.g. http://127.0.0.1:9701 (gRPC over h2c); several separated by commas are replicas,
+   * tried in turn.
+   */
   serverUrl: string;
   /**
    * The API address people's CLIs use (the Get started page's `berth login --server`), when it is not the
@@ -61,7 +65,9 @@ export interface OidcOptions {
 
 /** BffOptions with every default applied, as plugins and routes read it (`fastify.config`). */
 export interface BffConfig {
-  serverUrl: string;
+  /** The server addresses (origins), in order of preference. */
+  serverUrls: string[];
+  /** What the Get started page tells CLIs to use (comma-separated when several). */
   cliServerUrl: string;
   cookieSecret: string;
   webDistDir: string | undefined;
@@ -87,12 +93,7 @@ export interface BffConfig {
 
 /** Applies the defaults and validates what cannot be defaulted. */
 export function resolveBffConfig(options: BffOptions): BffConfig {
-  let serverUrl: URL;
-  try {
-    serverUrl = new URL(options.serverUrl);
-  } catch (cause) {
-    throw new Error(`serverUrl "${options.serverUrl}" is not a URL (e.g. http://127.0.0.1:9701)`, { cause });
-  }
+  const serverUrls = parseServerAddresses(options.serverUrl, "serverUrl (BERTH_SERVER_URL)");
   let publicUrl: URL | undefined;
   if (options.publicUrl) {
     try {
@@ -117,22 +118,13 @@ export function resolveBffConfig(options: BffOptions): BffConfig {
       "OIDC providers are configured but the BFF has no service token (BERTH_BFF_SERVICE_TOKEN): create an admin login token for it with `berth token create --role admin --name bff`",
     );
   }
-  let cliServerUrl = serverUrl;
-  if (options.cliServerUrl) {
-    try {
-      cliServerUrl = new URL(options.cliServerUrl);
-    } catch (cause) {
-      throw new Error(
-        `cliServerUrl "${options.cliServerUrl}" is not a URL (e.g. https://berth-api.example.com)`,
-        {
-          cause,
-        },
-      );
-    }
-  }
+  // The CLI takes the same comma-separated list, so the BFF's own addresses are the default.
+  const cliServerUrls = options.cliServerUrl
+    ? parseServerAddresses(options.cliServerUrl, "cliServerUrl (BERTH_CLI_SERVER_URL)")
+    : serverUrls;
   return {
-    serverUrl: serverUrl.toString().replace(/\/$/, ""),
-    cliServerUrl: cliServerUrl.toString().replace(/\/$/, ""),
+    serverUrls,
+    cliServerUrl: cliServerUrls.join(","),
     cookieSecret: options.cookieSecret || randomBytes(32).toString("base64url"),
     webDistDir: options.webDistDir,
     publicUrl,

@@ -4,7 +4,7 @@ import { startBff } from "./server.js";
 
 /**
  * Runs the BFF from environment variables:
- * BERTH_SERVER_URL (http://127.0.0.1:9701), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
+ * BERTH_SERVER_URL (http://127.0.0.1:9701; several separated by commas fail over), BERTH_BFF_PORT (9700), BERTH_BFF_HOST (127.0.0.1),
  * BERTH_COOKIE_SECRET, BERTH_WEB_DIST (apps/web/dist), BERTH_PUBLIC_URL, BERTH_TRUST_PROXY (the
  * addresses of the reverse proxy in front), BERTH_BFF_METRICS_TOKEN (Bearer token for /metrics),
  * BERTH_BFF_SERVICE_TOKEN (the BFF's admin login token: it reads the sign-in providers stored by the server

@@ -107,4 +107,38 @@ describe("outcome unknown after a dropped mutation", () => {
       /^berth: unavailable: cannot reach the server at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\); is it running\?\n$/,
     );
   });
+  it("with a second address, sends a read whose answer was lost again, but never a release", async () => {
+    const releases = async () =>
+      (await server.ctx.store.db.selectFrom("releases").select("id").execute()).length;
+    const before = await releases();
+    const proxy = await startCuttingProxy(server.apiUrl);
+    try {
+      const servers = `${proxy.url},${server.apiUrl}`;
+      const run = await berthVia(servers, ["release", "v1", "--project", "shop", "--app", "web", "--force"]);
+      await proxy.cut;
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("was lost after the ReleaseService.Release request was sent");
+      // Sent once: the release the lost answer was about is the only new one.
+      expect(await releases()).toBe(before + 1);
+    } finally {
+      await proxy.close();
+    }
+    const again = await startCuttingProxy(server.apiUrl);
+    try {
+      const read = await berthVia(`${again.url},${server.apiUrl}`, [
+        "deployments",
+        "--project",
+        "shop",
+        "--app",
+        "web",
+        "--json",
+      ]);
+      await again.cut;
+      expect(read.code, read.stderr).toBe(0);
+      expect((JSON.parse(read.stdout) as unknown[]).length).toBe(2);
+      expect(read.stderr).toContain(`trying ${server.apiUrl}`);
+    } finally {
+      await again.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
+import { sleep } from "@berth/failover";
 import { type AppExit, type AppProcess, spawnAppProcess } from "./app-process.js";
-import { sleep } from "./backoff.js";
 import type { RunAs } from "./entrypoint-env.js";
 import type { SplitLine } from "./line-splitter.js";
 

@@ -1,3 +1,4 @@
+import { createFailoverTransport } from "@berth/failover";
 import {
   type EntrypointConfig,
   EntrypointService,
@@ -39,12 +40,20 @@ export interface ServerConnection {
 export function connectToServer(options: ConnectToServerOptions): ServerConnection {
   const { settings, buffer, supervisor } = options;
   const token: TokenHolder = { secret: settings.token, expiresAtMs: 0 };
-  const transport = createGrpcTransport({
-    baseUrl: settings.serverAddr,
-    interceptors: [createTokenInterceptor(token)],
-    pingIntervalMs: 15_000,
-    // Small control messages and stdin: gzip costs CPU in the app's process and saves nothing.
-    acceptCompression: [],
+  // Several addresses are replicas: when the one in use goes away, the session, uploads and exec move on to the
+  // next together (they share the transport's position), each reconnecting through its own loop.
+  const transport = createFailoverTransport({
+    addresses: settings.serverAddrs,
+    transportFor: (baseUrl) =>
+      createGrpcTransport({
+        baseUrl,
+        interceptors: [createTokenInterceptor(token)],
+        pingIntervalMs: 15_000,
+        // Small control messages and stdin: gzip costs CPU in the app's process and saves nothing.
+        acceptCompression: [],
+      }),
+    onFailover: (from, to, reason) =>
+      options.log(`the server at ${from} did not answer (${reason.rawMessage}); trying ${to}`),
   });
   const client = createClient(EntrypointService, transport);
   const uploader = createLogUploader({

@@ -1,7 +1,12 @@
+import { parseServerAddresses } from "@berth/failover";
+
 /** What the platform tells the entrypoint through its environment. */
 export interface EntrypointEnv {
-  /** The API's base URL; empty runs the app without a server (output goes to our own stdout/stderr). */
-  serverAddr: string;
+  /**
+   * The API's base URLs (BERTH_SERVER_ADDR, comma-separated: replicas are tried in turn); none runs the app without
+   * a server (output goes to our own stdout/stderr).
+   */
+  serverAddrs: string[];
   token: string;
   deploymentId: string;
   instanceId: string;
@@ -46,15 +51,16 @@ function drainMs(raw: string | undefined): number {
 
 /** Reads the entrypoint's settings from its environment. */
 export function readEntrypointEnv(env: NodeJS.ProcessEnv): EntrypointEnv {
-  const serverAddr = env.BERTH_SERVER_ADDR ?? "";
+  const rawAddrs = env.BERTH_SERVER_ADDR ?? "";
+  const serverAddrs = rawAddrs === "" ? [] : parseServerAddresses(rawAddrs, "BERTH_SERVER_ADDR");
   return {
-    serverAddr,
+    serverAddrs,
     token: env.BERTH_ENTRYPOINT_TOKEN ?? "",
     deploymentId: env.BERTH_DEPLOYMENT_ID ?? "",
     instanceId: env.BERTH_INSTANCE_ID ?? "",
     configRevision: Number(env.BERTH_CONFIG_REVISION ?? 0) || 0,
     configKeys: (env.BERTH_CONFIG_KEYS ?? "").split(",").filter(Boolean),
-    echo: env.BERTH_ENTRYPOINT_ECHO === "1" || serverAddr === "",
+    echo: env.BERTH_ENTRYPOINT_ECHO === "1" || serverAddrs.length === 0,
     user: runAs(env),
     drainMs: drainMs(env.BERTH_DRAIN_MS),
   };

@@ -1,4 +1,4 @@
-import { backoffDelayMs, sleep } from "./backoff.js";
+import { backoffDelayMs, sleep } from "@berth/failover";
 import type { LogBatch, LogBuffer } from "./log-buffer.js";
 
 export interface LogUploaderOptions {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,4 +46,21 @@ it("keeps V8's young generation small through a log flood", async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+it("refuses a server address list with an empty or malformed entry, naming it", () => {
+  const run = (addrs: string) =>
+    spawnSync(process.execPath, [bin, "--", "true"], {
+      env: { PATH: process.env.PATH, BERTH_SERVER_ADDR: addrs, BERTH_ENTRYPOINT_TOKEN: "t" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+  const empty = run("http://127.0.0.1:1,,http://127.0.0.1:2");
+  expect(empty.status).toBe(2);
+  expect(empty.stderr).toBe(
+    'berth-entrypoint: BERTH_SERVER_ADDR address 2 of 3 is empty (in "http://127.0.0.1:1,,http://127.0.0.1:2"); give URLs separated by commas\n',
+  );
+  const malformed = run("http://127.0.0.1:1,http://[::1");
+  expect(malformed.status).toBe(2);
+  expect(malformed.stderr).toContain('BERTH_SERVER_ADDR address 2 of 2 "http://[::1" is not a URL');
 });

@@ -1,5 +1,5 @@
 import { connect, createServer } from "node:net";
-import { sleep } from "./backoff.js";
+import { sleep } from "@berth/failover";
 
 /**
  * Resolves once something accepts TCP connections on 127.0.0.1:port, or after `timeoutMs` (apps that

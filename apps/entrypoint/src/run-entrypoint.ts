@@ -35,7 +35,7 @@ export function runEntrypoint(options: RunEntrypointOptions): RunningEntrypoint 
   if (command.length === 0) throw new Error("usage: berth-entrypoint -- <command> [args...]");
   const ac = new AbortController();
   const buffer = createLogBuffer();
-  const connectedMode = settings.serverAddr !== "";
+  const connectedMode = settings.serverAddrs.length > 0;
   let session: SessionLoop | undefined;
 
   const supervisor = createAppSupervisor({

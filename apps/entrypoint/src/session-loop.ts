@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep } from "@berth/failover";
 import {
   type EntrypointConfig,
   type EntrypointService,
@@ -8,9 +9,8 @@ import {
 import { createPushQueue, type PushQueue } from "@berth/streams";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
-import type { Client } from "@connectrpc/connect";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import type { AppStatus } from "./app-supervisor.js";
-import { backoffDelayMs, sleep } from "./backoff.js";
 import type { TokenHolder } from "./token-holder.js";
 
 /** Bumped on incompatible changes of the entrypoint protocol; the server refuses what it does not know. */
@@ -98,7 +98,8 @@ export function startSessionLoop(options: SessionLoopOptions): SessionLoop {
         const now = Date.now();
         if (now - lastHeard > interval * 3) {
           options.log(`no word from the server for ${now - lastHeard} ms; reconnecting`);
-          ac.abort();
+          // Unavailable, not a plain cancel: with several server addresses the next attempt goes to another.
+          ac.abort(new ConnectError("the server went silent", Code.Unavailable));
           return;
         }
         if (now - lastBeat >= interval) {

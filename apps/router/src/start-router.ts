@@ -11,8 +11,8 @@ import type { TrafficDelta } from "./traffic/traffic-recorder.js";
 /** Where route tables come from: a server's RouterService, or (embedded in the server) its feed directly. */
 export type RouteSource =
   | {
-      /** The server's API, e.g. http://127.0.0.1:9701. */
-      serverUrl: string;
+      /** The server's API, e.g. http://127.0.0.1:9701; several (replicas) are tried in turn. */
+      serverUrls: string[];
       /** A router-kind token (`berth token create --router`). */
       token: string;
       /** Names this router in the server's logs. */
@@ -136,7 +136,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       }),
     );
   } else {
-    const client = createRouterClient(source.serverUrl, source.token);
+    const { client, transport } = createRouterClient(source.serverUrls, source.token, (from, to, reason) =>
+      log(`the server at ${from} did not answer (${reason}); trying ${to}`),
+    );
     const routerName = source.name ?? "";
     sendTraffic = async (deltas) => {
       const deployments = deltas.map((d) => ({
@@ -153,7 +155,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       signal: stop.signal,
       onTable,
       onState(state) {
-        if (state.connected) log(`following the route table of ${source.serverUrl}`);
+        if (state.connected) log(`following the route table of ${transport.address}`);
         else
           log(`lost the server (${state.error}); serving the last table, retrying in ${state.retryInMs} ms`);
       },

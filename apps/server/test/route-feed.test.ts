@@ -28,7 +28,7 @@ describe("route feed", () => {
     const routers = await Promise.all(
       [0, 1].map((n) =>
         startRouter({
-          source: { serverUrl: server.apiUrl, token: token.secret, name: `edge-${n}` },
+          source: { serverUrls: [server.apiUrl], token: token.secret, name: `edge-${n}` },
           host: "127.0.0.1",
           port: 0,
           log: (m) => logs[n]!.push(m),

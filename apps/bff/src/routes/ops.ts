@@ -24,7 +24,7 @@ export default async function opsRoutes(fastify: FastifyInstance) {
       ? {
           status,
           server: {
-            url: config.serverUrl,
+            url: upstream.address,
             reachable: server.reachable,
             latencyMs: Math.round(server.latencyMs),
             ...(server.error ? { error: server.error } : {}),

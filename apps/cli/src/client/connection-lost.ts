@@ -1,38 +1,13 @@
 // Telling "the server never got the request" from "the server got it but the answer was lost": after the
 // second, a release, rollback, deploy or config change may well have happened (7 of 21 release races were
 // committed while the client was told UNAVAILABLE), so saying "cannot reach the server" would be wrong.
+import { isRetrySafe } from "@berth/failover";
 import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-// Errors of connecting at all: the request cannot have been sent.
-const connectFailures = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-// connect-node reports a reset connection (ECONNRESET, e.g. a server restarting on the same port) as Aborted.
-const transportCodes = new Set([Code.Unavailable, Code.Canceled, Code.Unknown, Code.Internal, Code.Aborted]);
-// Methods that only read; everything else unary may change something.
-const readOnlyName = /^(Get|List|Who|Watch|Search|Check|Find|Count)/;
-
-/** The call failed in the transport (no answer from the server came back), not with an answer. */
-export function isConnectionLost(err: ConnectError): boolean {
-  // An error the server sent comes with its response metadata; one made by the client stack has none.
-  let fromServer = false;
-  err.metadata.forEach(() => {
-    fromServer = true;
-  });
-  return transportCodes.has(err.code) && !fromServer;
-}
-
-/** The connection could not even be opened, so the request was never sent. */
-export function neverSent(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === "string" && connectFailures.has(code)) return true;
-  }
-  return false;
-}
-
-/** A unary method that may change state (release, rollback, deploy, config set…). */
+/** A unary method that may change state (release, rollback, deploy, config set…): not declared a read or idempotent. */
 export function isMutating(method: DescMethod): boolean {
-  return method.methodKind === "unary" && !readOnlyName.test(method.name);
+  return method.methodKind === "unary" && !isRetrySafe(method);
 }
 
 const unknownOutcome = Symbol("berth.outcomeUnknown");

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isConnectionLost } from "@berth/failover";
 import { ConnectError } from "@connectrpc/connect";
-import { isConnectionLost, outcomeUnknownSentence } from "./connection-lost.js";
+import { outcomeUnknownSentence } from "./connection-lost.js";
 
 /** How long to keep trying to reach the server again to say what is true now. */
 const reconnectForMs = Number(process.env.BERTH_RECONNECT_MS) || 15_000;

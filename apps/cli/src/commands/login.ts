@@ -1,3 +1,4 @@
+import { parseServerAddresses } from "@berth/failover";
 import { AuthService, Role } from "@berth/proto";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import type { Command } from "commander";
@@ -23,6 +24,11 @@ export function normalizeServer(raw: string, flag = "--server"): string {
     throw new Error(`${flag} "${raw}" must be an http:// or https:// URL`);
   }
   return url.origin;
+}
+
+/** `--server a,b`: each address normalised as above, kept as one comma-separated list (tried in turn). */
+export function normalizeServers(raw: string, flag = "--server"): string {
+  return parseServerAddresses(raw, flag).join(",");
 }
 
 interface LoginFlags {
@@ -81,7 +87,11 @@ export function registerLoginCommand(program: Command): void {
       "log in to a Berth server and save it as the current context; the token is read from --code, " +
         "$BERTH_TOKEN, piped stdin or a hidden prompt",
     )
-    .option("--server <url>", "the server's API address", defaultServer)
+    .option(
+      "--server <url>",
+      "the server's API address, or several separated by commas (replicas; calls fail over between them)",
+      defaultServer,
+    )
     .option("--address <url>", "alias of --server")
     .option("--code <code>", "a one-time login code (npm start prints one), exchanged for a login token")
     .option(
@@ -92,8 +102,8 @@ export function registerLoginCommand(program: Command): void {
     .option("--dashboard <url>", "the dashboard's address, remembered for berth login-link and --web")
     .option("--name <context>", "name of the saved context (default: the server's host:port)")
     .action(async (opts: LoginFlags) => {
-      const server = normalizeServer(opts.address ?? opts.server);
-      const name = opts.name ?? new URL(server).host;
+      const server = normalizeServers(opts.address ?? opts.server);
+      const name = opts.name ?? new URL(server.split(",")[0]!).host;
       // Logging in again keeps the dashboard address a previous login of this context remembered.
       const previous = readContexts().contexts.find((c) => c.name === name);
       const dashboard = opts.dashboard ? normalizeServer(opts.dashboard, "--dashboard") : previous?.dashboard;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import { parseServerAddresses } from "@berth/failover";
 import { type Command, InvalidArgumentError } from "commander";
 import { parsePort } from "../input/option-parsers.js";
 import { colors } from "../output/colors.js";
@@ -38,7 +39,10 @@ export function registerRouterCommand(program: Command): void {
     .description(
       "serve app URLs from the server's route table until Ctrl-C (keeps serving while the server is down)",
     )
-    .option("--server <url>", "the server's API (default: $BERTH_SERVER or http://127.0.0.1:9701)")
+    .option(
+      "--server <urls>",
+      "the server's API, or several separated by commas, tried in turn (default: $BERTH_SERVER or http://127.0.0.1:9701)",
+    )
     .option("--token-file <path>", "file holding a router token (default: $BERTH_ROUTER_TOKEN)")
     .option("--port <port>", "port to serve app URLs on (default 9702)", parsePort)
     .option("--host <host>", "address to listen on (default 127.0.0.1)")
@@ -74,7 +78,9 @@ export function registerRouterCommand(program: Command): void {
       process.stdout.on("error", () => {});
 
       const token = routerToken(flags);
-      const serverUrl = flags.server ?? process.env.BERTH_SERVER ?? "http://127.0.0.1:9701";
+      const serverUrls = flags.server
+        ? parseServerAddresses(flags.server, "--server")
+        : parseServerAddresses(process.env.BERTH_SERVER || "http://127.0.0.1:9701", "BERTH_SERVER");
       const stateDir =
         flags.stateDir ?? process.env.BERTH_ROUTER_STATE_DIR ?? join(homedir(), ".berth", "router");
       const engineName = flags.engine ?? process.env.BERTH_ROUTER_ENGINE ?? "node";
@@ -84,7 +90,7 @@ export function registerRouterCommand(program: Command): void {
       process.umask(0o077);
       const running = await startRouter({
         source: {
-          serverUrl,
+          serverUrls,
           token,
           name: (flags.name ?? hostname()).slice(0, 64).replace(/[^A-Za-z0-9._-]/g, "-"),
         },
@@ -98,7 +104,7 @@ export function registerRouterCommand(program: Command): void {
         log: (message) => out.write(`router: ${message}\n`),
       });
       out.write(
-        `${colors.bold("Berth router")} (${engineName}) serving app URLs on port ${running.port} (routes from ${serverUrl})\n`,
+        `${colors.bold("Berth router")} (${engineName}) serving app URLs on port ${running.port} (routes from ${serverUrls.join(", ")})\n`,
       );
       process.stdout.write(`${JSON.stringify({ event: "ready", port: running.port })}\n`);
       const signal = await stopRequested;

@@ -1,6 +1,7 @@
 // Saved login contexts ({ name, server, token, dashboard? }) in the user's config dir, readable only by the user.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseServerAddresses } from "@berth/failover";
 import envPaths from "env-paths";
 
 export interface CliContext {
@@ -81,12 +82,13 @@ export function useContext(name: string): CliContext {
 }
 
 /**
- * The context commands talk to: BERTH_SERVER + BERTH_TOKEN when both are set (CI, scripts), else the named or
- * current saved one.
+ * The context commands talk to: BERTH_SERVER (one address, or several separated by commas) + BERTH_TOKEN when
+ * both are set (CI, scripts), else the named or current saved one.
  */
 export function currentContext(name?: string): CliContext {
   const { BERTH_SERVER: server, BERTH_TOKEN: token } = process.env;
-  if (!name && server && token) return { name: "env", server, token };
+  if (!name && server && token)
+    return { name: "env", server: parseServerAddresses(server, "BERTH_SERVER").join(","), token };
   const file = readContexts();
   const wanted = name || file.current;
   const found = file.contexts.find((c) => c.name === wanted);

@@ -1,6 +1,6 @@
+import { isConnectionLost } from "@berth/failover";
 import { type Job, JobKind, JobService, JobState } from "@berth/proto";
 import { ConnectError } from "@connectrpc/connect";
-import { isConnectionLost } from "../client/connection-lost.js";
 import type { ApiClient } from "../client/create-api-client.js";
 import { describeAfterReconnect } from "../client/report-outcome.js";
 import { enumName } from "../output/enum-name.js";
@@ -21,10 +21,23 @@ export async function followJob(
   signal?: AbortSignal,
 ): Promise<Job> {
   let last: Job | undefined;
+  let afterSeq = 0n;
+  // With several server addresses the stream resumes on the next one after its last event, a few times over.
+  let resumes = api.context.server.includes(",") ? 5 : 0;
   try {
-    for await (const res of api.client(JobService).getJobStream({ id: jobId }, { signal })) {
-      last = res.job;
-      for (const ev of res.events) renderer?.render(ev);
+    for (;;) {
+      try {
+        for await (const res of api.client(JobService).getJobStream({ id: jobId, afterSeq }, { signal })) {
+          last = res.job;
+          for (const ev of res.events) {
+            renderer?.render(ev);
+            if (ev.seq > afterSeq) afterSeq = ev.seq;
+          }
+        }
+        break;
+      } catch (e) {
+        if (signal?.aborted || !isConnectionLost(e) || resumes-- <= 0) throw e;
+      }
     }
   } catch (e) {
     const err = ConnectError.from(e);

@@ -1,3 +1,4 @@
+import { createFailoverTransport } from "@berth/failover";
 import { AuthService } from "@berth/proto";
 import type { DescService } from "@bufbuild/protobuf";
 import {
@@ -19,9 +20,11 @@ export interface ServerProbe {
   error?: string;
 }
 
-/** The BFF's one connection to the Berth server: gRPC over a shared HTTP/2 session. */
+/** The BFF's connection to the Berth server: gRPC over a shared HTTP/2 session (one per server address). */
 export interface Upstream {
   transport: Transport;
+  /** The server address calls go to now. */
+  readonly address: string;
   /** A typed client for a berth.v1 service (cached per service). */
   client<S extends DescService>(service: S): Client<S>;
   /** Per-call options carrying a session's token; the token goes nowhere else. */
@@ -41,16 +44,31 @@ export function isUnreachable(err: ConnectError): boolean {
   return err.code === Code.Unavailable || err.code === Code.DeadlineExceeded;
 }
 
-/** Creates the upstream; `close()` drops the HTTP/2 session so no socket outlives the BFF. */
-export function createUpstream(serverUrl: string): Upstream & { close(): void } {
-  const sessionManager = new Http2SessionManager(serverUrl, {
-    // Pings keep long-lived streams (logs, events, exec) alive through idle NATs and notice a dead server.
-    pingIntervalMs: 15_000,
-    pingTimeoutMs: 10_000,
+/**
+ * Creates the upstream over one server address or several (replicas, tried in turn: a call that finds its server
+ * gone moves to the next, reads are sent again); `close()` drops the HTTP/2 sessions so no socket outlives the BFF.
+ */
+export function createUpstream(
+  serverUrls: string[],
+  log?: (message: string) => void,
+): Upstream & { close(): void } {
+  const sessionManagers: Http2SessionManager[] = [];
+  const transport = createFailoverTransport({
+    addresses: serverUrls,
+    transportFor(baseUrl) {
+      const sessionManager = new Http2SessionManager(baseUrl, {
+        // Pings keep long-lived streams (logs, events, exec) alive through idle NATs and notice a dead server.
+        pingIntervalMs: 15_000,
+        pingTimeoutMs: 10_000,
+      });
+      sessionManagers.push(sessionManager);
+      // No gzip on this hop: the BFF sits next to the server, and compressing every terminal/log message
+      // roughly halved terminal throughput in bench/ (the browser hop compresses where it pays).
+      return createGrpcTransport({ baseUrl, sessionManager, acceptCompression: [] });
+    },
+    onFailover: (from, to, reason) =>
+      log?.(`the server at ${from} did not answer (${reason.rawMessage}); trying ${to}`),
   });
-  // No gzip on this hop: the BFF sits next to the server, and compressing every terminal/log message
-  // roughly halved terminal throughput in bench/ (the browser hop compresses where it pays).
-  const transport = createGrpcTransport({ baseUrl: serverUrl, sessionManager, acceptCompression: [] });
   const clients = new Map<string, unknown>();
   const upstream: Upstream & { close(): void } = {
     transport,
@@ -81,8 +99,11 @@ export function createUpstream(serverUrl: string): Upstream & { close(): void } 
         return { reachable: true, latencyMs };
       }
     },
+    get address() {
+      return transport.address;
+    },
     close() {
-      sessionManager.abort();
+      for (const sessionManager of sessionManagers) sessionManager.abort();
     },
   };
   return upstream;
@@ -91,7 +112,7 @@ export function createUpstream(serverUrl: string): Upstream & { close(): void } 
 /** Decorates `fastify.upstream`, closed with the BFF. */
 export default fp(
   async (fastify: FastifyInstance) => {
-    const upstream = createUpstream(fastify.config.serverUrl);
+    const upstream = createUpstream(fastify.config.serverUrls, (message) => fastify.log.warn(message));
     fastify.decorate("upstream", upstream);
     fastify.addHook("onClose", async () => upstream.close());
   },

@@ -23,10 +23,15 @@ export default async function gatewayRoutes(fastify: FastifyInstance) {
 
   // Decided before Connect sees the request; handlers turn refusals into Connect errors (sessionOf).
   fastify.addHook("onRequest", async (request, reply) => {
-    request.gatewayAuth =
-      request.method === "GET" || request.method === "HEAD"
-        ? await sessions.load(request)
-        : await guards.mutation(request);
+    // Reads are declared NO_SIDE_EFFECTS in the .proto (so clients may retry them), which makes Connect serve
+    // them over GET too. The dashboard only POSTs, and a GET would skip the Origin and CSRF checks: not offered.
+    if (request.method === "GET" || request.method === "HEAD") {
+      return reply
+        .code(405)
+        .header("allow", "POST")
+        .send({ message: "the dashboard API takes POST requests" });
+    }
+    request.gatewayAuth = await guards.mutation(request);
     sessions.refreshCookie(request, reply);
   });
 

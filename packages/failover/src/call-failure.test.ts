@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { isConnectionLost } from "./connection-lost.js";
+import { isConnectionLost } from "./call-failure.js";
 
 describe("isConnectionLost", () => {
   it("counts errors the client stack made, a reset connection (Aborted) included", () => {
