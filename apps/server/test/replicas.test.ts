@@ -19,6 +19,7 @@ import { upsertApplication } from "../src/catalog/projects.js";
 import { toInstanceProto } from "../src/catalog/to-proto.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { engineOf } from "../src/lifecycle/engine.js";
+import { instanceServerAddresses } from "../src/replicas/instance-server-addresses.js";
 import { clientFor, errorOf } from "./helpers/api-client.js";
 import { type ReplicaSet, startReplicaSet, testReplicaTiming } from "./helpers/replica-set.js";
 import { startTestServer } from "./helpers/test-server.js";
@@ -192,6 +193,10 @@ describe("replicas on one PostgreSQL database", () => {
       [a!, b!, c!].map((s) => [s.ctx.replicaId, true, "015-replicas"]).sort(),
     );
     expect(first.replicas.find((r) => r.current)?.apiUrl).toBe(a!.apiUrl);
+    // What A's instances are told to dial (BERTH_SERVER_ADDR): A first, then every live replica, to fail over to.
+    const addresses = (await instanceServerAddresses(a!.ctx)).split(",");
+    expect(addresses[0]).toBe(a!.apiUrl);
+    expect(addresses.slice(1).sort()).toEqual([b!.apiUrl, c!.apiUrl].sort());
 
     await b!.close();
     // C's row as a killed process leaves it: never marked stopped, its last heartbeat long ago.
@@ -208,6 +213,7 @@ describe("replicas on one PostgreSQL database", () => {
     expect(await stateOf(b!.ctx.replicaId)).toMatchObject({ alive: false });
     expect((await stateOf(b!.ctx.replicaId))?.stoppedAt).toBeDefined();
     expect(await stateOf(a!.ctx.replicaId)).toMatchObject({ alive: true, current: true });
+    expect(await instanceServerAddresses(a!.ctx)).toBe(a!.apiUrl);
   });
 
   it("gives live deployments made before replicas existed to the first replica that starts, and only to it", async () => {

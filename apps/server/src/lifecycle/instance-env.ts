@@ -1,6 +1,7 @@
 import { effectiveConfig } from "../config/effective-config.js";
 import { getDeploymentRow } from "../history/get-history.js";
 import type { DeploymentSpec, InstanceView } from "../platforms/platform.js";
+import { instanceServerAddresses } from "../replicas/instance-server-addresses.js";
 import type { ServerContext } from "../server-context.js";
 import { parseStoredSpec } from "./deployment-spec.js";
 
@@ -20,7 +21,7 @@ export async function instanceEnv(
   return {
     ...parseStoredSpec(row.spec_json).env,
     ...config.env,
-    BERTH_SERVER_ADDR: ctx.apiUrl,
+    BERTH_SERVER_ADDR: await instanceServerAddresses(ctx),
     BERTH_DEPLOYMENT_ID: spec.deploymentId,
     BERTH_INSTANCE_ID: instance.id,
     BERTH_PROJECT: spec.project,
