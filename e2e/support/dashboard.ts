@@ -13,6 +13,25 @@ export async function signIn(page: Page, stack: StackInfo, next = "/"): Promise<
 }
 
 /**
+ * Signs in through an OIDC provider of the `--oidc` stack: presses "Sign in with <provider>" on the login page
+ * and fills the local provider's development login and consent forms (any password). Waits for nothing: the
+ * caller expects the dashboard or a refusal page.
+ */
+export async function signInWithSso(
+  page: Page,
+  stack: StackInfo,
+  login: string,
+  options: { next?: string; provider?: string } = {},
+): Promise<void> {
+  await page.goto(`${stack.dashboardUrl}/login?next=${encodeURIComponent(options.next ?? "/")}`);
+  await page.getByRole("link", { name: `Sign in with ${options.provider ?? "Local SSO"}` }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/**
  * Opens a one-time login link and presses its "Sign in" button (opening it alone signs nobody in), then
  * waits for the dashboard.
  */

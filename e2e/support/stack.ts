@@ -36,7 +36,7 @@ export interface StackInfo {
   commits: DemoCommit[];
   /**
    * With `oidc`: the local OIDC provider the dashboard offers as "Local SSO" (people dora: deployers,
-   * adam: admins, nora: marketing; any password). POST <issuer>/__test__/rotate-keys rotates its keys;
+   * adam: admins, nora: marketing, devi: developers; any password; deployers and developers are deployers). POST <issuer>/__test__/rotate-keys rotates its keys;
    * POST <issuer>/__test__/accounts/<id>?group=… sets a person's groups.
    */
   oidcIssuer?: string;

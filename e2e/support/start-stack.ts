@@ -14,12 +14,15 @@ const { values } = parseArgs({
   options: { demo: { type: "boolean", default: false }, oidc: { type: "boolean", default: false } },
 });
 const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
-// A real OIDC provider on 127.0.0.1 (the `oidc-provider` package), offered as "Local SSO".
+// A real OIDC provider on 127.0.0.1 (the `oidc-provider` package), offered as "Local SSO": dora (deployers),
+// adam (admins), nora (marketing, mapped to nothing), devi (developers, mapped to deployer).
 const idp = values.oidc
   ? await startOidcTestProvider({
       dora: { email: "dora@example.com", groups: ["deployers"] },
       adam: { email: "adam@example.com", groups: ["admins"] },
       nora: { email: "nora@example.com", groups: ["marketing"] },
+      // A developer new to the team: the portal journey follows Get started as her.
+      devi: { email: "devi@example.com", groups: ["developers"] },
     })
   : undefined;
 const oidcProviders = idp
@@ -36,6 +39,8 @@ const oidcProviders = idp
             rules: [
               { group: "admins", role: "admin" },
               { group: "deployers", role: "deployer" },
+              // As docs/sign-in.md's examples map developers: they ship their own apps.
+              { group: "developers", role: "deployer" },
             ],
           },
         ],
