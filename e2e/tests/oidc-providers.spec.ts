@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { signIn } from "../support/dashboard.js";
+import { signIn, signInWithSso } from "../support/dashboard.js";
 import { useStack } from "../support/stack.js";
 
 // Sign-in providers managed in the dashboard: an admin adds the local OIDC provider (the `oidc-provider`
@@ -18,14 +18,9 @@ async function freshPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-/** Presses "Sign in with <name>" on the login page and fills the provider's login and consent forms. */
+/** Signs in as `login` through the provider shown as `name` and waits for the dashboard. */
 async function signInWith(page: Page, name: string, login: string) {
-  await page.goto(`${stack().dashboardUrl}/login`);
-  await page.getByRole("link", { name: `Sign in with ${name}` }).click();
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("any password");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.getByRole("button", { name: "Continue" }).click();
+  await signInWithSso(page, stack(), login, { provider: name });
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 

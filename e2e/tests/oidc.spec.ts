@@ -4,20 +4,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { signInWithSso as signInAs } from "../support/dashboard.js";
 import { repoRoot, useStack } from "../support/stack.js";
 
 // A real OIDC provider on 127.0.0.1 (the `oidc-provider` package) offered on the login page as "Local
 // SSO": dora is in group deployers, adam in admins, nora in marketing (mapped to nothing).
 const stack = useStack({ oidc: true });
 
-/** Presses "Sign in with Local SSO" and fills the provider's login and consent forms. */
-async function signInWithSso(page: Page, login: string, next = "/") {
-  await page.goto(`${stack().dashboardUrl}/login?next=${encodeURIComponent(next)}`);
-  await page.getByRole("link", { name: "Sign in with Local SSO" }).click();
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("any password");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.getByRole("button", { name: "Continue" }).click();
+/** Signs in through "Local SSO" as `login` (dora, adam, nora), on the way to `next`. */
+function signInWithSso(page: Page, login: string, next = "/"): Promise<void> {
+  return signInAs(page, stack(), login, { next });
 }
 
 const contexts: BrowserContext[] = [];
