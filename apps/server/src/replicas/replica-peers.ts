@@ -1,6 +1,6 @@
 import { ReplicaService } from "@berth/proto";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { issueToken } from "../auth/tokens.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -49,7 +49,10 @@ export function createReplicaPeers(ctx: ServerContext): ReplicaPeers {
     return next(req);
   };
   const clients = new Map<string, Client<typeof ReplicaService>>();
+  const connections: Http2SessionManager[] = [];
   ctx.onClose(async () => {
+    // Forwarded streams end with this replica; its connections to the others must not outlive it.
+    for (const c of connections) c.abort();
     if (minted.length === 0) return;
     await ctx.store.db
       .updateTable("tokens")
@@ -63,9 +66,11 @@ export function createReplicaPeers(ctx: ServerContext): ReplicaPeers {
     client(apiUrl) {
       let c = clients.get(apiUrl);
       if (!c) {
+        const sessionManager = new Http2SessionManager(apiUrl);
+        connections.push(sessionManager);
         c = createClient(
           ReplicaService,
-          createGrpcTransport({ baseUrl: apiUrl, interceptors: [withReplicaToken] }),
+          createGrpcTransport({ baseUrl: apiUrl, sessionManager, interceptors: [withReplicaToken] }),
         );
         clients.set(apiUrl, c);
       }
