@@ -185,7 +185,9 @@ describe("forwarding between replicas", () => {
     const replica = (await issueToken(db, { kind: "replica", name: "replica test" })).secret;
     const denied = await errorOf(clientFor(a, ProjectService, replica).listProjects({}));
     expect(denied.code).toBe(Code.PermissionDenied);
-    const logs = await errorOf(firstOf(clientFor(a, LogService, replica).getLogStream({ deploymentId: "x" })));
+    const logs = await errorOf(
+      firstOf(clientFor(a, LogService, replica).getLogStream({ deploymentId: "x" })),
+    );
     expect(logs.code).toBe(Code.PermissionDenied);
     const admin = clientFor(a, ReplicaService, set.token);
     const forward = await errorOf(firstOf(admin.forwardLogStream({ request: { deploymentId: "x" } })));

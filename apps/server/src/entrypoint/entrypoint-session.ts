@@ -179,7 +179,10 @@ export async function* serveEntrypointSession(
     void pump;
     if (shared)
       await recordEntrypointDisconnected(db, session.instanceId, session.connectionId).catch((err) =>
-        ctx.logger.warn({ err, instanceId: hello.instanceId }, "recording the entrypoint's disconnection failed"),
+        ctx.logger.warn(
+          { err, instanceId: hello.instanceId },
+          "recording the entrypoint's disconnection failed",
+        ),
       );
     await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
       ctx.logger.warn(
