@@ -8,7 +8,6 @@ import { create } from "@bufbuild/protobuf";
 import type { SessionRegistry } from "../entrypoint/session-registry.js";
 import { type EntrypointHolder, remoteEntrypointHolders } from "../replicas/entrypoint-connections.js";
 import type { ReplicaPeers } from "../replicas/replica-peers.js";
-import { replicaTimingOf } from "../replicas/replica-timing.js";
 import type { ServerContext } from "../server-context.js";
 
 /**
@@ -30,7 +29,6 @@ export async function remoteExecHolder(
     ctx.store.db,
     start.instanceId ? { instanceId: start.instanceId } : { deploymentId: start.deploymentId },
     ctx.replicaId,
-    replicaTimingOf(ctx.options),
   );
   return holders.find((h) => h.connected);
 }

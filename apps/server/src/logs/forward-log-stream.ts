@@ -1,7 +1,6 @@
 import type { GetLogStreamRequest, GetLogStreamResponse } from "@berth/proto";
 import type { EntrypointRuntime } from "../entrypoint/entrypoint-runtime.js";
 import { type EntrypointHolder, remoteEntrypointHolders } from "../replicas/entrypoint-connections.js";
-import { replicaTimingOf } from "../replicas/replica-timing.js";
 import type { ServerContext } from "../server-context.js";
 
 /**
@@ -16,14 +15,12 @@ export async function remoteLogHolder(
   req: GetLogStreamRequest,
 ): Promise<EntrypointHolder | undefined> {
   if (ctx.store.dialect !== "postgres") return undefined;
-  const timing = replicaTimingOf(ctx.options);
   if (req.instanceId) {
     if (runtime.sessions.isConnected(req.instanceId)) return undefined;
     const [holder] = await remoteEntrypointHolders(
       ctx.store.db,
       { instanceId: req.instanceId },
       ctx.replicaId,
-      timing,
     );
     return holder;
   }
@@ -33,7 +30,6 @@ export async function remoteLogHolder(
     ctx.store.db,
     { deploymentId: req.deploymentId },
     ctx.replicaId,
-    timing,
   );
   const replicas = new Set(holders.map((h) => h.replicaId));
   return replicas.size === 1 ? holders[0] : undefined;

@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
-import { type ReplicaTiming, replicaAlive } from "./replica-registry.js";
 
 /** An instance whose entrypoint another replica holds (or held last), and where that replica answers. */
 export interface EntrypointHolder {
@@ -46,31 +45,30 @@ export async function recordEntrypointDisconnected(
 }
 
 /**
- * The live replicas other than `self` holding the entrypoints of one instance or of a deployment's instances.
- * A dead or stopped replica's rows are left out: nothing can be forwarded to it.
+ * The replicas other than `self` holding the entrypoints of one instance or of a deployment's instances. Those
+ * that stopped, or that a live replica found dead (reaped), are left out: nothing can be forwarded to them. A late
+ * heartbeat alone does not count (a busy replica still answers; one that is really gone refuses the call at once).
  */
 export async function remoteEntrypointHolders(
   db: Kysely<Database>,
   target: { instanceId?: string; deploymentId?: string },
   self: string,
-  timing: ReplicaTiming,
 ): Promise<EntrypointHolder[]> {
   let query = db
     .selectFrom("entrypoint_connections as c")
     .innerJoin("replicas as r", "r.id", "c.replica_id")
-    .select(["c.instance_id", "c.replica_id", "c.connected", "r.api_url", "r.heartbeat_at", "r.stopped_at"])
-    .where("c.replica_id", "!=", self);
+    .select(["c.instance_id", "c.replica_id", "c.connected", "r.api_url"])
+    .where("c.replica_id", "!=", self)
+    .where("r.stopped_at", "is", null)
+    .where("r.reaped_at", "is", null);
   query = target.instanceId
     ? query.where("c.instance_id", "=", target.instanceId)
     : query.where("c.deployment_id", "=", target.deploymentId ?? "");
   const rows = await query.orderBy("c.instance_id").execute();
-  const now = Date.now();
-  return rows
-    .filter((r) => replicaAlive({ heartbeat_at: r.heartbeat_at, stopped_at: r.stopped_at }, now, timing))
-    .map((r) => ({
-      instanceId: r.instance_id,
-      replicaId: r.replica_id,
-      apiUrl: r.api_url,
-      connected: r.connected === 1,
-    }));
+  return rows.map((r) => ({
+    instanceId: r.instance_id,
+    replicaId: r.replica_id,
+    apiUrl: r.api_url,
+    connected: r.connected === 1,
+  }));
 }
