@@ -190,7 +190,7 @@ describe("replicas on one PostgreSQL database", () => {
     const replicas = clientFor(a!, ReplicaService, set.token);
     const first = await replicas.listReplicas({});
     expect(first.replicas.map((r) => [r.id, r.alive, r.schemaVersion]).sort()).toEqual(
-      [a!, b!, c!].map((s) => [s.ctx.replicaId, true, "015-replicas"]).sort(),
+      [a!, b!, c!].map((s) => [s.ctx.replicaId, true, "017-entrypoint-connections"]).sort(),
     );
     expect(first.replicas.find((r) => r.current)?.apiUrl).toBe(a!.apiUrl);
     // What A's instances are told to dial (BERTH_SERVER_ADDR): A first, then every live replica, to fail over to.
@@ -236,12 +236,12 @@ describe("replicas on one PostgreSQL database", () => {
   it("refuses to start on a database migrated by a newer server, naming both schema versions", async () => {
     database = await createTestDatabase();
     const first = await startTestServer({ store: database.url });
-    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('016-from-the-future', '2030-01-01')`.execute(
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('099-from-the-future', '2030-01-01')`.execute(
       first.ctx.store.db,
     );
     await first.dispose();
     await expect(startTestServer({ store: database.url })).rejects.toThrow(
-      "has schema version 016-from-the-future, newer than this server's 015-replicas (unknown migrations: 016-from-the-future)",
+      "has schema version 099-from-the-future, newer than this server's 017-entrypoint-connections (unknown migrations: 099-from-the-future)",
     );
   });
 });

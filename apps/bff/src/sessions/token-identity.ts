@@ -27,6 +27,7 @@ const kindNames: Record<TokenKind, string> = {
   [TokenKind.RUNNER]: "runner",
   [TokenKind.ENTRYPOINT]: "entrypoint",
   [TokenKind.ROUTER]: "router",
+  [TokenKind.REPLICA]: "replica",
 };
 
 /** The proto role for a session role (for GetViewer). */

@@ -11,6 +11,7 @@ const kindToEnum: Record<KindName, TokenKind> = {
   router: TokenKind.ROUTER,
   runner: TokenKind.RUNNER,
   entrypoint: TokenKind.ENTRYPOINT,
+  replica: TokenKind.REPLICA,
 };
 const roleToEnum: Record<Role, RoleEnum> = {
   viewer: RoleEnum.VIEWER,

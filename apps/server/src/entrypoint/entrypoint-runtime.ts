@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { startConfigPush } from "../config-push/config-push.js";
 import { createExecRelay, type ExecRelay } from "../exec/exec-relay.js";
 import { createLogStore, type LogStore } from "../logs/log-store.js";
+import { createReplicaPeers, type ReplicaPeers } from "../replicas/replica-peers.js";
 import type { ServerContext } from "../server-context.js";
 import { createSessionRegistry, type SessionRegistry } from "./session-registry.js";
 
@@ -10,6 +11,8 @@ export interface EntrypointRuntime {
   logs: LogStore;
   sessions: SessionRegistry;
   execs: ExecRelay;
+  /** The other replicas: log follows and execs of instances whose entrypoint one of them holds go there. */
+  peers: ReplicaPeers;
   /** Which deployment an instance belongs to (never changes, so cached). */
   instanceDeployments: Map<string, string>;
 }
@@ -32,6 +35,7 @@ export function entrypointRuntime(ctx: ServerContext): EntrypointRuntime {
     logs,
     sessions: createSessionRegistry(),
     execs: createExecRelay(),
+    peers: createReplicaPeers(ctx),
     instanceDeployments: new Map(),
   };
   runtimes.set(ctx, runtime);

@@ -12,6 +12,10 @@ import { getCaller } from "../auth/caller.js";
 import { tokenStreamKey } from "../auth/token-streams.js";
 import { effectiveConfig } from "../config/effective-config.js";
 import { deploymentPlatform, engineOf } from "../lifecycle/engine.js";
+import {
+  recordEntrypointConnected,
+  recordEntrypointDisconnected,
+} from "../replicas/entrypoint-connections.js";
 import { routesSettled } from "../route-feed/routes-settled.js";
 import type { ServerContext } from "../server-context.js";
 import { findInstance } from "./instance-target.js";
@@ -92,6 +96,17 @@ export async function* serveEntrypointSession(
     value: { protocolVersion: entrypointProtocolVersion, config, heartbeatIntervalMs: heartbeatMs },
   });
   const remove = sessions.add(session);
+  // Other replicas forward log follows and execs of this instance here (a SQLite server is the only replica).
+  const shared = ctx.store.dialect === "postgres";
+  if (shared)
+    await recordEntrypointConnected(db, {
+      instanceId: session.instanceId,
+      deploymentId: session.deploymentId,
+      replicaId: ctx.replicaId,
+      connectionId: session.connectionId,
+    }).catch((err) =>
+      ctx.logger.warn({ err, instanceId: hello.instanceId }, "recording the entrypoint's connection failed"),
+    );
   // Registered before the try below: a failure here must not leave a session nobody serves.
   await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
     ctx.logger.warn({ err, instanceId: hello.instanceId }, "publishing the instance's connection failed"),
@@ -162,6 +177,13 @@ export async function* serveEntrypointSession(
     remove();
     out.end();
     void pump;
+    if (shared)
+      await recordEntrypointDisconnected(db, session.instanceId, session.connectionId).catch((err) =>
+        ctx.logger.warn(
+          { err, instanceId: hello.instanceId },
+          "recording the entrypoint's disconnection failed",
+        ),
+      );
     await publishInstance(ctx, sessions, hello.instanceId).catch((err) =>
       ctx.logger.warn(
         { err, instanceId: hello.instanceId },

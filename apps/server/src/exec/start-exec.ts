@@ -11,11 +11,15 @@ import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { ulid } from "ulid";
 import { recordAudit } from "../audit/record-audit.js";
 import { getCaller } from "../auth/caller.js";
+import { findInstance } from "../entrypoint/instance-target.js";
 import type { EntrypointSession, SessionRegistry } from "../entrypoint/session-registry.js";
 import type { Platform } from "../platforms/platform.js";
+import type { EntrypointHolder } from "../replicas/entrypoint-connections.js";
+import type { ReplicaPeers } from "../replicas/replica-peers.js";
 import type { ServerContext } from "../server-context.js";
 import type { ExecRelay } from "./exec-relay.js";
-import { pickExecTarget } from "./pick-exec-target.js";
+import { forwardExec, remoteExecHolder } from "./forward-exec.js";
+import { type ExecTarget, pickExecTarget } from "./pick-exec-target.js";
 import { relayNativeExec } from "./relay-native-exec.js";
 
 export interface StartExecDeps {
@@ -28,6 +32,13 @@ export interface StartExecDeps {
   attachTimeoutMs?: number;
   /** How long to wait for the entrypoint of a running instance that is not connected (yet, or again). */
   connectTimeoutMs?: number;
+  /** The other replicas: an exec of an instance whose entrypoint one of them holds runs through it. */
+  peers?: ReplicaPeers;
+  /**
+   * Served for another replica (ForwardExecStream): that replica authorised the user and records the audit
+   * events, so this one records none (an exec is audited once) and forwards nowhere (no loops).
+   */
+  forwarded?: boolean;
 }
 
 /**
@@ -47,59 +58,92 @@ export async function* startExec(
     throw new ConnectError("the first message of StartExecStream must be start", Code.InvalidArgument);
   }
   const start = first.value.msg.value;
-  const target = await pickExecTarget(
-    {
-      db: deps.ctx.store.db,
-      sessions: deps.sessions,
-      platform: deps.platform,
-      connectTimeoutMs: deps.connectTimeoutMs ?? 10_000,
-    },
-    start,
-    hctx.signal,
-  );
+  const holder =
+    deps.peers && !deps.forwarded ? await remoteExecHolder(deps.ctx, deps.sessions, start) : undefined;
+  const target = holder
+    ? await forwardedTarget(deps.ctx, holder, start)
+    : await pickExecTarget(
+        {
+          db: deps.ctx.store.db,
+          sessions: deps.sessions,
+          platform: deps.platform,
+          connectTimeoutMs: deps.connectTimeoutMs ?? 10_000,
+        },
+        start,
+        hctx.signal,
+      );
   const { project, app, session } = target;
-  const via = session ? "entrypoint" : "platform";
+  const via = holder ? "replica" : session ? "entrypoint" : "platform";
+  const audited = !deps.forwarded;
   const sessionId = ulid();
   const startedAt = Date.now();
   // Recorded before the command runs, so a session is on the record while it lasts and even if the
   // server dies mid-session; exec.run follows with the outcome.
-  await recordAudit(deps.ctx.store.db, {
-    actor: caller,
-    action: "exec.start",
-    project,
-    app,
-    target: target.instanceId,
-    details: { sessionId, deploymentId: target.deploymentId, args: start.args, tty: start.tty, via },
-  });
-  let exit: { code: number; signal: string } | undefined;
-  try {
-    const relay = session
-      ? relayEntrypointExec(deps, session, sessionId, start, it, hctx)
-      : relayNativeExec(deps.platform, target, sessionId, start, it, hctx.signal);
-    for await (const m of relay) {
-      if (m.msg.case === "exit") exit = { code: m.msg.value.code, signal: m.msg.value.signal };
-      yield m;
-    }
-  } finally {
+  if (audited)
     await recordAudit(deps.ctx.store.db, {
       actor: caller,
-      action: "exec.run",
+      action: "exec.start",
       project,
       app,
       target: target.instanceId,
       details: {
         sessionId,
         deploymentId: target.deploymentId,
-        instanceId: target.instanceId,
         args: start.args,
         tty: start.tty,
         via,
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? "",
-        durationMs: Date.now() - startedAt,
+        ...(holder ? { replica: holder.replicaId } : {}),
       },
-    }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
+    });
+  let exit: { code: number; signal: string } | undefined;
+  try {
+    const relay = holder
+      ? forwardExec(deps.peers!, holder, start, it, hctx.signal)
+      : session
+        ? relayEntrypointExec(deps, session, sessionId, start, it, hctx)
+        : relayNativeExec(deps.platform, target, sessionId, start, it, hctx.signal);
+    for await (const m of relay) {
+      if (m.msg.case === "exit") exit = { code: m.msg.value.code, signal: m.msg.value.signal };
+      yield m;
+    }
+  } finally {
+    if (audited)
+      await recordAudit(deps.ctx.store.db, {
+        actor: caller,
+        action: "exec.run",
+        project,
+        app,
+        target: target.instanceId,
+        details: {
+          sessionId,
+          deploymentId: target.deploymentId,
+          instanceId: target.instanceId,
+          args: start.args,
+          tty: start.tty,
+          via,
+          ...(holder ? { replica: holder.replicaId } : {}),
+          exitCode: exit?.code ?? null,
+          signal: exit?.signal ?? "",
+          durationMs: Date.now() - startedAt,
+        },
+      }).catch((err) => deps.ctx.logger.error({ err }, "recording the exec audit event failed"));
   }
+}
+
+/** The instance of an exec another replica runs, checked against the start's deployment, for the audit here. */
+async function forwardedTarget(
+  ctx: ServerContext,
+  holder: EntrypointHolder,
+  start: ExecStart,
+): Promise<ExecTarget> {
+  const { instance, project, app } = await findInstance(ctx.store.db, holder.instanceId);
+  if (start.deploymentId && instance.deployment_id !== start.deploymentId) {
+    throw new ConnectError(
+      `instance "${start.instanceId}" is not part of deployment "${start.deploymentId}"`,
+      Code.InvalidArgument,
+    );
+  }
+  return { instanceId: instance.id, deploymentId: instance.deployment_id, project, app };
 }
 
 /** The relay through the instance's entrypoint: it opens its side of the session, then both ways until the exit. */

@@ -14,7 +14,11 @@ export interface ReplicaState extends ReplicaTable {
 }
 
 /** Whether a replica row is alive at `now`: not stopped, and its last heartbeat within the missed-beats window. */
-export function replicaAlive(row: ReplicaTable, now: number, timing: ReplicaTiming): boolean {
+export function replicaAlive(
+  row: Pick<ReplicaTable, "stopped_at" | "heartbeat_at">,
+  now: number,
+  timing: ReplicaTiming,
+): boolean {
   return row.stopped_at === null && row.heartbeat_at >= now - timing.heartbeatMs * timing.missedBeats;
 }
 

@@ -6,14 +6,14 @@ import { deploymentPlatform } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
 /** How long an instance's entrypoint gets to connect before its platform's exec is used (when it has one). */
-function connectTimeoutMs(): number {
+export function connectTimeoutMs(): number {
   const v = Number(process.env.BERTH_EXEC_CONNECT_TIMEOUT_MS);
   return Number.isFinite(v) && v >= 0 && process.env.BERTH_EXEC_CONNECT_TIMEOUT_MS ? v : 10_000;
 }
 
 /** ExecService: one-off commands in a running instance, through its entrypoint (or else its platform). */
 export function createExecService(ctx: ServerContext): ServiceImpl<typeof ExecService> {
-  const { sessions, execs } = entrypointRuntime(ctx);
+  const { sessions, execs, peers } = entrypointRuntime(ctx);
   return {
     startExecStream: (requests, hctx) =>
       startExec(
@@ -23,6 +23,7 @@ export function createExecService(ctx: ServerContext): ServiceImpl<typeof ExecSe
           relay: execs,
           platform: deploymentPlatform(ctx),
           connectTimeoutMs: connectTimeoutMs(),
+          peers,
         },
         requests,
         hctx,

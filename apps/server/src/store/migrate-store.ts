@@ -12,6 +12,7 @@ import * as externalIdentities from "./migrations/010-external-identities.js";
 import * as oidcProviders from "./migrations/011-oidc-providers.js";
 import * as personalTokens from "./migrations/012-personal-tokens.js";
 import * as replicas from "./migrations/015-replicas.js";
+import * as entrypointConnections from "./migrations/017-entrypoint-connections.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "011-oidc-providers": oidcProviders,
   "012-personal-tokens": personalTokens,
   "015-replicas": replicas,
+  "017-entrypoint-connections": entrypointConnections,
 };
 
 /**

@@ -37,6 +37,7 @@ const migrationNames = [
   "011-oidc-providers",
   "012-personal-tokens",
   "015-replicas",
+  "017-entrypoint-connections",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {

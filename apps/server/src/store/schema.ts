@@ -399,6 +399,18 @@ export interface Database {
   notification_attempts: NotificationAttemptTable;
   oidc_providers: OidcProviderTable;
   replicas: ReplicaTable;
+  entrypoint_connections: EntrypointConnectionTable;
+}
+
+/** The replica holding (or that last held) an instance's entrypoint connection (migration 017). */
+export interface EntrypointConnectionTable {
+  instance_id: string;
+  deployment_id: string;
+  replica_id: string;
+  connection_id: string;
+  /** 1 while the session is open on `replica_id`, 0 once it ended (its log window is still there). */
+  connected: number;
+  changed_at: number;
 }
 
 /** A server process on this database (migration 015). */

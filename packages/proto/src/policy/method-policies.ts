@@ -3,7 +3,7 @@
  * read from, and docs/security.md is checked against.
  */
 
-export type TokenKindName = "login" | "runner" | "entrypoint" | "router";
+export type TokenKindName = "login" | "runner" | "entrypoint" | "router" | "replica";
 export type RoleName = "viewer" | "deployer" | "admin";
 
 /** Who may call a method. Methods missing from the policy are denied to everyone. */
@@ -112,6 +112,9 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
 
   // Which server replicas share the store, alive or dead (addresses of the control plane: no secrets).
   "berth.v1.ReplicaService/ListReplicas": viewer,
+  // Between replicas: a replica's own token reaches the entrypoint another replica holds (logs, exec), nothing else.
+  "berth.v1.ReplicaService/ForwardLogStream": { kinds: ["replica"] },
+  "berth.v1.ReplicaService/ForwardExecStream": { kinds: ["replica"] },
 
   "berth.v1.LogService/GetLogStream": browserViewer,
   // The browser's terminal reaches it through the BFF's WebSocket bridge, not the gateway.

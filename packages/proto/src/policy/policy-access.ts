@@ -17,6 +17,7 @@ export const callerClasses: readonly CallerClass[] = [
   { label: "runner", kind: "runner" },
   { label: "entrypoint", kind: "entrypoint" },
   { label: "router", kind: "router" },
+  { label: "replica", kind: "replica" },
 ];
 
 const roleRank: Record<RoleName, number> = { viewer: 1, deployer: 2, admin: 3 };

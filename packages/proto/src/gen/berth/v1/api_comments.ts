@@ -152,6 +152,10 @@ export const apiComments: Readonly<Record<string, string>> = {
 		"Releases the previously released deployment again.",
 	"berth.v1.ReplicaService":
 		"The server replicas sharing this server's store: several `berth server run` processes on one PostgreSQL database (a SQLite server is the only replica of its store).",
+	"berth.v1.ReplicaService/ForwardExecStream":
+		"Between replicas only (replica tokens): an exec run through the entrypoint this replica holds, for a user who reached another replica. That replica authorised the user and records the audit events; this one does not.",
+	"berth.v1.ReplicaService/ForwardLogStream":
+		"Between replicas only (replica tokens): a log read or follow served by the replica that holds the instance's entrypoint connection, for a user who reached another replica. Same cursor semantics as GetLogStream; the replica the user reached has authorised them already.",
 	"berth.v1.ReplicaService/ListReplicas":
 		"Every replica that ran on the store, newest start first, alive or dead.",
 	"berth.v1.RolloutService":

@@ -12,6 +12,17 @@ import {
 	messageDesc,
 	serviceDesc,
 } from "@bufbuild/protobuf/codegenv2";
+import type {
+	StartExecStreamRequest,
+	StartExecStreamResponse,
+} from "./exec_service_pb.js";
+import { file_berth_v1_exec_service } from "./exec_service_pb.js";
+import type {
+	GetLogStreamRequest,
+	GetLogStreamResponse,
+} from "./log_service_pb.js";
+import { file_berth_v1_log_service } from "./log_service_pb.js";
+import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -22,9 +33,90 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_replica_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"Ch5iZXJ0aC92MS9yZXBsaWNhX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIvABCgdSZXBsaWNhEgoKAmlkGAEgASgJEg8KB2FwaV91cmwYAiABKAkSDQoFYWxpdmUYAyABKAgSLgoKc3RhcnRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMaGVhcnRiZWF0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5zY2hlbWFfdmVyc2lvbhgGIAEoCRIuCgpzdG9wcGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjdXJyZW50GAggASgIIhUKE0xpc3RSZXBsaWNhc1JlcXVlc3QiZwoUTGlzdFJlcGxpY2FzUmVzcG9uc2USIwoIcmVwbGljYXMYASADKAsyES5iZXJ0aC52MS5SZXBsaWNhEhQKDGhlYXJ0YmVhdF9tcxgCIAEoDRIUCgxtaXNzZWRfYmVhdHMYAyABKA0yZAoOUmVwbGljYVNlcnZpY2USUgoMTGlzdFJlcGxpY2FzEh0uYmVydGgudjEuTGlzdFJlcGxpY2FzUmVxdWVzdBoeLmJlcnRoLnYxLkxpc3RSZXBsaWNhc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw",
-		[file_google_protobuf_timestamp],
+		"Ch5iZXJ0aC92MS9yZXBsaWNhX3NlcnZpY2UucHJvdG8SCGJlcnRoLnYxIlEKF0ZvcndhcmRMb2dTdHJlYW1SZXF1ZXN0EjYKB3JlcXVlc3QYASABKAsyHS5iZXJ0aC52MS5HZXRMb2dTdHJlYW1SZXF1ZXN0Qga6SAPIAQEiTAoYRm9yd2FyZExvZ1N0cmVhbVJlc3BvbnNlEjAKCHJlc3BvbnNlGAEgASgLMh4uYmVydGgudjEuR2V0TG9nU3RyZWFtUmVzcG9uc2UiVQoYRm9yd2FyZEV4ZWNTdHJlYW1SZXF1ZXN0EjkKB3JlcXVlc3QYASABKAsyIC5iZXJ0aC52MS5TdGFydEV4ZWNTdHJlYW1SZXF1ZXN0Qga6SAPIAQEiUAoZRm9yd2FyZEV4ZWNTdHJlYW1SZXNwb25zZRIzCghyZXNwb25zZRgBIAEoCzIhLmJlcnRoLnYxLlN0YXJ0RXhlY1N0cmVhbVJlc3BvbnNlIvABCgdSZXBsaWNhEgoKAmlkGAEgASgJEg8KB2FwaV91cmwYAiABKAkSDQoFYWxpdmUYAyABKAgSLgoKc3RhcnRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMaGVhcnRiZWF0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5zY2hlbWFfdmVyc2lvbhgGIAEoCRIuCgpzdG9wcGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjdXJyZW50GAggASgIIhUKE0xpc3RSZXBsaWNhc1JlcXVlc3QiZwoUTGlzdFJlcGxpY2FzUmVzcG9uc2USIwoIcmVwbGljYXMYASADKAsyES5iZXJ0aC52MS5SZXBsaWNhEhQKDGhlYXJ0YmVhdF9tcxgCIAEoDRIUCgxtaXNzZWRfYmVhdHMYAyABKA0yowIKDlJlcGxpY2FTZXJ2aWNlElIKDExpc3RSZXBsaWNhcxIdLmJlcnRoLnYxLkxpc3RSZXBsaWNhc1JlcXVlc3QaHi5iZXJ0aC52MS5MaXN0UmVwbGljYXNSZXNwb25zZSIDkAIBElsKEEZvcndhcmRMb2dTdHJlYW0SIS5iZXJ0aC52MS5Gb3J3YXJkTG9nU3RyZWFtUmVxdWVzdBoiLmJlcnRoLnYxLkZvcndhcmRMb2dTdHJlYW1SZXNwb25zZTABEmAKEUZvcndhcmRFeGVjU3RyZWFtEiIuYmVydGgudjEuRm9yd2FyZEV4ZWNTdHJlYW1SZXF1ZXN0GiMuYmVydGgudjEuRm9yd2FyZEV4ZWNTdHJlYW1SZXNwb25zZSgBMAFiBnByb3RvMw",
+		[
+			file_berth_v1_exec_service,
+			file_berth_v1_log_service,
+			file_buf_validate_validate,
+			file_google_protobuf_timestamp,
+		],
 	);
+
+/**
+ * @generated from message berth.v1.ForwardLogStreamRequest
+ */
+export type ForwardLogStreamRequest =
+	Message<"berth.v1.ForwardLogStreamRequest"> & {
+		/**
+		 * @generated from field: berth.v1.GetLogStreamRequest request = 1;
+		 */
+		request?: GetLogStreamRequest | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.ForwardLogStreamRequest.
+ * Use `create(ForwardLogStreamRequestSchema)` to create a new message.
+ */
+export const ForwardLogStreamRequestSchema: GenMessage<ForwardLogStreamRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_replica_service, 0);
+
+/**
+ * @generated from message berth.v1.ForwardLogStreamResponse
+ */
+export type ForwardLogStreamResponse =
+	Message<"berth.v1.ForwardLogStreamResponse"> & {
+		/**
+		 * @generated from field: berth.v1.GetLogStreamResponse response = 1;
+		 */
+		response?: GetLogStreamResponse | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.ForwardLogStreamResponse.
+ * Use `create(ForwardLogStreamResponseSchema)` to create a new message.
+ */
+export const ForwardLogStreamResponseSchema: GenMessage<ForwardLogStreamResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_replica_service, 1);
+
+/**
+ * @generated from message berth.v1.ForwardExecStreamRequest
+ */
+export type ForwardExecStreamRequest =
+	Message<"berth.v1.ForwardExecStreamRequest"> & {
+		/**
+		 * @generated from field: berth.v1.StartExecStreamRequest request = 1;
+		 */
+		request?: StartExecStreamRequest | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.ForwardExecStreamRequest.
+ * Use `create(ForwardExecStreamRequestSchema)` to create a new message.
+ */
+export const ForwardExecStreamRequestSchema: GenMessage<ForwardExecStreamRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_replica_service, 2);
+
+/**
+ * @generated from message berth.v1.ForwardExecStreamResponse
+ */
+export type ForwardExecStreamResponse =
+	Message<"berth.v1.ForwardExecStreamResponse"> & {
+		/**
+		 * @generated from field: berth.v1.StartExecStreamResponse response = 1;
+		 */
+		response?: StartExecStreamResponse | undefined;
+	};
+
+/**
+ * Describes the message berth.v1.ForwardExecStreamResponse.
+ * Use `create(ForwardExecStreamResponseSchema)` to create a new message.
+ */
+export const ForwardExecStreamResponseSchema: GenMessage<ForwardExecStreamResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_replica_service, 3);
 
 /**
  * @generated from message berth.v1.Replica
@@ -89,7 +181,7 @@ export type Replica = Message<"berth.v1.Replica"> & {
  */
 export const ReplicaSchema: GenMessage<Replica> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_replica_service, 0);
+	messageDesc(file_berth_v1_replica_service, 4);
 
 /**
  * @generated from message berth.v1.ListReplicasRequest
@@ -102,7 +194,7 @@ export type ListReplicasRequest = Message<"berth.v1.ListReplicasRequest"> & {};
  */
 export const ListReplicasRequestSchema: GenMessage<ListReplicasRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_replica_service, 1);
+	messageDesc(file_berth_v1_replica_service, 5);
 
 /**
  * @generated from message berth.v1.ListReplicasResponse
@@ -132,7 +224,7 @@ export type ListReplicasResponse = Message<"berth.v1.ListReplicasResponse"> & {
  */
 export const ListReplicasResponseSchema: GenMessage<ListReplicasResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_replica_service, 2);
+	messageDesc(file_berth_v1_replica_service, 6);
 
 /**
  * The server replicas sharing this server's store: several `berth server run` processes on one PostgreSQL
@@ -150,5 +242,28 @@ export const ReplicaService: GenService<{
 		methodKind: "unary";
 		input: typeof ListReplicasRequestSchema;
 		output: typeof ListReplicasResponseSchema;
+	};
+	/**
+	 * Between replicas only (replica tokens): a log read or follow served by the replica that holds the instance's
+	 * entrypoint connection, for a user who reached another replica. Same cursor semantics as GetLogStream; the
+	 * replica the user reached has authorised them already.
+	 *
+	 * @generated from rpc berth.v1.ReplicaService.ForwardLogStream
+	 */
+	forwardLogStream: {
+		methodKind: "server_streaming";
+		input: typeof ForwardLogStreamRequestSchema;
+		output: typeof ForwardLogStreamResponseSchema;
+	};
+	/**
+	 * Between replicas only (replica tokens): an exec run through the entrypoint this replica holds, for a user who
+	 * reached another replica. That replica authorised the user and records the audit events; this one does not.
+	 *
+	 * @generated from rpc berth.v1.ReplicaService.ForwardExecStream
+	 */
+	forwardExecStream: {
+		methodKind: "bidi_streaming";
+		input: typeof ForwardExecStreamRequestSchema;
+		output: typeof ForwardExecStreamResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_replica_service, 0);
