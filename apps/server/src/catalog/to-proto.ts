@@ -169,6 +169,7 @@ export function toBuildProto(row: BuildTable, names: AppNames): Build {
     finishedAt: optionalTimestamp(row.finished_at),
     timings: toPhaseTimingsProto(row.timings_json),
     error: row.error,
+    trigger: row.trigger,
   });
 }
 
@@ -202,6 +203,7 @@ export function toDeploymentProto(
     error: row.error,
     pinned: row.pinned === 1,
     note: row.note,
+    trigger: row.trigger,
   });
 }
 

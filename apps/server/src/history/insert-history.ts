@@ -23,6 +23,8 @@ export interface InsertRecordInput {
   timings?: StoredTiming[];
   error?: string;
   id?: string;
+  /** What started it: "" (a working tree), "remote", "webhook". */
+  trigger?: string;
 }
 
 export interface InsertBuildInput extends InsertRecordInput {
@@ -80,6 +82,7 @@ function recordColumns(input: InsertRecordInput) {
     finished_at: input.finishedAt ?? null,
     timings_json: JSON.stringify(input.timings ?? []),
     error: input.error ?? "",
+    trigger: input.trigger ?? "",
   };
 }
 

@@ -54,6 +54,7 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
             git: toGitInfoProto(job),
             builder: "archive",
             jobId: job.id,
+            trigger: job.trigger,
           }),
       );
       await publishBuild(ctx, build.id);

@@ -127,6 +127,7 @@ export async function deployBuild(
         spec: stored,
         configRevision: config.revision,
         jobId: job.id,
+        trigger: build.trigger,
       }),
   );
   const url = deploymentUrl(job.project, job.app, row.seq, urlOptionsOf(ctx));

@@ -9,6 +9,7 @@ import * as instanceNativeIds from "./migrations/007-instance-native-ids.js";
 import * as deletedApps from "./migrations/008-deleted-apps.js";
 import * as notifications from "./migrations/009-notifications.js";
 import * as externalIdentities from "./migrations/010-external-identities.js";
+import * as gitWebhooks from "./migrations/013-git-webhooks.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "008-deleted-apps": deletedApps,
   "009-notifications": notifications,
   "010-external-identities": externalIdentities,
+  "013-git-webhooks": gitWebhooks,
 };
 
 /**

@@ -45,6 +45,8 @@ export interface BuildTable extends GitColumns {
   finished_at: number | null;
   timings_json: string;
   error: string;
+  /** The job's trigger ("", "remote", "webhook"). */
+  trigger: string;
 }
 
 export interface ArtifactTable {
@@ -77,6 +79,8 @@ export interface DeploymentTable extends GitColumns {
   pinned: number;
   /** Free text someone attached to it ("known good", "leaks memory"). */
   note: string;
+  /** The trigger of the build it runs ("", "remote", "webhook"). */
+  trigger: string;
 }
 
 export interface InstanceTable {
@@ -181,6 +185,8 @@ export interface JobTable extends GitColumns {
   started_at: number | null;
   finished_at: number | null;
   heartbeat_at: number | null;
+  /** What started it: "" (a working tree), "remote" (a user asked for a build from the repository), "webhook". */
+  trigger: string;
 }
 
 export interface JobEventTable {
@@ -339,6 +345,35 @@ export interface NotificationAttemptTable {
   duration_ms: number;
 }
 
+/** A project's inbound webhook secret (webhooks/): HMAC key for GitHub and Gitea, the token GitLab sends. */
+export interface WebhookSecretTable {
+  project: string;
+  secret: string;
+  actor_token_id: string;
+  actor_name: string;
+  created_at: number;
+}
+
+/** One request a forge made to a project's webhook endpoint, and what came of it. */
+export interface WebhookDeliveryTable {
+  id: string;
+  project: string;
+  /** "github" | "gitlab" | "gitea" | "" */
+  forge: string;
+  delivery_id: string;
+  event: string;
+  repository: string;
+  ref: string;
+  sha: string;
+  /** "accepted" | "ignored" | "rejected" */
+  outcome: string;
+  reason: string;
+  status_code: number;
+  /** [{ app, jobId }] as JSON. */
+  builds_json: string;
+  received_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -368,4 +403,6 @@ export interface Database {
   notification_subscriptions: NotificationSubscriptionTable;
   notification_deliveries: NotificationDeliveryTable;
   notification_attempts: NotificationAttemptTable;
+  webhook_secrets: WebhookSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

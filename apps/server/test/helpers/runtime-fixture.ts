@@ -80,6 +80,7 @@ export async function seedDeployment(
       error: "",
       pinned: 0,
       note: "",
+      trigger: "",
       git_sha: "",
       git_branch: "",
       git_author: "",
