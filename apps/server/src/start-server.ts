@@ -6,6 +6,8 @@ import { ensureBootstrapToken } from "./auth/bootstrap-token.js";
 import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
+import { shipCommit } from "./git/ship-commit.js";
+import { engineOf } from "./lifecycle/engine.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { createRpcHandler } from "./http/create-rpc-handler.js";
 import { listenApi } from "./http/listen-api.js";
@@ -21,6 +23,7 @@ import type { ServerOptions } from "./server-options.js";
 import { registerServices } from "./services/register-services.js";
 import { startSubsystems } from "./start-subsystems.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { createWebhookEndpoint } from "./webhooks/webhook-endpoint.js";
 
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
@@ -124,7 +127,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     listener = await listenApi({
       host: serverOptions.host,
       port: serverOptions.apiPort,
-      handler: createHttpHandler({ rpc, metrics: ctx.metrics, shutdownSignal: shutdown.signal }),
+      handler: createHttpHandler({
+        rpc,
+        metrics: ctx.metrics,
+        shutdownSignal: shutdown.signal,
+        webhooks: createWebhookEndpoint({
+          db: store.db,
+          ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
+          warn: (fields, message) => logger.warn(fields, message),
+        }),
+      }),
     });
     ctx.apiPort = listener.port;
     ctx.apiUrl = `http://${urlHost(serverOptions.host)}:${listener.port}`;

@@ -8,6 +8,7 @@ import {
   EntrypointService,
   EventService,
   ExecService,
+  GitService,
   JobService,
   LifecycleService,
   LogService,
@@ -33,6 +34,7 @@ import { createDeploymentService } from "./deployment-service.js";
 import { createEntrypointService } from "./entrypoint-service.js";
 import { createEventService } from "./event-service.js";
 import { createExecService } from "./exec-service.js";
+import { createGitService } from "./git-service.js";
 import { createJobService } from "./job-service.js";
 import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
@@ -63,6 +65,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(RouterService, createRouterService(ctx));
   router.service(ArtifactService, createArtifactService(ctx));
   router.service(NotificationService, createNotificationService(ctx));
+  router.service(GitService, createGitService(ctx));
 
   // Keep these last: they describe whatever was registered above.
   const services = () => servedServices(router);
