@@ -30,11 +30,14 @@ export async function buildFromGit(
 ): Promise<Partial<JobResult>> {
   const params = paramsFromJson(job.params_json);
   const wanted = params.case === "build" ? params.value.source : undefined;
-  if (!wanted) throw new Error("the built-in runner builds only from a git source; run this build from the CLI");
+  if (!wanted)
+    throw new Error("the built-in runner builds only from a git source; run this build from the CLI");
   const app = await getApplication(ctx.store.db, job.project, job.app);
   const source = gitSourceOf(app.config_json);
   if (!source)
-    throw new Error(`app "${job.app}" names no git source; add source { git { url = "…" } } to its berth.hcl`);
+    throw new Error(
+      `app "${job.app}" names no git source; add source { git { url = "…" } } to its berth.hcl`,
+    );
   checkUrlAllowed(source.url);
   let secret: string | undefined;
   if (source.credentials) {
@@ -71,8 +74,8 @@ export async function buildFromGit(
   try {
     await exportTree(mirror, sha, source.path, sourceDir, access);
     const configJson = params.case === "build" ? params.value.configJson : "";
-    const command = (JSON.parse(configJson || app.config_json || "{}") as { build?: { command?: string } }).build
-      ?.command;
+    const command = (JSON.parse(configJson || app.config_json || "{}") as { build?: { command?: string } })
+      .build?.command;
     const cacheDir = join(ctx.options.dataDir, "build-cache");
     await mkdir(cacheDir, { recursive: true });
     const artifact = await createArchiveBuilder().build({
@@ -101,7 +104,10 @@ export async function buildFromGit(
         createReadStream(artifact.path),
         signal,
       );
-      reporter.stepDone("push", stored.deduplicated ? "already stored (deduplicated)" : `${stored.sizeBytes} bytes`);
+      reporter.stepDone(
+        "push",
+        stored.deduplicated ? "already stored (deduplicated)" : `${stored.sizeBytes} bytes`,
+      );
     } finally {
       await rm(artifact.path, { force: true });
     }

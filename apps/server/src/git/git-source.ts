@@ -55,7 +55,10 @@ export function checkUrlAllowed(url: string, env: NodeJS.ProcessEnv = process.en
  * The environment that hands git a credential: an Authorization header through GIT_CONFIG_* (not argv, not the
  * URL stored in the mirror). A value "user:token" is used as is; a bare token as GitHub's "x-access-token".
  */
-export function credentialEnv(secret: string | undefined): { env: Record<string, string>; secrets: string[] } {
+export function credentialEnv(secret: string | undefined): {
+  env: Record<string, string>;
+  secrets: string[];
+} {
   if (!secret) return { env: {}, secrets: [] };
   const pair = secret.includes(":") ? secret : `x-access-token:${secret}`;
   const header = `Authorization: Basic ${Buffer.from(pair).toString("base64")}`;

@@ -63,7 +63,12 @@ export function syncMirror(cacheRoot: string, url: string, access: GitAccess): P
 }
 
 /** The commit to build: `sha` when given (it must be in the mirror), else the newest commit of branch or tag `ref`. */
-export async function resolveCommit(dir: string, ref: string, sha: string, access: GitAccess): Promise<string> {
+export async function resolveCommit(
+  dir: string,
+  ref: string,
+  sha: string,
+  access: GitAccess,
+): Promise<string> {
   if (sha) {
     await runGit(["--git-dir", dir, "cat-file", "-e", `${sha}^{commit}`], access).catch(() => {
       throw new Error(`commit ${sha} is not in the repository (was it pushed?)`);
@@ -82,7 +87,10 @@ export async function resolveCommit(dir: string, ref: string, sha: string, acces
 
 /** Author, message and time of a commit. */
 export async function readCommit(dir: string, sha: string, access: GitAccess): Promise<CommitInfo> {
-  const out = await runGit(["--git-dir", dir, "show", "-s", "--format=%H%x00%an <%ae>%x00%ct%x00%B", sha], access);
+  const out = await runGit(
+    ["--git-dir", dir, "show", "-s", "--format=%H%x00%an <%ae>%x00%ct%x00%B", sha],
+    access,
+  );
   const [full = sha, author = "", time = "0", ...message] = out.toString().split("\0");
   return { sha: full, author, message: message.join("\0").trim(), commitTimeMs: Number(time) * 1000 };
 }

@@ -11,6 +11,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
     .filter((s) => s.length >= 4)
     .flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString("base64")]);
   // Longest first: a secret that contains another is replaced whole.
-  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(form).join(redacted);
+  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length))
+    out = out.split(form).join(redacted);
   return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, `$1${redacted}@`);
 }

@@ -27,7 +27,11 @@ export interface ShipCommitInput {
  * release follow on the server, each as its own job, so the history and job logs read as for `berth up`.
  * A step that fails ends the chain (its job records why).
  */
-export async function shipCommit(ctx: ServerContext, engine: Engine, input: ShipCommitInput): Promise<JobTable> {
+export async function shipCommit(
+  ctx: ServerContext,
+  engine: Engine,
+  input: ShipCommitInput,
+): Promise<JobTable> {
   const { project, app, actor, trigger } = input;
   const build = await engine.queue.queue({
     kind: "build",

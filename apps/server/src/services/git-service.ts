@@ -10,7 +10,12 @@ import { shipCommit } from "../git/ship-commit.js";
 import { engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 import { toWebhookDeliveryProto } from "../webhooks/webhook-protos.js";
-import { createWebhookSecret, getWebhookSecret, listDeliveries, webhookPath } from "../webhooks/webhook-store.js";
+import {
+  createWebhookSecret,
+  getWebhookSecret,
+  listDeliveries,
+  webhookPath,
+} from "../webhooks/webhook-store.js";
 
 /** berth.v1.GitService: deploy a commit of an app's git source; a project's inbound webhook and its deliveries. */
 export function createGitService(ctx: ServerContext): ServiceImpl<typeof GitService> {

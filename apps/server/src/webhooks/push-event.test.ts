@@ -30,7 +30,9 @@ describe("parsePush", () => {
 
   it("says why a payload is not a push it can use", () => {
     expect(parsePush("github", [])).toBe("the body is not a JSON object");
-    expect(parsePush("github", { ref: "refs/heads/main", after: sha })).toBe("the payload names no repository");
+    expect(parsePush("github", { ref: "refs/heads/main", after: sha })).toBe(
+      "the payload names no repository",
+    );
     expect(parsePush("github", { ref: "refs/heads/main", after: "HEAD", repository: { url: "x" } })).toBe(
       "the payload's after is not a commit SHA",
     );
@@ -57,7 +59,11 @@ describe("repositoryKey", () => {
   });
 
   it("keeps other repositories apart", () => {
-    expect(repositoryKey("https://github.com/acme/shop")).not.toBe(repositoryKey("https://github.com/acme/shop2"));
-    expect(repositoryKey("https://github.com/acme/shop")).not.toBe(repositoryKey("https://gitlab.com/acme/shop"));
+    expect(repositoryKey("https://github.com/acme/shop")).not.toBe(
+      repositoryKey("https://github.com/acme/shop2"),
+    );
+    expect(repositoryKey("https://github.com/acme/shop")).not.toBe(
+      repositoryKey("https://gitlab.com/acme/shop"),
+    );
   });
 });

@@ -33,7 +33,14 @@ export function parsePush(forge: Forge, payload: unknown): PushEvent | string {
   const project = (p.project ?? {}) as Record<string, unknown>;
   const repositoryUrls =
     forge === "gitlab"
-      ? strings(project.git_http_url, project.git_ssh_url, project.web_url, repo.git_http_url, repo.url, repo.homepage)
+      ? strings(
+          project.git_http_url,
+          project.git_ssh_url,
+          project.web_url,
+          repo.git_http_url,
+          repo.url,
+          repo.homepage,
+        )
       : strings(repo.clone_url, repo.ssh_url, repo.git_url, repo.html_url, repo.url);
   const ref = typeof p.ref === "string" ? p.ref : "";
   const sha = typeof p.after === "string" ? p.after : "";
@@ -66,5 +73,8 @@ export function repositoryKey(url: string): string {
       u = `${host}${m[3]}`;
     }
   }
-  return u.replace(/\/+$/, "").replace(/\.git$/, "").replace(/\/+$/, "");
+  return u
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "")
+    .replace(/\/+$/, "");
 }

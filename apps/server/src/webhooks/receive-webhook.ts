@@ -3,7 +3,7 @@ import { gitSourceOf } from "../git/git-source.js";
 import type { ShipCommitInput } from "../git/ship-commit.js";
 import type { Database } from "../store/schema.js";
 import { isPushEvent, parsePush, repositoryKey } from "./push-event.js";
-import { type Headers, deliveryHeaders, verifyDelivery } from "./verify-delivery.js";
+import { deliveryHeaders, type Headers, verifyDelivery } from "./verify-delivery.js";
 import { type DeliveryInput, findDelivered, getWebhookSecret, recordDelivery } from "./webhook-store.js";
 
 /** What the endpoint answers, and whether it records the delivery (never for a project that does not exist). */
@@ -107,11 +107,19 @@ async function handle(
   try {
     payload = JSON.parse(body.toString("utf8"));
   } catch {
-    return answer(400, "rejected", "the body is not JSON (set the webhook's content type to application/json)");
+    return answer(
+      400,
+      "rejected",
+      "the body is not JSON (set the webhook's content type to application/json)",
+    );
   }
   const push = parsePush(forge, payload);
   if (typeof push === "string") return answer(400, "rejected", push);
-  const pushed = { repository: push.repositoryUrls[0]!.slice(0, 512), ref: push.ref.slice(0, 255), sha: push.sha };
+  const pushed = {
+    repository: push.repositoryUrls[0]!.slice(0, 512),
+    ref: push.ref.slice(0, 255),
+    sha: push.sha,
+  };
 
   const keys = new Set(push.repositoryUrls.map(repositoryKey));
   const apps = (

@@ -28,7 +28,9 @@ describe("deliveryHeaders", () => {
 
 describe("verifyDelivery", () => {
   it("GitHub: accepts sha256=<HMAC of the body>, refuses unsigned, wrong and tampered", () => {
-    expect(verifyDelivery("github", { "x-hub-signature-256": `sha256=${hex}` }, body, secret)).toBeUndefined();
+    expect(
+      verifyDelivery("github", { "x-hub-signature-256": `sha256=${hex}` }, body, secret),
+    ).toBeUndefined();
     expect(verifyDelivery("github", {}, body, secret)).toContain("unsigned");
     expect(verifyDelivery("github", { "x-hub-signature-256": `sha256=${hex}` }, body, "other")).toContain(
       "does not match",
@@ -37,7 +39,9 @@ describe("verifyDelivery", () => {
       verifyDelivery("github", { "x-hub-signature-256": `sha256=${hex}` }, Buffer.from("{}"), secret),
     ).toContain("does not match");
     // A bare hex (Gitea's form) is not GitHub's.
-    expect(verifyDelivery("github", { "x-hub-signature-256": hex }, body, secret)).toContain("does not match");
+    expect(verifyDelivery("github", { "x-hub-signature-256": hex }, body, secret)).toContain(
+      "does not match",
+    );
   });
 
   it("Gitea/Forgejo: accepts the bare hex HMAC in either header, refuses a wrong one", () => {

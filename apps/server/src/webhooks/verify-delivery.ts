@@ -29,9 +29,17 @@ export function deliveryHeaders(h: Headers): DeliveryHeaders {
       deliveryId: header(h, "x-forgejo-delivery") || header(h, "x-gitea-delivery"),
     };
   if (header(h, "x-gitlab-event"))
-    return { forge: "gitlab", event: header(h, "x-gitlab-event"), deliveryId: header(h, "x-gitlab-event-uuid") };
+    return {
+      forge: "gitlab",
+      event: header(h, "x-gitlab-event"),
+      deliveryId: header(h, "x-gitlab-event-uuid"),
+    };
   if (header(h, "x-github-event"))
-    return { forge: "github", event: header(h, "x-github-event"), deliveryId: header(h, "x-github-delivery") };
+    return {
+      forge: "github",
+      event: header(h, "x-github-event"),
+      deliveryId: header(h, "x-github-delivery"),
+    };
   return { forge: "", event: "", deliveryId: "" };
 }
 

@@ -27,21 +27,24 @@ export function createWebhookEndpoint(deps: ReceiveWebhookDeps): RequestHandler 
     }
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > maxWebhookBytes) return reply(413, { error: `the body is over ${maxWebhookBytes} bytes` });
-    readBody(req, maxWebhookBytes).then(
-      async (body) => {
+    readBody(req, maxWebhookBytes)
+      .then(async (body) => {
         if (!body) return reply(413, { error: `the body is over ${maxWebhookBytes} bytes` });
         const a = await receiveWebhook(deps, match[1]!, req.headers, body);
         reply(a.status, { outcome: a.outcome, ...(a.reason && { reason: a.reason }), builds: a.builds });
-      },
-    ).catch((err: unknown) => {
-      deps.warn({ err }, "handling a webhook failed");
-      if (!r.headersSent) reply(500, { error: "internal error" });
-    });
+      })
+      .catch((err: unknown) => {
+        deps.warn({ err }, "handling a webhook failed");
+        if (!r.headersSent) reply(500, { error: "internal error" });
+      });
   };
 }
 
 /** The request's body, or undefined once it passes `limit` bytes (reading stops there). */
-async function readBody(req: AsyncIterable<unknown> & { destroy(): void }, limit: number): Promise<Buffer | undefined> {
+async function readBody(
+  req: AsyncIterable<unknown> & { destroy(): void },
+  limit: number,
+): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

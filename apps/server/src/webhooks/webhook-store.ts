@@ -50,7 +50,10 @@ export type DeliveryInput = Omit<WebhookDeliveryTable, "id" | "received_at" | "b
 };
 
 /** Records what a forge sent and what came of it; deliveries older than the retention go at the same time. */
-export async function recordDelivery(db: Kysely<Database>, input: DeliveryInput): Promise<WebhookDeliveryTable> {
+export async function recordDelivery(
+  db: Kysely<Database>,
+  input: DeliveryInput,
+): Promise<WebhookDeliveryTable> {
   const now = Date.now();
   const { builds, ...rest } = input;
   const row: WebhookDeliveryTable = {
