@@ -184,12 +184,12 @@ describe("a signed push webhook", () => {
     expect(deployment?.git?.sha).toBe(sha);
     expect(deployment?.git?.branch).toBe("main");
     expect(deployment?.git?.dirty).toBe(false);
-    expect(deployment?.trigger).toBe("webhook");
+    expect(deployment).toMatchObject({ trigger: "webhook", triggeredBy: "github webhook" });
     const { builds } = await clientFor(server, BuildService, token).listBuilds({
       app: { project: "git", app: "hello" },
     });
     expect(builds).toHaveLength(1);
-    expect(builds[0]).toMatchObject({ trigger: "webhook" });
+    expect(builds[0]).toMatchObject({ trigger: "webhook", triggeredBy: "github webhook" });
     expect(builds[0]?.git).toMatchObject({
       sha,
       branch: "main",

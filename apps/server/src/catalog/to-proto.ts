@@ -170,6 +170,7 @@ export function toBuildProto(row: BuildTable, names: AppNames): Build {
     timings: toPhaseTimingsProto(row.timings_json),
     error: row.error,
     trigger: row.trigger,
+    triggeredBy: row.triggered_by,
   });
 }
 
@@ -204,6 +205,7 @@ export function toDeploymentProto(
     pinned: row.pinned === 1,
     note: row.note,
     trigger: row.trigger,
+    triggeredBy: row.triggered_by,
   });
 }
 

@@ -25,6 +25,8 @@ export interface InsertRecordInput {
   id?: string;
   /** What started it: "" (a working tree), "remote", "webhook". */
   trigger?: string;
+  /** Who started it ("ada", "github webhook"), with a trigger. */
+  triggeredBy?: string;
 }
 
 export interface InsertBuildInput extends InsertRecordInput {
@@ -83,6 +85,7 @@ function recordColumns(input: InsertRecordInput) {
     timings_json: JSON.stringify(input.timings ?? []),
     error: input.error ?? "",
     trigger: input.trigger ?? "",
+    triggered_by: input.triggeredBy ?? "",
   };
 }
 

@@ -55,6 +55,7 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
             builder: "archive",
             jobId: job.id,
             trigger: job.trigger,
+            triggeredBy: job.trigger ? job.actor_name : "",
           }),
       );
       await publishBuild(ctx, build.id);

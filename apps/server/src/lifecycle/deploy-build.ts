@@ -128,6 +128,7 @@ export async function deployBuild(
         configRevision: config.revision,
         jobId: job.id,
         trigger: build.trigger,
+        triggeredBy: build.triggered_by,
       }),
   );
   const url = deploymentUrl(job.project, job.app, row.seq, urlOptionsOf(ctx));

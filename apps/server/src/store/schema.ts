@@ -47,6 +47,8 @@ export interface BuildTable extends GitColumns {
   error: string;
   /** The job's trigger ("", "remote", "webhook"). */
   trigger: string;
+  /** Who: the job's actor when it has a trigger ("ada", "github webhook"). */
+  triggered_by: string;
 }
 
 export interface ArtifactTable {
@@ -81,6 +83,8 @@ export interface DeploymentTable extends GitColumns {
   note: string;
   /** The trigger of the build it runs ("", "remote", "webhook"). */
   trigger: string;
+  /** Who, as on the build. */
+  triggered_by: string;
 }
 
 export interface InstanceTable {

@@ -81,6 +81,7 @@ export async function seedDeployment(
       pinned: 0,
       note: "",
       trigger: "",
+      triggered_by: "",
       git_sha: "",
       git_branch: "",
       git_author: "",

@@ -12,6 +12,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .alterTable(table)
       .addColumn("trigger", "text", (c) => c.notNull().defaultTo(""))
       .execute();
+  // Who the trigger was ("ada" for a remote build, "github webhook"): the history row says "remote by ada".
+  for (const table of ["builds", "deployments"])
+    await db.schema
+      .alterTable(table)
+      .addColumn("triggered_by", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
 
   await db.schema
     .createTable("webhook_secrets")
