@@ -130,6 +130,11 @@ export function registerShipCommands(program: Command): void {
     .command("build")
     .description("build the app(s) of ./berth.hcl from the working tree and push the artifact")
     .option("--app <name>", "only this app")
+    .option(
+      "--remote",
+      "build the newest commit of the app's git source on the server, not this working tree",
+    )
+    .option("--ref <branch>", "with --remote: this branch or tag instead of the source's ref")
     .option("-q, --quiet", "hide build command output")
     .option("--json", "print the results as JSON")
     .action((flags: ShipFlags, cmd: Command) => ship(["build"], flags, cmd));
