@@ -103,7 +103,7 @@ export async function exportTree(
   dest: string,
   access: GitAccess,
 ): Promise<void> {
-  const treeish = path === "." ? sha : `${sha}:${path}`;
+  const treeish = path === "." ? `${sha}^{tree}` : `${sha}:${path}`;
   const type = await runGit(["--git-dir", dir, "cat-file", "-t", treeish], access).catch(() => undefined);
   if (type?.toString().trim() !== "tree")
     throw new Error(`commit ${sha.slice(0, 12)} has no directory "${path}"`);
