@@ -34,6 +34,7 @@ const migrationNames = [
   "008-deleted-apps",
   "009-notifications",
   "010-external-identities",
+  "013-git-webhooks",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
