@@ -134,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         webhooks: createWebhookEndpoint({
           db: store.db,
           ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
+          canBuild: () => engineOf(ctx).hub.isConnected("builtin"),
           warn: (fields, message) => logger.warn(fields, message),
         }),
       }),

@@ -18,6 +18,8 @@ export interface ReceiveWebhookDeps {
   db: Kysely<Database>;
   /** Starts build → deploy (→ release) of one app's commit; returns the build job's id. */
   ship(input: ShipCommitInput): Promise<string>;
+  /** Whether this server runs the built-in runner that builds from git. */
+  canBuild(): boolean;
   /** Replays and rejections are logged as well as recorded. */
   warn(fields: Record<string, unknown>, message: string): void;
 }
@@ -147,6 +149,13 @@ async function handle(
       200,
       "ignored",
       `push to ${push.ref}; ${apps.map((a) => `${a.name} tracks ${a.source.ref}`).join(", ")}`,
+      pushed,
+    );
+  if (!deps.canBuild())
+    return answer(
+      503,
+      "rejected",
+      "this server does not run the built-in runner that builds from git (builtinRunner is off)",
       pushed,
     );
   const builds: { app: string; jobId: string }[] = [];

@@ -7,6 +7,9 @@ import type { Database, WebhookDeliveryTable, WebhookSecretTable } from "../stor
 /** Deliveries are kept this long (rejected ones too: they say who tried what). */
 export const deliveryRetentionMs = 30 * 24 * 3600_000;
 
+/** And at most this many per project: anyone can send a project's endpoint requests that are recorded as rejected. */
+export const maxDeliveriesPerProject = 5000;
+
 /** The path of a project's webhook endpoint on the server's API address. */
 export function webhookPath(project: string): string {
   return `/webhooks/${project}`;
@@ -68,6 +71,20 @@ export async function recordDelivery(
     .where("project", "=", input.project)
     .where("received_at", "<", now - deliveryRetentionMs)
     .execute();
+  const oldestKept = await db
+    .selectFrom("webhook_deliveries")
+    .select("id")
+    .where("project", "=", input.project)
+    .orderBy("id", "desc")
+    .offset(maxDeliveriesPerProject - 1)
+    .limit(1)
+    .executeTakeFirst();
+  if (oldestKept)
+    await db
+      .deleteFrom("webhook_deliveries")
+      .where("project", "=", input.project)
+      .where("id", "<", oldestKept.id)
+      .execute();
   return row;
 }
 
