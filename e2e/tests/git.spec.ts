@@ -159,7 +159,7 @@ test("berth up --remote, a signed push webhook and Deploy commit… build the re
   expect(
     await postWebhook("/webhooks/gitshop", body, { ...headers, "x-hub-signature-256": sign(secret) }),
   ).toBe(200);
-  await page.getByRole("button", { name: "Refresh" }).click();
+  // The page follows the project's events: the deliveries appear without a reload.
   const deliveries = page.getByRole("table", { name: "Webhook deliveries" });
   await expect(deliveries).toContainText("accepted");
   await expect(deliveries).toContainText("rejected");

@@ -24,6 +24,7 @@ import { registerServices } from "./services/register-services.js";
 import { startSubsystems } from "./start-subsystems.js";
 import { openStore, type Store } from "./store/open-store.js";
 import { createWebhookEndpoint } from "./webhooks/webhook-endpoint.js";
+import { toWebhookDeliveryProto } from "./webhooks/webhook-protos.js";
 
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
@@ -135,6 +136,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           db: store.db,
           ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
           canBuild: () => engineOf(ctx).hub.isConnected("builtin"),
+          recorded: (row) =>
+            ctx.events.publish({
+              project: row.project,
+              app: "",
+              event: { case: "webhookDelivery", value: toWebhookDeliveryProto(row) },
+            }),
           warn: (fields, message) => logger.warn(fields, message),
         }),
       }),

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { gitSourceOf } from "../git/git-source.js";
 import type { ShipCommitInput } from "../git/ship-commit.js";
-import type { Database } from "../store/schema.js";
+import type { Database, WebhookDeliveryTable } from "../store/schema.js";
 import { isPushEvent, parsePush, repositoryKey } from "./push-event.js";
 import { deliveryHeaders, type Headers, verifyDelivery } from "./verify-delivery.js";
 import { type DeliveryInput, findDelivered, getWebhookSecret, recordDelivery } from "./webhook-store.js";
@@ -22,6 +22,8 @@ export interface ReceiveWebhookDeps {
   canBuild(): boolean;
   /** Replays and rejections are logged as well as recorded. */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** A delivery was recorded (the dashboard shows it live). */
+  recorded?(row: WebhookDeliveryTable): void;
 }
 
 // One delivery of a project at a time: a replay sent twice at once must see the first one's record.
@@ -82,7 +84,9 @@ async function handle(
     extra: Partial<DeliveryInput> = {},
   ): Promise<WebhookAnswer> => {
     const builds = extra.builds ?? [];
-    await recordDelivery(db, { ...base, ...extra, outcome, reason, status_code: status, builds });
+    deps.recorded?.(
+      await recordDelivery(db, { ...base, ...extra, outcome, reason, status_code: status, builds }),
+    );
     if (outcome === "rejected" || reason.startsWith("replayed"))
       deps.warn({ project, forge, deliveryId, status }, `webhook ${outcome}: ${reason}`);
     return { status, outcome, reason, builds };

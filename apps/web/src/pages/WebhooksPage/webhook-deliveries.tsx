@@ -1,6 +1,5 @@
 import { WebhookOutcome } from "@berth/proto";
 import { Badge, type Tone } from "@berth/ui/badge";
-import { Button } from "@berth/ui/button";
 import { RelativeTime } from "@berth/ui/relative-time";
 import { EmptyState, ErrorState, LoadingState } from "@berth/ui/states";
 import { Link } from "wouter";
@@ -24,11 +23,6 @@ export function WebhookDeliveries({ project }: { project: string }) {
   const rows = deliveries.data.deliveries;
   return (
     <>
-      <div className="mb-2 flex justify-end">
-        <Button size="sm" onClick={() => void deliveries.refetch()} disabled={deliveries.isFetching}>
-          {deliveries.isFetching ? "Refreshing…" : "Refresh"}
-        </Button>
-      </div>
       {rows.length === 0 ? (
         <EmptyState title="Nothing received yet">A forge's deliveries show here, accepted or not.</EmptyState>
       ) : (

@@ -1,4 +1,11 @@
-import { type DeployCommitRequest, GitService, WebhookDeliverySchema, WebhookOutcome } from "@berth/proto";
+import {
+  type DeployCommitRequest,
+  EventService,
+  GitService,
+  type WebhookDelivery,
+  WebhookDeliverySchema,
+  WebhookOutcome,
+} from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createRouterTransport } from "@connectrpc/connect";
@@ -59,6 +66,46 @@ describe("WebhooksPage", () => {
     expect(await screen.findByRole("button", { name: "Replace secret" })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "I have saved it" }));
     expect(screen.queryByTestId("webhook-secret")).toBeNull();
+  });
+
+  it("shows a delivery recorded while the page is open, from the project's event stream", async () => {
+    let push: ((d: WebhookDelivery) => void) | undefined;
+    let listed = 0;
+    const transport = createRouterTransport(({ service }) => {
+      service(GitService, {
+        getWebhook: () => ({ configured: true, path: "/webhooks/shop" }),
+        listWebhookDeliveries: () => {
+          listed += 1;
+          return { deliveries: [rejected] };
+        },
+      });
+      service(EventService, {
+        async *watchEvents(req) {
+          expect(req).toMatchObject({ project: "shop" });
+          const queue: WebhookDelivery[] = [];
+          let wake: (() => void) | undefined;
+          push = (d) => {
+            queue.push(d);
+            wake?.();
+          };
+          yield { event: { case: "heartbeat", value: true } };
+          for (;;) {
+            while (queue.length) yield { event: { case: "webhookDelivery", value: queue.shift()! } };
+            await new Promise<void>((r) => {
+              wake = r;
+            });
+          }
+        },
+      });
+    });
+    renderWithApp(<WebhooksPage />, { transport, ...route });
+    const table = await screen.findByRole("table", { name: "Webhook deliveries" });
+    await waitFor(() => expect(push).toBeDefined());
+    const before = listed;
+    push!(accepted);
+    await within(table).findByRole("link", { name: "web" });
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(listed).toBe(before);
   });
 
   it("an empty log says so, and only an admin may make a secret", async () => {

@@ -7,6 +7,7 @@ import { useParams } from "wouter";
 import { useCreateWebhookSecret, useWebhook } from "../../api/queries/git.js";
 import { useViewer } from "../../app/app-services.js";
 import { deniedReason } from "../../modules/auth/permissions.js";
+import { useEventStream } from "../../modules/events/use-event-stream.js";
 import { WebhookDeliveries } from "./webhook-deliveries.js";
 
 /** A project's inbound webhook (/p/:project/webhooks): its endpoint, its secret (made here, shown once), deliveries. */
@@ -14,6 +15,8 @@ export function WebhooksPage() {
   const project = useParams().project!;
   const secretDenied = deniedReason(useViewer()?.role, "webhooks.secret");
   const webhook = useWebhook(project);
+  // Deliveries arrive on the project's event stream as forges send them.
+  useEventStream({ project });
   const create = useCreateWebhookSecret();
   const [secret, setSecret] = useState<string>();
   return (
