@@ -12,9 +12,17 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "../support/dashboard.js";
 import { eventually, getApp, repoRoot, useStack } from "../support/stack.js";
 
-// The stack's server reads this bare repository through file://, which servers allow only when told to.
-process.env.BERTH_GIT_FILE_URLS = "1";
+// The stack's server reads this bare repository through file://, which servers allow only when told to; the
+// stack copies the environment when it starts (the next beforeAll), so other journeys' stacks do not get it.
+const savedFileUrls = process.env.BERTH_GIT_FILE_URLS;
+test.beforeAll(() => {
+  process.env.BERTH_GIT_FILE_URLS = "1";
+});
 const stack = useStack();
+test.beforeAll(() => {
+  if (savedFileUrls === undefined) delete process.env.BERTH_GIT_FILE_URLS;
+  else process.env.BERTH_GIT_FILE_URLS = savedFileUrls;
+});
 const work = mkdtempSync(join(tmpdir(), "berth-e2e-git-"));
 const tree = join(work, "tree");
 const bare = join(work, "hello.git");
