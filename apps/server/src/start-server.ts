@@ -7,6 +7,7 @@ import { createTokenStreams } from "./auth/token-streams.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { createEventBus } from "./events/event-bus.js";
 import { createReplicatedEventBus } from "./events/replicated-event-bus.js";
+import { shipCommit } from "./git/ship-commit.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { createRpcHandler } from "./http/create-rpc-handler.js";
 import { listenApi } from "./http/listen-api.js";
@@ -15,6 +16,7 @@ import { createAuthInterceptor } from "./interceptors/auth-interceptor.js";
 import { createErrorInterceptor } from "./interceptors/error-interceptor.js";
 import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js";
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
+import { builtinRunnerIdOf, engineOf } from "./lifecycle/engine.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
 import { createEventSender } from "./replicas/event-relay.js";
 import { loadReplicaId, replicaApplicationName } from "./replicas/replica-id.js";
@@ -24,6 +26,8 @@ import type { ServerOptions } from "./server-options.js";
 import { registerServices } from "./services/register-services.js";
 import { startSubsystems } from "./start-subsystems.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { createWebhookEndpoint } from "./webhooks/webhook-endpoint.js";
+import { toWebhookDeliveryProto } from "./webhooks/webhook-protos.js";
 
 export interface StartServerOptions extends ServerOptions {
   /** Defaults to a pino logger on stdout at BERTH_LOG_LEVEL (info). */
@@ -140,7 +144,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     listener = await listenApi({
       host: serverOptions.host,
       port: serverOptions.apiPort,
-      handler: createHttpHandler({ rpc, metrics: ctx.metrics, shutdownSignal: shutdown.signal }),
+      handler: createHttpHandler({
+        rpc,
+        metrics: ctx.metrics,
+        shutdownSignal: shutdown.signal,
+        webhooks: createWebhookEndpoint({
+          db: store.db,
+          ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
+          canBuild: () => engineOf(ctx).hub.isConnected(builtinRunnerIdOf(ctx)),
+          recorded: (row) =>
+            ctx.events.publish({
+              project: row.project,
+              app: "",
+              event: { case: "webhookDelivery", value: toWebhookDeliveryProto(row) },
+            }),
+          warn: (fields, message) => logger.warn(fields, message),
+        }),
+      }),
     });
     ctx.apiPort = listener.port;
     ctx.apiUrl = `http://${urlHost(serverOptions.host)}:${listener.port}`;

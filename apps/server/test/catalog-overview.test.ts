@@ -39,6 +39,7 @@ async function insertJob(db: Db, actorName: string): Promise<string> {
       error: "",
       actor_token_id: "",
       actor_name: actorName,
+      trigger: "",
       queued_at: Date.now(),
       started_at: null,
       finished_at: null,

@@ -12,6 +12,7 @@ export * from "./gen/berth/v1/deployment_service_pb.js";
 export * from "./gen/berth/v1/entrypoint_service_pb.js";
 export * from "./gen/berth/v1/event_service_pb.js";
 export * from "./gen/berth/v1/exec_service_pb.js";
+export * from "./gen/berth/v1/git_service_pb.js";
 export * from "./gen/berth/v1/job_service_pb.js";
 export * from "./gen/berth/v1/lifecycle_service_pb.js";
 export * from "./gen/berth/v1/log_service_pb.js";

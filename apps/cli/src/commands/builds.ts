@@ -5,6 +5,7 @@ import { colors } from "../output/colors.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable } from "../output/table.js";
+import { triggerLabel } from "../output/trigger-label.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 import {
@@ -30,9 +31,10 @@ function row(b: Build): string[] {
     b.finishedAt && b.createdAt
       ? `${((timestampMs(b.finishedAt) - timestampMs(b.createdAt)) / 1000).toFixed(1)}s`
       : "";
+  const trigger = triggerLabel(b);
   return [
     `#${b.seq}`,
-    paint(status),
+    paint(status) + (trigger ? ` ${colors.dim(trigger)}` : ""),
     ...gitCells(b.git),
     duration,
     relativeTime(b.createdAt ? timestampMs(b.createdAt) : undefined),

@@ -6,6 +6,7 @@ import { enumName } from "../output/enum-name.js";
 import { printJsonList } from "../output/print-json.js";
 import { relativeTime } from "../output/relative-time.js";
 import { renderTable, truncate } from "../output/table.js";
+import { triggerLabel } from "../output/trigger-label.js";
 import { resolveApp } from "../target/resolve-target.js";
 import { apiClientFor } from "./command-context.js";
 import {
@@ -48,7 +49,8 @@ function row(d: Deployment): string[] {
     d.released ? colors.bold(`v${d.seq}`) : `v${d.seq}`,
     (statusColor[d.status] ?? String)(status) +
       (d.released ? ` ${colors.cyan("released")}` : "") +
-      (d.pinned ? ` ${colors.cyan("pinned")}` : ""),
+      (d.pinned ? ` ${colors.cyan("pinned")}` : "") +
+      (triggerLabel(d) ? ` ${colors.dim(triggerLabel(d))}` : ""),
     d.platform || "process",
     ...withNote(gitCells(d.git), d.note),
     relativeTime(d.createdAt ? timestampMs(d.createdAt) : undefined),

@@ -29,6 +29,7 @@ import { registerShaCommand } from "./sha.js";
 import { registerShipCommands } from "./ship.js";
 import { registerStatusCommand } from "./status.js";
 import { registerTokenCommands } from "./tokens.js";
+import { registerWebhooksCommands } from "./webhooks.js";
 
 /** Every `berth` command, one line each, in the order `berth --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -62,4 +63,5 @@ export function registerCommands(program: Command): void {
   registerTokenCommands(program);
   registerAuditCommand(program);
   registerNotificationsCommands(program);
+  registerWebhooksCommands(program);
 }

@@ -14,6 +14,8 @@ interface ShipFlags {
   canary?: number;
   force?: boolean;
   reason?: string;
+  remote?: boolean;
+  ref?: string;
 }
 
 const titles: Record<Phase, string> = { build: "Build & push", deploy: "Deploy", release: "Release" };
@@ -44,8 +46,16 @@ async function ship(phases: Phase[], flags: ShipFlags, cmd: Command): Promise<vo
       process.exit(130);
     });
   });
+  if (flags.ref !== undefined && !flags.remote) throw new InvalidArgumentError("--ref goes with --remote");
   for (const app of selectApps(project.config, flags.app)) {
-    if (human) {
+    if (flags.remote && !app.source)
+      throw new Error(
+        `app "${app.name}" has no git source to build remotely; add source { git { url = "…" } } to berth.hcl`,
+      );
+    if (human && flags.remote) {
+      const ref = flags.ref || app.source?.git.ref;
+      process.stderr.write(`${colors.bold(`${project.config.project}/${app.name}`)} @ ${ref} (remote)\n`);
+    } else if (human) {
       const sha = project.git.sha
         ? ` @ ${project.git.sha.slice(0, 7)}${project.git.dirty ? colors.yellow(" (dirty)") : ""}`
         : "";
@@ -61,6 +71,7 @@ async function ship(phases: Phase[], flags: ShipFlags, cmd: Command): Promise<vo
       phases,
       buildId: flags.build,
       skipUnchanged: !flags.force,
+      remote: flags.remote ? { ref: flags.ref ?? "" } : undefined,
       release: { canaryPercent: flags.canary, reason: flags.reason },
       onJob: (id) => {
         currentJob = id;
@@ -104,6 +115,11 @@ export function registerShipCommands(program: Command): void {
     .option("--canary <percent>", "release as a canary taking this share of traffic", parsePercent)
     .option("--reason <text>", "why (recorded with the release)")
     .option(
+      "--remote",
+      "build the newest commit of the app's git source on the server, not this working tree",
+    )
+    .option("--ref <branch>", "with --remote: this branch or tag instead of the source's ref")
+    .option(
       "--force",
       "build and deploy even if the released deployment already serves this commit and config",
     )
@@ -114,6 +130,11 @@ export function registerShipCommands(program: Command): void {
     .command("build")
     .description("build the app(s) of ./berth.hcl from the working tree and push the artifact")
     .option("--app <name>", "only this app")
+    .option(
+      "--remote",
+      "build the newest commit of the app's git source on the server, not this working tree",
+    )
+    .option("--ref <branch>", "with --remote: this branch or tag instead of the source's ref")
     .option("-q, --quiet", "hide build command output")
     .option("--json", "print the results as JSON")
     .action((flags: ShipFlags, cmd: Command) => ship(["build"], flags, cmd));

@@ -87,6 +87,22 @@ export interface AppConfig {
    * unpinned deployments beyond the newest N (their history stays). Absent: every deployment keeps running.
    */
   retention?: { keepUnreleased: number };
+  /** `source { git { … } }`: the repository the server builds this app from (`berth up --remote`, webhooks). */
+  source?: { git: GitSourceConfig };
+}
+
+/** An app's git source; the server clones it into a mirror cache and builds a commit of it. */
+export interface GitSourceConfig {
+  /** https://, http://, ssh://, git:// or file:// URL, or scp-like `git@host:owner/repo.git`; never with a password. */
+  url: string;
+  /** The tracked branch (or tag) a push to which builds, deploys and maybe releases; "main" by default. */
+  ref: string;
+  /** The app's directory inside the repository ("." by default). */
+  path: string;
+  /** Name of a secret config var (project or app scope) holding the token, or "user:token"; absent: none. */
+  credentials?: string;
+  /** `auto_release = true`: a webhook push is released once healthy, not only deployed. */
+  autoRelease: boolean;
 }
 
 /** A parsed, validated berth.hcl. */

@@ -308,4 +308,41 @@ describe("berth init", () => {
     const config = await parseBerthConfig("berth.hcl", renderBerthHcl(detected), refs);
     expect(config.apps[0]?.name).toBe("hello-node");
   });
+
+  it("reads a git source and points at a bad one without echoing a password", async () => {
+    const withSource = (body: string) =>
+      good.replace("  config {", `  source {\n    git {\n${body}\n    }\n  }\n  config {`);
+    const config = await parseBerthConfig(
+      "berth.hcl",
+      withSource(
+        '      url = "https://git.example.com/shop.git"\n      path = "apps/web/"\n      credentials = "GIT_TOKEN"',
+      ),
+      refs,
+    );
+    expect(config.apps[0]?.source).toEqual({
+      git: {
+        url: "https://git.example.com/shop.git",
+        ref: "main",
+        path: "apps/web",
+        credentials: "GIT_TOKEN",
+        autoRelease: false,
+      },
+    });
+    const password = await errorOf(withSource('      url = "https://ada:hunter2@git.example.com/shop.git"'));
+    expect(password.message).toMatch(/^berth\.hcl:23:7: "url" carries a password/);
+    expect(password.message).not.toContain("hunter2");
+    const ref = await errorOf(withSource('      url = "git@example.com:shop.git"\n      ref = "-x"'));
+    expect(ref.message).toBe(
+      'berth.hcl:24:7: "ref" must be a branch or tag name like "main" or "release/1.2", got "-x"',
+    );
+    const climb = await errorOf(withSource('      url = "file:///srv/shop.git"\n      path = "../etc"'));
+    expect(climb.message).toContain('berth.hcl:24:7: "path" must be a directory inside the repository');
+    const token = await errorOf(
+      withSource('      url = "file:///srv/shop.git"\n      credentials = "ghp_abc-123"'),
+    );
+    expect(token.message).toContain('berth.hcl:24:7: "credentials" names a secret config var');
+    expect(token.message).not.toContain("ghp_abc-123");
+    const missing = await errorOf(withSource('      ref = "main"'));
+    expect(missing.message).toContain('missing attribute "url"');
+  });
 });

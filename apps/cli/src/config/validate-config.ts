@@ -1,16 +1,16 @@
+import { blocks, Checker, describe, isObject, type Raw } from "./config-checker.js";
 import type {
   AppConfig,
   BerthConfig,
   ConfigIssue,
   DeployPlatform,
   HealthCheckConfig,
-  Stanza,
 } from "./config-types.js";
-import { knownPlugins, platformAttributes } from "./config-types.js";
-import { expandTemplates, type GitRefs } from "./git-functions.js";
+import { platformAttributes } from "./config-types.js";
+import type { GitRefs } from "./git-functions.js";
 import { parseDuration } from "./parse-duration.js";
+import { gitSource } from "./source-config.js";
 
-type Raw = Record<string, unknown>;
 const namePattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const appKeys = [
   "path",
@@ -24,86 +24,13 @@ const appKeys = [
   "release",
   "config",
   "retention",
+  "source",
 ];
 /** The most unreleased deployments `retention` may keep running (a bound, like `count`'s). */
 const maxKeepUnreleased = 1000;
 
 /** The result of validating: a config, or the list of what is wrong with it. */
 export type ValidationResult = { ok: true; config: BerthConfig } | { ok: false; issues: ConfigIssue[] };
-
-function isObject(v: unknown): v is Raw {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** HCL blocks come back from hcl2json as arrays of objects; JSON configs may give a plain object. */
-function blocks(v: unknown): Raw[] {
-  if (Array.isArray(v)) return v.filter(isObject);
-  return isObject(v) ? [v] : [];
-}
-
-class Checker {
-  issues: ConfigIssue[] = [];
-  constructor(readonly refs: GitRefs) {}
-
-  fail(path: string[], message: string): undefined {
-    this.issues.push({ path, message });
-    return undefined;
-  }
-
-  string(obj: Raw, key: string, path: string[], required: boolean): string | undefined {
-    const v = obj[key];
-    if (v === undefined) return required ? this.fail(path, `missing attribute "${key}"`) : undefined;
-    if (typeof v !== "string")
-      return this.fail([...path, key], `"${key}" must be a string, got ${describe(v)}`);
-    try {
-      return expandTemplates(v, this.refs);
-    } catch (err) {
-      return this.fail([...path, key], `"${key}": ${(err as Error).message}`);
-    }
-  }
-
-  unknownKeys(obj: Raw, allowed: string[], path: string[], what: string): void {
-    for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key))
-        this.fail([...path, key], `unexpected "${key}" in ${what}; expected one of: ${allowed.join(", ")}`);
-    }
-  }
-
-  /** A `stanza { use "plugin" { ... } }` block; returns the plugin name and its options. */
-  use(
-    app: Raw,
-    stanza: Stanza,
-    path: string[],
-    required: boolean,
-  ): { name: string; options: Raw } | undefined {
-    const list = blocks(app[stanza]);
-    if (list.length === 0) {
-      if (required) return this.fail(path, `app is missing its "${stanza}" block`);
-      return { name: knownPlugins[stanza][0], options: {} };
-    }
-    if (list.length > 1) this.fail([...path, stanza], `only one "${stanza}" block is allowed`);
-    const block = list[0]!;
-    const use = block.use;
-    if (!isObject(use) || Object.keys(use).length === 0)
-      return this.fail([...path, stanza], `"${stanza}" block needs a use "<plugin>" { } block`);
-    const names = Object.keys(use);
-    const name = names[0]!;
-    if (names.length > 1) this.fail([...path, stanza, "use"], `"${stanza}" takes one use block`);
-    const known: readonly string[] = knownPlugins[stanza];
-    if (!known.includes(name))
-      return this.fail(
-        [...path, stanza, "use", name],
-        `unknown ${stanza} plugin "${name}"; known: ${known.join(", ")}`,
-      );
-    return { name, options: blocks(use[name])[0] ?? {} };
-  }
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return "a list";
-  if (v === null) return "null";
-  return typeof v === "object" ? "a block" : `${typeof v} ${JSON.stringify(v)}`;
-}
 
 function stringMap(c: Checker, v: unknown, path: string[], what: string): Record<string, string> {
   if (v === undefined) return {};
@@ -315,6 +242,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const catalog = catalogEntry(c, raw, path);
   const appPath = c.string(raw, "path", path, false) ?? ".";
   const keep = retention(c, raw.retention, [...path, "retention"]);
+  const source = gitSource(c, raw.source, [...path, "source"]);
   if (!build || !deploy || !registry || !release) return undefined;
 
   const buildPath = [...path, "build", "use", build.name];
@@ -377,6 +305,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     release: { use: "router" },
     config: { env },
     ...(keep && { retention: keep }),
+    ...(source && { source }),
   };
 }
 

@@ -42,6 +42,11 @@ export interface ShipOptions {
   /** A renderer per phase for live output; undefined renders nothing. */
   renderer?: (phase: Phase) => JobEventRenderer | undefined;
   onPhase?: (phase: Phase, state: "start" | "done", ms?: number) => void;
+  /**
+   * Build a commit of the app's git source on the server (`berth up --remote [--ref X]`) instead of this
+   * working tree; ref "" is the source's tracked ref.
+   */
+  remote?: { ref: string };
   /** Called with each job this run queues (so an interrupted CLI can cancel it). */
   onJob?: (jobId: string) => void;
   signal?: AbortSignal;
@@ -97,6 +102,7 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
   const result: ShipResult = { timings: [] };
   const configJson = JSON.stringify(o.app);
   if (
+    !o.remote &&
     o.skipUnchanged &&
     (["build", "deploy", "release"] as const).every((p) => o.phases.includes(p)) &&
     (await sourceInProjectTree(o.rootDir, o.app.path, o.signal))
@@ -117,10 +123,11 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
         appUrl: same.appUrl,
       };
   }
-  const git = toGitInfo(o.git);
+  // A remote build learns its commit on the server: the working tree's provenance is not sent.
+  const git = o.remote ? create(GitInfoSchema, {}) : toGitInfo(o.git);
   // Sent with each job so the server can list the commits between deployments; never fails the run.
   const ancestry =
-    o.git.sha && (o.phases.includes("build") || o.phases.includes("deploy"))
+    !o.remote && o.git.sha && (o.phases.includes("build") || o.phases.includes("deploy"))
       ? toGitCommits(await readGitAncestry(o.rootDir, o.signal).catch(() => []))
       : [];
   const jobs = o.api.client(JobService);
@@ -138,7 +145,32 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
     return value;
   };
 
-  if (o.phases.includes("build"))
+  // A build job's output rendered until it ends; its build and artifact go into the result.
+  const followBuild = async (jobId: string) => {
+    const done = await followJob(o.api, jobId, o.renderer?.("build"), o.signal);
+    result.buildJobId = done.id;
+    assertJobSucceeded(done, "build");
+    result.buildId = done.result?.buildId;
+    result.artifactDigest = done.result?.artifactDigest;
+    result.artifactSizeBytes = Number(done.result?.artifactSizeBytes ?? 0n);
+  };
+
+  if (o.phases.includes("build") && o.remote) {
+    const gitRef = o.remote.ref;
+    await timed("build", async () => {
+      const { job } = await jobs.queueJob(
+        {
+          app: ref,
+          kind: JobKind.BUILD,
+          git,
+          params: { case: "build", value: { configJson, source: { ref: gitRef, sha: "" } } },
+        },
+        { signal: o.signal },
+      );
+      o.onJob?.(job!.id);
+      await followBuild(job!.id);
+    });
+  } else if (o.phases.includes("build"))
     await timed("build", async () => {
       const stop = new AbortController();
       const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
@@ -164,12 +196,7 @@ export async function shipApp(o: ShipOptions): Promise<ShipResult> {
           { signal: o.signal },
         );
         o.onJob?.(job!.id);
-        const done = await followJob(o.api, job!.id, o.renderer?.("build"), o.signal);
-        result.buildJobId = done.id;
-        assertJobSucceeded(done, "build");
-        result.buildId = done.result?.buildId;
-        result.artifactDigest = done.result?.artifactDigest;
-        result.artifactSizeBytes = Number(done.result?.artifactSizeBytes ?? 0n);
+        await followBuild(job!.id);
       } finally {
         stop.abort();
       }

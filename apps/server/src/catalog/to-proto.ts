@@ -169,6 +169,8 @@ export function toBuildProto(row: BuildTable, names: AppNames): Build {
     finishedAt: optionalTimestamp(row.finished_at),
     timings: toPhaseTimingsProto(row.timings_json),
     error: row.error,
+    trigger: row.trigger,
+    triggeredBy: row.triggered_by,
   });
 }
 
@@ -202,6 +204,8 @@ export function toDeploymentProto(
     error: row.error,
     pinned: row.pinned === 1,
     note: row.note,
+    trigger: row.trigger,
+    triggeredBy: row.triggered_by,
   });
 }
 

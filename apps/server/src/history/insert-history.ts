@@ -23,6 +23,10 @@ export interface InsertRecordInput {
   timings?: StoredTiming[];
   error?: string;
   id?: string;
+  /** What started it: "" (a working tree), "remote", "webhook". */
+  trigger?: string;
+  /** Who started it ("ada", "github webhook"), with a trigger. */
+  triggeredBy?: string;
 }
 
 export interface InsertBuildInput extends InsertRecordInput {
@@ -82,6 +86,8 @@ function recordColumns(input: InsertRecordInput) {
     finished_at: input.finishedAt ?? null,
     timings_json: JSON.stringify(input.timings ?? []),
     error: input.error ?? "",
+    trigger: input.trigger ?? "",
+    triggered_by: input.triggeredBy ?? "",
   };
 }
 

@@ -9,11 +9,13 @@ export interface HttpHandlerOptions {
   metrics: Registry;
   /** Aborted at shutdown: /healthz then answers 503 so load balancers drain us. */
   shutdownSignal: AbortSignal;
+  /** `/webhooks/<project>`: forges' push deliveries (plain HTTP POST, verified by signature). */
+  webhooks?: RequestHandler;
 }
 
 type Response = http.ServerResponse | http2.Http2ServerResponse;
 
-/** Routes `/metrics` and `/healthz` to plain HTTP handlers and everything else to the RPC handler. */
+/** Routes `/metrics`, `/healthz` and `/webhooks/*` to plain HTTP handlers and everything else to the RPC handler. */
 export function createHttpHandler(options: HttpHandlerOptions): RequestHandler {
   return (req, res) => {
     const path = req.url?.split("?")[0];
@@ -28,6 +30,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestHandler {
       );
       return;
     }
+    if (options.webhooks && path?.startsWith("/webhooks/")) return options.webhooks(req, res);
     options.rpc(req, res);
   };
 }

@@ -34,6 +34,8 @@ export interface QueueJobInput {
   targetRunnerId?: string;
   params: Job["params"];
   actor?: { tokenId: string; name: string };
+  /** What started it: "" (a working tree), "remote", "webhook". */
+  trigger?: string;
 }
 
 /** A runner as the queue sees it when handing out work. */
@@ -144,6 +146,7 @@ export function createJobQueue(store: Store, events: EventBus): JobQueue {
         started_at: null,
         finished_at: null,
         heartbeat_at: null,
+        trigger: input.trigger ?? "",
       };
       await db.insertInto("jobs").values(row).execute();
       await emit(row.id, stateChanged(JobState.QUEUED));

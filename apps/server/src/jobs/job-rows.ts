@@ -99,6 +99,7 @@ export function toJobProto(row: JobTable): Job {
     result: resultFromJson(row.result_json),
     error: row.error,
     actor: { tokenId: row.actor_token_id, name: row.actor_name, kind: "" },
+    trigger: row.trigger,
     queuedAt: timestampFromMs(row.queued_at),
     startedAt: optionalTimestamp(row.started_at),
     finishedAt: optionalTimestamp(row.finished_at),

@@ -15,9 +15,13 @@ export interface JobStatements {
   beat(jobId: string, now: number): Promise<void>;
 }
 
-/** Which runner kinds may take which jobs: server-side work on the built-in runner, builds on agents and CLIs. */
+/**
+ * Which runner kinds may take which jobs: server-side work on the built-in runner, builds on agents and CLIs;
+ * builds from a git source (targeted at "builtin") on the built-in runner.
+ */
 const eligibility = `(
-  (? = 'builtin' AND target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
+  (? = 'builtin' AND ((target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
+    OR (target_runner_id = 'builtin' AND kind = 'build')))
   OR (? = 'agent' AND kind = 'build' AND (target_runner_id = '' OR target_runner_id = ?))
   OR (? = 'cli' AND target_runner_id = ?)
 )`;
@@ -68,7 +72,8 @@ function postgresStatements(db: Kysely<Database>): JobStatements {
         UPDATE jobs SET state = 'running', runner_id = ${r.id}, started_at = ${now}, heartbeat_at = ${now}
         WHERE state = 'queued' AND id = (
           SELECT id FROM jobs WHERE state = 'queued' AND (
-            (${r.kind} = 'builtin' AND target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
+            (${r.kind} = 'builtin' AND ((target_runner_id = '' AND kind IN ('deploy', 'release', 'destroy', 'up'))
+              OR (target_runner_id = 'builtin' AND kind = 'build')))
             OR (${r.kind} = 'agent' AND kind = 'build' AND (target_runner_id = '' OR target_runner_id = ${r.id}))
             OR (${r.kind} = 'cli' AND target_runner_id = ${r.id})
           )

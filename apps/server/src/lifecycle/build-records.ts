@@ -54,6 +54,8 @@ export function buildRecordHooks(ctx: ServerContext, artifacts: ArtifactStore): 
             git: toGitInfoProto(job),
             builder: "archive",
             jobId: job.id,
+            trigger: job.trigger,
+            triggeredBy: job.trigger ? job.actor_name : "",
           }),
       );
       await publishBuild(ctx, build.id);

@@ -128,6 +128,8 @@ export async function deployBuild(
         configRevision: config.revision,
         jobId: job.id,
         replicaId: ctx.replicaId,
+        trigger: build.trigger,
+        triggeredBy: build.triggered_by,
       }),
   );
   const url = deploymentUrl(job.project, job.app, row.seq, urlOptionsOf(ctx));

@@ -1,5 +1,6 @@
 import type { JobResult } from "@berth/proto";
 import { appUrl, urlOptionsOf } from "../catalog/urls.js";
+import { buildFromGit } from "../git/git-build.js";
 import { paramsFromJson } from "../jobs/job-rows.js";
 import type { JobExecutor } from "../runners/builtin-runner.js";
 import type { ServerContext } from "../server-context.js";
@@ -16,6 +17,8 @@ export function jobExecutors(ctx: ServerContext, engine: Engine): Record<string,
     name: job.actor_name,
   });
   return {
+    // Only builds of a git source are targeted at the built-in runner; working trees build on CLIs and agents.
+    build: (job, reporter, signal) => buildFromGit(ctx, engine.artifacts, job, reporter, signal),
     deploy: (job, reporter, signal) => deployBuild(ctx, engine, job, reporter, signal),
     async release(job, reporter) {
       const params = paramsFromJson(job.params_json);

@@ -3,6 +3,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { getCaller } from "../auth/caller.js";
 import { requireAppRef } from "../catalog/app-ref.js";
 import { getApplication } from "../catalog/projects.js";
+import { gitSourceOf } from "../git/git-source.js";
 import { recordCommits } from "../history/commit-history.js";
 import { jobStateNames, nameOf, toJobProto } from "../jobs/job-rows.js";
 import { listJobRows } from "../jobs/list-jobs.js";
@@ -10,6 +11,22 @@ import { builtinRunnerIdOf, engineOf } from "../lifecycle/engine.js";
 import type { ServerContext } from "../server-context.js";
 
 const kindNames = ["", "build", "deploy", "release", "up", "destroy"] as const;
+
+/** Refuses a build from git for an app whose berth.hcl names no (usable) git source. */
+async function requireGitSource(ctx: ServerContext, project: string, app: string): Promise<void> {
+  const row = await getApplication(ctx.store.db, project, app);
+  let source: ReturnType<typeof gitSourceOf>;
+  try {
+    source = gitSourceOf(row.config_json);
+  } catch (err) {
+    throw new ConnectError((err as Error).message, Code.FailedPrecondition);
+  }
+  if (!source)
+    throw new ConnectError(
+      `app "${app}" names no git source; add source { git { url = "…" } } to its berth.hcl`,
+      Code.FailedPrecondition,
+    );
+}
 
 /** berth.v1.JobService: queue jobs, read them, follow their output. */
 export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
@@ -30,8 +47,12 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
           `a ${kind} job takes ${kind} params, not ${req.params.case}`,
           Code.InvalidArgument,
         );
+      // A build of the app's git source runs on the built-in runner (`berth up --remote`).
+      const fromGit = req.params.case === "build" && req.params.value.source !== undefined;
+      if (fromGit) await requireGitSource(ctx, project, app);
       if (
         kind === "build" &&
+        !fromGit &&
         !req.targetRunnerId &&
         !(await engine().hub.list()).some((r) => r.online && r.kind === "agent")
       )
@@ -39,7 +60,7 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
           "no runner agent is connected to build this job; run the build from the CLI (berth build)",
           Code.FailedPrecondition,
         );
-      if (kind !== "build" && !engine().hub.isConnected(builtinRunnerIdOf(ctx)))
+      if ((kind !== "build" || fromGit) && !engine().hub.isConnected(builtinRunnerIdOf(ctx)))
         throw new ConnectError(
           `${kind} jobs run on the server's built-in runner, which this server does not run (builtinRunner is off)`,
           Code.FailedPrecondition,
@@ -51,9 +72,10 @@ export function createJobService(ctx: ServerContext): ServiceImpl<typeof JobServ
         project,
         app,
         git: req.git,
-        targetRunnerId: req.targetRunnerId,
+        targetRunnerId: fromGit ? "builtin" : req.targetRunnerId,
         params: req.params as never,
         actor: { tokenId: caller.tokenId, name: caller.name },
+        trigger: fromGit ? "remote" : "",
       });
       return { job: toJobProto(row) };
     },

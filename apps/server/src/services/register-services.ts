@@ -8,6 +8,7 @@ import {
   EntrypointService,
   EventService,
   ExecService,
+  GitService,
   JobService,
   LifecycleService,
   LogService,
@@ -35,6 +36,7 @@ import { createDeploymentService } from "./deployment-service.js";
 import { createEntrypointService } from "./entrypoint-service.js";
 import { createEventService } from "./event-service.js";
 import { createExecService } from "./exec-service.js";
+import { createGitService } from "./git-service.js";
 import { createJobService } from "./job-service.js";
 import { createLifecycleService } from "./lifecycle-service.js";
 import { createLogService } from "./log-service.js";
@@ -69,6 +71,7 @@ export function registerServices(router: ConnectRouter, ctx: ServerContext): voi
   router.service(ArtifactService, createArtifactService(ctx));
   router.service(NotificationService, createNotificationService(ctx));
   router.service(OidcProviderService, createOidcProviderService(ctx));
+  router.service(GitService, createGitService(ctx));
 
   // Keep these last: they describe whatever was registered above.
   const services = () => servedServices(router);

@@ -11,6 +11,7 @@ import * as notifications from "./migrations/009-notifications.js";
 import * as externalIdentities from "./migrations/010-external-identities.js";
 import * as oidcProviders from "./migrations/011-oidc-providers.js";
 import * as personalTokens from "./migrations/012-personal-tokens.js";
+import * as gitWebhooks from "./migrations/013-git-webhooks.js";
 import * as replicas from "./migrations/015-replicas.js";
 import * as entrypointConnections from "./migrations/017-entrypoint-connections.js";
 import type { Database } from "./schema.js";
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "010-external-identities": externalIdentities,
   "011-oidc-providers": oidcProviders,
   "012-personal-tokens": personalTokens,
+  "013-git-webhooks": gitWebhooks,
   "015-replicas": replicas,
   "017-entrypoint-connections": entrypointConnections,
 };

@@ -36,6 +36,7 @@ const migrationNames = [
   "010-external-identities",
   "011-oidc-providers",
   "012-personal-tokens",
+  "013-git-webhooks",
   "015-replicas",
   "017-entrypoint-connections",
 ];

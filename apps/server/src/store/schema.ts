@@ -45,6 +45,10 @@ export interface BuildTable extends GitColumns {
   finished_at: number | null;
   timings_json: string;
   error: string;
+  /** The job's trigger ("", "remote", "webhook"). */
+  trigger: string;
+  /** Who: the job's actor when it has a trigger ("ada", "github webhook"). */
+  triggered_by: string;
 }
 
 export interface ArtifactTable {
@@ -79,6 +83,10 @@ export interface DeploymentTable extends GitColumns {
   note: string;
   /** The server replica whose platform runs it ("" before replicas existed); only it re-adopts it. */
   replica_id: string;
+  /** The trigger of the build it runs ("", "remote", "webhook"). */
+  trigger: string;
+  /** Who, as on the build. */
+  triggered_by: string;
 }
 
 export interface InstanceTable {
@@ -183,6 +191,8 @@ export interface JobTable extends GitColumns {
   started_at: number | null;
   finished_at: number | null;
   heartbeat_at: number | null;
+  /** What started it: "" (a working tree), "remote" (a user asked for a build from the repository), "webhook". */
+  trigger: string;
 }
 
 export interface JobEventTable {
@@ -368,6 +378,35 @@ export interface NotificationAttemptTable {
   duration_ms: number;
 }
 
+/** A project's inbound webhook secret (webhooks/): HMAC key for GitHub and Gitea, the token GitLab sends. */
+export interface WebhookSecretTable {
+  project: string;
+  secret: string;
+  actor_token_id: string;
+  actor_name: string;
+  created_at: number;
+}
+
+/** One request a forge made to a project's webhook endpoint, and what came of it. */
+export interface WebhookDeliveryTable {
+  id: string;
+  project: string;
+  /** "github" | "gitlab" | "gitea" | "" */
+  forge: string;
+  delivery_id: string;
+  event: string;
+  repository: string;
+  ref: string;
+  sha: string;
+  /** "accepted" | "ignored" | "rejected" */
+  outcome: string;
+  reason: string;
+  status_code: number;
+  /** [{ app, jobId }] as JSON. */
+  builds_json: string;
+  received_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -400,6 +439,8 @@ export interface Database {
   oidc_providers: OidcProviderTable;
   replicas: ReplicaTable;
   entrypoint_connections: EntrypointConnectionTable;
+  webhook_secrets: WebhookSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 /** The replica holding (or that last held) an instance's entrypoint connection (migration 017). */

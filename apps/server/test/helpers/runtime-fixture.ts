@@ -81,6 +81,8 @@ export async function seedDeployment(
       error: "",
       pinned: 0,
       note: "",
+      trigger: "",
+      triggered_by: "",
       git_sha: "",
       git_branch: "",
       git_author: "",

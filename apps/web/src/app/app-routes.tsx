@@ -32,6 +32,10 @@ const routes: PageRoute[] = [
     path: "/p/:project/notifications",
     page: lazyPage(() => import("../pages/NotificationsPage/notifications-page.js"), "NotificationsPage"),
   },
+  {
+    path: "/p/:project/webhooks",
+    page: lazyPage(() => import("../pages/WebhooksPage/webhooks-page.js"), "WebhooksPage"),
+  },
   { path: "/p/:project/sha", page: shaPage },
   { path: "/p/:project/sha/:sha", page: shaPage },
   {

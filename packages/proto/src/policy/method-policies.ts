@@ -68,6 +68,13 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.BuildService/GetBuild": viewer,
   "berth.v1.BuildService/ListBuilds": browserViewer,
 
+  // Builds from a repository (deployers: it deploys) and the project's inbound webhook.
+  "berth.v1.GitService/DeployCommit": browserDeployer,
+  // The secret is shown once; making one replaces the old, which stops every forge using it: admins only.
+  "berth.v1.GitService/CreateWebhookSecret": browserAdmin,
+  "berth.v1.GitService/GetWebhook": browserViewer,
+  "berth.v1.GitService/ListWebhookDeliveries": browserViewer,
+
   "berth.v1.DeploymentService/GetDeployment": browserViewer,
   "berth.v1.DeploymentService/ListDeployments": browserViewer,
   "berth.v1.DeploymentService/ListInstances": browserViewer,

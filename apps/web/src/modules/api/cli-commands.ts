@@ -37,4 +37,7 @@ export const cliCommands: Readonly<Record<string, string>> = {
   "berth.v1.NotificationService/DeleteNotificationSubscription": "berth notifications rm <id>",
   "berth.v1.NotificationService/ListNotificationDeliveries": "berth notifications deliveries",
   "berth.v1.NotificationService/RedeliverNotification": "berth notifications redeliver <id>",
+  "berth.v1.GitService/CreateWebhookSecret": "berth webhooks secret",
+  "berth.v1.GitService/GetWebhook": "berth webhooks show",
+  "berth.v1.GitService/ListWebhookDeliveries": "berth webhooks deliveries",
 };

@@ -11,6 +11,7 @@ export type Action =
   | "exec"
   | "config.write"
   | "notifications.write"
+  | "webhooks.secret"
   | "secret.reveal";
 
 const needs: Record<Action, Viewer["role"]> = {
@@ -23,6 +24,7 @@ const needs: Record<Action, Viewer["role"]> = {
   exec: "deployer",
   "config.write": "deployer",
   "notifications.write": "deployer",
+  "webhooks.secret": "admin",
   "secret.reveal": "admin",
 };
 

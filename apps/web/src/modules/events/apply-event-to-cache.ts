@@ -7,6 +7,7 @@ import {
   type GetAppOverviewResponse,
   type GetDeploymentResponse,
   type GetJobResponse,
+  GitService,
   JobService,
   LifecycleService,
   type ListBuildsResponse,
@@ -15,6 +16,7 @@ import {
   type ListJobsResponse,
   type ListReleasesResponse,
   type ListRunnersResponse,
+  type ListWebhookDeliveriesResponse,
   ProjectService,
   ReleaseService,
   RunnerService,
@@ -32,9 +34,11 @@ import {
   reducePages,
   reduceReleasedInPages,
   reduceRunners,
+  reduceWebhookDeliveries,
 } from "./event-reducer.js";
 
 type KeyInput = {
+  project?: string;
   app?: { project?: string; app?: string };
   filter?: unknown;
   statuses?: unknown;
@@ -186,6 +190,13 @@ export function applyEventToCache(client: QueryClient, event: WatchEventsRespons
       // A revision event carries no values (never secrets): refetch what shows them.
       void client.invalidateQueries({ queryKey: methodKey(ConfigService.method.listConfigVars) });
       void client.invalidateQueries({ queryKey: methodKey(ConfigService.method.listConfigRevisions) });
+      break;
+    }
+    case "webhookDelivery": {
+      const delivery = ev.value;
+      update<ListWebhookDeliveriesResponse>(client, GitService.method.listWebhookDeliveries, (data, input) =>
+        input.project === delivery.project ? reduceWebhookDeliveries(data, delivery) : data,
+      );
       break;
     }
     default:

@@ -8,6 +8,7 @@ import {
   ListDeploymentsResponseSchema,
   ListInstancesResponseSchema,
   WatchEventsResponseSchema,
+  WebhookDeliverySchema,
 } from "@berth/proto";
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
@@ -16,6 +17,7 @@ import {
   reduceInstances,
   reduceOverview,
   reduceReleasedInPages,
+  reduceWebhookDeliveries,
   upsert,
 } from "./event-reducer.js";
 
@@ -127,5 +129,18 @@ describe("event reducer", () => {
     const old = create(DeploymentSchema, { id: "d0", project: "shop", app: "web", seq: 0, released: true });
     const afterDep = reduceOverview(afterApp, event({ event: { case: "deployment", value: old } }))!;
     expect(afterDep.released?.id).toBe("d0");
+  });
+});
+
+describe("reduceWebhookDeliveries", () => {
+  it("puts a new delivery first, replaces one it has, and leaves an unloaded list alone", () => {
+    const d = (id: string, reason = "") => create(WebhookDeliverySchema, { id, project: "shop", reason });
+    const list = { deliveries: [d("2"), d("1")] };
+    expect(reduceWebhookDeliveries(list, d("3"))?.deliveries.map((x) => x.id)).toEqual(["3", "2", "1"]);
+    expect(reduceWebhookDeliveries(list, d("2", "again"))?.deliveries.map((x) => x.reason)).toEqual([
+      "again",
+      "",
+    ]);
+    expect(reduceWebhookDeliveries(undefined, d("3"))).toBeUndefined();
   });
 });

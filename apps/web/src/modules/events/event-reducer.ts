@@ -5,6 +5,7 @@ import type {
   Instance,
   Runner,
   WatchEventsResponse,
+  WebhookDelivery,
 } from "@berth/proto";
 
 /** TanStack Query's shape for paged lists (kept local so this module stays free of runtime imports). */
@@ -191,4 +192,12 @@ export function reduceRunners<R extends { runners: Runner[] }>(
   runner: Runner,
 ): R | undefined {
   return res ? { ...res, runners: upsert(res.runners, runner, byId, "back") } : res;
+}
+
+/** A webhook delivery just recorded goes first in the project's delivery log (newest first, as listed). */
+export function reduceWebhookDeliveries<R extends { deliveries: WebhookDelivery[] }>(
+  res: R | undefined,
+  delivery: WebhookDelivery,
+): R | undefined {
+  return res ? { ...res, deliveries: upsert(res.deliveries, delivery, byId, "front") } : res;
 }

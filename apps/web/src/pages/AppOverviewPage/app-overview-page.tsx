@@ -19,6 +19,8 @@ import {
 } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
 import { DeleteAppButton } from "../../modules/cleanup/delete-app-button.js";
+import { DeployCommitButton } from "../../modules/git/deploy-commit-button.js";
+import { gitSourceOf } from "../../modules/git/trigger-label.js";
 import { LiveAtCard } from "../../modules/lifecycle/live-at-card.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 import { RolloutCard } from "../../modules/release/rollout-card.js";
@@ -37,9 +39,13 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
   const released = data.released;
   const lastRelease = data.recentReleases[0];
   const url = data.application?.url;
+  const source = gitSourceOf(data.application?.configJson);
   return (
     <div className="space-y-4">
-      <Card title="Released">
+      <Card
+        title="Released"
+        actions={source ? <DeployCommitButton project={project} app={app} source={source} /> : undefined}
+      >
         {released ? (
           <div className="space-y-3">
             <div className="flex flex-wrap items-center gap-3">

@@ -10,6 +10,7 @@ import { VirtualTable } from "../../components/virtual-table.js";
 import { buildStatusWord, buildTone, formatBytes } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
 import { useSearchParams } from "../../lib/use-search-params.js";
+import { triggerLabel } from "../../modules/git/trigger-label.js";
 import { toHistoryFilter, writeHistorySearch } from "../../modules/history/history-search-params.js";
 
 /** Build history with the same SHA/branch/message search as deployments. */
@@ -63,8 +64,11 @@ export function BuildsPage() {
               </Badge>,
               <ShaChip key="g" git={b.git} />,
               <span key="b">{b.git?.branch}</span>,
-              <span key="m" title={b.git?.message}>
-                {b.git?.message.split("\n")[0]}
+              <span key="m" title={b.git?.message} className="flex min-w-0 items-center gap-1">
+                {triggerLabel(b.trigger, b.triggeredBy) ? (
+                  <Badge tone="zinc">{triggerLabel(b.trigger, b.triggeredBy)}</Badge>
+                ) : null}
+                <span className="truncate">{b.git?.message.split("\n")[0]}</span>
               </span>,
               <span key="a" title={b.artifact?.digest}>
                 {b.artifact ? formatBytes(b.artifact.sizeBytes) : "—"}

@@ -5,6 +5,7 @@ import { Link } from "wouter";
 import { ShaChip } from "../../components/sha-chip.js";
 import { deploymentStatusWord, deploymentTone } from "../../lib/format.js";
 import { tsMs } from "../../lib/proto-time.js";
+import { triggerLabel } from "../../modules/git/trigger-label.js";
 
 export const deploymentColumns =
   "4.5rem 10rem 8.5rem 7rem minmax(10rem,1fr) 7rem 6.5rem 5rem minmax(6rem,12rem)";
@@ -43,8 +44,11 @@ export function deploymentCells(d: Deployment, base: string) {
     <span key="b" title={d.git?.branch}>
       {d.git?.branch}
     </span>,
-    <span key="m" title={d.git?.message}>
-      {d.git?.message.split("\n")[0]}
+    <span key="m" title={d.git?.message} className="flex min-w-0 items-center gap-1">
+      {triggerLabel(d.trigger, d.triggeredBy) ? (
+        <Badge tone="zinc">{triggerLabel(d.trigger, d.triggeredBy)}</Badge>
+      ) : null}
+      <span className="truncate">{d.git?.message.split("\n")[0]}</span>
     </span>,
     <span key="a" title={d.git?.author}>
       {d.git?.author}

@@ -23,6 +23,12 @@ export function ProjectPage() {
             Notifications
           </Link>
           <Link
+            to={`/p/${project}/webhooks`}
+            className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Webhooks
+          </Link>
+          <Link
             to={`/p/${project}/config`}
             className="text-sm text-indigo-600 hover:underline dark:text-indigo-400"
           >

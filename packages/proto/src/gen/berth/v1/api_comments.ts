@@ -79,6 +79,16 @@ export const apiComments: Readonly<Record<string, string>> = {
 	"berth.v1.ExecService":
 		"One-off commands inside a running instance, relayed through its entrypoint.",
 	"berth.v1.ExecService/StartExecStream": "",
+	"berth.v1.GitService":
+		"Builds from a repository: deploy a commit of an app's git source (berth.hcl `source { git { … } }`) from the server, and the per-project inbound webhook forges call on a push (docs/git.md).",
+	"berth.v1.GitService/CreateWebhookSecret":
+		"Makes (or replaces) a project's webhook secret. It is returned only here.",
+	"berth.v1.GitService/DeployCommit":
+		"Builds the newest commit of a ref (or a given SHA) of the app's git source on the server, deploys it and, when asked, releases it. Returns at once with the build job; the rest follows on the server.",
+	"berth.v1.GitService/GetWebhook":
+		"Whether a project has a webhook secret, and the endpoint's path (never the secret).",
+	"berth.v1.GitService/ListWebhookDeliveries":
+		"What forges sent to a project's webhook, newest first: accepted, ignored (with why) or rejected.",
 	"berth.v1.JobService":
 		"The job queue: builds, deploys, releases and destroys run as jobs taken by runners.",
 	"berth.v1.JobService/CancelJob": "",

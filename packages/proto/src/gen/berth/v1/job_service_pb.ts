@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_job_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChpiZXJ0aC92MS9qb2Jfc2VydmljZS5wcm90bxIIYmVydGgudjEiLQoLQnVpbGRQYXJhbXMSHgoLY29uZmlnX2pzb24YASABKAlCCbpIBnIEGICABCJJCgxEZXBsb3lQYXJhbXMSGQoIYnVpbGRfaWQYASABKAlCB7pIBHICGEASHgoLY29uZmlnX2pzb24YAiABKAlCCbpIBnIEGICABCKGAQoNUmVsZWFzZVBhcmFtcxILCgNzZXEYASABKA0SHgoNZGVwbG95bWVudF9pZBgCIAEoCUIHukgEcgIYQBIfCg5jYW5hcnlfcGVyY2VudBgDIAEoDUIHukgEKgIYZBINCgVmb3JjZRgEIAEoCBIYCgZyZWFzb24YBSABKAlCCLpIBXIDGPQDIjEKDURlc3Ryb3lQYXJhbXMSIAoNZGVwbG95bWVudF9pZBgBIAEoCUIJukgGcgQQARhAIqcBCglKb2JSZXN1bHQSEAoIYnVpbGRfaWQYASABKAkSFQoNZGVwbG95bWVudF9pZBgCIAEoCRISCgpyZWxlYXNlX2lkGAMgASgJEhYKDmRlcGxveW1lbnRfdXJsGAQgASgJEg8KB2FwcF91cmwYBSABKAkSFwoPYXJ0aWZhY3RfZGlnZXN0GAYgASgJEhsKE2FydGlmYWN0X3NpemVfYnl0ZXMYByABKAQi2AQKA0pvYhIKCgJpZBgBIAEoCRIfCgRraW5kGAIgASgOMhEuYmVydGgudjEuSm9iS2luZBIhCgVzdGF0ZRgDIAEoDjISLmJlcnRoLnYxLkpvYlN0YXRlEg8KB3Byb2plY3QYBCABKAkSCwoDYXBwGAUgASgJEh4KA2dpdBgGIAEoCzIRLmJlcnRoLnYxLkdpdEluZm8SGAoQdGFyZ2V0X3J1bm5lcl9pZBgHIAEoCRIRCglydW5uZXJfaWQYCCABKAkSJgoFYnVpbGQYCSABKAsyFS5iZXJ0aC52MS5CdWlsZFBhcmFtc0gAEigKBmRlcGxveRgKIAEoCzIWLmJlcnRoLnYxLkRlcGxveVBhcmFtc0gAEioKB3JlbGVhc2UYCyABKAsyFy5iZXJ0aC52MS5SZWxlYXNlUGFyYW1zSAASKgoHZGVzdHJveRgMIAEoCzIXLmJlcnRoLnYxLkRlc3Ryb3lQYXJhbXNIABIjCgZyZXN1bHQYDSABKAsyEy5iZXJ0aC52MS5Kb2JSZXN1bHQSDQoFZXJyb3IYDiABKAkSHgoFYWN0b3IYDyABKAsyDy5iZXJ0aC52MS5BY3RvchItCglxdWV1ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnN0YXJ0ZWRfYXQYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaGVkX2F0GBIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIICgZwYXJhbXMigAUKCEpvYkV2ZW50EgsKA3NlcRgBIAEoBBIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2CgxzdGVwX3N0YXJ0ZWQYAyABKAsyHi5iZXJ0aC52MS5Kb2JFdmVudC5TdGVwU3RhcnRlZEgAEjgKDXN0ZXBfZmluaXNoZWQYBCABKAsyHy5iZXJ0aC52MS5Kb2JFdmVudC5TdGVwRmluaXNoZWRIABInCgRsaW5lGAUgASgLMhcuYmVydGgudjEuSm9iRXZlbnQuTGluZUgAEjAKBXN0YXRlGAYgASgLMh8uYmVydGgudjEuSm9iRXZlbnQuU3RhdGVDaGFuZ2VkSAAaKgoLU3RlcFN0YXJ0ZWQSDAoEc3RlcBgBIAEoCRINCgV0aXRsZRgCIAEoCRpyCgxTdGVwRmluaXNoZWQSDAoEc3RlcBgBIAEoCRIkCgZzdGF0dXMYAiABKA4yFC5iZXJ0aC52MS5TdGVwU3RhdHVzEhMKC2R1cmF0aW9uX21zGAMgASgNEhkKBmRldGFpbBgEIAEoCUIJukgGcgQYgIAEGlUKBExpbmUSDAoEc3RlcBgBIAEoCRImCgZzdHJlYW0YAiABKA4yFi5iZXJ0aC52MS5PdXRwdXRTdHJlYW0SFwoEdGV4dBgDIAEoCUIJukgGcgQYgIAEGnAKDFN0YXRlQ2hhbmdlZBIhCgVzdGF0ZRgBIAEoDjISLmJlcnRoLnYxLkpvYlN0YXRlEhgKBWVycm9yGAIgASgJQgm6SAZyBBiAgAQSIwoGcmVzdWx0GAMgASgLMhMuYmVydGgudjEuSm9iUmVzdWx0QgcKBWV2ZW50Io0DCg9RdWV1ZUpvYlJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESKwoEa2luZBgCIAEoDjIRLmJlcnRoLnYxLkpvYktpbmRCCrpIB4IBBBABIAASHgoDZ2l0GAMgASgLMhEuYmVydGgudjEuR2l0SW5mbxIhChB0YXJnZXRfcnVubmVyX2lkGAQgASgJQge6SARyAhhAEiYKBWJ1aWxkGAUgASgLMhUuYmVydGgudjEuQnVpbGRQYXJhbXNIABIoCgZkZXBsb3kYBiABKAsyFi5iZXJ0aC52MS5EZXBsb3lQYXJhbXNIABIqCgdyZWxlYXNlGAcgASgLMhcuYmVydGgudjEuUmVsZWFzZVBhcmFtc0gAEioKB2Rlc3Ryb3kYCCABKAsyFy5iZXJ0aC52MS5EZXN0cm95UGFyYW1zSAASLwoIYW5jZXN0cnkYCSADKAsyEy5iZXJ0aC52MS5HaXRDb21taXRCCLpIBZIBAhBkQggKBnBhcmFtcyIuChBRdWV1ZUpvYlJlc3BvbnNlEhoKA2pvYhgBIAEoCzINLmJlcnRoLnYxLkpvYiImCg1HZXRKb2JSZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiLAoOR2V0Sm9iUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iIp4BCg9MaXN0Sm9ic1JlcXVlc3QSHQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmEjEKBnN0YXRlcxgCIAMoDjISLmJlcnRoLnYxLkpvYlN0YXRlQg26SAqSAQciBYIBAhABEhsKCXBhZ2Vfc2l6ZRgDIAEoDUIIukgFKgMY6AcSHAoKcGFnZV90b2tlbhgEIAEoCUIIukgFcgMYgAIiSAoQTGlzdEpvYnNSZXNwb25zZRIbCgRqb2JzGAEgAygLMg0uYmVydGgudjEuSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpChBDYW5jZWxKb2JSZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiLwoRQ2FuY2VsSm9iUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iIj8KE0dldEpvYlN0cmVhbVJlcXVlc3QSFQoCaWQYASABKAlCCbpIBnIEEAEYQBIRCglhZnRlcl9zZXEYAiABKAQiVgoUR2V0Sm9iU3RyZWFtUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iEiIKBmV2ZW50cxgCIAMoCzISLmJlcnRoLnYxLkpvYkV2ZW50KokBCgdKb2JLaW5kEhgKFEpPQl9LSU5EX1VOU1BFQ0lGSUVEEAASEgoOSk9CX0tJTkRfQlVJTEQQARITCg9KT0JfS0lORF9ERVBMT1kQAhIUChBKT0JfS0lORF9SRUxFQVNFEAMSDwoLSk9CX0tJTkRfVVAQBBIUChBKT0JfS0lORF9ERVNUUk9ZEAUqlwEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhQKEEpPQl9TVEFURV9RVUVVRUQQARIVChFKT0JfU1RBVEVfUlVOTklORxACEhUKEUpPQl9TVEFURV9TVUNDRVNTEAMSEwoPSk9CX1NUQVRFX0VSUk9SEAQSFwoTSk9CX1NUQVRFX0NBTkNFTExFRBAFKmEKDE91dHB1dFN0cmVhbRIdChlPVVRQVVRfU1RSRUFNX1VOU1BFQ0lGSUVEEAASGAoUT1VUUFVUX1NUUkVBTV9TVERPVVQQARIYChRPVVRQVVRfU1RSRUFNX1NUREVSUhACKnIKClN0ZXBTdGF0dXMSGwoXU1RFUF9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNTVEVQX1NUQVRVU19TVUNDRVNTEAESFQoRU1RFUF9TVEFUVVNfRVJST1IQAhIXChNTVEVQX1NUQVRVU19TS0lQUEVEEAMy9QIKCkpvYlNlcnZpY2USQQoIUXVldWVKb2ISGS5iZXJ0aC52MS5RdWV1ZUpvYlJlcXVlc3QaGi5iZXJ0aC52MS5RdWV1ZUpvYlJlc3BvbnNlEkAKBkdldEpvYhIXLmJlcnRoLnYxLkdldEpvYlJlcXVlc3QaGC5iZXJ0aC52MS5HZXRKb2JSZXNwb25zZSIDkAIBEkYKCExpc3RKb2JzEhkuYmVydGgudjEuTGlzdEpvYnNSZXF1ZXN0GhouYmVydGgudjEuTGlzdEpvYnNSZXNwb25zZSIDkAIBEkQKCUNhbmNlbEpvYhIaLmJlcnRoLnYxLkNhbmNlbEpvYlJlcXVlc3QaGy5iZXJ0aC52MS5DYW5jZWxKb2JSZXNwb25zZRJUCgxHZXRKb2JTdHJlYW0SHS5iZXJ0aC52MS5HZXRKb2JTdHJlYW1SZXF1ZXN0Gh4uYmVydGgudjEuR2V0Sm9iU3RyZWFtUmVzcG9uc2UiA5ACATABYgZwcm90bzM",
+		"ChpiZXJ0aC92MS9qb2Jfc2VydmljZS5wcm90bxIIYmVydGgudjEiVQoLQnVpbGRQYXJhbXMSHgoLY29uZmlnX2pzb24YASABKAlCCbpIBnIEGICABBImCgZzb3VyY2UYAiABKAsyFi5iZXJ0aC52MS5HaXRTb3VyY2VSZWYibQoMR2l0U291cmNlUmVmEikKA3JlZhgBIAEoCUIcukgZchcY/wEyEl5bQS1aYS16MC05Ll8vLV0qJBIyCgNzaGEYAiABKAlCJbpIInIgMh5eKFswLTlhLWZdezQwfXxbMC05YS1mXXs2NH0pPyQiSQoMRGVwbG95UGFyYW1zEhkKCGJ1aWxkX2lkGAEgASgJQge6SARyAhhAEh4KC2NvbmZpZ19qc29uGAIgASgJQgm6SAZyBBiAgAQihgEKDVJlbGVhc2VQYXJhbXMSCwoDc2VxGAEgASgNEh4KDWRlcGxveW1lbnRfaWQYAiABKAlCB7pIBHICGEASHwoOY2FuYXJ5X3BlcmNlbnQYAyABKA1CB7pIBCoCGGQSDQoFZm9yY2UYBCABKAgSGAoGcmVhc29uGAUgASgJQgi6SAVyAxj0AyIxCg1EZXN0cm95UGFyYW1zEiAKDWRlcGxveW1lbnRfaWQYASABKAlCCbpIBnIEEAEYQCKnAQoJSm9iUmVzdWx0EhAKCGJ1aWxkX2lkGAEgASgJEhUKDWRlcGxveW1lbnRfaWQYAiABKAkSEgoKcmVsZWFzZV9pZBgDIAEoCRIWCg5kZXBsb3ltZW50X3VybBgEIAEoCRIPCgdhcHBfdXJsGAUgASgJEhcKD2FydGlmYWN0X2RpZ2VzdBgGIAEoCRIbChNhcnRpZmFjdF9zaXplX2J5dGVzGAcgASgEIukECgNKb2ISCgoCaWQYASABKAkSHwoEa2luZBgCIAEoDjIRLmJlcnRoLnYxLkpvYktpbmQSIQoFc3RhdGUYAyABKA4yEi5iZXJ0aC52MS5Kb2JTdGF0ZRIPCgdwcm9qZWN0GAQgASgJEgsKA2FwcBgFIAEoCRIeCgNnaXQYBiABKAsyES5iZXJ0aC52MS5HaXRJbmZvEhgKEHRhcmdldF9ydW5uZXJfaWQYByABKAkSEQoJcnVubmVyX2lkGAggASgJEiYKBWJ1aWxkGAkgASgLMhUuYmVydGgudjEuQnVpbGRQYXJhbXNIABIoCgZkZXBsb3kYCiABKAsyFi5iZXJ0aC52MS5EZXBsb3lQYXJhbXNIABIqCgdyZWxlYXNlGAsgASgLMhcuYmVydGgudjEuUmVsZWFzZVBhcmFtc0gAEioKB2Rlc3Ryb3kYDCABKAsyFy5iZXJ0aC52MS5EZXN0cm95UGFyYW1zSAASIwoGcmVzdWx0GA0gASgLMhMuYmVydGgudjEuSm9iUmVzdWx0Eg0KBWVycm9yGA4gASgJEh4KBWFjdG9yGA8gASgLMg8uYmVydGgudjEuQWN0b3ISLQoJcXVldWVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdHJpZ2dlchgTIAEoCUIICgZwYXJhbXMigAUKCEpvYkV2ZW50EgsKA3NlcRgBIAEoBBIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2CgxzdGVwX3N0YXJ0ZWQYAyABKAsyHi5iZXJ0aC52MS5Kb2JFdmVudC5TdGVwU3RhcnRlZEgAEjgKDXN0ZXBfZmluaXNoZWQYBCABKAsyHy5iZXJ0aC52MS5Kb2JFdmVudC5TdGVwRmluaXNoZWRIABInCgRsaW5lGAUgASgLMhcuYmVydGgudjEuSm9iRXZlbnQuTGluZUgAEjAKBXN0YXRlGAYgASgLMh8uYmVydGgudjEuSm9iRXZlbnQuU3RhdGVDaGFuZ2VkSAAaKgoLU3RlcFN0YXJ0ZWQSDAoEc3RlcBgBIAEoCRINCgV0aXRsZRgCIAEoCRpyCgxTdGVwRmluaXNoZWQSDAoEc3RlcBgBIAEoCRIkCgZzdGF0dXMYAiABKA4yFC5iZXJ0aC52MS5TdGVwU3RhdHVzEhMKC2R1cmF0aW9uX21zGAMgASgNEhkKBmRldGFpbBgEIAEoCUIJukgGcgQYgIAEGlUKBExpbmUSDAoEc3RlcBgBIAEoCRImCgZzdHJlYW0YAiABKA4yFi5iZXJ0aC52MS5PdXRwdXRTdHJlYW0SFwoEdGV4dBgDIAEoCUIJukgGcgQYgIAEGnAKDFN0YXRlQ2hhbmdlZBIhCgVzdGF0ZRgBIAEoDjISLmJlcnRoLnYxLkpvYlN0YXRlEhgKBWVycm9yGAIgASgJQgm6SAZyBBiAgAQSIwoGcmVzdWx0GAMgASgLMhMuYmVydGgudjEuSm9iUmVzdWx0QgcKBWV2ZW50Io0DCg9RdWV1ZUpvYlJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESKwoEa2luZBgCIAEoDjIRLmJlcnRoLnYxLkpvYktpbmRCCrpIB4IBBBABIAASHgoDZ2l0GAMgASgLMhEuYmVydGgudjEuR2l0SW5mbxIhChB0YXJnZXRfcnVubmVyX2lkGAQgASgJQge6SARyAhhAEiYKBWJ1aWxkGAUgASgLMhUuYmVydGgudjEuQnVpbGRQYXJhbXNIABIoCgZkZXBsb3kYBiABKAsyFi5iZXJ0aC52MS5EZXBsb3lQYXJhbXNIABIqCgdyZWxlYXNlGAcgASgLMhcuYmVydGgudjEuUmVsZWFzZVBhcmFtc0gAEioKB2Rlc3Ryb3kYCCABKAsyFy5iZXJ0aC52MS5EZXN0cm95UGFyYW1zSAASLwoIYW5jZXN0cnkYCSADKAsyEy5iZXJ0aC52MS5HaXRDb21taXRCCLpIBZIBAhBkQggKBnBhcmFtcyIuChBRdWV1ZUpvYlJlc3BvbnNlEhoKA2pvYhgBIAEoCzINLmJlcnRoLnYxLkpvYiImCg1HZXRKb2JSZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiLAoOR2V0Sm9iUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iIp4BCg9MaXN0Sm9ic1JlcXVlc3QSHQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmEjEKBnN0YXRlcxgCIAMoDjISLmJlcnRoLnYxLkpvYlN0YXRlQg26SAqSAQciBYIBAhABEhsKCXBhZ2Vfc2l6ZRgDIAEoDUIIukgFKgMY6AcSHAoKcGFnZV90b2tlbhgEIAEoCUIIukgFcgMYgAIiSAoQTGlzdEpvYnNSZXNwb25zZRIbCgRqb2JzGAEgAygLMg0uYmVydGgudjEuSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpChBDYW5jZWxKb2JSZXF1ZXN0EhUKAmlkGAEgASgJQgm6SAZyBBABGEAiLwoRQ2FuY2VsSm9iUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iIj8KE0dldEpvYlN0cmVhbVJlcXVlc3QSFQoCaWQYASABKAlCCbpIBnIEEAEYQBIRCglhZnRlcl9zZXEYAiABKAQiVgoUR2V0Sm9iU3RyZWFtUmVzcG9uc2USGgoDam9iGAEgASgLMg0uYmVydGgudjEuSm9iEiIKBmV2ZW50cxgCIAMoCzISLmJlcnRoLnYxLkpvYkV2ZW50KokBCgdKb2JLaW5kEhgKFEpPQl9LSU5EX1VOU1BFQ0lGSUVEEAASEgoOSk9CX0tJTkRfQlVJTEQQARITCg9KT0JfS0lORF9ERVBMT1kQAhIUChBKT0JfS0lORF9SRUxFQVNFEAMSDwoLSk9CX0tJTkRfVVAQBBIUChBKT0JfS0lORF9ERVNUUk9ZEAUqlwEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhQKEEpPQl9TVEFURV9RVUVVRUQQARIVChFKT0JfU1RBVEVfUlVOTklORxACEhUKEUpPQl9TVEFURV9TVUNDRVNTEAMSEwoPSk9CX1NUQVRFX0VSUk9SEAQSFwoTSk9CX1NUQVRFX0NBTkNFTExFRBAFKmEKDE91dHB1dFN0cmVhbRIdChlPVVRQVVRfU1RSRUFNX1VOU1BFQ0lGSUVEEAASGAoUT1VUUFVUX1NUUkVBTV9TVERPVVQQARIYChRPVVRQVVRfU1RSRUFNX1NUREVSUhACKnIKClN0ZXBTdGF0dXMSGwoXU1RFUF9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNTVEVQX1NUQVRVU19TVUNDRVNTEAESFQoRU1RFUF9TVEFUVVNfRVJST1IQAhIXChNTVEVQX1NUQVRVU19TS0lQUEVEEAMy9QIKCkpvYlNlcnZpY2USQQoIUXVldWVKb2ISGS5iZXJ0aC52MS5RdWV1ZUpvYlJlcXVlc3QaGi5iZXJ0aC52MS5RdWV1ZUpvYlJlc3BvbnNlEkAKBkdldEpvYhIXLmJlcnRoLnYxLkdldEpvYlJlcXVlc3QaGC5iZXJ0aC52MS5HZXRKb2JSZXNwb25zZSIDkAIBEkYKCExpc3RKb2JzEhkuYmVydGgudjEuTGlzdEpvYnNSZXF1ZXN0GhouYmVydGgudjEuTGlzdEpvYnNSZXNwb25zZSIDkAIBEkQKCUNhbmNlbEpvYhIaLmJlcnRoLnYxLkNhbmNlbEpvYlJlcXVlc3QaGy5iZXJ0aC52MS5DYW5jZWxKb2JSZXNwb25zZRJUCgxHZXRKb2JTdHJlYW0SHS5iZXJ0aC52MS5HZXRKb2JTdHJlYW1SZXF1ZXN0Gh4uYmVydGgudjEuR2V0Sm9iU3RyZWFtUmVzcG9uc2UiA5ACATABYgZwcm90bzM",
 		[
 			file_berth_v1_common,
 			file_buf_validate_validate,
@@ -45,6 +45,14 @@ export type BuildParams = Message<"berth.v1.BuildParams"> & {
 	 * @generated from field: string config_json = 1;
 	 */
 	configJson: string;
+
+	/**
+	 * Set: build a commit of the app's git source (berth.hcl `source { git { … } }`) on the server's
+	 * built-in runner, not a working tree.
+	 *
+	 * @generated from field: berth.v1.GitSourceRef source = 2;
+	 */
+	source?: GitSourceRef | undefined;
 };
 
 /**
@@ -54,6 +62,35 @@ export type BuildParams = Message<"berth.v1.BuildParams"> & {
 export const BuildParamsSchema: GenMessage<BuildParams> =
 	/*@__PURE__*/
 	messageDesc(file_berth_v1_job_service, 0);
+
+/**
+ * Which commit of an app's git source to build.
+ *
+ * @generated from message berth.v1.GitSourceRef
+ */
+export type GitSourceRef = Message<"berth.v1.GitSourceRef"> & {
+	/**
+	 * A branch or tag; empty: the source's `ref` (its tracked branch).
+	 *
+	 * @generated from field: string ref = 1;
+	 */
+	ref: string;
+
+	/**
+	 * A full commit SHA (a webhook's pushed commit); empty: the ref's newest commit.
+	 *
+	 * @generated from field: string sha = 2;
+	 */
+	sha: string;
+};
+
+/**
+ * Describes the message berth.v1.GitSourceRef.
+ * Use `create(GitSourceRefSchema)` to create a new message.
+ */
+export const GitSourceRefSchema: GenMessage<GitSourceRef> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_job_service, 1);
 
 /**
  * @generated from message berth.v1.DeployParams
@@ -78,7 +115,7 @@ export type DeployParams = Message<"berth.v1.DeployParams"> & {
  */
 export const DeployParamsSchema: GenMessage<DeployParams> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 1);
+	messageDesc(file_berth_v1_job_service, 2);
 
 /**
  * @generated from message berth.v1.ReleaseParams
@@ -116,7 +153,7 @@ export type ReleaseParams = Message<"berth.v1.ReleaseParams"> & {
  */
 export const ReleaseParamsSchema: GenMessage<ReleaseParams> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 2);
+	messageDesc(file_berth_v1_job_service, 3);
 
 /**
  * @generated from message berth.v1.DestroyParams
@@ -134,7 +171,7 @@ export type DestroyParams = Message<"berth.v1.DestroyParams"> & {
  */
 export const DestroyParamsSchema: GenMessage<DestroyParams> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 3);
+	messageDesc(file_berth_v1_job_service, 4);
 
 /**
  * @generated from message berth.v1.JobResult
@@ -184,7 +221,7 @@ export type JobResult = Message<"berth.v1.JobResult"> & {
  */
 export const JobResultSchema: GenMessage<JobResult> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 4);
+	messageDesc(file_berth_v1_job_service, 5);
 
 /**
  * @generated from message berth.v1.Job
@@ -295,6 +332,14 @@ export type Job = Message<"berth.v1.Job"> & {
 	 * @generated from field: google.protobuf.Timestamp finished_at = 18;
 	 */
 	finishedAt?: Timestamp | undefined;
+
+	/**
+	 * What started it: empty (a working tree, `berth up`), "remote" (a build from the repository asked for by
+	 * its actor) or "webhook" (a forge's push).
+	 *
+	 * @generated from field: string trigger = 19;
+	 */
+	trigger: string;
 };
 
 /**
@@ -303,7 +348,7 @@ export type Job = Message<"berth.v1.Job"> & {
  */
 export const JobSchema: GenMessage<Job> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 5);
+	messageDesc(file_berth_v1_job_service, 6);
 
 /**
  * One terminal event of a job's output.
@@ -362,7 +407,7 @@ export type JobEvent = Message<"berth.v1.JobEvent"> & {
  */
 export const JobEventSchema: GenMessage<JobEvent> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 6);
+	messageDesc(file_berth_v1_job_service, 7);
 
 /**
  * @generated from message berth.v1.JobEvent.StepStarted
@@ -385,7 +430,7 @@ export type JobEvent_StepStarted = Message<"berth.v1.JobEvent.StepStarted"> & {
  */
 export const JobEvent_StepStartedSchema: GenMessage<JobEvent_StepStarted> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 6, 0);
+	messageDesc(file_berth_v1_job_service, 7, 0);
 
 /**
  * @generated from message berth.v1.JobEvent.StepFinished
@@ -419,7 +464,7 @@ export type JobEvent_StepFinished =
  */
 export const JobEvent_StepFinishedSchema: GenMessage<JobEvent_StepFinished> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 6, 1);
+	messageDesc(file_berth_v1_job_service, 7, 1);
 
 /**
  * @generated from message berth.v1.JobEvent.Line
@@ -449,7 +494,7 @@ export type JobEvent_Line = Message<"berth.v1.JobEvent.Line"> & {
  */
 export const JobEvent_LineSchema: GenMessage<JobEvent_Line> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 6, 2);
+	messageDesc(file_berth_v1_job_service, 7, 2);
 
 /**
  * @generated from message berth.v1.JobEvent.StateChanged
@@ -478,7 +523,7 @@ export type JobEvent_StateChanged =
  */
 export const JobEvent_StateChangedSchema: GenMessage<JobEvent_StateChanged> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 6, 3);
+	messageDesc(file_berth_v1_job_service, 7, 3);
 
 /**
  * @generated from message berth.v1.QueueJobRequest
@@ -553,7 +598,7 @@ export type QueueJobRequest = Message<"berth.v1.QueueJobRequest"> & {
  */
 export const QueueJobRequestSchema: GenMessage<QueueJobRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 7);
+	messageDesc(file_berth_v1_job_service, 8);
 
 /**
  * @generated from message berth.v1.QueueJobResponse
@@ -571,7 +616,7 @@ export type QueueJobResponse = Message<"berth.v1.QueueJobResponse"> & {
  */
 export const QueueJobResponseSchema: GenMessage<QueueJobResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 8);
+	messageDesc(file_berth_v1_job_service, 9);
 
 /**
  * @generated from message berth.v1.GetJobRequest
@@ -589,7 +634,7 @@ export type GetJobRequest = Message<"berth.v1.GetJobRequest"> & {
  */
 export const GetJobRequestSchema: GenMessage<GetJobRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 9);
+	messageDesc(file_berth_v1_job_service, 10);
 
 /**
  * @generated from message berth.v1.GetJobResponse
@@ -607,7 +652,7 @@ export type GetJobResponse = Message<"berth.v1.GetJobResponse"> & {
  */
 export const GetJobResponseSchema: GenMessage<GetJobResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 10);
+	messageDesc(file_berth_v1_job_service, 11);
 
 /**
  * @generated from message berth.v1.ListJobsRequest
@@ -642,7 +687,7 @@ export type ListJobsRequest = Message<"berth.v1.ListJobsRequest"> & {
  */
 export const ListJobsRequestSchema: GenMessage<ListJobsRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 11);
+	messageDesc(file_berth_v1_job_service, 12);
 
 /**
  * @generated from message berth.v1.ListJobsResponse
@@ -665,7 +710,7 @@ export type ListJobsResponse = Message<"berth.v1.ListJobsResponse"> & {
  */
 export const ListJobsResponseSchema: GenMessage<ListJobsResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 12);
+	messageDesc(file_berth_v1_job_service, 13);
 
 /**
  * @generated from message berth.v1.CancelJobRequest
@@ -683,7 +728,7 @@ export type CancelJobRequest = Message<"berth.v1.CancelJobRequest"> & {
  */
 export const CancelJobRequestSchema: GenMessage<CancelJobRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 13);
+	messageDesc(file_berth_v1_job_service, 14);
 
 /**
  * @generated from message berth.v1.CancelJobResponse
@@ -701,7 +746,7 @@ export type CancelJobResponse = Message<"berth.v1.CancelJobResponse"> & {
  */
 export const CancelJobResponseSchema: GenMessage<CancelJobResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 14);
+	messageDesc(file_berth_v1_job_service, 15);
 
 /**
  * @generated from message berth.v1.GetJobStreamRequest
@@ -726,7 +771,7 @@ export type GetJobStreamRequest = Message<"berth.v1.GetJobStreamRequest"> & {
  */
 export const GetJobStreamRequestSchema: GenMessage<GetJobStreamRequest> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 15);
+	messageDesc(file_berth_v1_job_service, 16);
 
 /**
  * @generated from message berth.v1.GetJobStreamResponse
@@ -749,7 +794,7 @@ export type GetJobStreamResponse = Message<"berth.v1.GetJobStreamResponse"> & {
  */
 export const GetJobStreamResponseSchema: GenMessage<GetJobStreamResponse> =
 	/*@__PURE__*/
-	messageDesc(file_berth_v1_job_service, 16);
+	messageDesc(file_berth_v1_job_service, 17);
 
 /**
  * @generated from enum berth.v1.JobKind
