@@ -23,6 +23,8 @@ import type { ServerOptions } from "./server-options.js";
 import { registerServices } from "./services/register-services.js";
 import { startSubsystems } from "./start-subsystems.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { closePreview } from "./previews/close-preview.js";
+import { shipPreview } from "./previews/ship-preview.js";
 import { createWebhookEndpoint } from "./webhooks/webhook-endpoint.js";
 import { toWebhookDeliveryProto } from "./webhooks/webhook-protos.js";
 
@@ -136,6 +138,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           db: store.db,
           ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
           canBuild: () => engineOf(ctx).hub.isConnected("builtin"),
+          previews: {
+            ship: (preview, fullName) => shipPreview(ctx, engineOf(ctx), preview, fullName),
+            close: (preview, reason) => closePreview(ctx, engineOf(ctx), preview, reason),
+            canBuild: () => engineOf(ctx).hub.isConnected("builtin"),
+          },
           recorded: (row) =>
             ctx.events.publish({
               project: row.project,

@@ -10,6 +10,7 @@ import * as deletedApps from "./migrations/008-deleted-apps.js";
 import * as notifications from "./migrations/009-notifications.js";
 import * as externalIdentities from "./migrations/010-external-identities.js";
 import * as gitWebhooks from "./migrations/013-git-webhooks.js";
+import * as previews from "./migrations/016-previews.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "009-notifications": notifications,
   "010-external-identities": externalIdentities,
   "013-git-webhooks": gitWebhooks,
+  "016-previews": previews,
 };
 
 /**

@@ -35,6 +35,7 @@ const migrationNames = [
   "009-notifications",
   "010-external-identities",
   "013-git-webhooks",
+  "016-previews",
 ];
 
 describe.each(storeDialects)("store on %s", (dialect) => {
