@@ -17,14 +17,14 @@ import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js"
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
 import { engineOf } from "./lifecycle/engine.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
+import { closePreview } from "./previews/close-preview.js";
+import { shipPreview } from "./previews/ship-preview.js";
 import { makeDataDirPrivate } from "./sandbox/private-data-dir.js";
 import type { CloseHook, ServerContext } from "./server-context.js";
 import type { ServerOptions } from "./server-options.js";
 import { registerServices } from "./services/register-services.js";
 import { startSubsystems } from "./start-subsystems.js";
 import { openStore, type Store } from "./store/open-store.js";
-import { closePreview } from "./previews/close-preview.js";
-import { shipPreview } from "./previews/ship-preview.js";
 import { createWebhookEndpoint } from "./webhooks/webhook-endpoint.js";
 import { toWebhookDeliveryProto } from "./webhooks/webhook-protos.js";
 

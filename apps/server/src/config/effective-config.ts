@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
 import { parsePreviewAppName, previewScopeName } from "../previews/preview-names.js";
+import type { Database } from "../store/schema.js";
 import { overlayVars } from "./config-diff.js";
 import { latestConfigRevision, scopeVarRows, storedVarOf } from "./config-store.js";
 

@@ -1,6 +1,6 @@
 import { getApplication } from "../catalog/projects.js";
-import { destroyDeployment } from "../lifecycle/destroy-deployment.js";
 import { deleteApplication } from "../lifecycle/delete-application.js";
+import { destroyDeployment } from "../lifecycle/destroy-deployment.js";
 import type { Engine } from "../lifecycle/engine.js";
 import { publishApplication } from "../lifecycle/publish-changes.js";
 import type { ServerContext } from "../server-context.js";
@@ -70,5 +70,7 @@ export async function destroySuperseded(
       deploymentId: d.id,
       actor: { tokenId: "", name: "preview" },
       reason: "superseded by a newer push to the pull request",
-    }).catch((err: unknown) => ctx.logger.warn({ err, deployment: d.id }, "destroying a superseded preview failed"));
+    }).catch((err: unknown) =>
+      ctx.logger.warn({ err, deployment: d.id }, "destroying a superseded preview failed"),
+    );
 }

@@ -35,8 +35,12 @@ export async function openPreview(db: Kysely<Database>, input: OpenPreviewInput)
   if (existing) {
     // A reopened PR starts again from its open time; a push keeps it.
     const opened_at = existing.state === "closed" ? now : existing.opened_at;
-    await db.updateTable("previews").set({ ...fields, opened_at }).where("id", "=", existing.id).execute();
-    return { ...existing, ...fields, opened_at };
+    await db
+      .updateTable("previews")
+      .set((eb) => ({ ...fields, opened_at, generation: eb("generation", "+", 1) }))
+      .where("id", "=", existing.id)
+      .execute();
+    return (await getPreviewById(db, existing.id))!;
   }
   const row: PreviewTable = {
     id: ulid(now),
@@ -44,6 +48,7 @@ export async function openPreview(db: Kysely<Database>, input: OpenPreviewInput)
     app: input.app,
     number: input.number,
     deployment_id: "",
+    generation: 1,
     opened_at: now,
     ...fields,
   };
@@ -65,18 +70,18 @@ export function getPreviewById(db: Kysely<Database>, id: string) {
   return db.selectFrom("previews").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Moves a preview on, unless it was closed or moved to another commit meanwhile; false then. */
+/** Moves a preview on, unless it was closed, reopened or pushed to meanwhile; false then. */
 export async function advancePreview(
   db: Kysely<Database>,
   id: string,
-  sha: string,
+  generation: number,
   set: Partial<Pick<PreviewTable, "state" | "reason" | "deployment_id">>,
 ): Promise<boolean> {
   const res = await db
     .updateTable("previews")
     .set({ ...set, updated_at: Date.now() })
     .where("id", "=", id)
-    .where("sha", "=", sha)
+    .where("generation", "=", generation)
     .where("state", "!=", "closed")
     .executeTakeFirst();
   return res.numUpdatedRows > 0n;

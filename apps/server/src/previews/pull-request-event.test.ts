@@ -18,7 +18,10 @@ describe("pull request events", () => {
       pull_request: {
         title: "Add login",
         head: { ref: "feature/login", sha, repo: { full_name: head } },
-        base: { ref: "main", repo: { full_name: "acme/shop", clone_url: "https://github.com/acme/shop.git" } },
+        base: {
+          ref: "main",
+          repo: { full_name: "acme/shop", clone_url: "https://github.com/acme/shop.git" },
+        },
       },
     });
     expect(parsePullRequest("github", payload("acme/shop"))).toEqual({
@@ -33,8 +36,12 @@ describe("pull request events", () => {
       fromFork: false,
     });
     expect(parsePullRequest("github", payload("mallory/shop"))).toMatchObject({ fromFork: true });
-    expect(parsePullRequest("github", payload("acme/shop", "synchronize"))).toMatchObject({ action: "update" });
-    expect(parsePullRequest("gitea", payload("acme/shop", "synchronized"))).toMatchObject({ action: "update" });
+    expect(parsePullRequest("github", payload("acme/shop", "synchronize"))).toMatchObject({
+      action: "update",
+    });
+    expect(parsePullRequest("gitea", payload("acme/shop", "synchronized"))).toMatchObject({
+      action: "update",
+    });
     expect(parsePullRequest("github", payload("acme/shop", "closed"))).toMatchObject({ action: "close" });
     expect(parsePullRequest("github", payload("acme/shop", "labeled"))).toMatchObject({ action: "other" });
   });
@@ -52,7 +59,11 @@ describe("pull request events", () => {
       },
       project: { git_http_url: "https://gitlab.example.com/acme/shop.git" },
     });
-    expect(parsePullRequest("gitlab", mr("open"))).toMatchObject({ action: "open", number: 3, branch: "fix" });
+    expect(parsePullRequest("gitlab", mr("open"))).toMatchObject({
+      action: "open",
+      number: 3,
+      branch: "fix",
+    });
     expect(parsePullRequest("gitlab", mr("merge"))).toMatchObject({ action: "close" });
     expect(parsePullRequest("gitlab", mr("open", 9))).toMatchObject({ fromFork: true });
   });

@@ -64,7 +64,11 @@ export async function receivePullRequest(
     return answer(404, "rejected", `no app of project "${project}" builds from ${pr.repositoryUrls[0]}`);
   const previewed = apps.filter((a): a is { name: string; settings: PreviewSettings } => !!a.settings);
   if (previewed.length === 0)
-    return answer(200, "ignored", `no app building from this repository has a preview block (${apps.map((a) => a.name).join(", ")})`);
+    return answer(
+      200,
+      "ignored",
+      `no app building from this repository has a preview block (${apps.map((a) => a.name).join(", ")})`,
+    );
   const label = `pull request #${pr.number}`;
   if (pr.action === "other") return answer(200, "ignored", `${label}: "${pr.forgeAction}" is not acted on`);
 
@@ -95,7 +99,11 @@ export async function receivePullRequest(
   });
   if (wanted.length === 0) return answer(200, "ignored", why.join("; "));
   if (!actions.canBuild())
-    return answer(503, "rejected", "this server does not run the built-in runner that builds from git (builtinRunner is off)");
+    return answer(
+      503,
+      "rejected",
+      "this server does not run the built-in runner that builds from git (builtinRunner is off)",
+    );
   const builds: PullRequestOutcome["builds"] = [];
   for (const a of wanted) {
     const preview = await openPreview(db, {

@@ -50,10 +50,14 @@ export async function shipPreview(
     if (!settings.status) return;
     try {
       const token = (await effectiveConfig(db, preview.project, preview.app)).env[settings.status.token];
-      if (!token) throw new Error(`status_token "${settings.status.token}" names no config var of ${preview.app}`);
+      if (!token)
+        throw new Error(`status_token "${settings.status.token}" names no config var of ${preview.app}`);
       await postCommitStatus({ apiUrl: settings.status.apiUrl, fullName, sha: preview.sha, token }, s);
     } catch (err) {
-      ctx.logger.warn({ err, project: preview.project, app: preview.preview_app }, "posting a commit status failed");
+      ctx.logger.warn(
+        { err, project: preview.project, app: preview.preview_app },
+        "posting a commit status failed",
+      );
     }
   };
   const actor = actorOf(preview);
@@ -71,14 +75,14 @@ export async function shipPreview(
   await status({ state: "pending", targetUrl: url, description: `Building ${preview.sha.slice(0, 7)}` });
 
   const fail = async (what: string) => {
-    if (await advancePreview(db, preview.id, preview.sha, { state: "failed", reason: what }))
+    if (await advancePreview(db, preview.id, preview.generation, { state: "failed", reason: what }))
       await status({ state: "failure", targetUrl: url, description: what });
   };
   void (async () => {
     const built = await jobEnd(engine, build.id, ctx.shutdownSignal);
     const buildId = resultFromJson(built.result_json).buildId;
     if (built.state !== "success" || !buildId) return fail(`build failed: ${built.error}`.slice(0, 500));
-    if (!(await advancePreview(db, preview.id, preview.sha, {}))) return;
+    if (!(await advancePreview(db, preview.id, preview.generation, {}))) return;
     const deploy = await engine.queue.queue({
       ...common,
       kind: "deploy",
@@ -88,7 +92,7 @@ export async function shipPreview(
     const deploymentId = resultFromJson(deployed.result_json).deploymentId;
     if (deployed.state !== "success" || !deploymentId)
       return fail(`deploy failed: ${deployed.error}`.slice(0, 500));
-    if (!(await advancePreview(db, preview.id, preview.sha, {})))
+    if (!(await advancePreview(db, preview.id, preview.generation, {})))
       return destroyDeployment(ctx, engine, { deploymentId, actor, reason: "its pull request moved on" });
     const release = await engine.queue.queue({
       ...common,
@@ -104,7 +108,12 @@ export async function shipPreview(
     const released = await jobEnd(engine, release.id, ctx.shutdownSignal);
     if (released.state !== "success") return fail(`release failed: ${released.error}`.slice(0, 500));
     // Closed or pushed to meanwhile: the close (or the newer push) cleans up after this one.
-    if (!(await advancePreview(db, preview.id, preview.sha, { state: "ready", deployment_id: deploymentId })))
+    if (
+      !(await advancePreview(db, preview.id, preview.generation, {
+        state: "ready",
+        deployment_id: deploymentId,
+      }))
+    )
       return;
     await destroySuperseded(ctx, engine, preview.project, preview.preview_app, deploymentId);
     await appendLifecycleEvent(db, {
@@ -120,7 +129,10 @@ export async function shipPreview(
     await publishApplication(ctx, app.id);
     await status({ state: "success", targetUrl: url, description: `Preview ready at ${url}` });
   })().catch((err: unknown) =>
-    ctx.logger.warn({ err, project: preview.project, app: preview.preview_app }, "shipping a preview stopped"),
+    ctx.logger.warn(
+      { err, project: preview.project, app: preview.preview_app },
+      "shipping a preview stopped",
+    ),
   );
   return build.id;
 }

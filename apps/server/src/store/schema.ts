@@ -389,6 +389,7 @@ export interface PreviewTable {
   repository: string;
   branch: string;
   sha: string;
+  generation: number;
   title: string;
   /** "building" | "ready" | "failed" | "closed" */
   state: string;

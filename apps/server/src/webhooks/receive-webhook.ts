@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { gitSourceOf } from "../git/git-source.js";
 import type { ShipCommitInput } from "../git/ship-commit.js";
-import { type PreviewActions, receivePullRequest } from "../previews/receive-pull-request.js";
 import { isPullRequestEvent, parsePullRequest } from "../previews/pull-request-event.js";
+import { type PreviewActions, receivePullRequest } from "../previews/receive-pull-request.js";
 import type { Database, WebhookDeliveryTable } from "../store/schema.js";
 import { isPushEvent, parsePush, repositoryKey } from "./push-event.js";
 import { deliveryHeaders, type Headers, verifyDelivery } from "./verify-delivery.js";

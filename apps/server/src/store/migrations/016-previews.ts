@@ -19,6 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("repository", "text", (c) => c.notNull())
     .addColumn("branch", "text", (c) => c.notNull())
     .addColumn("sha", "text", (c) => c.notNull())
+    // Goes up with every open, reopen and push: a build chain still running for an older one stops.
+    .addColumn("generation", t.int, (c) => c.notNull().defaultTo(1))
     .addColumn("title", "text", (c) => c.notNull().defaultTo(""))
     // "building" | "ready" | "failed" | "closed"
     .addColumn("state", "text", (c) => c.notNull())
