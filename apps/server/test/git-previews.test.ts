@@ -13,9 +13,18 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigScope, ConfigService, GitService, ProjectService, WebhookOutcome } from "@berth/proto";
+import {
+  ConfigScope,
+  ConfigService,
+  GitService,
+  PreviewState,
+  ProjectService,
+  WebhookOutcome,
+} from "@berth/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { effectiveConfig } from "../src/config/effective-config.js";
 import { engineOf } from "../src/lifecycle/engine.js";
+import { sweepPreviews } from "../src/previews/preview-sweeper.js";
 import { clientFor } from "./helpers/api-client.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { until } from "./helpers/until.js";
@@ -104,6 +113,16 @@ function commitOn(branch: string, note: string): string {
   git(tree, "commit", "-q", "-m", note);
   git(tree, "push", "-q", "-f", bare, branch);
   return git(tree, "rev-parse", "HEAD");
+}
+
+/** The app's berth.hcl preview block, as the CLI stores it. */
+function previewBlock(): Record<string, unknown> {
+  return {
+    branches: ["feature/*"],
+    forks: false,
+    config: { env: { GREETING: "hello from a preview" } },
+    status: { apiUrl: githubUrl, token: "FORGE_TOKEN" },
+  };
 }
 
 function appConfig(preview: Record<string, unknown>) {
@@ -242,12 +261,7 @@ beforeAll(async () => {
   token = server.bootstrapToken!;
   await clientFor(server, ProjectService, token).upsertApplication({
     app: { project: "git", app: "hello" },
-    configJson: appConfig({
-      branches: ["feature/*"],
-      forks: false,
-      config: { env: { GREETING: "hello from a preview" } },
-      status: { apiUrl: githubUrl, token: "FORGE_TOKEN" },
-    }),
+    configJson: appConfig(previewBlock()),
   });
   const config = clientFor(server, ConfigService, token);
   await config.setConfigVars({
@@ -277,8 +291,32 @@ describe("a pull request's preview", () => {
     const v1 = await served("hello--pr-7.git.localhost", first);
     expect(v1.greeting).toBe("hello from a preview");
     expect((await get("hello--pr-7--v1.git.localhost")).status).toBe(200);
+    const git = clientFor(server, GitService, token);
+    const listed = await until("the preview to be listed as ready", async () => {
+      const [p] = (await git.listPreviews({ project: "git", app: "hello" })).previews;
+      return p?.state === PreviewState.READY ? p : undefined;
+    });
+    expect(listed).toMatchObject({
+      previewApp: "hello--pr-7",
+      number: 7,
+      branch: "feature/note",
+      sha: first,
+      title: "Add a note",
+      url: `http://hello--pr-7.git.localhost:${server.routerPort}`,
+      deploymentUrl: `http://hello--pr-7--v1.git.localhost:${server.routerPort}`,
+    });
     // The app itself was never deployed: the preview did not touch it.
     expect((await get("hello.git.localhost")).status).not.toBe(200);
+
+    // "preview ready" is in the lifecycle log, where outbound notifications come from.
+    const ready = await server.ctx.store.db
+      .selectFrom("lifecycle_events")
+      .select(["details_json", "git_sha"])
+      .where("kind", "=", "preview.ready")
+      .execute();
+    expect(ready).toHaveLength(1);
+    expect(ready[0]!.git_sha).toBe(first);
+    expect(JSON.parse(ready[0]!.details_json)).toMatchObject({ url: listed.url, number: 7, app: "hello" });
 
     const second = commitOn("feature/note", "second");
     expect((await pullRequest("synchronize", 7, second)).status).toBe(202);
@@ -301,6 +339,9 @@ describe("a pull request's preview", () => {
       .where("number", "=", 7)
       .executeTakeFirst();
     expect(row).toMatchObject({ state: "closed", reason: "pull request #7 closed", sha: second });
+    expect((await git.listPreviews({ project: "git" })).previews).toEqual([]);
+    const [gone] = (await git.listPreviews({ project: "git", includeClosed: true })).previews;
+    expect(gone).toMatchObject({ number: 7, state: PreviewState.CLOSED, url: "" });
   }, 180_000);
 
   it("posted commit statuses to the GitHub API double: pending, then success with the preview's URL", () => {
@@ -324,8 +365,40 @@ describe("a pull request's preview", () => {
     const sha = commitOn("feature/scoped", "scoped");
     expect((await pullRequest("opened", 8, sha, { branch: "feature/scoped" })).status).toBe(202);
     expect((await served("hello--pr-8.git.localhost", sha)).greeting).toBe("from the preview-only set");
+    // The app itself does not get the set.
+    expect((await effectiveConfig(server.ctx.store.db, "git", "hello")).env.GREETING).toBeUndefined();
     await pullRequest("closed", 8, sha, { branch: "feature/scoped" });
     expect(await runningPreviewDeployments()).toBe(0);
+  }, 120_000);
+});
+
+describe("expire_after", () => {
+  it("the sweeper destroys a preview whose time has come", async () => {
+    const projects = clientFor(server, ProjectService, token);
+    await projects.upsertApplication({
+      app: { project: "git", app: "hello" },
+      configJson: appConfig({ ...previewBlock(), expireAfterMs: 3_600_000 }),
+    });
+    const sha = commitOn("feature/expiring", "expiring");
+    expect((await pullRequest("opened", 12, sha, { branch: "feature/expiring" })).status).toBe(202);
+    await served("hello--pr-12.git.localhost", sha);
+    const db = server.ctx.store.db;
+    const row = await db
+      .selectFrom("previews")
+      .selectAll()
+      .where("number", "=", 12)
+      .executeTakeFirstOrThrow();
+    expect(row.expires_at).toBeGreaterThan(row.updated_at);
+    // The sweep as it runs on its timer, at a moment past the expiry (no waiting an hour).
+    expect(await sweepPreviews(server.ctx, engineOf(server.ctx), row.expires_at! + 1)).toBe(1);
+    expect(await runningPreviewDeployments()).toBe(0);
+    expect(
+      await db.selectFrom("previews").select(["state", "reason"]).where("number", "=", 12).executeTakeFirst(),
+    ).toEqual({ state: "closed", reason: "expired (expire_after)" });
+    await projects.upsertApplication({
+      app: { project: "git", app: "hello" },
+      configJson: appConfig(previewBlock()),
+    });
   }, 120_000);
 });
 

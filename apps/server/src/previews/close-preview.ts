@@ -5,6 +5,7 @@ import type { Engine } from "../lifecycle/engine.js";
 import { publishApplication } from "../lifecycle/publish-changes.js";
 import type { ServerContext } from "../server-context.js";
 import type { PreviewTable } from "../store/schema.js";
+import { publishPreview } from "./preview-protos.js";
 import { markPreviewClosed } from "./preview-store.js";
 
 const running = ["deploying", "healthy", "unhealthy"];
@@ -21,7 +22,7 @@ export async function closePreview(
   reason: string,
 ): Promise<void> {
   const db = ctx.store.db;
-  await markPreviewClosed(db, preview.id, reason);
+  if (await markPreviewClosed(db, preview.id, reason)) await publishPreview(ctx, preview.id);
   const actor = { tokenId: "", name: "preview" };
   const app = await getApplication(db, preview.project, preview.preview_app).catch(() => undefined);
   if (!app) return;

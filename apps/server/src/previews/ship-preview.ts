@@ -13,6 +13,7 @@ import type { ServerContext } from "../server-context.js";
 import type { PreviewTable } from "../store/schema.js";
 import { destroySuperseded } from "./close-preview.js";
 import { type CommitStatus, postCommitStatus } from "./commit-status.js";
+import { publishPreview } from "./preview-protos.js";
 import { previewConfigJson, previewSettingsOf } from "./preview-settings.js";
 import { advancePreview } from "./preview-store.js";
 
@@ -45,6 +46,7 @@ export async function shipPreview(
     configJson: previewConfigJson(base.config_json, preview.branch, settings),
   });
   await publishApplication(ctx, app.id);
+  await publishPreview(ctx, preview.id);
   const url = appUrl(preview.project, preview.preview_app, urlOptionsOf(ctx));
   const status = async (s: CommitStatus) => {
     if (!settings.status) return;
@@ -75,8 +77,10 @@ export async function shipPreview(
   await status({ state: "pending", targetUrl: url, description: `Building ${preview.sha.slice(0, 7)}` });
 
   const fail = async (what: string) => {
-    if (await advancePreview(db, preview.id, preview.generation, { state: "failed", reason: what }))
+    if (await advancePreview(db, preview.id, preview.generation, { state: "failed", reason: what })) {
+      await publishPreview(ctx, preview.id);
       await status({ state: "failure", targetUrl: url, description: what });
+    }
   };
   void (async () => {
     const built = await jobEnd(engine, build.id, ctx.shutdownSignal);
@@ -125,8 +129,7 @@ export async function shipPreview(
       deploymentId,
       details: { url, app: preview.app, number: preview.number, branch: preview.branch },
     });
-    // The dashboard's preview list follows the preview app's events.
-    await publishApplication(ctx, app.id);
+    await publishPreview(ctx, preview.id);
     await status({ state: "success", targetUrl: url, description: `Preview ready at ${url}` });
   })().catch((err: unknown) =>
     ctx.logger.warn(
