@@ -309,11 +309,14 @@ describe("a pull request's preview", () => {
     expect((await get("hello.git.localhost")).status).not.toBe(200);
 
     // "preview ready" is in the lifecycle log, where outbound notifications come from.
-    const ready = await server.ctx.store.db
-      .selectFrom("lifecycle_events")
-      .select(["details_json", "git_sha"])
-      .where("kind", "=", "preview.ready")
-      .execute();
+    const ready = await until("preview.ready in the lifecycle log", async () => {
+      const rows = await server.ctx.store.db
+        .selectFrom("lifecycle_events")
+        .select(["details_json", "git_sha"])
+        .where("kind", "=", "preview.ready")
+        .execute();
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(ready).toHaveLength(1);
     expect(ready[0]!.git_sha).toBe(first);
     expect(JSON.parse(ready[0]!.details_json)).toMatchObject({ url: listed.url, number: 7, app: "hello" });
@@ -328,6 +331,10 @@ describe("a pull request's preview", () => {
       30_000,
     );
 
+    await until("the preview to be ready at the second commit", async () => {
+      const [p] = (await git.listPreviews({ project: "git", app: "hello" })).previews;
+      return p?.state === PreviewState.READY && p.sha === second;
+    });
     const closed = await pullRequest("closed", 7, second);
     expect(closed.body).toMatchObject({ outcome: "accepted", reason: "closed hello--pr-7" });
     // Closing destroys before it answers.
@@ -344,15 +351,24 @@ describe("a pull request's preview", () => {
     expect(gone).toMatchObject({ number: 7, state: PreviewState.CLOSED, url: "" });
   }, 180_000);
 
-  it("posted commit statuses to the GitHub API double: pending, then success with the preview's URL", () => {
+  it("posted commit statuses to the GitHub API double: pending, then success with the preview's URL", async () => {
+    await until("four commit statuses", () => github.statuses.length >= 4);
     expect(github.violations).toEqual([]);
     const url = `http://hello--pr-7.git.localhost:${server.routerPort}`;
-    const states = github.statuses.map((s) => `${s.sha.slice(0, 7)} ${s.body.state}`);
-    expect(states).toHaveLength(4);
-    expect(github.statuses.map((s) => s.body.state)).toEqual(["pending", "success", "pending", "success"]);
+    expect(github.statuses).toHaveLength(4);
+    // Per commit, in order: pending while it builds, success once it is served (two commits may interleave).
+    const shas = [...new Set(github.statuses.map((s) => s.sha))];
+    expect(shas).toHaveLength(2);
+    for (const sha of shas)
+      expect(github.statuses.filter((s) => s.sha === sha).map((s) => s.body.state)).toEqual([
+        "pending",
+        "success",
+      ]);
     for (const s of github.statuses)
       expect(s.body).toMatchObject({ context: "berth/preview", target_url: url });
-    expect(github.statuses[1]!.body.description).toBe(`Preview ready at ${url}`);
+    expect(github.statuses.find((s) => s.body.state === "success")!.body.description).toBe(
+      `Preview ready at ${url}`,
+    );
   });
 
   it("the preview-only config set reaches previews and only them", async () => {
