@@ -77,8 +77,6 @@ describe("berth previews", () => {
     expect(other.stdout).toContain("No open previews");
     const json = await berth(["previews", "--project", "shop", "--json"]);
     const parsed = JSON.parse(json.stdout) as { number: number; previewApp: string; state: string }[];
-    expect(parsed.map((p) => [p.number, p.previewApp, p.state])).toEqual([
-      [7, "web--pr-7", "ready"],
-    ]);
+    expect(parsed.map((p) => [p.number, p.previewApp, p.state])).toEqual([[7, "web--pr-7", "ready"]]);
   });
 });
