@@ -18,6 +18,8 @@ import { createMetricsInterceptor } from "./interceptors/metrics-interceptor.js"
 import { createValidationInterceptor } from "./interceptors/validation-interceptor.js";
 import { builtinRunnerIdOf, engineOf } from "./lifecycle/engine.js";
 import { createMetricsRegistry } from "./metrics/metrics-registry.js";
+import { closePreview } from "./previews/close-preview.js";
+import { shipPreview } from "./previews/ship-preview.js";
 import { createEventSender } from "./replicas/event-relay.js";
 import { loadReplicaId, replicaApplicationName } from "./replicas/replica-id.js";
 import { makeDataDirPrivate } from "./sandbox/private-data-dir.js";
@@ -152,6 +154,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           db: store.db,
           ship: async (input) => (await shipCommit(ctx, engineOf(ctx), input)).id,
           canBuild: () => engineOf(ctx).hub.isConnected(builtinRunnerIdOf(ctx)),
+          previews: {
+            ship: (preview, fullName) => shipPreview(ctx, engineOf(ctx), preview, fullName),
+            close: (preview, reason) => closePreview(ctx, engineOf(ctx), preview, reason),
+            canBuild: () => engineOf(ctx).hub.isConnected(builtinRunnerIdOf(ctx)),
+          },
           recorded: (row) =>
             ctx.events.publish({
               project: row.project,

@@ -1,5 +1,6 @@
 import { engineOf, startEngine } from "./lifecycle/engine.js";
 import { startNotificationDispatcher } from "./notifications/notification-dispatcher.js";
+import { startPreviewSweeper } from "./previews/preview-sweeper.js";
 import { startReplication } from "./replicas/start-replication.js";
 import type { ServerContext } from "./server-context.js";
 
@@ -18,4 +19,6 @@ export async function startSubsystems(ctx: ServerContext): Promise<void> {
   const notifier = startNotificationDispatcher(ctx, ctx.options.notifications);
   ctx.notifier = notifier;
   ctx.onClose(() => notifier.stop());
+  // Expired previews and what a closed pull request's in-flight build left running.
+  startPreviewSweeper(ctx, engineOf(ctx));
 }

@@ -17,6 +17,7 @@ import { registerLoginLinkCommand } from "./login-link.js";
 import { registerLogsCommand } from "./logs.js";
 import { registerNotificationsCommands } from "./notifications.js";
 import { registerPinCommands } from "./pin.js";
+import { registerPreviewsCommand } from "./previews.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerReleaseCommands } from "./release.js";
 import { registerReplicasCommand } from "./replicas.js";
@@ -64,4 +65,5 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerNotificationsCommands(program);
   registerWebhooksCommands(program);
+  registerPreviewsCommand(program);
 }

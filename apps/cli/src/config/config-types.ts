@@ -89,6 +89,22 @@ export interface AppConfig {
   retention?: { keepUnreleased: number };
   /** `source { git { … } }`: the repository the server builds this app from (`berth up --remote`, webhooks). */
   source?: { git: GitSourceConfig };
+  /** `preview { … }`: a preview app `<app>--pr-<N>` per pull request (docs/git.md). */
+  preview?: PreviewConfig;
+}
+
+/** An app's preview settings, as the server reads them from its stored config. */
+export interface PreviewConfig {
+  /** Head-branch patterns a PR must match ("feature/*"); empty: every PR. */
+  branches: string[];
+  /** Whether a PR from a fork gets a preview (default false). */
+  forks: boolean;
+  /** Destroyed this long after its last push; 0: only when its PR closes. */
+  expireAfterMs: number;
+  /** Env for previews only, over the app's `config { env }`. */
+  config: { env: Record<string, string> };
+  /** Where the commit status goes: the forge API's base URL and the secret config var holding its token. */
+  status?: { apiUrl: string; token: string };
 }
 
 /** An app's git source; the server clones it into a mirror cache and builds a commit of it. */

@@ -345,4 +345,44 @@ describe("berth init", () => {
     const missing = await errorOf(withSource('      ref = "main"'));
     expect(missing.message).toContain('missing attribute "url"');
   });
+
+  it("reads a preview block and points at a bad one by file:line:col", async () => {
+    const withPreview = (body: string, source = true) =>
+      good.replace(
+        "  config {",
+        `${source ? '  source {\n    git { url = "file:///srv/shop.git" }\n  }\n' : ""}  preview {\n${body}\n  }\n  config {`,
+      );
+    const config = await parseBerthConfig(
+      "berth.hcl",
+      withPreview(
+        '    branches = ["feature/*"]\n    expire_after = "72h"\n    status {\n      api_url = "https://api.github.com/"\n      token = "GITHUB_STATUS_TOKEN"\n    }\n    config {\n      env = { DATABASE_URL = "postgres://db/previews" }\n    }',
+      ),
+      refs,
+    );
+    expect(config.apps[0]?.preview).toEqual({
+      branches: ["feature/*"],
+      forks: false,
+      expireAfterMs: 72 * 3_600_000,
+      config: { env: { DATABASE_URL: "postgres://db/previews" } },
+      status: { apiUrl: "https://api.github.com", token: "GITHUB_STATUS_TOKEN" },
+    });
+    const expire = await errorOf(withPreview('    expire_after = "forever"'));
+    expect(expire.message).toBe(
+      'berth.hcl:25:5: "expire_after" must be a duration from "1m" to "90d" like "72h", got string "forever"',
+    );
+    const forks = await errorOf(withPreview('    forks = "yes"'));
+    expect(forks.message).toBe('berth.hcl:25:5: "forks" must be true or false, got string "yes"');
+    const token = await errorOf(
+      withPreview('    status {\n      api_url = "https://api.github.com"\n      token = "ghp_x-1"\n    }'),
+    );
+    expect(token.message).toContain('berth.hcl:27:7: "token" names a secret config var');
+    expect(token.message).not.toContain("ghp_x-1");
+    const noSource = await errorOf(withPreview("    forks = false", false));
+    expect(noSource.message).toContain("a preview is built from the app's repository");
+  });
+
+  it("refuses an app name with -- (reserved for deployment and preview URLs)", async () => {
+    const err = await errorOf(good.replace('app "web"', 'app "web--pr-7"'));
+    expect(err.message).toContain('contains "--", which is reserved');
+  });
 });

@@ -9,6 +9,7 @@ import type {
 import { platformAttributes } from "./config-types.js";
 import type { GitRefs } from "./git-functions.js";
 import { parseDuration } from "./parse-duration.js";
+import { previewConfig } from "./preview-config.js";
 import { gitSource } from "./source-config.js";
 
 const namePattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -25,6 +26,7 @@ const appKeys = [
   "config",
   "retention",
   "source",
+  "preview",
 ];
 /** The most unreleased deployments `retention` may keep running (a bound, like `count`'s). */
 const maxKeepUnreleased = 1000;
@@ -230,6 +232,11 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const path = ["app", name];
   if (!namePattern.test(name) || name.length > 63)
     c.fail(path, `app name "${name}" must be lowercase letters, digits and dashes (at most 63)`);
+  else if (name.includes("--"))
+    c.fail(
+      path,
+      `app name "${name}" contains "--", which is reserved for deployment and preview URLs (<app>--v3, <app>--pr-7)`,
+    );
   c.unknownKeys(raw, appKeys, path, `app "${name}"`);
   const build = c.use(raw, "build", path, true);
   const registry = c.use(raw, "registry", path, false);
@@ -243,6 +250,13 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
   const appPath = c.string(raw, "path", path, false) ?? ".";
   const keep = retention(c, raw.retention, [...path, "retention"]);
   const source = gitSource(c, raw.source, [...path, "source"]);
+  const preview = previewConfig(
+    c,
+    raw.preview,
+    [...path, "preview"],
+    (v, at) => stringMap(c, v, at, "preview config env"),
+    raw.source !== undefined,
+  );
   if (!build || !deploy || !registry || !release) return undefined;
 
   const buildPath = [...path, "build", "use", build.name];
@@ -306,6 +320,7 @@ function app(c: Checker, name: string, raw: Raw): AppConfig | undefined {
     config: { env },
     ...(keep && { retention: keep }),
     ...(source && { source }),
+    ...(preview && { preview }),
   };
 }
 

@@ -20,6 +20,21 @@ describe("parseHost", () => {
     expect(parseHost("a.web.shop.localhost", "localhost")).toBeUndefined();
     expect(parseHost("web--v0.shop.localhost", "localhost")).toBeUndefined();
   });
+  it("reads a preview app's host and its deployments' hosts, nothing else with --", () => {
+    expect(parseHost("web--pr-7.shop.localhost:9702", "localhost")).toEqual({
+      kind: "app",
+      project: "shop",
+      app: "web--pr-7",
+    });
+    expect(parseHost("web--pr-7--v2.shop.localhost", "localhost")).toEqual({
+      kind: "deployment",
+      project: "shop",
+      app: "web--pr-7",
+      seq: 2,
+    });
+    for (const host of ["web--pr-0.shop.localhost", "a--b--pr-1.shop.localhost", "web--x.shop.localhost"])
+      expect(parseHost(host, "localhost")).toBeUndefined();
+  });
   it("round-trips any app name and seq", () => {
     const name = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/).filter((s) => !s.includes("--"));
     fc.assert(

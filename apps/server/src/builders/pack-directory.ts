@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -33,7 +33,9 @@ export async function listTree(dir: string): Promise<PackEntry[]> {
 export async function packDirectory(dir: string, outDir: string, tree?: PackEntry[]): Promise<BuiltArtifact> {
   await mkdir(outDir, { recursive: true });
   const entries = (tree ?? (await listTree(dir))).map((e) => e.path);
-  const tmp = join(outDir, `.pack-${process.pid}-${Date.now()}.tar.gz`);
+  // Unique names: two builds of one tree at once (reproducible, so the same digest) each remove their own file.
+  const unique = randomUUID();
+  const tmp = join(outDir, `.pack-${unique}.tar.gz`);
   const hash = createHash("sha256");
   // gzip level 3: half the CPU of the default 6 for some 8 % more bytes, which only cross a local or LAN link.
   const tar = createTar(
@@ -48,7 +50,7 @@ export async function packDirectory(dir: string, outDir: string, tree?: PackEntr
   });
   await pipeline(tar, hashing, createWriteStream(tmp));
   const hex = hash.digest("hex");
-  const path = join(outDir, `${hex}.tar.gz`);
+  const path = join(outDir, `${hex}-${unique}.tar.gz`);
   await rename(tmp, path);
   return { digest: `sha256:${hex}`, sizeBytes: (await stat(path)).size, path };
 }

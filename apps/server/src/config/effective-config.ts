@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { parsePreviewAppName, previewScopeName } from "../previews/preview-names.js";
 import type { Database } from "../store/schema.js";
 import { overlayVars } from "./config-diff.js";
 import { latestConfigRevision, scopeVarRows, storedVarOf } from "./config-store.js";
@@ -10,17 +11,23 @@ export interface EffectiveConfig {
   revision: number;
 }
 
-/** The app's effective config now, secrets in clear (for instances only; never return it to API callers). */
+/**
+ * The app's effective config now, secrets in clear (for instances only; never return it to API callers).
+ * A preview app ("web--pr-7") layers, in order: the project's, its app's ("web"), the preview-only set
+ * ("web--previews") and its own.
+ */
 export async function effectiveConfig(
   db: Kysely<Database>,
   project: string,
   app: string,
 ): Promise<EffectiveConfig> {
-  const [projectVars, appVars, revision] = await Promise.all([
-    scopeVarRows(db, project, ""),
-    scopeVarRows(db, project, app),
+  const preview = parsePreviewAppName(app);
+  const scopes = preview ? ["", preview.app, previewScopeName(preview.app), app] : ["", app];
+  const [revision, ...layers] = await Promise.all([
     latestConfigRevision(db, project),
+    ...scopes.map((s) => scopeVarRows(db, project, s)),
   ]);
-  const merged = overlayVars(projectVars.map(storedVarOf), appVars.map(storedVarOf));
+  let merged = overlayVars([], []);
+  for (const layer of layers) merged = overlayVars([...merged.values()], layer.map(storedVarOf));
   return { env: Object.fromEntries([...merged.values()].map((v) => [v.name, v.value])), revision };
 }

@@ -79,7 +79,7 @@ export async function shipCommit(
 }
 
 /** The job once it has ended (or as it is when the server stops). */
-async function jobEnd(engine: Engine, jobId: string, signal: AbortSignal): Promise<JobTable> {
+export async function jobEnd(engine: Engine, jobId: string, signal: AbortSignal): Promise<JobTable> {
   for await (const _ of engine.queue.follow(jobId, 0n, signal)) {
     // Events are the job's output; only its end matters here.
   }

@@ -23,6 +23,7 @@ export const lifecycleKinds = [
   "release.auto_aborted",
   "config.applied",
   "instance.crashed",
+  "preview.ready",
 ] as const;
 export type LifecycleKind = (typeof lifecycleKinds)[number];
 

@@ -15,16 +15,18 @@ import {
 } from "../config/config-store.js";
 import { hclEnvDefaults } from "../config/hcl-defaults.js";
 import { listConfigVarRows } from "../config/list-config-vars.js";
+import { parsePreviewScopeName } from "../previews/preview-names.js";
 import type { ServerContext } from "../server-context.js";
 
 /** berth.v1.ConfigService: versioned config variables per project and app; secrets stay masked. */
 export function createConfigService(ctx: ServerContext): ServiceImpl<typeof ConfigService> {
   const db = ctx.store.db;
 
-  // The project (and app) must exist; NotFound names the missing one.
+  // The project (and app) must exist; NotFound names the missing one. "web--previews", the set only the
+  // app's previews read, exists when "web" does.
   const checkScope = async (project: string, app: string) => {
     if (app === "") await getProject(db, project);
-    else await getApplication(db, project, app);
+    else await getApplication(db, project, parsePreviewScopeName(app) ?? app);
   };
 
   // Audits and announces a recorded change; a no-op change reports the current revision with no changes.

@@ -5,9 +5,12 @@ import { recordAudit } from "../audit/record-audit.js";
 import { getCaller } from "../auth/caller.js";
 import { requireAppRef } from "../catalog/app-ref.js";
 import { getApplication, getProject } from "../catalog/projects.js";
+import { urlOptionsOf } from "../catalog/urls.js";
 import { gitSourceOf } from "../git/git-source.js";
 import { shipCommit } from "../git/ship-commit.js";
 import { builtinRunnerIdOf, engineOf } from "../lifecycle/engine.js";
+import { toPreviewProtos } from "../previews/preview-protos.js";
+import { listPreviews } from "../previews/preview-store.js";
 import type { ServerContext } from "../server-context.js";
 import { toWebhookDeliveryProto } from "../webhooks/webhook-protos.js";
 import {
@@ -80,6 +83,12 @@ export function createGitService(ctx: ServerContext): ServiceImpl<typeof GitServ
       await getProject(db, req.project);
       const page = await listDeliveries(db, req.project, req.pageSize, req.pageToken);
       return { deliveries: page.rows.map(toWebhookDeliveryProto), nextPageToken: page.nextPageToken };
+    },
+
+    async listPreviews(req) {
+      await getProject(db, req.project);
+      const rows = await listPreviews(db, req.project, { app: req.app, includeClosed: req.includeClosed });
+      return { previews: await toPreviewProtos(db, rows, urlOptionsOf(ctx)) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ProjectService } from "@berth/proto";
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { getCaller } from "../auth/caller.js";
 import { requireAppRef, resolveAppRef } from "../catalog/app-ref.js";
 import { toApplicationProtos } from "../catalog/application-protos.js";
@@ -17,6 +17,7 @@ import { urlOptionsOf } from "../catalog/urls.js";
 import { deleteApplication } from "../lifecycle/delete-application.js";
 import { deleteProject } from "../lifecycle/delete-project.js";
 import { engineOf } from "../lifecycle/engine.js";
+import { reservedAppNameReason } from "../previews/preview-names.js";
 import type { ServerContext } from "../server-context.js";
 
 /** berth.v1.ProjectService: projects and their applications, upserted from berth.hcl. */
@@ -43,6 +44,8 @@ export function createProjectService(ctx: ServerContext): ServiceImpl<typeof Pro
 
     async upsertApplication(req) {
       const ref = requireAppRef(req.app);
+      const reserved = reservedAppNameReason(ref.app);
+      if (reserved) throw new ConnectError(`app.app: ${reserved}`, Code.InvalidArgument);
       const row = await upsertApplication(db, { ...ref, labels: req.labels, configJson: req.configJson });
       const [application] = await toApplicationProtos(db, [row], urlOptionsOf(ctx));
       ctx.events.publish({

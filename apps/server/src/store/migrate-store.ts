@@ -13,6 +13,7 @@ import * as oidcProviders from "./migrations/011-oidc-providers.js";
 import * as personalTokens from "./migrations/012-personal-tokens.js";
 import * as gitWebhooks from "./migrations/013-git-webhooks.js";
 import * as replicas from "./migrations/015-replicas.js";
+import * as previews from "./migrations/016-previews.js";
 import * as entrypointConnections from "./migrations/017-entrypoint-connections.js";
 import type { Database } from "./schema.js";
 import { dialectOf } from "./store-dialect.js";
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "012-personal-tokens": personalTokens,
   "013-git-webhooks": gitWebhooks,
   "015-replicas": replicas,
+  "016-previews": previews,
   "017-entrypoint-connections": entrypointConnections,
 };
 

@@ -38,6 +38,7 @@ const migrationNames = [
   "012-personal-tokens",
   "013-git-webhooks",
   "015-replicas",
+  "016-previews",
   "017-entrypoint-connections",
 ];
 

@@ -407,6 +407,29 @@ export interface WebhookDeliveryTable {
   received_at: number;
 }
 
+/** A pull/merge request's preview of an app (previews/): the preview app "<app>--pr-<N>" follows its head. */
+export interface PreviewTable {
+  id: string;
+  project: string;
+  app: string;
+  preview_app: string;
+  number: number;
+  forge: string;
+  repository: string;
+  branch: string;
+  sha: string;
+  generation: number;
+  title: string;
+  /** "building" | "ready" | "failed" | "closed" */
+  state: string;
+  reason: string;
+  deployment_id: string;
+  opened_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  closed_at: number | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -441,6 +464,7 @@ export interface Database {
   entrypoint_connections: EntrypointConnectionTable;
   webhook_secrets: WebhookSecretTable;
   webhook_deliveries: WebhookDeliveryTable;
+  previews: PreviewTable;
 }
 
 /** The replica holding (or that last held) an instance's entrypoint connection (migration 017). */

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { gitSourceOf } from "../git/git-source.js";
 import type { ShipCommitInput } from "../git/ship-commit.js";
+import { isPullRequestEvent, parsePullRequest } from "../previews/pull-request-event.js";
+import { type PreviewActions, receivePullRequest } from "../previews/receive-pull-request.js";
 import type { Database, WebhookDeliveryTable } from "../store/schema.js";
 import { isPushEvent, parsePush, repositoryKey } from "./push-event.js";
 import { deliveryHeaders, type Headers, verifyDelivery } from "./verify-delivery.js";
@@ -22,6 +24,8 @@ export interface ReceiveWebhookDeps {
   canBuild(): boolean;
   /** Replays and rejections are logged as well as recorded. */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** Pull/merge request events build and close previews through these; absent, they are ignored. */
+  previews?: PreviewActions;
   /** A delivery was recorded (the dashboard shows it live). */
   recorded?(row: WebhookDeliveryTable): void;
 }
@@ -107,7 +111,9 @@ async function handle(
       "ignored",
       `replayed delivery ${deliveryId} (first received ${new Date(first.received_at).toISOString()})`,
     );
-  if (!isPushEvent(forge, event)) return answer(200, "ignored", `"${event}" events are not acted on`);
+  const pullRequest = isPullRequestEvent(forge, event) && deps.previews !== undefined;
+  if (!isPushEvent(forge, event) && !pullRequest)
+    return answer(200, "ignored", `"${event}" events are not acted on`);
 
   let payload: unknown;
   try {
@@ -118,6 +124,17 @@ async function handle(
       "rejected",
       "the body is not JSON (set the webhook's content type to application/json)",
     );
+  }
+  if (pullRequest) {
+    const pr = parsePullRequest(forge, payload);
+    if (typeof pr === "string") return answer(400, "rejected", pr);
+    const got = await receivePullRequest(db, deps.previews!, project, forge, pr);
+    return answer(got.status, got.outcome, got.reason, {
+      repository: pr.repositoryUrls[0]!.slice(0, 512),
+      ref: `refs/heads/${pr.branch}`.slice(0, 255),
+      sha: pr.sha,
+      builds: got.builds,
+    });
   }
   const push = parsePush(forge, payload);
   if (typeof push === "string") return answer(400, "rejected", push);

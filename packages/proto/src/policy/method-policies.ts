@@ -74,6 +74,7 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "berth.v1.GitService/CreateWebhookSecret": browserAdmin,
   "berth.v1.GitService/GetWebhook": browserViewer,
   "berth.v1.GitService/ListWebhookDeliveries": browserViewer,
+  "berth.v1.GitService/ListPreviews": browserViewer,
 
   "berth.v1.DeploymentService/GetDeployment": browserViewer,
   "berth.v1.DeploymentService/ListDeployments": browserViewer,

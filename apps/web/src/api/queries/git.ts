@@ -12,6 +12,11 @@ export function useWebhookDeliveries(project: string) {
   return useQuery(GitService.method.listWebhookDeliveries, { project, pageSize: 50 });
 }
 
+/** The app's open previews, one per pull request (kept current by the event stream). */
+export function usePreviews(project: string, app: string) {
+  return useQuery(GitService.method.listPreviews, { project, app });
+}
+
 /** Makes (or replaces) the webhook secret; the response carries it, shown once. */
 export function useCreateWebhookSecret() {
   const queryClient = useQueryClient();

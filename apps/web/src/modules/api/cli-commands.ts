@@ -40,4 +40,5 @@ export const cliCommands: Readonly<Record<string, string>> = {
   "berth.v1.GitService/CreateWebhookSecret": "berth webhooks secret",
   "berth.v1.GitService/GetWebhook": "berth webhooks show",
   "berth.v1.GitService/ListWebhookDeliveries": "berth webhooks deliveries",
+  "berth.v1.GitService/ListPreviews": "berth previews",
 };

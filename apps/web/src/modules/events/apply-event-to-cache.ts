@@ -14,9 +14,11 @@ import {
   type ListDeploymentsResponse,
   type ListInstancesResponse,
   type ListJobsResponse,
+  type ListPreviewsResponse,
   type ListReleasesResponse,
   type ListRunnersResponse,
   type ListWebhookDeliveriesResponse,
+  PreviewState,
   ProjectService,
   ReleaseService,
   RunnerService,
@@ -32,6 +34,7 @@ import {
   reduceInstances,
   reduceOverview,
   reducePages,
+  reducePreviews,
   reduceReleasedInPages,
   reduceRunners,
   reduceWebhookDeliveries,
@@ -45,6 +48,8 @@ type KeyInput = {
   states?: unknown;
   deploymentId?: string;
 };
+
+type PreviewsInput = { project?: string; app?: string; includeClosed?: boolean };
 
 function inputOf(query: Query): KeyInput {
   const props = query.queryKey[1] as { input?: KeyInput } | undefined;
@@ -196,6 +201,14 @@ export function applyEventToCache(client: QueryClient, event: WatchEventsRespons
       const delivery = ev.value;
       update<ListWebhookDeliveriesResponse>(client, GitService.method.listWebhookDeliveries, (data, input) =>
         input.project === delivery.project ? reduceWebhookDeliveries(data, delivery) : data,
+      );
+      break;
+    }
+    case "preview": {
+      const preview = ev.value;
+      update<ListPreviewsResponse>(client, GitService.method.listPreviews, (data, input) =>
+        // ListPreviewsRequest names its app as a plain string, not an AppRef.
+        reducePreviews(data, preview, input as PreviewsInput, preview.state === PreviewState.CLOSED),
       );
       break;
     }

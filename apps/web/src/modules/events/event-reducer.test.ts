@@ -7,6 +7,8 @@ import {
   InstanceState,
   ListDeploymentsResponseSchema,
   ListInstancesResponseSchema,
+  PreviewSchema,
+  PreviewState,
   WatchEventsResponseSchema,
   WebhookDeliverySchema,
 } from "@berth/proto";
@@ -16,6 +18,7 @@ import {
   reduceDeploymentPages,
   reduceInstances,
   reduceOverview,
+  reducePreviews,
   reduceReleasedInPages,
   reduceWebhookDeliveries,
   upsert,
@@ -142,5 +145,36 @@ describe("reduceWebhookDeliveries", () => {
       "",
     ]);
     expect(reduceWebhookDeliveries(undefined, d("3"))).toBeUndefined();
+  });
+});
+
+describe("reducePreviews", () => {
+  const preview = (number: number, state = PreviewState.READY, app = "web") =>
+    create(PreviewSchema, { project: "shop", app, previewApp: `${app}--pr-${number}`, number, state });
+  const input = { project: "shop", app: "web" };
+
+  it("adds a new preview first, replaces a known one, drops a closed one unless closed ones are listed", () => {
+    const list = { previews: [preview(1)] };
+    expect(
+      reducePreviews(list, preview(2, PreviewState.BUILDING), input, false)?.previews.map((p) => p.number),
+    ).toEqual([2, 1]);
+    expect(reducePreviews(list, preview(1, PreviewState.FAILED), input, false)?.previews[0]?.state).toBe(
+      PreviewState.FAILED,
+    );
+    expect(reducePreviews(list, preview(1, PreviewState.CLOSED), input, true)?.previews).toEqual([]);
+    const all = reducePreviews(
+      list,
+      preview(1, PreviewState.CLOSED),
+      { ...input, includeClosed: true },
+      true,
+    );
+    expect(all?.previews[0]?.state).toBe(PreviewState.CLOSED);
+  });
+
+  it("leaves lists of other apps and projects, and unloaded lists, alone", () => {
+    const list = { previews: [preview(1)] };
+    expect(reducePreviews(list, preview(3, PreviewState.READY, "api"), input, false)).toBe(list);
+    expect(reducePreviews(list, preview(3), { project: "other" }, false)).toBe(list);
+    expect(reducePreviews(undefined, preview(3), input, false)).toBeUndefined();
   });
 });

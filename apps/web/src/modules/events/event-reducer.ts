@@ -3,6 +3,7 @@ import type {
   Deployment,
   GetAppOverviewResponse,
   Instance,
+  Preview,
   Runner,
   WatchEventsResponse,
   WebhookDelivery,
@@ -200,4 +201,21 @@ export function reduceWebhookDeliveries<R extends { deliveries: WebhookDelivery[
   delivery: WebhookDelivery,
 ): R | undefined {
   return res ? { ...res, deliveries: upsert(res.deliveries, delivery, byId, "front") } : res;
+}
+
+/**
+ * A preview list after a preview event: a changed one replaced, a new one at the front, a closed one removed
+ * unless the list holds closed ones too. Only a list of the preview's project (and app, when it names one).
+ */
+export function reducePreviews<R extends { previews: Preview[] }>(
+  res: R | undefined,
+  preview: Preview,
+  input: { project?: string; app?: string; includeClosed?: boolean },
+  closed: boolean,
+): R | undefined {
+  if (!res || input.project !== preview.project || (input.app && input.app !== preview.app)) return res;
+  const key = (p: Preview) => p.previewApp;
+  if (closed && !input.includeClosed)
+    return { ...res, previews: res.previews.filter((p) => key(p) !== key(preview)) };
+  return { ...res, previews: upsert(res.previews, preview, key, "front") };
 }

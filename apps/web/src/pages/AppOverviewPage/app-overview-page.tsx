@@ -22,6 +22,7 @@ import { DeleteAppButton } from "../../modules/cleanup/delete-app-button.js";
 import { DeployCommitButton } from "../../modules/git/deploy-commit-button.js";
 import { gitSourceOf } from "../../modules/git/trigger-label.js";
 import { LiveAtCard } from "../../modules/lifecycle/live-at-card.js";
+import { PreviewsCard } from "../../modules/previews/previews-card.js";
 import { DeploymentActions } from "../../modules/release/deployment-actions.js";
 import { RolloutCard } from "../../modules/release/rollout-card.js";
 
@@ -95,6 +96,7 @@ function Overview({ project, app, data }: { project: string; app: string; data: 
       </Card>
       <RolloutCard project={project} app={app} />
       <LiveAtCard project={project} app={app} />
+      <PreviewsCard project={project} app={app} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card
           title="Recent deployments"

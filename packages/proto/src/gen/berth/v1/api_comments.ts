@@ -87,6 +87,8 @@ export const apiComments: Readonly<Record<string, string>> = {
 		"Builds the newest commit of a ref (or a given SHA) of the app's git source on the server, deploys it and, when asked, releases it. Returns at once with the build job; the rest follows on the server.",
 	"berth.v1.GitService/GetWebhook":
 		"Whether a project has a webhook secret, and the endpoint's path (never the secret).",
+	"berth.v1.GitService/ListPreviews":
+		"A project's preview deployments (berth.hcl `preview { … }`), one per pull request of an app: open ones, and closed ones when asked.",
 	"berth.v1.GitService/ListWebhookDeliveries":
 		"What forges sent to a project's webhook, newest first: accepted, ignored (with why) or rejected.",
 	"berth.v1.JobService":

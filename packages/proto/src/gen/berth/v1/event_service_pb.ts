@@ -18,7 +18,7 @@ import type { ConfigRevision } from "./config_service_pb.js";
 import { file_berth_v1_config_service } from "./config_service_pb.js";
 import type { Deployment, Instance } from "./deployment_service_pb.js";
 import { file_berth_v1_deployment_service } from "./deployment_service_pb.js";
-import type { WebhookDelivery } from "./git_service_pb.js";
+import type { Preview, WebhookDelivery } from "./git_service_pb.js";
 import { file_berth_v1_git_service } from "./git_service_pb.js";
 import type { Job } from "./job_service_pb.js";
 import { file_berth_v1_job_service } from "./job_service_pb.js";
@@ -39,7 +39,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_event_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChxiZXJ0aC92MS9ldmVudF9zZXJ2aWNlLnByb3RvEghiZXJ0aC52MSJEChJXYXRjaEV2ZW50c1JlcXVlc3QSGAoHcHJvamVjdBgBIAEoCUIHukgEcgIYPxIUCgNhcHAYAiABKAlCB7pIBHICGD8izAMKE1dhdGNoRXZlbnRzUmVzcG9uc2USKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoLYXBwbGljYXRpb24YAiABKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbkgAEiAKBWJ1aWxkGAMgASgLMg8uYmVydGgudjEuQnVpbGRIABIqCgpkZXBsb3ltZW50GAQgASgLMhQuYmVydGgudjEuRGVwbG95bWVudEgAEiYKCGluc3RhbmNlGAUgASgLMhIuYmVydGgudjEuSW5zdGFuY2VIABIkCgdyZWxlYXNlGAYgASgLMhEuYmVydGgudjEuUmVsZWFzZUgAEhwKA2pvYhgHIAEoCzINLmJlcnRoLnYxLkpvYkgAEioKBmNvbmZpZxgIIAEoCzIYLmJlcnRoLnYxLkNvbmZpZ1JldmlzaW9uSAASIgoGcnVubmVyGAkgASgLMhAuYmVydGgudjEuUnVubmVySAASEwoJaGVhcnRiZWF0GAogASgISAASNQoQd2ViaG9va19kZWxpdmVyeRgLIAEoCzIZLmJlcnRoLnYxLldlYmhvb2tEZWxpdmVyeUgAQgcKBWV2ZW50MmEKDEV2ZW50U2VydmljZRJRCgtXYXRjaEV2ZW50cxIcLmJlcnRoLnYxLldhdGNoRXZlbnRzUmVxdWVzdBodLmJlcnRoLnYxLldhdGNoRXZlbnRzUmVzcG9uc2UiA5ACATABYgZwcm90bzM",
+		"ChxiZXJ0aC92MS9ldmVudF9zZXJ2aWNlLnByb3RvEghiZXJ0aC52MSJEChJXYXRjaEV2ZW50c1JlcXVlc3QSGAoHcHJvamVjdBgBIAEoCUIHukgEcgIYPxIUCgNhcHAYAiABKAlCB7pIBHICGD8i8gMKE1dhdGNoRXZlbnRzUmVzcG9uc2USKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoLYXBwbGljYXRpb24YAiABKAsyFS5iZXJ0aC52MS5BcHBsaWNhdGlvbkgAEiAKBWJ1aWxkGAMgASgLMg8uYmVydGgudjEuQnVpbGRIABIqCgpkZXBsb3ltZW50GAQgASgLMhQuYmVydGgudjEuRGVwbG95bWVudEgAEiYKCGluc3RhbmNlGAUgASgLMhIuYmVydGgudjEuSW5zdGFuY2VIABIkCgdyZWxlYXNlGAYgASgLMhEuYmVydGgudjEuUmVsZWFzZUgAEhwKA2pvYhgHIAEoCzINLmJlcnRoLnYxLkpvYkgAEioKBmNvbmZpZxgIIAEoCzIYLmJlcnRoLnYxLkNvbmZpZ1JldmlzaW9uSAASIgoGcnVubmVyGAkgASgLMhAuYmVydGgudjEuUnVubmVySAASEwoJaGVhcnRiZWF0GAogASgISAASNQoQd2ViaG9va19kZWxpdmVyeRgLIAEoCzIZLmJlcnRoLnYxLldlYmhvb2tEZWxpdmVyeUgAEiQKB3ByZXZpZXcYDCABKAsyES5iZXJ0aC52MS5QcmV2aWV3SABCBwoFZXZlbnQyYQoMRXZlbnRTZXJ2aWNlElEKC1dhdGNoRXZlbnRzEhwuYmVydGgudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gh0uYmVydGgudjEuV2F0Y2hFdmVudHNSZXNwb25zZSIDkAIBMAFiBnByb3RvMw",
 		[
 			file_berth_v1_build_service,
 			file_berth_v1_config_service,
@@ -165,6 +165,15 @@ export type WatchEventsResponse = Message<"berth.v1.WatchEventsResponse"> & {
 				 */
 				value: WebhookDelivery;
 				case: "webhookDelivery";
+		  }
+		| {
+				/**
+				 * A preview opened, changed state (building, ready, failed) or closed.
+				 *
+				 * @generated from field: berth.v1.Preview preview = 12;
+				 */
+				value: Preview;
+				case: "preview";
 		  }
 		| { case: undefined; value?: undefined };
 };

@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_berth_v1_git_service: GenFile =
 	/*@__PURE__*/
 	fileDesc(
-		"ChpiZXJ0aC92MS9naXRfc2VydmljZS5wcm90bxIIYmVydGgudjEirAEKE0RlcGxveUNvbW1pdFJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESKQoDcmVmGAIgASgJQhy6SBlyFxj/ATISXltBLVphLXowLTkuXy8tXSokEjIKA3NoYRgDIAEoCUIlukgiciAyHl4oWzAtOWEtZl17NDB9fFswLTlhLWZdezY0fSk/JBIPCgdyZWxlYXNlGAQgASgIIiwKFERlcGxveUNvbW1pdFJlc3BvbnNlEhQKDGJ1aWxkX2pvYl9pZBgBIAEoCSI4ChpDcmVhdGVXZWJob29rU2VjcmV0UmVxdWVzdBIaCgdwcm9qZWN0GAEgASgJQgm6SAZyBBABGD8iOwobQ3JlYXRlV2ViaG9va1NlY3JldFJlc3BvbnNlEg4KBnNlY3JldBgBIAEoCRIMCgRwYXRoGAIgASgJIi8KEUdldFdlYmhvb2tSZXF1ZXN0EhoKB3Byb2plY3QYASABKAlCCbpIBnIEEAEYPyKLAQoSR2V0V2ViaG9va1Jlc3BvbnNlEhIKCmNvbmZpZ3VyZWQYASABKAgSDAoEcGF0aBgCIAEoCRIjCgpjcmVhdGVkX2J5GAMgASgLMg8uYmVydGgudjEuQWN0b3ISLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAIKD1dlYmhvb2tEZWxpdmVyeRIKCgJpZBgBIAEoCRIPCgdwcm9qZWN0GAIgASgJEg0KBWZvcmdlGAMgASgJEhMKC2RlbGl2ZXJ5X2lkGAQgASgJEg0KBWV2ZW50GAUgASgJEhIKCnJlcG9zaXRvcnkYBiABKAkSCwoDcmVmGAcgASgJEgsKA3NoYRgIIAEoCRIpCgdvdXRjb21lGAkgASgOMhguYmVydGgudjEuV2ViaG9va091dGNvbWUSDgoGcmVhc29uGAogASgJEhMKC3N0YXR1c19jb2RlGAsgASgNEiYKBmJ1aWxkcxgMIAMoCzIWLmJlcnRoLnYxLldlYmhvb2tCdWlsZBIvCgtyZWNlaXZlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoMV2ViaG9va0J1aWxkEgsKA2FwcBgBIAEoCRIOCgZqb2JfaWQYAiABKAkidQocTGlzdFdlYmhvb2tEZWxpdmVyaWVzUmVxdWVzdBIaCgdwcm9qZWN0GAEgASgJQgm6SAZyBBABGD8SGwoJcGFnZV9zaXplGAIgASgNQgi6SAUqAxj0AxIcCgpwYWdlX3Rva2VuGAMgASgJQgi6SAVyAxiAAiJnCh1MaXN0V2ViaG9va0RlbGl2ZXJpZXNSZXNwb25zZRItCgpkZWxpdmVyaWVzGAEgAygLMhkuYmVydGgudjEuV2ViaG9va0RlbGl2ZXJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSqKAQoOV2ViaG9va091dGNvbWUSHwobV0VCSE9PS19PVVRDT01FX1VOU1BFQ0lGSUVEEAASHAoYV0VCSE9PS19PVVRDT01FX0FDQ0VQVEVEEAESGwoXV0VCSE9PS19PVVRDT01FX0lHTk9SRUQQAhIcChhXRUJIT09LX09VVENPTUVfUkVKRUNURUQQAzL8AgoKR2l0U2VydmljZRJNCgxEZXBsb3lDb21taXQSHS5iZXJ0aC52MS5EZXBsb3lDb21taXRSZXF1ZXN0Gh4uYmVydGgudjEuRGVwbG95Q29tbWl0UmVzcG9uc2USYgoTQ3JlYXRlV2ViaG9va1NlY3JldBIkLmJlcnRoLnYxLkNyZWF0ZVdlYmhvb2tTZWNyZXRSZXF1ZXN0GiUuYmVydGgudjEuQ3JlYXRlV2ViaG9va1NlY3JldFJlc3BvbnNlEkwKCkdldFdlYmhvb2sSGy5iZXJ0aC52MS5HZXRXZWJob29rUmVxdWVzdBocLmJlcnRoLnYxLkdldFdlYmhvb2tSZXNwb25zZSIDkAIBEm0KFUxpc3RXZWJob29rRGVsaXZlcmllcxImLmJlcnRoLnYxLkxpc3RXZWJob29rRGVsaXZlcmllc1JlcXVlc3QaJy5iZXJ0aC52MS5MaXN0V2ViaG9va0RlbGl2ZXJpZXNSZXNwb25zZSIDkAIBYgZwcm90bzM",
+		"ChpiZXJ0aC92MS9naXRfc2VydmljZS5wcm90bxIIYmVydGgudjEirAEKE0RlcGxveUNvbW1pdFJlcXVlc3QSJQoDYXBwGAEgASgLMhAuYmVydGgudjEuQXBwUmVmQga6SAPIAQESKQoDcmVmGAIgASgJQhy6SBlyFxj/ATISXltBLVphLXowLTkuXy8tXSokEjIKA3NoYRgDIAEoCUIlukgiciAyHl4oWzAtOWEtZl17NDB9fFswLTlhLWZdezY0fSk/JBIPCgdyZWxlYXNlGAQgASgIIiwKFERlcGxveUNvbW1pdFJlc3BvbnNlEhQKDGJ1aWxkX2pvYl9pZBgBIAEoCSI4ChpDcmVhdGVXZWJob29rU2VjcmV0UmVxdWVzdBIaCgdwcm9qZWN0GAEgASgJQgm6SAZyBBABGD8iOwobQ3JlYXRlV2ViaG9va1NlY3JldFJlc3BvbnNlEg4KBnNlY3JldBgBIAEoCRIMCgRwYXRoGAIgASgJIi8KEUdldFdlYmhvb2tSZXF1ZXN0EhoKB3Byb2plY3QYASABKAlCCbpIBnIEEAEYPyKLAQoSR2V0V2ViaG9va1Jlc3BvbnNlEhIKCmNvbmZpZ3VyZWQYASABKAgSDAoEcGF0aBgCIAEoCRIjCgpjcmVhdGVkX2J5GAMgASgLMg8uYmVydGgudjEuQWN0b3ISLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAIKD1dlYmhvb2tEZWxpdmVyeRIKCgJpZBgBIAEoCRIPCgdwcm9qZWN0GAIgASgJEg0KBWZvcmdlGAMgASgJEhMKC2RlbGl2ZXJ5X2lkGAQgASgJEg0KBWV2ZW50GAUgASgJEhIKCnJlcG9zaXRvcnkYBiABKAkSCwoDcmVmGAcgASgJEgsKA3NoYRgIIAEoCRIpCgdvdXRjb21lGAkgASgOMhguYmVydGgudjEuV2ViaG9va091dGNvbWUSDgoGcmVhc29uGAogASgJEhMKC3N0YXR1c19jb2RlGAsgASgNEiYKBmJ1aWxkcxgMIAMoCzIWLmJlcnRoLnYxLldlYmhvb2tCdWlsZBIvCgtyZWNlaXZlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoMV2ViaG9va0J1aWxkEgsKA2FwcBgBIAEoCRIOCgZqb2JfaWQYAiABKAkidQocTGlzdFdlYmhvb2tEZWxpdmVyaWVzUmVxdWVzdBIaCgdwcm9qZWN0GAEgASgJQgm6SAZyBBABGD8SGwoJcGFnZV9zaXplGAIgASgNQgi6SAUqAxj0AxIcCgpwYWdlX3Rva2VuGAMgASgJQgi6SAVyAxiAAiJnCh1MaXN0V2ViaG9va0RlbGl2ZXJpZXNSZXNwb25zZRItCgpkZWxpdmVyaWVzGAEgAygLMhkuYmVydGgudjEuV2ViaG9va0RlbGl2ZXJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKGAwoHUHJldmlldxIPCgdwcm9qZWN0GAEgASgJEgsKA2FwcBgCIAEoCRITCgtwcmV2aWV3X2FwcBgDIAEoCRIOCgZudW1iZXIYBCABKA0SDQoFZm9yZ2UYBSABKAkSEgoKcmVwb3NpdG9yeRgGIAEoCRIOCgZicmFuY2gYByABKAkSCwoDc2hhGAggASgJEg0KBXRpdGxlGAkgASgJEiUKBXN0YXRlGAogASgOMhYuYmVydGgudjEuUHJldmlld1N0YXRlEg4KBnJlYXNvbhgLIAEoCRILCgN1cmwYDCABKAkSFgoOZGVwbG95bWVudF91cmwYDSABKAkSLQoJb3BlbmVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoTTGlzdFByZXZpZXdzUmVxdWVzdBIaCgdwcm9qZWN0GAEgASgJQgm6SAZyBBABGD8SOAoDYXBwGAIgASgJQiu6SChyJhg/MiJeKFthLXowLTldKFthLXowLTktXSpbYS16MC05XSk/KT8kEhYKDmluY2x1ZGVfY2xvc2VkGAMgASgIIjsKFExpc3RQcmV2aWV3c1Jlc3BvbnNlEiMKCHByZXZpZXdzGAEgAygLMhEuYmVydGgudjEuUHJldmlldyqKAQoOV2ViaG9va091dGNvbWUSHwobV0VCSE9PS19PVVRDT01FX1VOU1BFQ0lGSUVEEAASHAoYV0VCSE9PS19PVVRDT01FX0FDQ0VQVEVEEAESGwoXV0VCSE9PS19PVVRDT01FX0lHTk9SRUQQAhIcChhXRUJIT09LX09VVENPTUVfUkVKRUNURUQQAyqWAQoMUHJldmlld1N0YXRlEh0KGVBSRVZJRVdfU1RBVEVfVU5TUEVDSUZJRUQQABIaChZQUkVWSUVXX1NUQVRFX0JVSUxESU5HEAESFwoTUFJFVklFV19TVEFURV9SRUFEWRACEhgKFFBSRVZJRVdfU1RBVEVfRkFJTEVEEAMSGAoUUFJFVklFV19TVEFURV9DTE9TRUQQBDLQAwoKR2l0U2VydmljZRJNCgxEZXBsb3lDb21taXQSHS5iZXJ0aC52MS5EZXBsb3lDb21taXRSZXF1ZXN0Gh4uYmVydGgudjEuRGVwbG95Q29tbWl0UmVzcG9uc2USYgoTQ3JlYXRlV2ViaG9va1NlY3JldBIkLmJlcnRoLnYxLkNyZWF0ZVdlYmhvb2tTZWNyZXRSZXF1ZXN0GiUuYmVydGgudjEuQ3JlYXRlV2ViaG9va1NlY3JldFJlc3BvbnNlEkwKCkdldFdlYmhvb2sSGy5iZXJ0aC52MS5HZXRXZWJob29rUmVxdWVzdBocLmJlcnRoLnYxLkdldFdlYmhvb2tSZXNwb25zZSIDkAIBEm0KFUxpc3RXZWJob29rRGVsaXZlcmllcxImLmJlcnRoLnYxLkxpc3RXZWJob29rRGVsaXZlcmllc1JlcXVlc3QaJy5iZXJ0aC52MS5MaXN0V2ViaG9va0RlbGl2ZXJpZXNSZXNwb25zZSIDkAIBElIKDExpc3RQcmV2aWV3cxIdLmJlcnRoLnYxLkxpc3RQcmV2aWV3c1JlcXVlc3QaHi5iZXJ0aC52MS5MaXN0UHJldmlld3NSZXNwb25zZSIDkAIBYgZwcm90bzM",
 		[
 			file_berth_v1_common,
 			file_buf_validate_validate,
@@ -361,6 +361,165 @@ export const ListWebhookDeliveriesResponseSchema: GenMessage<ListWebhookDeliveri
 	messageDesc(file_berth_v1_git_service, 9);
 
 /**
+ * One pull/merge request's preview of an app: the app "<app>--pr-<number>" follows the PR's head.
+ *
+ * @generated from message berth.v1.Preview
+ */
+export type Preview = Message<"berth.v1.Preview"> & {
+	/**
+	 * @generated from field: string project = 1;
+	 */
+	project: string;
+
+	/**
+	 * The app previewed ("web").
+	 *
+	 * @generated from field: string app = 2;
+	 */
+	app: string;
+
+	/**
+	 * The preview app serving it ("web--pr-7").
+	 *
+	 * @generated from field: string preview_app = 3;
+	 */
+	previewApp: string;
+
+	/**
+	 * @generated from field: uint32 number = 4;
+	 */
+	number: number;
+
+	/**
+	 * "github", "gitlab", "gitea".
+	 *
+	 * @generated from field: string forge = 5;
+	 */
+	forge: string;
+
+	/**
+	 * @generated from field: string repository = 6;
+	 */
+	repository: string;
+
+	/**
+	 * The PR's head branch and the commit last shipped.
+	 *
+	 * @generated from field: string branch = 7;
+	 */
+	branch: string;
+
+	/**
+	 * @generated from field: string sha = 8;
+	 */
+	sha: string;
+
+	/**
+	 * The PR's title, as the forge sent it (display it as text).
+	 *
+	 * @generated from field: string title = 9;
+	 */
+	title: string;
+
+	/**
+	 * @generated from field: berth.v1.PreviewState state = 10;
+	 */
+	state: PreviewState;
+
+	/**
+	 * Why it failed or closed.
+	 *
+	 * @generated from field: string reason = 11;
+	 */
+	reason: string;
+
+	/**
+	 * Its public URL, and the URL of the deployment it serves (empty until one is released).
+	 *
+	 * @generated from field: string url = 12;
+	 */
+	url: string;
+
+	/**
+	 * @generated from field: string deployment_url = 13;
+	 */
+	deploymentUrl: string;
+
+	/**
+	 * @generated from field: google.protobuf.Timestamp opened_at = 14;
+	 */
+	openedAt?: Timestamp | undefined;
+
+	/**
+	 * @generated from field: google.protobuf.Timestamp updated_at = 15;
+	 */
+	updatedAt?: Timestamp | undefined;
+
+	/**
+	 * When the sweeper destroys it (berth.hcl expire_after); unset: only when its PR closes.
+	 *
+	 * @generated from field: google.protobuf.Timestamp expires_at = 16;
+	 */
+	expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message berth.v1.Preview.
+ * Use `create(PreviewSchema)` to create a new message.
+ */
+export const PreviewSchema: GenMessage<Preview> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_git_service, 10);
+
+/**
+ * @generated from message berth.v1.ListPreviewsRequest
+ */
+export type ListPreviewsRequest = Message<"berth.v1.ListPreviewsRequest"> & {
+	/**
+	 * @generated from field: string project = 1;
+	 */
+	project: string;
+
+	/**
+	 * Only this app's previews; empty: every app's.
+	 *
+	 * @generated from field: string app = 2;
+	 */
+	app: string;
+
+	/**
+	 * @generated from field: bool include_closed = 3;
+	 */
+	includeClosed: boolean;
+};
+
+/**
+ * Describes the message berth.v1.ListPreviewsRequest.
+ * Use `create(ListPreviewsRequestSchema)` to create a new message.
+ */
+export const ListPreviewsRequestSchema: GenMessage<ListPreviewsRequest> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_git_service, 11);
+
+/**
+ * @generated from message berth.v1.ListPreviewsResponse
+ */
+export type ListPreviewsResponse = Message<"berth.v1.ListPreviewsResponse"> & {
+	/**
+	 * @generated from field: repeated berth.v1.Preview previews = 1;
+	 */
+	previews: Preview[];
+};
+
+/**
+ * Describes the message berth.v1.ListPreviewsResponse.
+ * Use `create(ListPreviewsResponseSchema)` to create a new message.
+ */
+export const ListPreviewsResponseSchema: GenMessage<ListPreviewsResponse> =
+	/*@__PURE__*/
+	messageDesc(file_berth_v1_git_service, 12);
+
+/**
  * @generated from enum berth.v1.WebhookOutcome
  */
 export enum WebhookOutcome {
@@ -397,6 +556,51 @@ export enum WebhookOutcome {
 export const WebhookOutcomeSchema: GenEnum<WebhookOutcome> =
 	/*@__PURE__*/
 	enumDesc(file_berth_v1_git_service, 0);
+
+/**
+ * @generated from enum berth.v1.PreviewState
+ */
+export enum PreviewState {
+	/**
+	 * @generated from enum value: PREVIEW_STATE_UNSPECIFIED = 0;
+	 */
+	UNSPECIFIED = 0,
+
+	/**
+	 * The PR's head is being built, deployed and released.
+	 *
+	 * @generated from enum value: PREVIEW_STATE_BUILDING = 1;
+	 */
+	BUILDING = 1,
+
+	/**
+	 * Served at its URL.
+	 *
+	 * @generated from enum value: PREVIEW_STATE_READY = 2;
+	 */
+	READY = 2,
+
+	/**
+	 * Its build, deploy or release failed (reason says which); the previous commit may still be served.
+	 *
+	 * @generated from enum value: PREVIEW_STATE_FAILED = 3;
+	 */
+	FAILED = 3,
+
+	/**
+	 * Its PR was closed or merged, or it expired: destroyed.
+	 *
+	 * @generated from enum value: PREVIEW_STATE_CLOSED = 4;
+	 */
+	CLOSED = 4,
+}
+
+/**
+ * Describes the enum berth.v1.PreviewState.
+ */
+export const PreviewStateSchema: GenEnum<PreviewState> =
+	/*@__PURE__*/
+	enumDesc(file_berth_v1_git_service, 1);
 
 /**
  * Builds from a repository: deploy a commit of an app's git source (berth.hcl `source { git { … } }`) from
@@ -445,5 +649,16 @@ export const GitService: GenService<{
 		methodKind: "unary";
 		input: typeof ListWebhookDeliveriesRequestSchema;
 		output: typeof ListWebhookDeliveriesResponseSchema;
+	};
+	/**
+	 * A project's preview deployments (berth.hcl `preview { … }`), one per pull request of an app: open ones,
+	 * and closed ones when asked.
+	 *
+	 * @generated from rpc berth.v1.GitService.ListPreviews
+	 */
+	listPreviews: {
+		methodKind: "unary";
+		input: typeof ListPreviewsRequestSchema;
+		output: typeof ListPreviewsResponseSchema;
 	};
 }> = /*@__PURE__*/ serviceDesc(file_berth_v1_git_service, 0);
