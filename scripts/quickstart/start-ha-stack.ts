@@ -2,7 +2,7 @@
 // database, the URL router as its own process, and the BFF serving the dashboard in this process. The router and
 // the BFF are given all three replicas' addresses and fail over between them; so are the CLI line and the apps'
 // entrypoints (the replica that starts an instance lists every live replica). Any replica can be SIGKILLed.
-import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { type RunningBff, startBff } from "@berth/bff";
 import {
@@ -71,8 +71,12 @@ export interface HaStack {
 export async function startHaStack(options: HaStackOptions): Promise<HaStack> {
   const host = options.host ?? "127.0.0.1";
   const { BERTH_LOG_LEVEL: logLevel = "info" } = process.env;
+  // Others may pass through (not list): each replica's apps dir, <replica dir>-apps, sits in here and a root server
+  // runs apps as another user, who must reach it. What is inside stays private (replica dirs are 0700 too).
+  mkdirSync(options.dataDir, { recursive: true });
+  chmodSync(options.dataDir, 0o711);
   const logDir = join(options.dataDir, "logs");
-  mkdirSync(logDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const createdDatabase = await ensureDatabase(options.store);
   // Migrating once here, before the replicas start, spares them racing for it.
   const store = await openStore({ url: options.store, poolSize: 2 });
@@ -80,7 +84,7 @@ export async function startHaStack(options: HaStackOptions): Promise<HaStack> {
   const routerPort = options.routerPort === 0 ? await freePort(host) : (options.routerPort ?? 9702);
   const firstApiPort = options.apiPort ?? 9701;
   const artifactsDir = join(options.dataDir, "artifacts");
-  mkdirSync(artifactsDir, { recursive: true });
+  mkdirSync(artifactsDir, { recursive: true, mode: 0o700 });
   const replicas: ReplicaProcess[] = [];
   let router: RouterChild | undefined;
   const stopAll = async () => {
@@ -93,7 +97,7 @@ export async function startHaStack(options: HaStackOptions): Promise<HaStack> {
       Array.from({ length: replicaCount }, (_, i) => {
         const name = `replica-${i + 1}`;
         const dataDir = join(options.dataDir, name);
-        mkdirSync(dataDir, { recursive: true });
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
         // One artifact directory for all three, as a shared volume would be in production: a replica stores the
         // uploads it receives in <data-dir>/artifacts, and the deploy job may be claimed by another replica.
         if (!existsSync(join(dataDir, "artifacts"))) symlinkSync(artifactsDir, join(dataDir, "artifacts"));
