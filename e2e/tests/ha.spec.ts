@@ -78,6 +78,7 @@ test("a replica SIGKILLed under the dashboard: release and rollback still work, 
   await eventually(async () => {
     const listed = await berthReplicas(others.map((r) => r.apiUrl));
     const dead = listed.find((r) => r.apiUrl === first.apiUrl);
+    expect(dead, `replica ${first.apiUrl} in ${JSON.stringify(listed)}`).toBeDefined();
     expect(dead?.alive ?? false).toBe(false);
     expect(dead?.stoppedAt).toBeUndefined();
     expect(listed.filter((r) => r.alive)).toHaveLength(2);
