@@ -65,6 +65,7 @@ function replicaLines(stack: HaStack): string {
 export async function runHaQuickstart(o: HaQuickstartOptions): Promise<never> {
   const started = Date.now();
   if (o.fresh) await startFresh(o);
+  const firstStart = !existsSync(`${o.dataDir}/replica-1`);
   const stack = await startHaStack({
     dataDir: o.dataDir,
     store: o.store,
@@ -122,6 +123,13 @@ export async function runHaQuickstart(o: HaQuickstartOptions): Promise<never> {
       });
       await deployDemo({ apiUrl: stack.apiUrls, token: deployer.secret, output: "inherit" });
       app = await latestApp(stack.db);
+    } else if (app && firstStart) {
+      // The history belongs to replicas that ran from another data dir: nobody here runs its apps.
+      console.log(
+        bold(
+          `The database ${redacted(o.store)} already holds ${app.project}/${app.app}, made from another data dir;`,
+        ) + dim(" its apps do not run here. npm start -- --ha --fresh starts from nothing."),
+      );
     } else if (app) {
       console.log(
         dim(`Reusing ${o.dataDir}: ${app.project}/${app.app} has ${app.deployments} deployment(s).`),
