@@ -3,7 +3,7 @@
 // and the router carry on. Its output goes to <logDir>/<name>.log.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { openSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { repoRoot } from "./demo-app.js";
@@ -55,13 +55,15 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
   process.once("exit", orphanGuard);
   void exited.then(() => process.removeListener("exit", orphanGuard));
   const ready = await new Promise<{ apiUrl: string }>((resolve, reject) => {
-    exited.then(([code, signal]) =>
+    exited.then(([code, signal]) => {
+      // Its log may be deleted with a temp data dir before anyone reads it: the error carries its tail.
+      const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
       reject(
         new Error(
-          `${options.name} (berth server run) exited with ${code ?? signal} before it was ready; see ${logFile}`,
+          `${options.name} (berth server run) exited with ${code ?? signal} before it was ready; the end of ${logFile}:\n${tail}`,
         ),
-      ),
-    );
+      );
+    });
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { apiUrl: string });
     });
