@@ -9,6 +9,7 @@ import { attachStackLogs } from "./stack-diagnostics.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const script = fileURLToPath(new URL("./start-stack.ts", import.meta.url));
+const haScript = fileURLToPath(new URL("./start-ha-stack.ts", import.meta.url));
 
 export interface DemoCommit {
   sha: string;
@@ -42,6 +43,11 @@ export interface StackInfo {
   oidcIssuer?: string;
   /** With `oidc`: the client registered at that provider (for a provider added in the dashboard). */
   oidcClient?: { id: string; secret: string };
+  /**
+   * With `ha`: the three server replicas, in the order the BFF and the router try them (`apiUrl` is the first's).
+   * Each is a `berth server run` process of its own, to be SIGKILLed by pid.
+   */
+  replicas?: { name: string; apiUrl: string; pid: number }[];
 }
 
 export interface Stack extends StackInfo {
@@ -50,10 +56,18 @@ export interface Stack extends StackInfo {
   close(): Promise<void>;
 }
 
+export interface StackOptions {
+  demo?: boolean;
+  oidc?: boolean;
+  /** Three replicas on a fresh PostgreSQL database instead of one server on SQLite (always with the demo). */
+  ha?: boolean;
+}
+
 /** Starts the stack (and ships the demo app twice with `demo`); resolves once it printed its ready line. */
-export async function launchStack(options: { demo?: boolean; oidc?: boolean } = {}): Promise<Stack> {
+export async function launchStack(options: StackOptions = {}): Promise<Stack> {
   const flags = [...(options.demo ? ["--demo"] : []), ...(options.oidc ? ["--oidc"] : [])];
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...flags], {
+  const args = options.ha ? [haScript] : [script, ...flags];
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: repoRoot,
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
@@ -176,7 +190,7 @@ export async function deploymentId(stack: StackInfo, seq: number): Promise<strin
  * Gives the test file its own stack: started before its first test, stopped after its last. Call the
  * returned function inside tests.
  */
-export function useStack(options: { demo?: boolean; oidc?: boolean } = {}): () => Stack {
+export function useStack(options: StackOptions = {}): () => Stack {
   let stack: Stack | undefined;
   test.beforeAll(async () => {
     // Two `berth up`s on a busy 2-core machine can take a while.

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { defaultServerOptions } from "@berth/server";
 import { deployDemo, repoRoot } from "./demo-app.js";
 import { latestApp, waitForEntrypoints, waitForHttp } from "./demo-status.js";
+import { defaultHaStore, runHaQuickstart } from "./ha-quickstart.js";
 import { stopLeftoverApps } from "./leftover-apps.js";
 import { startStack } from "./start-stack.js";
 
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     "api-port": { type: "string" },
     "router-port": { type: "string" },
     "no-demo": { type: "boolean", default: false },
+    ha: { type: "boolean", default: false },
+    store: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -32,7 +35,11 @@ if (values.help) {
   --bff-port <n>      dashboard port (default 9700; env BERTH_BFF_PORT; 0 picks a free one)
   --api-port <n>      API port (default 9701; env BERTH_API_PORT)
   --router-port <n>   app URL port (default 9702; env BERTH_ROUTER_PORT)
-  --no-demo           do not deploy examples/hello-node`);
+  --no-demo           do not deploy examples/hello-node
+  --ha                3 server replicas on PostgreSQL + the router + the dashboard (docs/high-availability.md);
+                      data in .berth-ha/, replica APIs on --api-port, +10, +20 (9701, 9711, 9721)
+  --store <url>       with --ha: the PostgreSQL database, created when missing
+                      (default ${defaultHaStore}; env BERTH_STORE)`);
   process.exit(0);
 }
 
@@ -47,6 +54,22 @@ function port(raw: string | undefined, fallback: number, name: string): number {
 }
 
 const env: Record<string, string | undefined> = process.env;
+if (values.store !== undefined && !values.ha) {
+  console.error("quickstart: --store needs --ha (the single-server quickstart keeps SQLite in its data dir)");
+  process.exit(2);
+}
+if (values.ha)
+  await runHaQuickstart({
+    dataDir: resolve(values["data-dir"] ?? env.BERTH_DATA_DIR ?? join(repoRoot, ".berth-ha")),
+    store: values.store ?? env.BERTH_STORE ?? defaultHaStore,
+    fresh: values.fresh,
+    demo: !values["no-demo"],
+    host: values.host,
+    bffPort: port(values["bff-port"] ?? env.BERTH_BFF_PORT, 9700, "--bff-port"),
+    apiPort: port(values["api-port"] ?? env.BERTH_API_PORT, 9701, "--api-port"),
+    routerPort: port(values["router-port"] ?? env.BERTH_ROUTER_PORT, 9702, "--router-port"),
+    webDistDir: join(repoRoot, "apps/web/dist"),
+  });
 const dataDir = resolve(values["data-dir"] ?? env.BERTH_DATA_DIR ?? join(repoRoot, ".berth"));
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[22m` : s);

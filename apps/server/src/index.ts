@@ -27,3 +27,4 @@ export { AsyncQueue } from "./runners/async-queue.js";
 export type { CloseHook, ServerContext } from "./server-context.js";
 export { defaultServerOptions, parseDrainMs, type ServerOptions } from "./server-options.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./start-server.js";
+export { openStore, type Store } from "./store/open-store.js";

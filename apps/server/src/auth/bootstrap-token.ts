@@ -7,7 +7,7 @@ const bootstrapKey = "bootstrap_token_issued_at";
 /**
  * On the very first start of a data dir, mints an admin login token and returns its secret; on every
  * later start returns undefined. The `meta` row that records it is written in the same transaction as
- * the token, so the token is shown exactly once.
+ * the token, so the token is shown exactly once, also when several replicas make their first start together.
  */
 export async function ensureBootstrapToken(db: Kysely<Database>): Promise<string | undefined> {
   return db.transaction().execute(async (tx) => {
@@ -19,7 +19,14 @@ export async function ensureBootstrapToken(db: Kysely<Database>): Promise<string
     if (done) return undefined;
     const now = String(Date.now());
     const existing = await tx.selectFrom("tokens").select("id").limit(1).executeTakeFirst();
-    await tx.insertInto("meta").values({ key: bootstrapKey, value: now }).execute();
+    // Replicas starting at once on a fresh PostgreSQL store all get here: the row decides which one mints the
+    // token (the others' inserts wait for its commit, then do nothing) instead of failing on the primary key.
+    const inserted = await tx
+      .insertInto("meta")
+      .values({ key: bootstrapKey, value: now })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
     // A store that already has tokens (e.g. restored from a backup) gets no new admin token.
     if (existing) return undefined;
     const { secret } = await issueToken(tx, { kind: "login", role: "admin", name: "bootstrap" });
