@@ -4,7 +4,6 @@
 // as with two.
 
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigScope } from "@berth/proto";
@@ -15,6 +14,7 @@ import { entrypointRuntime } from "../src/entrypoint/entrypoint-runtime.js";
 import { insertDeployment } from "../src/history/insert-history.js";
 import { engineOf } from "../src/lifecycle/engine.js";
 import type { DeploymentSpec } from "../src/platforms/platform.js";
+import { getThroughRouter } from "./helpers/get-through-router.js";
 import { loginToken, pollUntil, runtimeClients } from "./helpers/runtime-fixture.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -42,23 +42,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** GET through the embedded router with the deployment's host: status and body, or the error's code. */
 function get(host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: "127.0.0.1", port: server.routerPort, path: "/", headers: { host }, agent: false },
-      (res) => {
-        let body = "";
-        res.on("data", (c) => {
-          body += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on("error", (e) => resolve({ status: 0, body: e.message }));
-      },
-    );
-    req.on("error", (e: NodeJS.ErrnoException) => resolve({ status: 0, body: e.code ?? e.message }));
-    req.end();
-  });
+  return getThroughRouter(server.routerPort, host);
 }
 
 async function deploy(appName: string, count: number): Promise<DeploymentSpec> {

@@ -26,6 +26,7 @@ import { effectiveConfig } from "../src/config/effective-config.js";
 import { engineOf } from "../src/lifecycle/engine.js";
 import { sweepPreviews } from "../src/previews/preview-sweeper.js";
 import { clientFor } from "./helpers/api-client.js";
+import { getThroughRouter } from "./helpers/get-through-router.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { until } from "./helpers/until.js";
 
@@ -198,20 +199,7 @@ function pullRequest(
 }
 
 function get(host: string): Promise<{ status: number; body: string }> {
-  return new Promise((done) => {
-    const req = request(
-      { host: "127.0.0.1", port: server.routerPort, path: "/", headers: { host } },
-      (res) => {
-        let body = "";
-        res.on("data", (c) => {
-          body += c;
-        });
-        res.on("end", () => done({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", (e) => done({ status: 0, body: e.message }));
-    req.end();
-  });
+  return getThroughRouter(server.routerPort, host);
 }
 
 /** What the preview's host serves once it serves `sha`. */

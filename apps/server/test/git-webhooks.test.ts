@@ -22,6 +22,7 @@ import {
 } from "@berth/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFor } from "./helpers/api-client.js";
+import { getThroughRouter } from "./helpers/get-through-router.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { until } from "./helpers/until.js";
 
@@ -116,20 +117,7 @@ function signed(body: string, delivery: string, key = secret) {
 }
 
 function get(host: string): Promise<{ status: number; body: string }> {
-  return new Promise((done) => {
-    const req = request(
-      { host: "127.0.0.1", port: server.routerPort, path: "/", headers: { host } },
-      (res) => {
-        let body = "";
-        res.on("data", (c) => {
-          body += c;
-        });
-        res.on("end", () => done({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", (e) => done({ status: 0, body: e.message }));
-    req.end();
-  });
+  return getThroughRouter(server.routerPort, host);
 }
 
 beforeAll(async () => {
