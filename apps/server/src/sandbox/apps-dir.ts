@@ -8,7 +8,14 @@ import type { AppUser } from "./app-user.js";
  * ancestor must let others through, or the app could not even start in its directory.
  */
 export async function prepareAppsDir(appsDir: string, user: AppUser | undefined): Promise<void> {
-  await mkdir(appsDir, { recursive: true, mode: 0o711 });
+  // Each directory made on the way (e.g. /var/lib/berth-apps) is 0711 too: `mkdir -p` would give the ones above
+  // the leaf the server's umask (077), and the next app user could not get through them.
+  const missing: string[] = [];
+  for (let dir = resolve(appsDir); !(await exists(dir)); dir = dirname(dir)) missing.unshift(dir);
+  for (const dir of missing) {
+    await mkdir(dir, { recursive: true, mode: 0o711 });
+    await chmod(dir, 0o711);
+  }
   await chmod(appsDir, 0o711);
   if (!user) return;
   for (let dir = dirname(resolve(appsDir)); ; dir = dirname(dir)) {
@@ -20,4 +27,11 @@ export async function prepareAppsDir(appsDir: string, user: AppUser | undefined)
       );
     if (dir === dirname(dir)) return;
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
