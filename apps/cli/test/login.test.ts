@@ -111,6 +111,15 @@ describe("berth login and login-link", () => {
     expect(saved.token).toMatch(/^berth_/);
     expect(saved.token).not.toBe(code);
 
+    // whoami says who the saved context is to the server, as text and as JSON.
+    const who = await berth(config, ["whoami"]);
+    expect(who.code).toBe(0);
+    expect(who.stdout).toMatch(
+      /^newcomer \(login, admin\)\n {2}server {4}\S+ \(context "[^"]+"\)\n {2}expires {3}/,
+    );
+    const whoJson = JSON.parse((await berth(config, ["whoami", "--json"])).stdout);
+    expect(whoJson).toMatchObject({ name: "newcomer", role: "admin", kind: "login" });
+
     const again = await berth(freshConfig(), args);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(

@@ -31,6 +31,7 @@ import { registerShipCommands } from "./ship.js";
 import { registerStatusCommand } from "./status.js";
 import { registerTokenCommands } from "./tokens.js";
 import { registerWebhooksCommands } from "./webhooks.js";
+import { registerWhoamiCommand } from "./whoami.js";
 
 /** Every `berth` command, one line each, in the order `berth --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -38,6 +39,7 @@ export function registerCommands(program: Command): void {
   registerRouterCommand(program);
   registerLoginCommand(program);
   registerLoginLinkCommand(program);
+  registerWhoamiCommand(program);
   registerContextCommand(program);
   const projects = registerProjectsCommand(program);
   registerReplicasCommand(program);
