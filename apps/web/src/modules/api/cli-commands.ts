@@ -1,6 +1,6 @@
 /** The `berth` command that makes each call, where there is one (the API reference shows it beside the method). */
 export const cliCommands: Readonly<Record<string, string>> = {
-  "berth.v1.AuthService/WhoAmI": "berth login (checks the token)",
+  "berth.v1.AuthService/WhoAmI": "berth whoami",
   "berth.v1.AuthService/CreateToken": "berth token create",
   "berth.v1.AuthService/ListTokens": "berth token list",
   "berth.v1.AuthService/RevokeToken": "berth token revoke <id>",
