@@ -6,7 +6,6 @@
 // accepts only the request GitHub documents (POST /repos/{owner}/{repo}/statuses/{sha}, a Bearer token, the
 // API version header, a JSON body of exactly state, target_url, description, context) and records any other
 // request as a violation, which fails the test.
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
@@ -27,6 +26,7 @@ import { engineOf } from "../src/lifecycle/engine.js";
 import { sweepPreviews } from "../src/previews/preview-sweeper.js";
 import { clientFor } from "./helpers/api-client.js";
 import { getThroughRouter } from "./helpers/get-through-router.js";
+import { git } from "./helpers/git-as-ada.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { until } from "./helpers/until.js";
 
@@ -88,22 +88,6 @@ function startGithubDouble(): Promise<void> {
       done();
     }),
   );
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    "git",
-    [
-      "-c",
-      "user.name=Ada Lovelace",
-      "-c",
-      "user.email=ada@example.com",
-      "-c",
-      "init.defaultBranch=main",
-      ...args,
-    ],
-    { cwd, encoding: "utf8" },
-  ).trim();
 }
 
 /** Commits a change on a branch of the working tree and pushes it to the bare repository; returns its SHA. */

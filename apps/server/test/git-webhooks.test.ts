@@ -2,7 +2,6 @@
 // examples/hello-node; a GitHub-style signed push webhook makes the server fetch, build, deploy and release
 // the pushed commit with no CLI anywhere; bad deliveries (unsigned, forged, replayed, unknown repository) build
 // nothing, and a repository that cannot be cloned fails its build with git's reason, credentials redacted.
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
@@ -23,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFor } from "./helpers/api-client.js";
 import { getThroughRouter } from "./helpers/get-through-router.js";
+import { git } from "./helpers/git-as-ada.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { until } from "./helpers/until.js";
 
@@ -33,22 +33,6 @@ let token: string;
 let secret: string;
 let sha: string;
 const savedFileUrls = process.env.BERTH_GIT_FILE_URLS;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    "git",
-    [
-      "-c",
-      "user.name=Ada Lovelace",
-      "-c",
-      "user.email=ada@example.com",
-      "-c",
-      "init.defaultBranch=main",
-      ...args,
-    ],
-    { cwd, encoding: "utf8" },
-  ).trim();
-}
 
 function appConfig(name: string, url: string, extra: Record<string, unknown> = {}) {
   return JSON.stringify({
